@@ -1,0 +1,505 @@
+"""The `kitchen` command. Thin: it parses arguments, calls the stage functions, and prints."""
+
+
+import getpass
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import ConfigError, Newsroom, NewsroomNotFound, find_newsroom, load_newsroom
+from pipeline.stories import Actor, StoryNotFound
+from pipeline.timeutil import format_local, parse_local, utcnow
+from pipeline.workflow import ACTIONS, ROLES, STATE_NAMES_ZH, WorkflowError
+
+app = typer.Typer(
+    help="Central Kitchen (中央厨房): collect once, render many, publish everywhere.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The newsroom's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class Context:
+    """What every command needs: which newsroom, and who is acting."""
+
+    def __init__(self, newsroom_dir: str | None, user: str | None, role: str):
+        self.newsroom_dir = newsroom_dir
+        self.actor = Actor(f"cli:{user or _login_name()}", role)
+        self._newsroom: Newsroom | None = None
+        self._store: Any = None
+
+    @property
+    def newsroom(self) -> Newsroom:
+        if self._newsroom is None:
+            self._newsroom = load_newsroom(find_newsroom(self.newsroom_dir))
+        return self._newsroom
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from pipeline.store import open_store
+
+            self._store = open_store(self.newsroom)
+        return self._store
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+STATE: dict[str, Context] = {}
+
+
+def ctx() -> Context:
+    return STATE["ctx"]
+
+
+@app.callback()
+def main_options(
+    newsroom: Annotated[str | None, typer.Option("--newsroom", "-n", envvar="KITCHEN_NEWSROOM",
+                                                 help="Newsroom folder (default: the current folder or a parent).")] = None,
+    user: Annotated[str | None, typer.Option("--user", envvar="KITCHEN_USER",
+                                             help="Name recorded in the audit trail (default: your login).")] = None,
+    role: Annotated[str, typer.Option("--role", envvar="KITCHEN_ROLE",
+                                      help=f"Role to act with: {'|'.join(ROLES)}. The command line trusts the shell user; "
+                                      "lower it to work as an editor.")] = "admin",
+) -> None:
+    if role not in ROLES:
+        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+    STATE["ctx"] = Context(newsroom, user, role)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn the errors people can act on into messages and exit codes instead of tracebacks."""
+    from pipeline.documents import DocumentError
+    from pipeline.ledger import LedgerBusy
+    from pipeline.scaffold import ScaffoldError
+    from pipeline.schedule import Busy
+
+    try:
+        yield
+    except ConfigError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]config error:[/red] {problem}")
+        raise typer.Exit(2) from None
+    except NewsroomNotFound as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except (WorkflowError, LedgerBusy) as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except (StoryNotFound, DocumentError, ScaffoldError, Busy, LookupError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def _local(moment: datetime | None) -> str:
+    return format_local(moment, ctx().newsroom.tz)
+
+
+def _state(state: str) -> str:
+    return f"{state} {STATE_NAMES_ZH.get(state, '')}".strip()
+
+
+# --- newsroom ------------------------------------------------------------------------------------
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.")],
+    title: Annotated[str, typer.Option(help="Site title.")] = "县融媒体中心 · 新时代文明实践",
+    base_url: Annotated[str, typer.Option(help="Public URL of the site.")] = "https://news.example.cn/",
+    timezone: Annotated[str, typer.Option(help="Newsroom timezone.")] = "Asia/Shanghai",
+) -> None:
+    """Create a newsroom folder: kitchen.toml, stations.csv, templates/, inbox/."""
+    from pipeline.scaffold import init_newsroom
+
+    with _errors():
+        root = init_newsroom(directory, title=title, base_url=base_url, timezone=timezone)
+    console.print(f"Created newsroom in {root}")
+    console.print("Next: list your practice sites in stations.csv, drop reports into inbox/, "
+                  "then run `kitchen ingest`.")
+
+
+@app.command()
+def check() -> None:
+    """Validate kitchen.toml and stations.csv and say what is wrong, if anything."""
+    with _errors():
+        newsroom = ctx().newsroom
+    levels: dict[str, int] = {}
+    for station in newsroom.stations.values():
+        levels[station.level] = levels.get(station.level, 0) + 1
+    console.print(f"[green]OK[/green] {newsroom.root}: {len(newsroom.stations)} stations "
+                  f"({', '.join(f'{n} {lvl}' for lvl, n in levels.items())}), "
+                  f"{len(newsroom.sources)} source(s), channels: {', '.join(newsroom.publish.channels)}")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Where to build the demo newsroom.")] = Path("demo-newsroom"),
+) -> None:
+    """Build the demo newsroom (a fictional county) and run the whole pipeline on it."""
+    from pipeline.demo import print_demo_report, run_demo
+
+    with _errors():
+        result = run_demo(directory)
+    print_demo_report(result, console)
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+@app.command()
+def ingest(
+    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+) -> None:
+    """Pull in new reports from the configured sources (inbox files for now)."""
+    from pipeline.ingest import ingest_all
+
+    with _errors():
+        summary = ingest_all(ctx().newsroom, ctx().store, only=source)
+    console.print(f"ingest: {summary.describe()}")
+    if summary.story_ids:
+        console.print(f"new draft stories: {', '.join(map(str, summary.story_ids))}")
+    for item, reason in summary.errors:
+        err.print(f"[yellow]quarantined[/yellow] {item}: {reason}")
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+@app.command()
+def stories(
+    state: Annotated[str | None, typer.Option(help="Only stories in this state.")] = None,
+    station: Annotated[str | None, typer.Option(help="Only this station and the stations under it.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 200,
+) -> None:
+    """List stories, newest first."""
+    from pipeline.model import STORY_STATES
+    from pipeline.stories import list_stories
+
+    with _errors():
+        newsroom = ctx().newsroom
+        if state and state not in STORY_STATES:
+            raise ValueError(f"state must be one of {', '.join(STORY_STATES)}")
+        if station and station not in newsroom.stations:
+            raise ValueError(f"'{station}' is not a station in stations.csv")
+        scope = newsroom.descendants(station) if station else None
+        with ctx().store.begin() as conn:
+            rows = list_stories(conn, state=state, station_ids=scope, limit=limit)
+    table = Table("id", "state", "date", "station", "title", box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(str(row.id), _state(row.state), _local(row.dateline)[:10],
+                      newsroom.station_name(row.station_id), row.title)
+    console.print(table)
+    console.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}")
+
+
+@app.command()
+def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
+    """Show a story: its text, revisions, channels and history."""
+    from pipeline.ledger import list_publications
+    from pipeline.stories import list_revisions, snapshot, story_events
+
+    with _errors():
+        newsroom = ctx().newsroom
+        with ctx().store.begin() as conn:
+            snap = snapshot(conn, story_id)
+            revisions = list_revisions(conn, story_id)
+            pubs = list_publications(conn, story_id=story_id)
+            events = story_events(conn, story_id)
+    content = snap.revision.content
+    console.print(f"[bold]#{snap.story.id} {content.title}[/bold]")
+    console.print(f"state: {_state(snap.story.state)}   revision: {snap.revision.number}   "
+                  f"station: {newsroom.station_name(content.station_id)} ({content.station_id})")
+    console.print(f"theme: {newsroom.theme_name(content.theme) or '-'}   date: {_local(content.dateline)}   "
+                  f"author: {content.author or '-'}")
+    if content.summary:
+        console.print(f"summary: {content.summary}")
+    console.print()
+    console.print(content.body_md.rstrip())
+    console.print()
+    for image in content.images:
+        console.print(f"image {image.sha256[:12]} {image.width}×{image.height} {image.caption}")
+    if len(revisions) > 1:
+        console.print("[bold]revisions[/bold]")
+        for rev in revisions:
+            console.print(f"  {rev.number}  {_local(rev.created_at)}  {rev.created_by}  {rev.note}")
+    if pubs:
+        table = Table("channel", "action", "state", "due", "rev", "attempts", "published", "error",
+                      title="channels", box=None, title_justify="left")
+        for pub in pubs:
+            table.add_row(pub.channel, pub.action, pub.state, _local(pub.due_at), str(pub.revision),
+                          str(pub.attempts), _local(pub.published_at), pub.last_error or "")
+        console.print(table)
+    table = Table("when", "who", "action", "from → to", "note", title="history", box=None, title_justify="left")
+    for event in events:
+        table.add_row(_local(event.at), event.actor, event.action,
+                      f"{event.from_state or ''} → {event.to_state or ''}", event.note)
+    console.print(table)
+
+
+def _open_editor(text: str, story_id: int) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("notepad" if os.name == "nt" else "vi")
+    with tempfile.NamedTemporaryFile("w", suffix=f"-story-{story_id}.md", delete=False, encoding="utf-8") as handle:
+        handle.write(text)
+        path = Path(handle.name)
+    try:
+        result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        if result.returncode != 0:
+            raise ValueError(f"the editor ({editor}) exited with status {result.returncode}; nothing saved")
+        return path.read_text(encoding="utf-8")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _edit_loop(story_id: int, action: str, correction_note: str | None, from_file: Path | None) -> None:
+    from pipeline.documents import DocumentError
+    from pipeline.editing import document_to_draft, story_to_document
+    from pipeline.stories import get_story, snapshot
+    from pipeline.workflow import check, perform
+
+    newsroom, store, actor = ctx().newsroom, ctx().store, ctx().actor
+    with store.begin() as conn:
+        snap = snapshot(conn, story_id)
+        check(ACTIONS[action], get_story(conn, story_id), actor)
+    original = story_to_document(snap, newsroom, correction=action == "correct")
+    if correction_note:
+        original = original.replace("\ncorrection: ''\n", f"\ncorrection: {correction_note!r}\n")
+    text = from_file.read_text(encoding="utf-8") if from_file else original
+    while True:
+        if from_file is None:
+            text = _open_editor(text, story_id)
+        if text == original and action == "edit":
+            console.print("no changes; nothing saved")
+            return
+        try:
+            with store.begin() as conn:
+                draft, note = document_to_draft(text, newsroom, conn, utcnow(), correction=action == "correct")
+                if draft == snap.revision.content and action == "edit":
+                    console.print("no changes; nothing saved")
+                    return
+                result = perform(conn, newsroom, story_id, action, actor, utcnow(), note=note, draft=draft)
+        except DocumentError as exc:
+            err.print(f"[red]not saved:[/red] {exc}")
+            if from_file is None and sys.stdin.isatty() and typer.confirm("Open the editor again?", default=True):
+                continue
+            keep = newsroom.runtime_dir / "unsaved" / f"story-{story_id}.md"
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_text(text, encoding="utf-8")
+            err.print(f"your text is kept in {keep}")
+            raise typer.Exit(1) from None
+        break
+    if action == "correct":
+        channels = ", ".join(result["republishing"]) or "none yet"
+        console.print(f"story {story_id}: correction saved as revision {result['revision']}; "
+                      f"re-publishing on: {channels}")
+    else:
+        console.print(f"story {story_id}: saved revision {result['revision']}")
+
+
+@app.command()
+def edit(
+    story_id: Annotated[int, typer.Argument(help="Story id.")],
+    from_file: Annotated[Path | None, typer.Option("--file", help="Take the edited document from this file instead of opening $EDITOR.")] = None,
+) -> None:
+    """Edit a story in $EDITOR (Markdown with front matter); a new revision is saved if valid."""
+    with _errors():
+        _edit_loop(story_id, "edit", None, from_file)
+
+
+@app.command()
+def correct(
+    story_id: Annotated[int, typer.Argument(help="Story id.")],
+    why: Annotated[str | None, typer.Option("--why", help="The correction note (更正说明).")] = None,
+    from_file: Annotated[Path | None, typer.Option("--file", help="Take the corrected document from this file.")] = None,
+) -> None:
+    """Correct a published story: a new revision, re-published on every channel that carried it."""
+    with _errors():
+        _edit_loop(story_id, "correct", why, from_file)
+
+
+@app.command()
+def approve(
+    story_ids: Annotated[list[int], typer.Argument(help="Story id(s).")],
+    at: Annotated[str | None, typer.Option("--at", help='Publish at this newsroom time, e.g. "2026-12-01 08:00" (default: now).')] = None,
+    channels: Annotated[str | None, typer.Option("--channels", help="Comma-separated channels (default: all enabled).")] = None,
+) -> None:
+    """Approve stories for publication, now or at a set time."""
+    from pipeline.workflow import perform
+
+    with _errors():
+        newsroom = ctx().newsroom
+        now = utcnow()
+        due = parse_local(at, newsroom.tz) if at else None
+        chosen = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
+        for story_id in story_ids:
+            with ctx().store.begin() as conn:
+                result = perform(conn, newsroom, story_id, "approve", ctx().actor, now, at=due, channels=chosen)
+            when = _local(due) if due else "now"
+            console.print(f"story {story_id}: approved for {', '.join(result['channels'])} at {when}")
+        if due and due < now:
+            err.print("[yellow]note:[/yellow] that time has passed; it goes out at the next publish run")
+
+
+def _simple_action(name: str) -> None:
+    action = ACTIONS[name]
+
+    def command(
+        story_ids: Annotated[list[int], typer.Argument(help="Story id(s).")],
+        why: Annotated[str, typer.Option("--why", help="The reason (required)." if action.needs_note else "A note.")] = "",
+    ) -> None:
+        from pipeline.workflow import perform
+
+        with _errors():
+            if action.needs_note and not why.strip():
+                raise WorkflowError(f"'{name}' needs a reason: --why \"…\"")
+            for story_id in story_ids:
+                with ctx().store.begin() as conn:
+                    result = perform(conn, ctx().newsroom, story_id, name, ctx().actor, utcnow(), note=why)
+                extra = "".join(f"; {key}: {', '.join(value)}" for key, value in result.items()
+                                if isinstance(value, list) and value)
+                console.print(f"story {story_id}: {name} done ({action.label_zh}){extra}")
+
+    command.__doc__ = f"{action.help[0].upper()}{action.help[1:]} ({action.label_zh})."
+    app.command(name=name)(command)
+
+
+# Commands that only move a story through the table are generated from the table itself.
+for _name in ("submit", "reject", "reopen", "withdraw", "kill"):
+    _simple_action(_name)
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+@app.command()
+def publish(
+    due: Annotated[bool, typer.Option("--due", help="Publish everything that is due (the default).")] = False,
+    now: Annotated[str | None, typer.Option("--now", help="Act as if it were this newsroom time (for checks and tests).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what is due.")] = False,
+    failed: Annotated[bool, typer.Option("--failed", help="List deliveries that failed for good.")] = False,
+    retry: Annotated[int | None, typer.Option("--retry", help="Queue a failed delivery (ledger row id) again.")] = None,
+) -> None:
+    """Publish due stories on their channels, exactly once; list or retry failures."""
+    from pipeline import ledger
+    from pipeline.schedule import describe, publish_due
+
+    with _errors():
+        newsroom, store = ctx().newsroom, ctx().store
+        moment = parse_local(now, newsroom.tz) if now else None
+        if failed:
+            with store.begin() as conn:
+                rows = ledger.list_publications(conn, state="failed")
+            table = Table("row", "story", "channel", "action", "attempts", "last error", box=None)
+            for pub in rows:
+                table.add_row(str(pub.id), str(pub.story_id or pub.unit), pub.channel, pub.action,
+                              str(pub.attempts), pub.last_error or "")
+            console.print(table)
+            console.print(f"{len(rows)} failed; retry one with `kitchen publish --retry ROW`")
+            return
+        if retry is not None:
+            with store.begin() as conn:
+                pub = ledger.retry_failed(conn, retry, utcnow())
+            console.print(f"row {pub.id} (story {pub.story_id} on {pub.channel}) queued again")
+            return
+        if dry_run:
+            with store.begin() as conn:
+                rows = ledger.due_rows(conn, moment or utcnow())
+            for pub in rows:
+                console.print(f"due: story {pub.story_id} rev {pub.revision} → {pub.channel} ({pub.action}, due {_local(pub.due_at)})")
+            console.print(f"{len(rows)} due; nothing done (dry run)")
+            return
+
+        def report(pub: Any, outcome: str) -> None:
+            marks = {"published": "[green]✓[/green]", "retracted": "[green]✗ retracted[/green]",
+                     "retrying": "[yellow]↻ retry later[/yellow]", "failed": "[red]failed[/red]"}
+            console.print(f"{marks.get(outcome, outcome)} story {pub.story_id} rev {pub.revision} → {pub.channel}")
+
+        summary = publish_due(newsroom, store, now=moment, on_item=report)
+    console.print(f"publish: {describe(summary)}")
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    once: Annotated[bool, typer.Option("--once", help="One ingest and one publish pass, then stop.")] = False,
+) -> None:
+    """The daemon: ingest every N minutes and publish due stories every M seconds (set in kitchen.toml)."""
+    from pipeline.schedule import Daemon
+
+    with _errors():
+        newsroom = ctx().newsroom
+        daemon = Daemon(newsroom, ctx().store, lambda line: console.print(f"{_local(utcnow())} {line}"))
+        console.print(f"kitchen run: {newsroom.root} — ingest every {newsroom.daemon.ingest_every_minutes} min, "
+                      f"publish every {newsroom.daemon.publish_every_seconds} s; Ctrl-C stops")
+        daemon.run(max_cycles=1 if once else None)
+
+
+@app.command()
+def status() -> None:
+    """Stories by state, the ledger by state, failures and the next due time."""
+    from sqlalchemy import func, select
+
+    from pipeline import store as tables
+    from pipeline.stories import count_by_state
+
+    with _errors():
+        with ctx().store.begin() as conn:
+            story_counts = count_by_state(conn)
+            p = tables.publications
+            ledger_counts = dict(conn.execute(select(p.c.state, func.count()).group_by(p.c.state)).all())
+            next_due = conn.execute(select(func.min(p.c.due_at)).where(p.c.state == "pending")).scalar()
+            errors = conn.execute(select(func.count()).select_from(tables.ingest_errors)).scalar()
+    console.print("stories: " + (", ".join(f"{_state(s)} {n}" for s, n in sorted(story_counts.items())) or "none"))
+    console.print("ledger: " + (", ".join(f"{s} {n}" for s, n in sorted(ledger_counts.items())) or "empty"))
+    if next_due:
+        console.print(f"next due: {_local(next_due)}")
+    console.print(f"ingest errors recorded: {errors}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations (also done automatically when a command opens the store)."""
+    from pipeline.store import Store, current_revision, head_revision, upgrade
+
+    with _errors():
+        store = Store(ctx().newsroom.database_url, migrate=False)
+        before = current_revision(store.engine)
+        upgrade(store.engine)
+    console.print(f"database at {head_revision()} (was {before or 'empty'})")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's migration revision."""
+    from pipeline.store import Store, current_revision, head_revision
+
+    with _errors():
+        store = Store(ctx().newsroom.database_url, migrate=False)
+        console.print(f"database at {current_revision(store.engine) or 'empty'}; code expects {head_revision()}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,584 @@
+"""Load a newsroom folder — kitchen.toml and stations.csv — into validated, typed settings.
+
+Every problem is reported with its file, line and field so that a person can fix it; all problems
+are collected before anything is raised, so one run shows the whole list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.model import LEVEL_RANK, LEVELS, Slot, SourceConfig, Station, Theme
+from pipeline.timeutil import parse_clock
+
+CONFIG_FILE = "kitchen.toml"
+STATIONS_FILE = "stations.csv"
+STATION_COLUMNS = ("id", "name", "level", "parent", "township", "village", "lat", "lon")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file} line {self.line}" if self.line else self.file
+        field_part = f": {self.field}" if self.field else ""
+        return f"{where}{field_part}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The newsroom's configuration has problems a person must fix."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(f"config error: {p}" for p in problems))
+
+
+class NewsroomNotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str
+    base_url: str
+    timezone: str
+    language: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.base_url).hostname or "localhost"
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    channels: tuple[str, ...]
+    max_attempts: int = 8
+    backoff_seconds: int = 30
+    backoff_cap_seconds: int = 3600
+    lease_seconds: int = 300
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    ingest_every_minutes: int = 15
+    publish_every_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class Newsroom:
+    root: Path
+    site: SiteSettings
+    database_url: str
+    publish: PublishSettings
+    daemon: DaemonSettings
+    channel_options: dict[str, dict[str, Any]]
+    slots: tuple[Slot, ...]
+    themes: dict[str, Theme]
+    monthly_themes: dict[str, str]
+    sources: tuple[SourceConfig, ...]
+    stations: dict[str, Station] = field(repr=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.site.tz
+
+    def path(self, relative: str | os.PathLike[str]) -> Path:
+        """A path inside the newsroom folder named by configuration (absolute paths are kept)."""
+        candidate = Path(relative)
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+    @property
+    def runtime_dir(self) -> Path:
+        """Lock files and other run-time state."""
+        return self.root / ".kitchen"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.root / "media"
+
+    def descendants(self, station_id: str) -> set[str]:
+        """The station and every station below it in the hierarchy."""
+        children: dict[str, list[str]] = {}
+        for station in self.stations.values():
+            if station.parent:
+                children.setdefault(station.parent, []).append(station.id)
+        found, todo = set(), [station_id]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.add(current)
+            todo.extend(children.get(current, []))
+        return found
+
+    def station_name(self, station_id: str | None) -> str:
+        station = self.stations.get(station_id or "")
+        return station.name if station else (station_id or "")
+
+    def theme_name(self, theme_id: str | None) -> str:
+        theme = self.themes.get(theme_id or "")
+        return theme.name if theme else (theme_id or "")
+
+    def resolve_theme(self, value: str | None) -> str | None:
+        """Map a theme id or its Chinese name to the theme id; None when unknown or empty."""
+        if not value:
+            return None
+        if value in self.themes:
+            return value
+        for theme in self.themes.values():
+            if theme.name == value:
+                return theme.id
+        return None
+
+
+def find_newsroom(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The newsroom named by --newsroom, else $KITCHEN_NEWSROOM, else the current folder or a parent."""
+    named = explicit or os.environ.get("KITCHEN_NEWSROOM")
+    if named:
+        root = Path(named).expanduser().resolve()
+        if not (root / CONFIG_FILE).is_file():
+            raise NewsroomNotFound(f"{root} is not a newsroom folder (no {CONFIG_FILE} in it)")
+        return root
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise NewsroomNotFound(
+        f"no {CONFIG_FILE} in {here} or its parents; run `kitchen init DIR`, "
+        "or name one with --newsroom DIR or KITCHEN_NEWSROOM"
+    )
+
+
+class TomlLocator:
+    """Finds the line where a key was written, so errors can point at it.
+
+    tomllib returns plain values without positions; this light scan of the text maps table headers
+    and `key =` lines back to dotted paths (array-of-tables entries get their index).
+    """
+
+    _ARRAY = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]")
+    _TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
+
+    def __init__(self, text: str):
+        self.lines: dict[tuple[Any, ...], int] = {}
+        counts: dict[str, int] = {}
+        prefix: tuple[Any, ...] = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            if match := self._ARRAY.match(line):
+                name = self._clean(match.group(1))
+                index = counts.get(name, 0)
+                counts[name] = index + 1
+                prefix = (*name.split("."), index)
+                self.lines.setdefault(prefix, number)
+            elif match := self._TABLE.match(line):
+                prefix = tuple(self._clean(match.group(1)).split("."))
+                self.lines.setdefault(prefix, number)
+            elif match := self._KEY.match(line):
+                key = tuple(self._clean(match.group(1)).split("."))
+                self.lines.setdefault((*prefix, *key), number)
+
+    @staticmethod
+    def _clean(name: str) -> str:
+        return ".".join(part.strip().strip("\"'") for part in name.split("."))
+
+    def line_of(self, *path: Any) -> int | None:
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+
+class _Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, file: str, locator: TomlLocator | None = None):
+        self.file = file
+        self.locator = locator
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple[Any, ...], message: str, line: int | None = None) -> None:
+        if line is None and self.locator is not None:
+            line = self.locator.line_of(*path)
+        dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
+        self.problems.append(Problem(self.file, line, dotted.replace(".[", "["), message))
+
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.add((key,), f"must be a table ([{key}]), not {type(value).__name__}")
+            return {}
+        return value
+
+    def string(self, data: dict[str, Any], path: tuple[Any, ...], default: str | None = None,
+               required: bool = False) -> str:
+        key = path[-1]
+        if key not in data:
+            if required:
+                self.add(path, "is required")
+            return default or ""
+        value = data[key]
+        if not isinstance(value, str):
+            self.add(path, f"must be text in quotes, not {value!r}")
+            return default or ""
+        if required and not value.strip():
+            self.add(path, "must not be empty")
+        return value
+
+    def integer(self, data: dict[str, Any], path: tuple[Any, ...], default: int, low: int,
+                high: int) -> int:
+        key = path[-1]
+        if key not in data:
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(path, f"must be a whole number, not {value!r}")
+            return default
+        if not low <= value <= high:
+            self.add(path, f"must be between {low} and {high}, not {value}")
+            return default
+        return value
+
+
+def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
+    """Read and validate a newsroom folder; raise ConfigError listing every problem found."""
+    root = Path(root).resolve()
+    config_path = root / CONFIG_FILE
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError([Problem(CONFIG_FILE, None, "", f"not found in {root}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(CONFIG_FILE, None, "", f"is not UTF-8 text ({exc.reason})")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "msg", str(exc))
+        raise ConfigError([Problem(CONFIG_FILE, line, "", f"malformed TOML: {message}")]) from None
+
+    check = _Checker(CONFIG_FILE, TomlLocator(text))
+    known_top = {"site", "store", "publish", "daemon", "channels", "loudspeaker", "themes",
+                 "monthly_themes", "sources"}
+    for key in data:
+        if key not in known_top:
+            check.add((key,), f"unknown setting; known ones are {', '.join(sorted(known_top))}")
+
+    site = _load_site(check, check.table(data, "site"))
+    database_url = _load_database_url(check, check.table(data, "store"), root)
+    publish_settings, channel_options = _load_channels(check, data)
+    daemon_data = check.table(data, "daemon")
+    daemon = DaemonSettings(
+        ingest_every_minutes=check.integer(daemon_data, ("daemon", "ingest_every_minutes"), 15, 1, 1440),
+        publish_every_seconds=check.integer(daemon_data, ("daemon", "publish_every_seconds"), 30, 1, 3600),
+    )
+    slots = _load_slots(check, check.table(data, "loudspeaker"))
+    themes, monthly = _load_themes(check, data)
+
+    stations, station_problems = load_stations(root / STATIONS_FILE)
+    sources = _load_sources(check, data, stations)
+
+    problems = check.problems + station_problems
+    if problems:
+        raise ConfigError(problems)
+    return Newsroom(
+        root=root,
+        site=site,
+        database_url=database_url,
+        publish=publish_settings,
+        daemon=daemon,
+        channel_options=channel_options,
+        slots=slots,
+        themes=themes,
+        monthly_themes=monthly,
+        sources=sources,
+        stations=stations,
+    )
+
+
+def _load_site(check: _Checker, site: dict[str, Any]) -> SiteSettings:
+    title = check.string(site, ("site", "title"), required=True)
+    base_url = check.string(site, ("site", "base_url"), required=True)
+    if base_url:
+        parsed = urlparse(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            check.add(("site", "base_url"), f"'{base_url}' is not an http(s) URL like https://news.example.cn/")
+        elif not base_url.endswith("/"):
+            base_url += "/"
+    timezone = check.string(site, ("site", "timezone"), default="Asia/Shanghai") or "Asia/Shanghai"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.add(("site", "timezone"), f"'{timezone}' is not a known timezone (e.g. Asia/Shanghai)")
+        timezone = "Asia/Shanghai"
+    language = check.string(site, ("site", "language"), default="zh-CN") or "zh-CN"
+    return SiteSettings(title=title, base_url=base_url, timezone=timezone, language=language)
+
+
+def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> str:
+    url = os.environ.get("KITCHEN_DATABASE_URL") or check.string(store, ("store", "database_url"))
+    if not url:
+        return f"sqlite:///{root / 'kitchen.db'}"
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        check.add(("store", "database_url"), f"'{url}' is not a database URL "
+                  "(e.g. postgresql+psycopg://user@host/kitchen)")
+        return url
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        check.add(("store", "database_url"), f"database '{parsed.get_backend_name()}' is not supported; "
+                  "use sqlite or postgresql")
+    return url
+
+
+def _load_channels(check: _Checker, data: dict[str, Any]) -> tuple[PublishSettings, dict[str, dict[str, Any]]]:
+    from publishers import known_channels
+
+    known = known_channels()
+    publish = check.table(data, "publish")
+    listed = publish.get("channels", ["export"])
+    if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+        check.add(("publish", "channels"), 'must be a list of channel names, e.g. ["export"]')
+        listed = []
+    for name in listed:
+        if name not in known:
+            check.add(("publish", "channels"),
+                      f"unknown channel '{name}'; known channels are {', '.join(sorted(known))}")
+    if len(set(listed)) != len(listed):
+        check.add(("publish", "channels"), "lists a channel twice")
+    settings = PublishSettings(
+        channels=tuple(dict.fromkeys(c for c in listed if c in known)),
+        max_attempts=check.integer(publish, ("publish", "max_attempts"), 8, 1, 100),
+        backoff_seconds=check.integer(publish, ("publish", "backoff_seconds"), 30, 1, 86400),
+        backoff_cap_seconds=check.integer(publish, ("publish", "backoff_cap_seconds"), 3600, 1, 7 * 86400),
+        lease_seconds=check.integer(publish, ("publish", "lease_seconds"), 300, 5, 86400),
+        batch_size=check.integer(publish, ("publish", "batch_size"), 100, 1, 10000),
+    )
+    options: dict[str, dict[str, Any]] = {}
+    for name, value in check.table(data, "channels").items():
+        if name not in known:
+            check.add(("channels", name), f"unknown channel '{name}'; known channels are {', '.join(sorted(known))}")
+            continue
+        if not isinstance(value, dict):
+            check.add(("channels", name), f"must be a table ([channels.{name}])")
+            continue
+        for field_name, message in known[name].check_options(value):
+            check.add(("channels", name, field_name), message)
+        options[name] = value
+    return settings, options
+
+
+def _load_slots(check: _Checker, loudspeaker: dict[str, Any]) -> tuple[Slot, ...]:
+    slots: list[Slot] = []
+    raw = loudspeaker.get("slots", [])
+    if not isinstance(raw, list):
+        check.add(("loudspeaker", "slots"), "must be a list of [[loudspeaker.slots]] tables")
+        return ()
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        path = ("loudspeaker", "slots", index)
+        if not isinstance(entry, dict):
+            check.add(path, "must be a table with name, time and minutes")
+            continue
+        name = check.string(entry, (*path, "name"), required=True)
+        if name and not SLUG.match(name):
+            check.add((*path, "name"), f"'{name}' must be lowercase letters, digits, - or _")
+        if name in seen:
+            check.add((*path, "name"), f"slot '{name}' is defined twice")
+        seen.add(name)
+        clock = check.string(entry, (*path, "time"), required=True)
+        start = None
+        if clock:
+            try:
+                start = parse_clock(clock)
+            except ValueError as exc:
+                check.add((*path, "time"), str(exc))
+        minutes = check.integer(entry, (*path, "minutes"), 10, 1, 180)
+        if name and start is not None:
+            slots.append(Slot(name=name, start=start, minutes=minutes))
+    return tuple(slots)
+
+
+def _load_themes(check: _Checker, data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, str]]:
+    themes: dict[str, Theme] = {}
+    for theme_id, name in check.table(data, "themes").items():
+        if not SLUG.match(theme_id):
+            check.add(("themes", theme_id), "theme ids must be lowercase letters, digits, - or _")
+        elif not isinstance(name, str) or not name.strip():
+            check.add(("themes", theme_id), "must be the theme's name in quotes, e.g. \"移风易俗\"")
+        else:
+            themes[theme_id] = Theme(theme_id, name.strip())
+    monthly: dict[str, str] = {}
+    for month, theme_id in check.table(data, "monthly_themes").items():
+        if not MONTH.match(month):
+            check.add(("monthly_themes", month), f"'{month}' is not a month like \"2026-12\"")
+        elif not isinstance(theme_id, str) or theme_id not in themes:
+            check.add(("monthly_themes", month), f"theme {theme_id!r} is not defined under [themes]")
+        else:
+            monthly[month] = theme_id
+    return themes, monthly
+
+
+def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Station]) -> tuple[SourceConfig, ...]:
+    from pipeline.ingest import source_kinds
+
+    kinds = source_kinds()
+    raw = data.get("sources")
+    if raw is None:
+        return (SourceConfig(id="inbox", kind="inbox", station=None, options={"path": "inbox"}),)
+    if not isinstance(raw, list):
+        check.add(("sources",), "must be a list of [[sources]] tables")
+        return ()
+    sources: list[SourceConfig] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        path = ("sources", index)
+        if not isinstance(entry, dict):
+            check.add(path, "must be a table")
+            continue
+        source_id = check.string(entry, (*path, "id"), required=True)
+        if source_id and not SLUG.match(source_id):
+            check.add((*path, "id"), f"'{source_id}' must be lowercase letters, digits, - or _")
+        if source_id in seen:
+            check.add((*path, "id"), f"source '{source_id}' is defined twice")
+        seen.add(source_id)
+        kind = check.string(entry, (*path, "kind"), required=True)
+        if kind and kind not in kinds:
+            check.add((*path, "kind"), f"unknown source kind '{kind}'; known kinds are {', '.join(sorted(kinds))}")
+        station = check.string(entry, (*path, "station")) or None
+        if station and stations and station not in stations:
+            check.add((*path, "station"), f"'{station}' is not a station in {STATIONS_FILE}")
+        options = {k: v for k, v in entry.items() if k not in ("id", "kind", "station")}
+        if kind in kinds:
+            for field_name, message in kinds[kind].check_options(options):
+                check.add((*path, field_name), message)
+        sources.append(SourceConfig(id=source_id, kind=kind, station=station, options=options))
+    return tuple(sources)
+
+
+def _decode_table_text(raw: bytes) -> str:
+    """CSV files saved by Excel on Chinese Windows are often GBK; accept UTF-8 (with BOM) or GB18030."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
+    """Parse and validate stations.csv; returns the stations and the problems found."""
+    name = STATIONS_FILE
+    problems: list[Problem] = []
+
+    def problem(line: int | None, field_name: str, message: str) -> None:
+        problems.append(Problem(name, line, field_name, message))
+
+    try:
+        text = _decode_table_text(path.read_bytes())
+    except FileNotFoundError:
+        return {}, [Problem(name, None, "", f"not found; it lists the practice sites ({', '.join(STATION_COLUMNS)})")]
+    except UnicodeDecodeError:
+        return {}, [Problem(name, None, "", "is neither UTF-8 nor GB18030 text")]
+
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in STATION_COLUMNS if c not in header]
+    if missing:
+        return {}, [Problem(name, 1, "header", f"missing column(s) {', '.join(missing)}; "
+                            f"the header must be {','.join(STATION_COLUMNS)}")]
+    reader.fieldnames = header
+
+    rows: dict[str, tuple[int, Station]] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(values.values()):
+            continue
+        station_id = values["id"]
+        if not station_id:
+            problem(line, "id", "is empty")
+            continue
+        if not SLUG.match(station_id):
+            problem(line, "id", f"'{station_id}' must be lowercase letters, digits, - or _")
+            continue
+        if station_id in rows:
+            problem(line, "id", f"duplicate id '{station_id}' (first on line {rows[station_id][0]})")
+            continue
+        level = values["level"]
+        if level not in LEVELS:
+            problem(line, "level", f"'{level}' is not one of {'|'.join(LEVELS)}")
+            continue
+        if not values["name"]:
+            problem(line, "name", f"station '{station_id}' has no name")
+        if level != "center" and not values["township"]:
+            problem(line, "township", f"station '{station_id}' has no township (镇/街道)")
+        lat = lon = None
+        if values["lat"] or values["lon"]:
+            try:
+                lat, lon = float(values["lat"]), float(values["lon"])
+            except ValueError:
+                problem(line, "lat/lon", f"'{values['lat']}', '{values['lon']}' are not decimal coordinates")
+            else:
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    problem(line, "lat/lon", f"{lat}, {lon} is outside the globe (lat ±90, lon ±180)")
+                    lat = lon = None
+        rows[station_id] = (line, Station(
+            id=station_id, name=values["name"], level=level, parent=values["parent"] or None,
+            township=values["township"], village=values["village"], lat=lat, lon=lon,
+        ))
+
+    for station_id, (line, station) in rows.items():
+        if station.level == "center":
+            if station.parent:
+                problem(line, "parent", f"the center '{station_id}' cannot have a parent")
+            continue
+        if not station.parent:
+            problem(line, "parent", f"{station.level} '{station_id}' needs a parent station")
+        elif station.parent not in rows:
+            problem(line, "parent", f"'{station.parent}' is not a known station")
+
+    cycles_reported: set[str] = set()
+    for station_id, (line, _) in rows.items():
+        trail = [station_id]
+        current = rows[station_id][1].parent
+        while current and current in rows:
+            if current in trail:
+                cycle = trail[trail.index(current):] + [current]
+                if not cycles_reported.intersection(cycle):
+                    problem(line, "parent", "cycle in the hierarchy: " + " → ".join(cycle))
+                    cycles_reported.update(cycle)
+                break
+            trail.append(current)
+            current = rows[current][1].parent
+
+    for station_id, (line, station) in rows.items():
+        if station_id in cycles_reported or not station.parent or station.parent not in rows:
+            continue
+        parent = rows[station.parent][1]
+        if LEVEL_RANK[parent.level] >= LEVEL_RANK[station.level]:
+            problem(line, "parent", f"{station.level} '{station_id}' cannot sit under "
+                    f"{parent.level} '{parent.id}'; a parent must be a higher level (center > institute > station > point)")
+
+    return {sid: station for sid, (_, station) in rows.items()}, problems

@@ -1,0 +1,139 @@
+"""`kitchen demo`: a demo newsroom for the fictional 云禾县, run through every stage that exists."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import load_newsroom
+from pipeline.ingest import ingest_all
+from pipeline.resources import assets_dir
+from pipeline.scaffold import ScaffoldError, init_newsroom
+from pipeline.schedule import PublishSummary, publish_due
+from pipeline.stories import Actor, count_by_state, snapshot
+from pipeline.store import open_store
+from pipeline.timeutil import utcnow
+from pipeline.workflow import perform
+
+DEMO_MARKER = ".kitchen-demo"
+EDITOR = Actor("demo:王编辑", "editor")
+CHIEF = Actor("demo:李主任", "chief")
+
+
+@dataclass
+class DemoResult:
+    root: Path
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _prepare_folder(target: Path) -> None:
+    if target.exists():
+        if (target / DEMO_MARKER).exists():
+            shutil.rmtree(target)
+        elif any(target.iterdir()):
+            raise ScaffoldError(f"{target} exists and is not a demo newsroom; choose another --dir")
+
+
+def run_demo(directory: Path, now: datetime | None = None) -> DemoResult:
+    now = now or utcnow()
+    target = directory.expanduser().resolve()
+    _prepare_folder(target)
+    source = assets_dir() / "demo"
+    init_newsroom(target, title="云禾县融媒体中心 · 新时代文明实践", base_url="https://wenming.yunhe.example.cn/",
+                  county="云禾县", county_seat="城关街道",
+                  monthly_themes=[("2026-10", "xuanjiang"), ("2026-11", "yifeng"), ("2026-12", "zhiyuan")])
+    (target / DEMO_MARKER).write_text("built by `kitchen demo`; rebuilt (deleted) by the next run\n", encoding="utf-8")
+    shutil.copyfile(source / "stations.csv", target / "stations.csv")
+    shutil.copytree(source / "inbox", target / "inbox", dirs_exist_ok=True)
+
+    newsroom = load_newsroom(target)
+    store = open_store(newsroom)
+    result = DemoResult(root=target)
+    try:
+        ingested = ingest_all(newsroom, store, now=now)
+        ids = sorted(ingested.story_ids)
+        tomorrow_8 = (now.astimezone(newsroom.tz) + timedelta(days=1)).replace(
+            hour=8, minute=0, second=0, microsecond=0)
+        plan = _editorial_plan(ids)
+        with store.begin() as conn:
+            for story_id in plan["submit"]:
+                perform(conn, newsroom, story_id, "submit", EDITOR, now)
+            for story_id in plan["reject"]:
+                perform(conn, newsroom, story_id, "reject", EDITOR, now, note="与已发稿件重复，请补充活动细节后重报")
+            for story_id in plan["approve_now"]:
+                perform(conn, newsroom, story_id, "approve", EDITOR, now)
+            for story_id in plan["approve_later"]:
+                perform(conn, newsroom, story_id, "approve", EDITOR, now, at=tomorrow_8)
+        first = publish_due(newsroom, store, now=now)
+        with store.begin() as conn:
+            killed, corrected = plan["kill"], plan["correct"]
+            for story_id in killed:
+                perform(conn, newsroom, story_id, "kill", CHIEF, now, note="活动信息有误，撤稿核实")
+            for story_id in corrected:
+                current = snapshot(conn, story_id).revision.content
+                fixed = replace(current, body_md=current.body_md.rstrip()
+                                + "\n\n（本文已更正：参加人数以现场登记为准。）\n")
+                perform(conn, newsroom, story_id, "correct", CHIEF, now,
+                        note="更正参加人数的表述", draft=fixed)
+        second = publish_due(newsroom, store, now=now)
+        with store.begin() as conn:
+            states = count_by_state(conn)
+        _describe(result, newsroom, ingested, states, first, second, plan, tomorrow_8)
+    finally:
+        store.close()
+    return result
+
+
+def _editorial_plan(ids: list[int]) -> dict[str, list[int]]:
+    """What the demo editors do with the ingested stories: a morning's mix of every action."""
+    if len(ids) < 12:
+        return {"submit": [], "reject": [], "approve_now": ids, "approve_later": [], "kill": [], "correct": []}
+    return {
+        "approve_now": ids[:-7],
+        "approve_later": ids[-7:-4],
+        "reject": ids[-4:-3],
+        "submit": ids[-3:-1],
+        "kill": ids[:1],
+        "correct": ids[1:2],
+    }
+
+
+def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str, int],
+              first: PublishSummary, second: PublishSummary, plan: dict[str, list[int]],
+              tomorrow_8: datetime) -> None:
+    root = result.root
+    outbox = newsroom.path(newsroom.channel_options.get("export", {}).get("outbox", "outbox/export"))
+    documents = sorted(outbox.rglob("rev-*.json")) if outbox.exists() else []
+    canceled = sorted(outbox.rglob("canceled.json")) if outbox.exists() else []
+    quarantine = root / "inbox" / "_quarantine"
+    rows = result.rows
+    rows.append(("newsroom", f"{len(newsroom.stations)} practice sites, config and stations", str(root)))
+    rows.append(("store", "SQLite (WAL), migrated", str(root / "kitchen.db")))
+    rows.append(("ingest", f"{ingested.new_reports} reports → draft stories", str(root / "inbox" / "_done")))
+    rows.append(("quarantine", f"{ingested.quarantined} bad files, each with a .reason.txt", str(quarantine)))
+    rows.append(("workflow", ", ".join(f"{n} {s}" for s, n in sorted(states.items())), "kitchen stories"))
+    rows.append(("scheduled", f"{len(plan['approve_later'])} stories due {tomorrow_8:%Y-%m-%d %H:%M}",
+                 "kitchen publish --dry-run --now '" + f"{tomorrow_8:%Y-%m-%d %H:%M}'"))
+    rows.append(("export", f"{len(documents)} ninjs documents ({first.published} first pass, "
+                 f"{second.published} re-published after a correction)", str(outbox)))
+    rows.append(("kill", f"{len(canceled)} story taken down (pubstatus canceled)",
+                 ", ".join(str(p.relative_to(root)) for p in canceled)))
+    result.notes.append(f"Try: kitchen --newsroom {root} show {plan['correct'][0] if plan['correct'] else 1}")
+    result.notes.append(f"     kitchen --newsroom {root} stories --state in_review")
+
+
+def print_demo_report(result: DemoResult, console: Console) -> None:
+    table = Table("stage", "what", "where", title=f"Central Kitchen demo — {result.root}",
+                  title_justify="left")
+    for row in result.rows:
+        table.add_row(*row)
+    console.print(table)
+    for note in result.notes:
+        console.print(note)

@@ -1,0 +1,232 @@
+"""Story documents as people write them: Markdown with YAML front matter (inbox files and
+`kitchen edit`), JSON, and plain text — parsed into fields and validated against the newsroom."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from pipeline.config import Newsroom
+from pipeline.render.markdown import plain_to_markdown
+from pipeline.timeutil import coerce_datetime
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
+TEXT_HEADERS = {
+    "日期": "date", "时间": "date", "date": "date",
+    "站点": "station", "station": "station", "单位": "station",
+    "主题": "theme", "theme": "theme",
+    "作者": "author", "author": "author", "供稿": "author",
+    "摘要": "summary", "summary": "summary",
+}
+TITLE_LIMIT = 120
+
+
+class DocumentError(ValueError):
+    """The document cannot become a story; the message says what to fix."""
+
+
+@dataclass
+class ImageSpec:
+    """An image as written in a document: a file path or a stored image id, with a caption."""
+
+    file: str | None = None
+    media: str | None = None
+    caption: str = ""
+
+
+@dataclass
+class StoryFields:
+    """The fields of a story document before station/theme/date are checked."""
+
+    title: str = ""
+    body_md: str = ""
+    station: str | None = None
+    theme: str | None = None
+    date: Any = None
+    author: str = ""
+    summary: str = ""
+    images: list[ImageSpec] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or, failing that, GB18030 — what Chinese Windows editors save."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DocumentError("the file is neither UTF-8 nor GBK/GB18030 text") from None
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise DocumentError("no front matter: the file must start with a '---' line, the fields "
+                            "(title, date, station …), and another '---' line")
+    try:
+        fields = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" on line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError(f"front matter is not valid YAML{where}: {problem}") from None
+    if not isinstance(fields, dict):
+        raise DocumentError("front matter must be 'key: value' lines")
+    return fields, match.group(2)
+
+
+def _images(value: Any) -> list[ImageSpec]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        raise DocumentError("images must be a list (one '- file: …' line per image)")
+    specs = []
+    for entry in value:
+        if isinstance(entry, str):
+            specs.append(ImageSpec(file=entry))
+        elif isinstance(entry, dict):
+            caption = entry.get("caption", "") or ""
+            file, media = entry.get("file"), entry.get("media")
+            if not isinstance(caption, str) or (file is None) == (media is None):
+                raise DocumentError("each image needs either 'file: path' or 'media: id', and an optional caption")
+            specs.append(ImageSpec(file=None if file is None else str(file),
+                                   media=None if media is None else str(media), caption=caption.strip()))
+        else:
+            raise DocumentError(f"image entry {entry!r} is neither a path nor a file/caption pair")
+    return specs
+
+
+def _text(fields: dict[str, Any], key: str) -> str:
+    value = fields.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    raise DocumentError(f"'{key}' must be text")
+
+
+def fields_from_mapping(fields: dict[str, Any], body_md: str) -> StoryFields:
+    known = {"title", "date", "station", "theme", "author", "summary", "images", "body", "text"}
+    return StoryFields(
+        title=_text(fields, "title"),
+        body_md=body_md,
+        station=_text(fields, "station") or None,
+        theme=_text(fields, "theme") or None,
+        date=fields.get("date"),
+        author=_text(fields, "author"),
+        summary=_text(fields, "summary"),
+        images=_images(fields.get("images")),
+        extra={k: v for k, v in fields.items() if k not in known},
+    )
+
+
+def parse_markdown(data: bytes) -> StoryFields:
+    fields, body = split_front_matter(decode_text(data))
+    return fields_from_mapping(fields, body.strip() + "\n")
+
+
+def parse_json(data: bytes) -> StoryFields:
+    try:
+        fields = json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(fields, dict):
+        raise DocumentError("the JSON must be one object with title, date, station, body …")
+    body = fields.get("body", fields.get("text", ""))
+    if not isinstance(body, str):
+        raise DocumentError("'body' must be text")
+    return fields_from_mapping(fields, plain_to_markdown(body))
+
+
+def parse_plain_text(data: bytes) -> StoryFields:
+    """First line: the title. Then `日期：…`, `站点：…` header lines. Then the body."""
+    lines = decode_text(data).splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise DocumentError("the file is empty")
+    title = lines.pop(0).strip()
+    header: dict[str, Any] = {"title": title}
+    while lines:
+        line = lines[0].strip()
+        match = re.match(r"^([^:：]{1,10})\s*[:：]\s*(.*)$", line)
+        if not line:
+            lines.pop(0)
+            break
+        if match and match.group(1).strip().lower() in TEXT_HEADERS:
+            header[TEXT_HEADERS[match.group(1).strip().lower()]] = match.group(2).strip()
+            lines.pop(0)
+        else:
+            break
+    return fields_from_mapping(header, plain_to_markdown("\n".join(lines)))
+
+
+PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".json": parse_json,
+           ".txt": parse_plain_text}
+
+
+@dataclass(frozen=True)
+class CheckedFields:
+    title: str
+    body_md: str
+    station_id: str
+    theme: str | None
+    dateline: datetime | None
+    author: str
+    summary: str
+    problems_noted: tuple[str, ...]
+
+
+def resolve_station(newsroom: Newsroom, value: str | None) -> str | None:
+    """A station named by id or by its full Chinese name."""
+    if not value:
+        return None
+    if value in newsroom.stations:
+        return value
+    for station in newsroom.stations.values():
+        if station.name == value:
+            return station.id
+    return None
+
+
+def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str | None = None) -> CheckedFields:
+    """Validate a document's fields; raise DocumentError listing everything that must be fixed."""
+    problems, notes = [], []
+    title = " ".join(fields.title.split())
+    if not title:
+        problems.append("title is missing")
+    elif len(title) > TITLE_LIMIT:
+        problems.append(f"title is {len(title)} characters; keep it under {TITLE_LIMIT}")
+    if not fields.body_md.strip():
+        problems.append("the body is empty")
+    station_id = resolve_station(newsroom, fields.station) or (
+        None if fields.station else default_station)
+    if fields.station and station_id is None:
+        problems.append(f"station '{fields.station}' is not in stations.csv (use its id or full name)")
+    elif station_id is None:
+        problems.append("station is missing (add 'station: <id>', or put the file in inbox/<station-id>/)")
+    theme = newsroom.resolve_theme(fields.theme)
+    if fields.theme and theme is None:
+        notes.append(f"unknown theme '{fields.theme}' left empty")
+    dateline = None
+    if fields.date not in (None, ""):
+        try:
+            dateline = coerce_datetime(fields.date, newsroom.tz)
+        except (ValueError, TypeError):
+            problems.append(f"date '{fields.date}' is not a date like 2026-11-20 or 2026-11-20 09:30")
+    if isinstance(fields.date, date) and not isinstance(fields.date, datetime):
+        notes.append("date has no time of day")
+    if problems:
+        raise DocumentError("; ".join(problems))
+    assert station_id is not None
+    return CheckedFields(title=title, body_md=fields.body_md, station_id=station_id, theme=theme,
+                         dateline=dateline, author=fields.author, summary=fields.summary,
+                         problems_noted=tuple(notes))

@@ -1,0 +1,219 @@
+"""The shared inbox folder: Markdown with front matter, JSON and plain-text reports (with photos).
+
+For each file: the raw bytes are stored first; a valid file becomes a report and a draft story and
+moves to `_done/`; an invalid one moves to `_quarantine/` with a `.reason.txt` beside it — never
+deleted. A file whose bytes were already ingested creates nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from pipeline import store as t
+from pipeline.config import Newsroom
+from pipeline.documents import PARSERS, DocumentError, check_fields
+from pipeline.fsutil import UnsafePath, inside, unique_destination
+from pipeline.ingest import IngestSummary
+from pipeline.media import BadImage, import_image
+from pipeline.model import ImageRef, SourceConfig, StoryDraft
+from pipeline.render.markdown import markdown_to_text
+from pipeline.stories import Actor, create_story, record_event
+from pipeline.store import Store
+
+DONE = "_done"
+QUARANTINE = "_quarantine"
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+INGEST_ACTOR = Actor("ingest", "system")
+
+
+@dataclass
+class _Outcome:
+    images: list[Path]
+    ok: bool
+
+
+class InboxSource:
+    @staticmethod
+    def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = []
+        for key in options:
+            if key != "path":
+                problems.append((key, "unknown setting for an inbox source; only 'path' is known"))
+        if "path" in options and (not isinstance(options["path"], str) or not options["path"].strip()):
+            problems.append(("path", "must be a folder path in quotes"))
+        return problems
+
+    @staticmethod
+    def ingest(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime) -> IngestSummary:
+        return ingest_inbox(newsroom, store, source, now)
+
+
+def inbox_folder(newsroom: Newsroom, source: SourceConfig) -> Path:
+    return newsroom.path(source.options.get("path", "inbox"))
+
+
+def candidate_files(root: Path) -> list[Path]:
+    """Report files in the inbox, skipping _done/, _quarantine/, hidden files and photos."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.startswith(".") or path.suffix.lower() not in PARSERS:
+                continue
+            found.append(path)
+    return found
+
+
+def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime) -> IngestSummary:
+    root = inbox_folder(newsroom, source).resolve()
+    summary = IngestSummary()
+    if not root.is_dir():
+        summary.errors.append((source.id, f"inbox folder {root} does not exist"))
+        return summary
+    outcomes = [_ingest_file(newsroom, store, source, root, path, now, summary)
+                for path in candidate_files(root)]
+    _move_images(root, outcomes)
+    return summary
+
+
+def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: Path, path: Path,
+                 now: datetime, summary: IngestSummary) -> _Outcome:
+    relative = path.relative_to(root).as_posix()
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    with store.begin() as conn:
+        raw = conn.execute(select(t.raw_documents.c.id).where(
+            t.raw_documents.c.source_id == source.id, t.raw_documents.c.sha256 == digest)
+            .order_by(t.raw_documents.c.id)).first()
+        if raw is not None and _has_report(conn, raw.id):
+            summary.duplicates += 1
+            _move(root, path, DONE)
+            return _Outcome([], True)
+        raw_id = raw.id if raw is not None else _store_raw(conn, source, relative, path, data, digest, now)
+
+    fields = None
+    try:
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise DocumentError(f"the file is {len(data) // 1024} KB; a report is at most "
+                                f"{MAX_DOCUMENT_BYTES // 1024} KB (photos go in separate files)")
+        fields = PARSERS[path.suffix.lower()](data)
+        subfolder_station = path.relative_to(root).parts[0] if len(path.relative_to(root).parts) > 1 else None
+        default_station = subfolder_station if subfolder_station in newsroom.stations else source.station
+        checked = check_fields(fields, newsroom, default_station)
+        image_files = []
+        for spec in fields.images:
+            if spec.file is None:
+                raise DocumentError("inbox files refer to photos by 'file:', not 'media:'")
+            try:
+                image_path = inside(path.parent, spec.file)
+                if not image_path.is_relative_to(root.resolve()):
+                    raise UnsafePath(f"'{spec.file}' points outside the inbox")
+            except UnsafePath as exc:
+                raise DocumentError(f"image {exc}") from None
+            if not image_path.is_file():
+                raise DocumentError(f"image '{spec.file}' was not found next to the file")
+            image_files.append((image_path, spec))
+        with store.begin() as conn:
+            refs = []
+            for image_path, spec in image_files:
+                try:
+                    refs.append(import_image(conn, newsroom.media_dir, image_path.read_bytes(),
+                                             image_path.name, now, spec.caption))
+                except BadImage as exc:
+                    raise DocumentError(str(exc)) from None
+            story_id = _create_report_and_story(conn, source, raw_id, checked, refs, fields.date is not None,
+                                                path, now)
+        summary.new_reports += 1
+        summary.story_ids.append(story_id)
+        _move(root, path, DONE)
+        return _Outcome([image_path for image_path, _ in image_files], True)
+    except DocumentError as exc:
+        reason = str(exc)
+        destination = _move(root, path, QUARANTINE)
+        destination.with_name(destination.name + ".reason.txt").write_text(
+            f"{relative}\n{reason}\n", encoding="utf-8")
+        with store.begin() as conn:
+            conn.execute(update(t.raw_documents).where(t.raw_documents.c.id == raw_id).values(error=reason))
+            conn.execute(insert(t.ingest_errors).values(
+                source_id=source.id, raw_document_id=raw_id, item=relative, reason=reason,
+                quarantined_to=destination.relative_to(root).as_posix(), created_at=now))
+        summary.quarantined += 1
+        summary.errors.append((relative, reason))
+        return _Outcome(_referenced_images(path, fields), False)
+
+
+def _has_report(conn: Connection, raw_id: int) -> bool:
+    return conn.execute(select(t.reports.c.id).where(t.reports.c.raw_document_id == raw_id)).first() is not None
+
+
+def _store_raw(conn: Connection, source: SourceConfig, relative: str, path: Path, data: bytes,
+               digest: str, now: datetime) -> int:
+    stat = path.stat()
+    headers = {"filename": relative, "mtime": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat()}
+    content_type = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json",
+                    ".txt": "text/plain"}[path.suffix.lower()]
+    return int(conn.execute(insert(t.raw_documents).values(
+        source_id=source.id, url=f"inbox:{relative}", fetched_at=now, headers=headers,
+        content_type=content_type, body=data, sha256=digest, size=len(data),
+    )).inserted_primary_key[0])
+
+
+def _create_report_and_story(conn: Connection, source: SourceConfig, raw_id: int, checked: Any,
+                             refs: list[ImageRef], dated: bool, path: Path, now: datetime) -> int:
+    dateline = checked.dateline
+    date_source = "meta" if dated else "file"
+    if dateline is None:
+        dateline = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    flags = list(checked.problems_noted)
+    report_id = int(conn.execute(insert(t.reports).values(
+        raw_document_id=raw_id, source_id=source.id, station_id=checked.station_id,
+        title=checked.title, body_md=checked.body_md, text=markdown_to_text(checked.body_md),
+        published_at=dateline, date_source=date_source, author=checked.author, theme=checked.theme,
+        images=[r.as_dict() for r in refs], flags=flags, created_at=now,
+    )).inserted_primary_key[0])
+    draft = StoryDraft(title=checked.title, body_md=checked.body_md, station_id=checked.station_id,
+                       theme=checked.theme, dateline=dateline, author=checked.author,
+                       summary=checked.summary, images=tuple(refs))
+    story_id = create_story(conn, draft, INGEST_ACTOR, now, report_id=report_id)
+    record_event(conn, now, INGEST_ACTOR, "ingest", story_id, None, "draft", "",
+                 {"source": source.id, "report_id": report_id, "raw_document_id": raw_id,
+                  "flags": flags})
+    return story_id
+
+
+def _move(root: Path, path: Path, folder: str) -> Path:
+    destination = unique_destination(root / folder / path.relative_to(root))
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(path), destination)
+    return destination
+
+
+def _move_images(root: Path, outcomes: list[_Outcome]) -> None:
+    """Photos of ingested files follow them to _done/, unless a quarantined file still needs them
+    (they stay in the inbox for when the fixed file comes back)."""
+    still_needed = {image for o in outcomes if not o.ok for image in o.images}
+    for outcome in outcomes:
+        for image in outcome.images:
+            if outcome.ok and image.exists() and image not in still_needed:
+                _move(root, image, DONE)
+
+
+def _referenced_images(path: Path, fields: Any) -> list[Path]:
+    """The photos a quarantined file names, as far as it could be read."""
+    found = []
+    for spec in getattr(fields, "images", []):
+        if spec.file:
+            try:
+                found.append(inside(path.parent, spec.file))
+            except UnsafePath:
+                continue
+    return found

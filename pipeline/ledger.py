@@ -1,0 +1,262 @@
+"""The publication ledger: one row per (channel, unit) — the truth of what went out where.
+
+A unit is `story:<id>` for per-story channels (a package unit, e.g. a loudspeaker package, can use
+its own key). Rows are claimed with a lease inside a transaction, so two workers never deliver the
+same row at once, and a worker that died (SIGKILL) leaves a lease that expires and is claimed again.
+Every state change of a claimed row is conditioned on the claimant's lease token.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+
+from pipeline import store as t
+from pipeline.model import Publication
+
+P = t.publications
+
+
+class LedgerBusy(Exception):
+    """A row is being delivered right now; the change must wait for the delivery to finish."""
+
+
+def story_unit(story_id: int) -> str:
+    return f"story:{story_id}"
+
+
+def new_lease_owner() -> str:
+    """host:pid:random — the pid lets a later run on the same host see that the claimant died."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _publication(row: Any) -> Publication:
+    return Publication(
+        id=row.id, channel=row.channel, unit=row.unit, story_id=row.story_id, revision=row.revision,
+        action=row.action, state=row.state, due_at=row.due_at, attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at, lease_owner=row.lease_owner,
+        lease_until=row.lease_until, output_hash=row.output_hash,
+        published_revision=row.published_revision, published_at=row.published_at,
+        receipt=row.receipt, last_error=row.last_error,
+    )
+
+
+def _reset(now: datetime, due_at: datetime, action: str = "publish") -> dict[str, Any]:
+    """Values that put a row back in the queue, dropping any lease (a claimant's later update fails)."""
+    return {"action": action, "state": "pending", "due_at": due_at, "attempts": 0,
+            "next_attempt_at": None, "lease_owner": None, "lease_until": None,
+            "last_error": None, "updated_at": now}
+
+
+def schedule_story(conn: Connection, story_id: int, revision: int, channels: list[str],
+                   due_at: datetime, now: datetime) -> None:
+    """Create (or re-arm) the story's row for each channel, due at `due_at`."""
+    unit = story_unit(story_id)
+    for channel in channels:
+        existing = conn.execute(select(P.c.id, P.c.state).where(
+            P.c.channel == channel, P.c.unit == unit)).first()
+        if existing is None:
+            conn.execute(insert(P).values(
+                channel=channel, unit=unit, story_id=story_id, revision=revision, created_at=now,
+                **_reset(now, due_at),
+            ))
+        else:
+            if existing.state == "claimed":
+                raise LedgerBusy(f"story {story_id} is being delivered on {channel} right now")
+            conn.execute(update(P).where(P.c.id == existing.id).values(revision=revision,
+                                                                        **_reset(now, due_at)))
+
+
+def cancel_pending(conn: Connection, story_id: int, now: datetime) -> list[str]:
+    """Withdraw a story's scheduled rows that have not gone out. Refused while a row is claimed:
+    a delivery is running, or was interrupted and may already have gone out."""
+    busy = [row.channel for row in conn.execute(select(P.c.channel).where(
+        P.c.story_id == story_id, P.c.state == "claimed"))]
+    if busy:
+        raise LedgerBusy(f"story {story_id} is being delivered on {', '.join(busy)}; "
+                         "let `kitchen publish --due` finish it, then try again")
+    rows = conn.execute(select(P.c.id, P.c.channel).where(
+        P.c.story_id == story_id, P.c.state.in_(("pending", "failed")),
+        P.c.published_revision.is_(None))).all()
+    cancelled = []
+    for row in rows:
+        conn.execute(update(P).where(P.c.id == row.id).values(
+            state="cancelled", lease_owner=None, lease_until=None, updated_at=now))
+        cancelled.append(row.channel)
+    return cancelled
+
+
+def retract_story(conn: Connection, story_id: int, now: datetime) -> tuple[list[str], list[str]]:
+    """Kill: rows that carried (or may be carrying) the story are queued for retraction now;
+    rows that never went out are cancelled. Returns (retracting channels, cancelled channels)."""
+    retracting, cancelled = [], []
+    for row in conn.execute(select(P).where(P.c.story_id == story_id)).all():
+        carried = row.published_revision is not None or row.state == "claimed"
+        if carried:
+            conn.execute(update(P).where(P.c.id == row.id).values(**_reset(now, now, "retract")))
+            retracting.append(row.channel)
+        elif row.state != "cancelled":
+            conn.execute(update(P).where(P.c.id == row.id).values(
+                state="cancelled", lease_owner=None, lease_until=None, updated_at=now))
+            cancelled.append(row.channel)
+    return retracting, cancelled
+
+
+def republish_story(conn: Connection, story_id: int, revision: int, now: datetime) -> list[str]:
+    """Correction: every channel that carried the story gets the new revision now; channels still
+    waiting for their time publish the new revision when it comes. Returns the re-publishing channels."""
+    channels = []
+    for row in conn.execute(select(P).where(P.c.story_id == story_id)).all():
+        if row.state == "cancelled" or row.action == "retract":
+            continue
+        if row.published_revision is not None or row.state == "claimed":
+            conn.execute(update(P).where(P.c.id == row.id).values(revision=revision,
+                                                                  **_reset(now, now)))
+            channels.append(row.channel)
+        else:
+            conn.execute(update(P).where(P.c.id == row.id).values(revision=revision, updated_at=now))
+    return channels
+
+
+def _due_condition(now: datetime) -> Any:
+    waiting = and_(P.c.state == "pending", P.c.due_at <= now,
+                   or_(P.c.next_attempt_at.is_(None), P.c.next_attempt_at <= now))
+    abandoned = and_(P.c.state == "claimed", P.c.lease_until < now)
+    return or_(waiting, abandoned)
+
+
+def due_rows(conn: Connection, now: datetime, limit: int | None = None) -> list[Publication]:
+    query = select(P).where(_due_condition(now)).order_by(P.c.due_at, P.c.id)
+    if limit:
+        query = query.limit(limit)
+    return [_publication(row) for row in conn.execute(query)]
+
+
+def claim_due(conn: Connection, owner: str, now: datetime, lease: timedelta,
+              limit: int) -> list[Publication]:
+    """Lease up to `limit` due rows to `owner`. The due condition is repeated in the UPDATE so a
+    row another worker claimed between the SELECT and the UPDATE is not taken twice."""
+    candidates = select(P.c.id).where(_due_condition(now)).order_by(P.c.due_at, P.c.id).limit(limit)
+    ids = [row.id for row in conn.execute(candidates)]
+    if not ids:
+        return []
+    conn.execute(update(P).where(P.c.id.in_(ids), _due_condition(now)).values(
+        state="claimed", lease_owner=owner, lease_until=now + lease, updated_at=now))
+    rows = conn.execute(select(P).where(P.c.id.in_(ids), P.c.lease_owner == owner)
+                        .order_by(P.c.due_at, P.c.id))
+    return [_publication(row) for row in rows]
+
+
+def release_dead_local_leases(conn: Connection, now: datetime) -> int:
+    """Free rows leased by processes on this host that no longer exist (killed mid-delivery),
+    so a restart carries on at once instead of waiting for the lease to run out."""
+    host = socket.gethostname()
+    released = 0
+    owners = conn.execute(select(P.c.lease_owner).where(P.c.state == "claimed").distinct())
+    for (owner,) in owners.all():
+        parts = (owner or "").split(":")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if _pid_alive(int(parts[1])):
+            continue
+        result = conn.execute(update(P).where(P.c.state == "claimed", P.c.lease_owner == owner)
+                              .values(state="pending", lease_owner=None, lease_until=None,
+                                      updated_at=now))
+        released += result.rowcount or 0
+    return released
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claimed_by(pub_id: int, owner: str) -> Any:
+    return and_(P.c.id == pub_id, P.c.state == "claimed", P.c.lease_owner == owner)
+
+
+def start_attempt(conn: Connection, pub_id: int, owner: str, output_hash: str | None,
+                  now: datetime) -> bool:
+    """Count the attempt before the side effect, so a row that keeps crashing its worker fails."""
+    result = conn.execute(update(P).where(_claimed_by(pub_id, owner)).values(
+        attempts=P.c.attempts + 1, output_hash=output_hash, updated_at=now))
+    return bool(result.rowcount)
+
+
+def mark_done(conn: Connection, pub: Publication, owner: str, receipt: dict[str, Any],
+              now: datetime) -> bool:
+    """Record a finished delivery; False when the row changed meanwhile (killed, corrected)."""
+    values: dict[str, Any] = {"state": "done", "lease_owner": None, "lease_until": None,
+                              "next_attempt_at": None, "receipt": receipt, "last_error": None,
+                              "updated_at": now}
+    if pub.action == "publish":
+        values.update(published_revision=pub.revision, published_at=now)
+    result = conn.execute(update(P).where(_claimed_by(pub.id, owner)).values(**values))
+    return bool(result.rowcount)
+
+
+def mark_retry(conn: Connection, pub_id: int, owner: str, error: str, next_attempt_at: datetime,
+               now: datetime) -> bool:
+    result = conn.execute(update(P).where(_claimed_by(pub_id, owner)).values(
+        state="pending", lease_owner=None, lease_until=None, next_attempt_at=next_attempt_at,
+        last_error=error, updated_at=now))
+    return bool(result.rowcount)
+
+
+def mark_failed(conn: Connection, pub_id: int, owner: str, error: str, now: datetime) -> bool:
+    result = conn.execute(update(P).where(_claimed_by(pub_id, owner)).values(
+        state="failed", lease_owner=None, lease_until=None, next_attempt_at=None,
+        last_error=error, updated_at=now))
+    return bool(result.rowcount)
+
+
+def mark_cancelled(conn: Connection, pub_id: int, owner: str, reason: str, now: datetime) -> bool:
+    result = conn.execute(update(P).where(_claimed_by(pub_id, owner)).values(
+        state="cancelled", lease_owner=None, lease_until=None, last_error=reason, updated_at=now))
+    return bool(result.rowcount)
+
+
+def retry_failed(conn: Connection, pub_id: int, now: datetime) -> Publication:
+    row = conn.execute(select(P).where(P.c.id == pub_id)).first()
+    if row is None:
+        raise LookupError(f"publication {pub_id} does not exist")
+    if row.state != "failed":
+        raise ValueError(f"publication {pub_id} is {row.state}, not failed; only failed rows are retried")
+    conn.execute(update(P).where(P.c.id == pub_id).values(
+        state="pending", attempts=0, next_attempt_at=None, due_at=min(row.due_at, now), updated_at=now))
+    return _publication(conn.execute(select(P).where(P.c.id == pub_id)).one())
+
+
+def get_publication(conn: Connection, pub_id: int) -> Publication:
+    row = conn.execute(select(P).where(P.c.id == pub_id)).first()
+    if row is None:
+        raise LookupError(f"publication {pub_id} does not exist")
+    return _publication(row)
+
+
+def list_publications(conn: Connection, state: str | None = None, story_id: int | None = None,
+                      channel: str | None = None) -> list[Publication]:
+    query = select(P).order_by(P.c.due_at, P.c.id)
+    if state:
+        query = query.where(P.c.state == state)
+    if story_id is not None:
+        query = query.where(P.c.story_id == story_id)
+    if channel:
+        query = query.where(P.c.channel == channel)
+    return [_publication(row) for row in conn.execute(query)]
+
+
+def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
+    """Capped exponential backoff: base, 2×base, 4×base … never more than the cap."""
+    exponent = max(0, min(attempts - 1, 30))
+    return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** exponent)))

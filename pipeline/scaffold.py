@@ -1,0 +1,45 @@
+"""`kitchen init`: create a newsroom folder from the shipped scaffold templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.config import CONFIG_FILE, STATIONS_FILE
+from pipeline.templating import environment
+
+NEWSROOM_GITIGNORE = """\
+# Central Kitchen run-time files (the database, stored media and outputs are backed up, not versioned)
+kitchen.db*
+media/
+outbox/
+.kitchen/
+"""
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+def init_newsroom(target: Path, title: str, base_url: str, timezone: str = "Asia/Shanghai",
+                  county: str = "本县", county_seat: str = "城关镇",
+                  monthly_themes: list[tuple[str, str]] | None = None) -> Path:
+    target = target.expanduser().resolve()
+    if (target / CONFIG_FILE).exists():
+        raise ScaffoldError(f"{target} already has a {CONFIG_FILE}; not overwriting it")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScaffoldError(f"'{timezone}' is not a known timezone (e.g. Asia/Shanghai)") from None
+    env = environment()
+    env.filters["toml"] = lambda value: json.dumps(value, ensure_ascii=False)
+    values = {"title": title, "base_url": base_url, "timezone": timezone, "county": county,
+              "county_seat": county_seat, "monthly_themes": monthly_themes or []}
+    for folder in ("templates", "inbox"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    for name in (CONFIG_FILE, STATIONS_FILE):
+        text = env.get_template(f"newsroom/{name}").render(**values)
+        (target / name).write_text(text, encoding="utf-8")
+    (target / ".gitignore").write_text(NEWSROOM_GITIGNORE, encoding="utf-8")
+    return target

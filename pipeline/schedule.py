@@ -1,0 +1,249 @@
+"""Publishing what is due: claim ledger rows with a lease, deliver through the channel, mark done.
+
+Exactly once: a row is delivered only by the worker holding its lease; the channel's delivery is
+idempotent; the row is marked done only after the delivery, conditioned on the lease. A worker
+killed anywhere leaves the row claimed; the next run frees dead local leases (or waits for the
+lease to expire) and delivers again — the idempotent channel makes that second delivery a no-op.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from pipeline import ledger
+from pipeline.config import Newsroom
+from pipeline.faults import checkpoint
+from pipeline.model import Publication
+from pipeline.render import ensure_rendition
+from pipeline.stories import SYSTEM, get_story, record_event
+from pipeline.store import Store
+from pipeline.timeutil import utcnow
+from pipeline.workflow import perform
+from publishers import Channel, ChannelError, PermanentError, Retraction, TransientError, open_channel
+
+BREAKER_THRESHOLD = 3  # consecutive transient failures before a channel is skipped for this pass
+
+
+class Busy(Exception):
+    """Another process holds the lock for this work."""
+
+
+@dataclass
+class PublishSummary:
+    published: int = 0
+    retracted: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    skipped: int = 0
+    released_leases: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.published + self.retracted + self.retrying + self.failed + self.cancelled
+
+
+def lock_for(newsroom: Newsroom, name: str) -> FileLock:
+    newsroom.runtime_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(newsroom.runtime_dir / f"{name}.lock"))
+
+
+def publish_due(newsroom: Newsroom, store: Store, now: datetime | None = None,
+                wait_for_lock: float = 0, on_item: Callable[[Publication, str], None] | None = None,
+                ) -> PublishSummary:
+    """Publish every row that is due, holding the newsroom's publish lock (or raise Busy)."""
+    lock = lock_for(newsroom, "publish")
+    try:
+        lock.acquire(timeout=wait_for_lock)
+    except Timeout:
+        raise Busy("another `kitchen publish` or `kitchen run` is publishing this newsroom") from None
+    try:
+        return _publish_pass(newsroom, store, now, on_item)
+    finally:
+        lock.release()
+
+
+def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
+                  on_item: Callable[[Publication, str], None] | None) -> PublishSummary:
+    settings = newsroom.publish
+    owner = ledger.new_lease_owner()
+    summary = PublishSummary()
+    channels: dict[str, Channel] = {}
+    failures_in_a_row: dict[str, int] = {}
+
+    def clock() -> datetime:
+        return fixed_now or utcnow()
+
+    with store.begin() as conn:
+        summary.released_leases = ledger.release_dead_local_leases(conn, clock())
+    try:
+        for _ in range(1_000_000):
+            with store.begin() as conn:
+                batch = ledger.claim_due(conn, owner, clock(), timedelta(seconds=settings.lease_seconds),
+                                         settings.batch_size)
+            checkpoint("schedule.claimed")
+            if not batch:
+                break
+            for pub in batch:
+                if failures_in_a_row.get(pub.channel, 0) >= BREAKER_THRESHOLD:
+                    _defer(store, pub, owner, clock(), settings, summary)
+                    continue
+                outcome = _deliver(newsroom, store, pub, owner, clock, channels)
+                failures_in_a_row[pub.channel] = (
+                    failures_in_a_row.get(pub.channel, 0) + 1 if outcome == "retrying" else 0)
+                _count(summary, outcome)
+                if on_item:
+                    on_item(pub, outcome)
+    finally:
+        for channel in channels.values():
+            channel.close()
+    return summary
+
+
+def _count(summary: PublishSummary, outcome: str) -> None:
+    if outcome in ("published", "retracted", "retrying", "failed", "cancelled", "skipped"):
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+
+def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: Any,
+           summary: PublishSummary) -> None:
+    """The channel keeps failing in this pass: hand the row back for later without trying it."""
+    with store.begin() as conn:
+        ledger.mark_retry(conn, pub.id, owner, pub.last_error or "deferred: channel failing",
+                          now + ledger.backoff(1, settings.backoff_seconds, settings.backoff_cap_seconds), now)
+    summary.skipped += 1
+
+
+def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
+             clock: Callable[[], datetime], channels: dict[str, Channel]) -> str:
+    """Deliver one claimed row; returns the outcome name."""
+    settings = newsroom.publish
+    try:
+        channel = channels.get(pub.channel) or open_channel(newsroom, pub.channel)
+        channels[pub.channel] = channel
+        with store.begin() as conn:
+            if pub.story_id is None:
+                raise PermanentError(f"row {pub.id} ({pub.unit}) has no story; no channel handles it")
+            story = get_story(conn, pub.story_id)
+            if pub.action == "publish":
+                if story.state not in ("approved", "published"):
+                    ledger.mark_cancelled(conn, pub.id, owner, f"story is {story.state}", clock())
+                    return "cancelled"
+                assert pub.revision is not None
+                rendition = ensure_rendition(conn, newsroom, pub.story_id, pub.revision,
+                                             channel.rendition_kind, clock())
+                output_hash: str | None = rendition.sha256
+            else:
+                rendition, output_hash = None, None
+            if not ledger.start_attempt(conn, pub.id, owner, output_hash, clock()):
+                return "lost"
+        checkpoint("schedule.before_deliver")
+        if rendition is not None:
+            receipt = channel.publish(rendition)
+        else:
+            receipt = channel.retract(Retraction(pub.story_id, pub.unit, pub.receipt))
+        checkpoint("schedule.delivered")
+        with store.begin() as conn:
+            if not ledger.mark_done(conn, pub, owner, receipt, clock()):
+                return "lost"  # killed or corrected meanwhile: the row is queued again
+            _record_delivery(conn, newsroom, pub, receipt, clock())
+        checkpoint("schedule.done")
+        return "published" if rendition is not None else "retracted"
+    except PermanentError as exc:
+        with store.begin() as conn:
+            ledger.mark_failed(conn, pub.id, owner, str(exc), clock())
+        return "failed"
+    except (TransientError, ChannelError, OSError, Exception) as exc:  # noqa: BLE001 — one bad row must not stop the pass
+        message = str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}"
+        with store.begin() as conn:
+            attempts = ledger.get_publication(conn, pub.id).attempts
+            if attempts >= settings.max_attempts:
+                ledger.mark_failed(conn, pub.id, owner, f"gave up after {attempts} attempts: {message}", clock())
+                return "failed"
+            delay = ledger.backoff(max(attempts, 1), settings.backoff_seconds, settings.backoff_cap_seconds)
+            ledger.mark_retry(conn, pub.id, owner, message, clock() + delay, clock())
+        return "retrying"
+
+
+def _record_delivery(conn: Any, newsroom: Newsroom, pub: Publication, receipt: dict[str, Any],
+                     now: datetime) -> None:
+    assert pub.story_id is not None
+    story = get_story(conn, pub.story_id)
+    data = {"channel": pub.channel, "revision": pub.revision, "receipt": receipt}
+    if pub.action == "publish" and story.state == "approved":
+        perform(conn, newsroom, story.id, "publish", SYSTEM, now, **data)
+    else:
+        action = "delivered" if pub.action == "publish" else "retracted"
+        record_event(conn, now, SYSTEM, action, story.id, story.state, story.state, "", data)
+
+
+class Daemon:
+    """`kitchen run`: ingest every N minutes and publish due rows every M seconds until stopped."""
+
+    def __init__(self, newsroom: Newsroom, store: Store, log: Callable[[str], None]):
+        self.newsroom = newsroom
+        self.store = store
+        self.log = log
+        self.stopping = False
+
+    def stop(self, *_: Any) -> None:
+        self.stopping = True
+
+    def run(self, max_cycles: int | None = None) -> None:
+        from pipeline.ingest import ingest_all
+
+        run_lock = lock_for(self.newsroom, "daemon")
+        try:
+            run_lock.acquire(timeout=0)
+        except Timeout:
+            raise Busy("another `kitchen run` is already running for this newsroom") from None
+        previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        settings = self.newsroom.daemon
+        next_ingest = next_publish = 0.0
+        cycles = 0
+        try:
+            while not self.stopping:
+                now = time.monotonic()
+                if now >= next_ingest:
+                    next_ingest = now + settings.ingest_every_minutes * 60
+                    summary = ingest_all(self.newsroom, self.store)
+                    self.log(f"ingest: {summary.describe()}")
+                if now >= next_publish:
+                    next_publish = now + settings.publish_every_seconds
+                    try:
+                        result = publish_due(self.newsroom, self.store, wait_for_lock=5)
+                    except Busy as exc:
+                        self.log(f"publish: skipped ({exc})")
+                    else:
+                        if result.total or result.released_leases:
+                            self.log(f"publish: {describe(result)}")
+                cycles += 1
+                if max_cycles is not None and cycles >= max_cycles:
+                    break
+                deadline = min(next_ingest, next_publish)
+                while not self.stopping and time.monotonic() < deadline:
+                    time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            run_lock.release()
+
+
+def describe(summary: PublishSummary) -> str:
+    parts = [f"{summary.published} published", f"{summary.retracted} retracted",
+             f"{summary.retrying} to retry", f"{summary.failed} failed"]
+    if summary.cancelled:
+        parts.append(f"{summary.cancelled} cancelled")
+    if summary.skipped:
+        parts.append(f"{summary.skipped} deferred (channel failing)")
+    if summary.released_leases:
+        parts.append(f"{summary.released_leases} interrupted deliveries resumed")
+    return ", ".join(parts)

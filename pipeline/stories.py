@@ -1,0 +1,178 @@
+"""Reading and writing stories, their revisions and the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from pipeline import store as t
+from pipeline.model import ImageRef, Revision, Story, StoryDraft, StorySnapshot
+
+
+class StoryNotFound(LookupError):
+    def __init__(self, story_id: int):
+        super().__init__(f"story {story_id} does not exist")
+        self.story_id = story_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a person with a role, or the scheduler (`system`)."""
+
+    name: str
+    role: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+SYSTEM = Actor("scheduler", "system")
+
+
+def record_event(conn: Connection, at: datetime, actor: Actor, action: str, story_id: int | None = None,
+                 from_state: str | None = None, to_state: str | None = None, note: str = "",
+                 data: dict[str, Any] | None = None) -> None:
+    conn.execute(insert(t.events).values(
+        at=at, actor=actor.name, role=actor.role, action=action, story_id=story_id,
+        from_state=from_state, to_state=to_state, note=note, data=data or {},
+    ))
+
+
+def _revision_values(draft: StoryDraft) -> dict[str, Any]:
+    return {
+        "title": draft.title,
+        "summary": draft.summary,
+        "body_md": draft.body_md,
+        "station_id": draft.station_id,
+        "theme": draft.theme,
+        "dateline": draft.dateline,
+        "author": draft.author,
+        "images": [image.as_dict() for image in draft.images],
+    }
+
+
+def create_story(conn: Connection, draft: StoryDraft, actor: Actor, now: datetime,
+                 report_id: int | None = None) -> int:
+    """A new draft story with its first revision."""
+    story_id = conn.execute(insert(t.stories).values(
+        state="draft", current_revision=1, station_id=draft.station_id, theme=draft.theme,
+        report_id=report_id, created_at=now, updated_at=now,
+    )).inserted_primary_key[0]
+    conn.execute(insert(t.revisions).values(
+        story_id=story_id, number=1, created_at=now, created_by=actor.name, note="",
+        **_revision_values(draft),
+    ))
+    return int(story_id)
+
+
+def add_revision(conn: Connection, story_id: int, draft: StoryDraft, actor: Actor, now: datetime,
+                 note: str = "") -> int:
+    """Store a new revision and make it the story's current one; returns its number."""
+    story = get_story(conn, story_id)
+    number = story.current_revision + 1
+    conn.execute(insert(t.revisions).values(
+        story_id=story_id, number=number, created_at=now, created_by=actor.name, note=note,
+        **_revision_values(draft),
+    ))
+    conn.execute(update(t.stories).where(t.stories.c.id == story_id).values(
+        current_revision=number, station_id=draft.station_id, theme=draft.theme, updated_at=now,
+    ))
+    return number
+
+
+def _story_from_row(row: Any) -> Story:
+    return Story(
+        id=row.id, state=row.state, current_revision=row.current_revision, station_id=row.station_id,
+        theme=row.theme, report_id=row.report_id, created_at=row.created_at,
+        updated_at=row.updated_at, published_at=row.published_at,
+    )
+
+
+def _revision_from_row(row: Any) -> Revision:
+    content = StoryDraft(
+        title=row.title, body_md=row.body_md, station_id=row.station_id, theme=row.theme,
+        dateline=row.dateline, author=row.author, summary=row.summary,
+        images=tuple(ImageRef.from_dict(d) for d in row.images or []),
+    )
+    return Revision(story_id=row.story_id, number=row.number, content=content,
+                    created_at=row.created_at, created_by=row.created_by, note=row.note)
+
+
+def get_story(conn: Connection, story_id: int) -> Story:
+    row = conn.execute(select(t.stories).where(t.stories.c.id == story_id)).first()
+    if row is None:
+        raise StoryNotFound(story_id)
+    return _story_from_row(row)
+
+
+def get_revision(conn: Connection, story_id: int, number: int | None = None) -> Revision:
+    if number is None:
+        number = get_story(conn, story_id).current_revision
+    row = conn.execute(select(t.revisions).where(
+        t.revisions.c.story_id == story_id, t.revisions.c.number == number)).first()
+    if row is None:
+        raise LookupError(f"story {story_id} has no revision {number}")
+    return _revision_from_row(row)
+
+
+def list_revisions(conn: Connection, story_id: int) -> list[Revision]:
+    rows = conn.execute(select(t.revisions).where(t.revisions.c.story_id == story_id)
+                        .order_by(t.revisions.c.number))
+    return [_revision_from_row(row) for row in rows]
+
+
+def snapshot(conn: Connection, story_id: int, revision: int | None = None) -> StorySnapshot:
+    """A story with one revision (default: the current one) and the corrections made up to it."""
+    story = get_story(conn, story_id)
+    chosen = get_revision(conn, story_id, revision)
+    corrections = tuple(
+        r for r in list_revisions(conn, story_id) if r.note and 1 < r.number <= chosen.number
+    ) if chosen.number > 1 else ()
+    return StorySnapshot(story=story, revision=chosen, first_published_at=story.published_at,
+                         corrections=corrections)
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A line of the story list."""
+
+    id: int
+    state: str
+    title: str
+    station_id: str
+    theme: str | None
+    dateline: datetime | None
+    updated_at: datetime
+    revision: int
+
+
+def list_stories(conn: Connection, state: str | None = None,
+                 station_ids: Iterable[str] | None = None, limit: int | None = None) -> list[StoryRow]:
+    s, r = t.stories, t.revisions
+    query = (select(s.c.id, s.c.state, r.c.title, s.c.station_id, s.c.theme, r.c.dateline,
+                    s.c.updated_at, s.c.current_revision)
+             .join(r, (r.c.story_id == s.c.id) & (r.c.number == s.c.current_revision))
+             .order_by(s.c.id.desc()))
+    if state:
+        query = query.where(s.c.state == state)
+    if station_ids is not None:
+        query = query.where(s.c.station_id.in_(list(station_ids)))
+    if limit:
+        query = query.limit(limit)
+    return [StoryRow(id=row.id, state=row.state, title=row.title, station_id=row.station_id,
+                     theme=row.theme, dateline=row.dateline, updated_at=row.updated_at,
+                     revision=row.current_revision) for row in conn.execute(query)]
+
+
+def count_by_state(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(select(t.stories.c.state, func.count()).group_by(t.stories.c.state))
+    return {state: count for state, count in rows}
+
+
+def story_events(conn: Connection, story_id: int) -> list[Any]:
+    return list(conn.execute(select(t.events).where(t.events.c.story_id == story_id)
+                             .order_by(t.events.c.id)))

@@ -1,0 +1,87 @@
+"""Channels: one module per channel, all behind one small interface, found by module discovery.
+
+A channel module defines `CHANNEL`, a class with a `name`, the `rendition_kind` it publishes,
+`check_options(options)` for its `[channels.<name>]` table, and `publish` / `retract`. Adding a
+channel is adding a module here; the scheduler does not change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from pipeline.config import Newsroom
+    from pipeline.model import Rendition
+
+
+class ChannelError(Exception):
+    """A delivery did not happen."""
+
+
+class TransientError(ChannelError):
+    """Worth retrying later: timeouts, connection errors, 5xx, 429."""
+
+
+class PermanentError(ChannelError):
+    """Retrying will not help until someone fixes something: bad configuration, 4xx."""
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """What a channel needs to take a story down."""
+
+    story_id: int
+    unit: str
+    last_receipt: dict[str, Any] | None
+
+
+class Channel:
+    name: ClassVar[str]
+    rendition_kind: ClassVar[str]
+
+    def __init__(self, newsroom: Newsroom, options: dict[str, Any]):
+        self.newsroom = newsroom
+        self.options = options
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
+        """Problems in the channel's `[channels.<name>]` table, as (field, message) pairs."""
+        return []
+
+    def publish(self, rendition: Rendition) -> dict[str, Any]:
+        """Deliver the rendition; return a receipt. Must be idempotent: after a crash the same
+        rendition may be delivered again, and the result must be as if it was delivered once."""
+        raise NotImplementedError
+
+    def retract(self, retraction: Retraction) -> dict[str, Any]:
+        """Take the story down; idempotent like publish."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+@cache
+def known_channels() -> dict[str, type[Channel]]:
+    found: dict[str, type[Channel]] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        channel = getattr(module, "CHANNEL", None)
+        if channel is not None:
+            found[channel.name] = channel
+    return found
+
+
+def open_channel(newsroom: Newsroom, name: str) -> Channel:
+    channels = known_channels()
+    if name not in channels:
+        raise PermanentError(f"unknown channel '{name}'")
+    if name not in newsroom.publish.channels:
+        raise PermanentError(f"channel '{name}' is not enabled in kitchen.toml [publish] channels")
+    return channels[name](newsroom, newsroom.channel_options.get(name, {}))

@@ -1,0 +1,149 @@
+"""The `export` channel: a ninjs JSON document per story revision, with its images, in an outbox
+folder — and, when a URL is configured, POSTed to a partner platform with an HMAC signature.
+
+Delivery is idempotent, as the ledger requires: the outbox file is written atomically and left
+alone when identical bytes are already there; every POST carries an `Idempotency-Key` naming the
+story revision, so a partner that honours it stores a re-sent document once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from pipeline.faults import checkpoint
+from pipeline.fsutil import atomic_write
+from pipeline.media import media_path
+from pipeline.model import Rendition
+from pipeline.render.ninjs import cancellation, image_file_name, story_uri
+from publishers import Channel, PermanentError, Retraction, TransientError
+
+DEFAULT_OUTBOX = "outbox/export"
+RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+class ExportChannel(Channel):
+    name = "export"
+    rendition_kind = "ninjs"
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = []
+        known = {"outbox", "url", "secret_env", "timeout_seconds"}
+        for key in options:
+            if key not in known:
+                problems.append((key, f"unknown setting; known ones are {', '.join(sorted(known))}"))
+        for key in ("outbox", "url", "secret_env"):
+            if key in options and not isinstance(options[key], str):
+                problems.append((key, "must be text in quotes"))
+        url = options.get("url", "")
+        if isinstance(url, str) and url and not url.startswith(("http://", "https://")):
+            problems.append(("url", f"'{url}' is not an http(s) URL"))
+        timeout = options.get("timeout_seconds", 10)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
+            problems.append(("timeout_seconds", "must be a number of seconds between 1 and 300"))
+        return problems
+
+    def __init__(self, newsroom: Any, options: dict[str, Any]):
+        super().__init__(newsroom, options)
+        self.outbox: Path = newsroom.path(options.get("outbox", DEFAULT_OUTBOX))
+        self.url: str = options.get("url", "")
+        self.timeout = float(options.get("timeout_seconds", 10))
+        self.secret_env: str = options.get("secret_env", "KITCHEN_EXPORT_SECRET")
+        self._client: Any = None
+
+    def story_folder(self, story_id: int) -> Path:
+        return self.outbox / f"story-{story_id}"
+
+    def publish(self, rendition: Rendition) -> dict[str, Any]:
+        folder = self.story_folder(rendition.story_id)
+        for image in rendition.media:
+            source = media_path(self.newsroom.media_dir, image.sha256, image.ext)
+            target = folder / "images" / image_file_name(image.sha256, image.ext)
+            if not target.exists():
+                if not source.exists():
+                    raise PermanentError(f"image {image.sha256[:12]} is missing from media/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".tmp-{target.name}")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+        document = folder / f"rev-{rendition.revision}.json"
+        written = _write_if_changed(document, rendition.content)
+        checkpoint("export.file_written")
+        receipt: dict[str, Any] = {"path": str(document.relative_to(self.newsroom.root)),
+                                   "sha256": rendition.sha256, "written": written}
+        if self.url:
+            key = f"{rendition.meta.get('uri')}#{rendition.revision}"
+            receipt["http_status"] = self._post(rendition.content, key)
+            checkpoint("export.posted")
+        return receipt
+
+    def retract(self, retraction: Retraction) -> dict[str, Any]:
+        last = (retraction.last_receipt or {}).get("path", "")
+        version = Path(last).stem.removeprefix("rev-") if last else "0"
+        body = cancellation(self.newsroom, retraction.story_id, version)
+        document = self.story_folder(retraction.story_id) / "canceled.json"
+        _write_if_changed(document, body)
+        receipt: dict[str, Any] = {"path": str(document.relative_to(self.newsroom.root)),
+                                   "sha256": hashlib.sha256(body).hexdigest()}
+        if self.url:
+            uri = story_uri(self.newsroom, retraction.story_id)
+            receipt["http_status"] = self._post(body, f"{uri}#canceled")
+        return receipt
+
+    def _post(self, body: bytes, idempotency_key: str) -> int:
+        import httpx
+
+        secret = os.environ.get(self.secret_env, "")
+        if not secret:
+            raise PermanentError(f"export url is set but ${self.secret_env} (the HMAC secret) is empty")
+        timestamp = str(int(time.time()))
+        signature = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": idempotency_key,
+            "X-Kitchen-Timestamp": timestamp,
+            "X-Kitchen-Signature": f"sha256={signature}",
+            "User-Agent": "central-kitchen-export/1",
+        }
+        if self._client is None:
+            self._client = httpx.Client(timeout=self.timeout)
+        try:
+            response = self._client.post(self.url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise TransientError(f"POST {self.url}: {type(exc).__name__}: {exc}") from None
+        if response.status_code in RETRYABLE_STATUS:
+            raise TransientError(f"POST {self.url}: HTTP {response.status_code}")
+        if response.status_code >= 400 and response.status_code != 409:
+            raise PermanentError(f"POST {self.url}: HTTP {response.status_code} {response.text[:200]}")
+        return response.status_code
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically unless the same bytes are already there; True when written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def signature_is_valid(secret: str, timestamp: str, body: bytes, header: str) -> bool:
+    """What a partner runs to check a delivery came from us (used by our tests too)."""
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(f"sha256={expected}", header)
+
+
+CHANNEL = ExportChannel
