@@ -273,8 +273,12 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", str(exc))
+        # Python < 3.14 puts the position only in the message: "… (at line 7, column 18)".
+        message = str(exc)
+        position = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        line = int(position.group(1)) if position else None
+        if position:
+            message = f"{message[: position.start()]} (column {position.group(2)})"
         raise ConfigError([Problem(CONFIG_FILE, line, "", f"malformed TOML: {message}")]) from None
 
     check = _Checker(CONFIG_FILE, TomlLocator(text))
@@ -355,39 +359,52 @@ def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> st
 
 
 def _load_channels(check: _Checker, data: dict[str, Any]) -> tuple[PublishSettings, dict[str, dict[str, Any]]]:
+    """Channels are instances of channel kinds: `[channels.province] kind = "export"` adds a second
+    export destination. A table without `kind` configures the kind of the same name."""
     from publishers import known_channels
 
-    known = known_channels()
+    kinds = known_channels()
+    options: dict[str, dict[str, Any]] = {}
+    for name, value in check.table(data, "channels").items():
+        if not isinstance(value, dict):
+            check.add(("channels", name), f"must be a table ([channels.{name}])")
+            continue
+        if not SLUG.match(name):
+            check.add(("channels", name), "channel names must be lowercase letters, digits, - or _")
+            continue
+        kind = value.get("kind", name)
+        if kind not in kinds:
+            what = f"kind '{kind}'" if "kind" in value else f"channel '{name}'"
+            check.add(("channels", name, "kind") if "kind" in value else ("channels", name),
+                      f"unknown {what}; known channel kinds are {', '.join(sorted(kinds))}")
+            continue
+        settings_only = {k: v for k, v in value.items() if k != "kind"}
+        for field_name, message in kinds[kind].check_options(settings_only):
+            check.add(("channels", name, field_name), message)
+        options[name] = {**settings_only, "kind": kind}
+    for kind in kinds:
+        options.setdefault(kind, {"kind": kind})
+
     publish = check.table(data, "publish")
     listed = publish.get("channels", ["export"])
     if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
         check.add(("publish", "channels"), 'must be a list of channel names, e.g. ["export"]')
         listed = []
     for name in listed:
-        if name not in known:
+        if name not in options:
             check.add(("publish", "channels"),
-                      f"unknown channel '{name}'; known channels are {', '.join(sorted(known))}")
+                      f"unknown channel '{name}'; known channels are {', '.join(sorted(options))} "
+                      "(add a [channels.NAME] table with a kind for another)")
     if len(set(listed)) != len(listed):
         check.add(("publish", "channels"), "lists a channel twice")
     settings = PublishSettings(
-        channels=tuple(dict.fromkeys(c for c in listed if c in known)),
+        channels=tuple(dict.fromkeys(c for c in listed if c in options)),
         max_attempts=check.integer(publish, ("publish", "max_attempts"), 8, 1, 100),
         backoff_seconds=check.integer(publish, ("publish", "backoff_seconds"), 30, 1, 86400),
         backoff_cap_seconds=check.integer(publish, ("publish", "backoff_cap_seconds"), 3600, 1, 7 * 86400),
         lease_seconds=check.integer(publish, ("publish", "lease_seconds"), 300, 5, 86400),
         batch_size=check.integer(publish, ("publish", "batch_size"), 100, 1, 10000),
     )
-    options: dict[str, dict[str, Any]] = {}
-    for name, value in check.table(data, "channels").items():
-        if name not in known:
-            check.add(("channels", name), f"unknown channel '{name}'; known channels are {', '.join(sorted(known))}")
-            continue
-        if not isinstance(value, dict):
-            check.add(("channels", name), f"must be a table ([channels.{name}])")
-            continue
-        for field_name, message in known[name].check_options(value):
-            check.add(("channels", name, field_name), message)
-        options[name] = value
     return settings, options
 
 

@@ -20,6 +20,7 @@ from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.store import open_store
 from pipeline.timeutil import utcnow
 from pipeline.workflow import perform
+from publishers import open_channel
 
 DEMO_MARKER = ".kitchen-demo"
 EDITOR = Actor("demo:王编辑", "editor")
@@ -109,7 +110,7 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
               first: PublishSummary, second: PublishSummary, plan: dict[str, list[int]],
               tomorrow_8: datetime) -> None:
     root = result.root
-    outbox = newsroom.path(newsroom.channel_options.get("export", {}).get("outbox", "outbox/export"))
+    outbox = open_channel(newsroom, "export").outbox
     documents = sorted(outbox.rglob("rev-*.json")) if outbox.exists() else []
     canceled = sorted(outbox.rglob("canceled.json")) if outbox.exists() else []
     quarantine = root / "inbox" / "_quarantine"

@@ -1,8 +1,9 @@
 """Channels: one module per channel, all behind one small interface, found by module discovery.
 
-A channel module defines `CHANNEL`, a class with a `name`, the `rendition_kind` it publishes,
-`check_options(options)` for its `[channels.<name>]` table, and `publish` / `retract`. Adding a
-channel is adding a module here; the scheduler does not change.
+A channel module defines `CHANNEL`, a class with a `name` (its kind), the `rendition_kind` it
+publishes, `check_options(options)` for its `[channels.<name>]` table, and `publish` / `retract`.
+Adding a channel kind is adding a module here; the scheduler does not change. A newsroom may run
+several channels of one kind (`[channels.province] kind = "export"`), each with its own options.
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ class Channel:
     name: ClassVar[str]
     rendition_kind: ClassVar[str]
 
-    def __init__(self, newsroom: Newsroom, options: dict[str, Any]):
+    def __init__(self, newsroom: Newsroom, options: dict[str, Any], name: str | None = None):
         self.newsroom = newsroom
         self.options = options
+        self.instance_name = name or self.name
 
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -79,9 +81,12 @@ def known_channels() -> dict[str, type[Channel]]:
 
 
 def open_channel(newsroom: Newsroom, name: str) -> Channel:
-    channels = known_channels()
-    if name not in channels:
-        raise PermanentError(f"unknown channel '{name}'")
+    """The configured channel `name` (an instance of its kind, with its options)."""
     if name not in newsroom.publish.channels:
         raise PermanentError(f"channel '{name}' is not enabled in kitchen.toml [publish] channels")
-    return channels[name](newsroom, newsroom.channel_options.get(name, {}))
+    options = dict(newsroom.channel_options.get(name, {"kind": name}))
+    kind = options.pop("kind", name)
+    kinds = known_channels()
+    if kind not in kinds:
+        raise PermanentError(f"channel '{name}' has unknown kind '{kind}'")
+    return kinds[kind](newsroom, options, name=name)

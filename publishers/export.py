@@ -49,9 +49,10 @@ class ExportChannel(Channel):
             problems.append(("timeout_seconds", "must be a number of seconds between 1 and 300"))
         return problems
 
-    def __init__(self, newsroom: Any, options: dict[str, Any]):
-        super().__init__(newsroom, options)
-        self.outbox: Path = newsroom.path(options.get("outbox", DEFAULT_OUTBOX))
+    def __init__(self, newsroom: Any, options: dict[str, Any], name: str | None = None):
+        super().__init__(newsroom, options, name)
+        default_outbox = DEFAULT_OUTBOX if self.instance_name == "export" else f"outbox/{self.instance_name}"
+        self.outbox: Path = newsroom.path(options.get("outbox", default_outbox))
         self.url: str = options.get("url", "")
         self.timeout = float(options.get("timeout_seconds", 10))
         self.secret_env: str = options.get("secret_env", "KITCHEN_EXPORT_SECRET")

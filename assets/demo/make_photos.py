@@ -40,6 +40,19 @@ def jitter(c, rng, amount=10):
     return tuple(max(0, min(255, v + rng.randint(-amount, amount))) for v in c)
 
 
+def _gradient_lines(draw, x0, y0, x1, y1, stops):
+    y0s, y1s = int(y0 * SS), int(y1 * SS)
+    n = max(1, y1s - y0s)
+    for i in range(n):
+        t = i / n
+        c = stops[-1][1]
+        for (ta, ca), (tb, cb) in zip(stops, stops[1:]):
+            if ta <= t <= tb:
+                c = mix(ca, cb, (t - ta) / max(1e-6, tb - ta))
+                break
+        draw.line([(x0 * SS, y0s + i), (x1 * SS, y0s + i)], fill=c)
+
+
 class Scene:
     """A canvas working in final-pixel coordinates (drawn internally at SS×)."""
 
@@ -81,29 +94,17 @@ class Scene:
 
     def vgradient(self, x0, y0, x1, y1, stops):
         """Vertical gradient; stops = [(t, colour), ...] with t in 0..1."""
-        y0s, y1s = int(y0 * SS), int(y1 * SS)
-        n = max(1, y1s - y0s)
-        for i in range(n):
-            t = i / n
-            for (ta, ca), (tb, cb) in zip(stops, stops[1:]):
-                if ta <= t <= tb:
-                    c = mix(ca, cb, (t - ta) / max(1e-6, tb - ta))
-                    break
-            else:
-                c = stops[-1][1]
-            self.d.line([(x0 * SS, y0s + i), (x1 * SS, y0s + i)], fill=c)
+        _gradient_lines(self.d, x0, y0, x1, y1, stops)
 
     def vgradient_poly(self, pts, stops):
         """Fill a polygon with a vertical gradient (via a mask)."""
         ys = [p[1] for p in pts]
         xs = [p[0] for p in pts]
-        layer = Scene.__new__(Scene)
-        layer.img = Image.new("RGB", self.img.size)
-        layer.d = ImageDraw.Draw(layer.img)
-        Scene.vgradient(layer, min(xs), min(ys), max(xs), max(ys) + 1, stops)
+        layer = Image.new("RGB", self.img.size)
+        _gradient_lines(ImageDraw.Draw(layer), min(xs), min(ys), max(xs), max(ys) + 1, stops)
         mask = Image.new("L", self.img.size, 0)
         ImageDraw.Draw(mask).polygon(self._pts(pts), fill=255)
-        self.img.paste(layer.img, (0, 0), mask)
+        self.img.paste(layer, (0, 0), mask)
 
     def glow(self, items, blur):
         """items = [(cx, cy, r, (r,g,b,a)), ...] painted as soft light, blurred together."""
@@ -258,8 +259,8 @@ class Scene:
                 hands.reverse()
                 elbows.reverse()
         elif arms == "table":  # forearms resting forward on a table
-            hands = [(x - hw * 0.7, top + h * 0.42), (x + hw * 0.7, top + h * 0.42)]
-            elbows = [(x - sw - h * 0.01, top + h * 0.36), (x + sw + h * 0.01, top + h * 0.36)]
+            hands = [(x - hw * 0.7, top + h * 0.38), (x + hw * 0.7, top + h * 0.38)]
+            elbows = [(x - sw - h * 0.01, top + h * 0.33), (x + sw + h * 0.01, top + h * 0.33)]
         else:
             hands, elbows = [], []
         for sh, el, hd in zip((shoulder_l, shoulder_r), elbows, hands):
@@ -397,7 +398,6 @@ def wenming_loudao(out):
     ys = [1280 - (1280 - by1) * (1 - (1 - i / n) ** 1.6) for i in range(n + 1)]
     for i in range(n):
         yb, yt = ys[i], ys[i + 1]
-        tlx = bx0 * (1 - (yt - by1) / (1280 - by1)) if yt > by1 else bx0
         t_b = (yb - by1) / (1280 - by1)
         t_t = (yt - by1) / (1280 - by1)
         lb, rb = bx0 - bx0 * t_b - 60 * t_b, bx1 + (853 - bx1) * t_b + 60 * t_b
@@ -520,7 +520,6 @@ def tianjian_peixun(out):
 
 def jiankang_yizhen(out):
     s = Scene(1280, 853, 105)
-    rng = s.rng
     s.vgradient(0, 0, 1280, 420, [(0, (238, 236, 230)), (1, (226, 222, 214))])  # clinic wall
     s.rect(0, 330, 1280, 360, (60, 120, 190))
     for wx in (90, 420, 980):
@@ -595,7 +594,7 @@ def nongjia_shuwu(out):
     s.soften(0.7)
     s.vgradient(0, 520, 1280, 853, [(0, (188, 168, 138)), (1, (160, 138, 108))])
     # reading table with children around it
-    kids = [(380, 690, 220, "front"), (560, 686, 215, "front"), (760, 690, 220, "front"), (940, 694, 225, "front")]
+    kids = [(380, 732, 220, "front"), (560, 728, 215, "front"), (760, 732, 220, "front"), (940, 736, 225, "front")]
     for kx, ky, kh, view in kids:
         s.person(kx, ky, kh, pose="sit", arms="table", view=view, shadow=False,
                  shirt=rng.choice([(230, 90, 80), (80, 150, 210), (250, 200, 80), (120, 180, 120)]))
@@ -799,7 +798,7 @@ def laonian_shitang(out):
             if rng.random() < 0.8:
                 s.person(x, feet, h, pose="sit", arms="table", old=True, shadow=False)
             x += h * rng.uniform(0.42, 0.55)
-        top = feet - h * 0.5
+        top = feet - h * 0.35  # table top at elbow height of the seated diners
         left, width = 150 - (feet - 470) * 0.9, 980 + (feet - 470) * 1.8
         s.rect(left, top, left + width, top + h * 0.05, (226, 214, 190))  # table top edge-on
         s.poly([(left, top + h * 0.05), (left + width, top + h * 0.05), (left + width - 8, top + h * 0.09),

@@ -1,0 +1,190 @@
+"""Loading a newsroom: good configuration loads; each kind of bad configuration is reported with
+its file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ConfigError, find_newsroom, load_newsroom, NewsroomNotFound
+from tests.conftest import replace_in_config
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_newsroom(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(root: Path, name: str, needle: str) -> int:
+    for number, line in enumerate((root / name).read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {name}")
+
+
+def append_station(root: Path, row: str) -> None:
+    with (root / "stations.csv").open("a", encoding="utf-8") as handle:
+        handle.write(row + "\n")
+
+
+def test_a_fresh_newsroom_loads_with_defaults(newsroom_dir: Path) -> None:
+    newsroom = load_newsroom(newsroom_dir)
+    assert newsroom.site.timezone == "Asia/Shanghai"
+    assert newsroom.publish.channels == ("export",)
+    assert [s.name for s in newsroom.slots] == ["morning", "evening"]
+    assert newsroom.slots[0].start.strftime("%H:%M") == "06:30"
+    assert newsroom.themes["yifeng"].name == "移风易俗"
+    assert newsroom.monthly_themes == {"2026-11": "yifeng"}
+    assert newsroom.database_url.endswith("kitchen.db")
+    assert newsroom.descendants("qiaotou") == {"qiaotou", "qiaotou-dongcun", "qiaotou-dongcun-24h"}
+    assert newsroom.resolve_theme("理论宣讲") == "xuanjiang"
+
+
+def test_malformed_toml_reports_its_line(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'language = "zh-CN"', 'language = "zh-CN')
+    (problem,) = problems_of(newsroom_dir)
+    assert problem.startswith(f"kitchen.toml line {line_of(newsroom_dir, 'kitchen.toml', 'language =')}:")
+    assert "malformed TOML" in problem
+
+
+def test_bad_timezone(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'timezone = "Asia/Shanghai"', 'timezone = "Asia/Shang_hai"')
+    (problem,) = problems_of(newsroom_dir)
+    line = line_of(newsroom_dir, "kitchen.toml", "timezone =")
+    assert problem == (f"kitchen.toml line {line}: site.timezone: 'Asia/Shang_hai' is not a known "
+                       "timezone (e.g. Asia/Shanghai)")
+
+
+def test_bad_slot_time(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'time = "18:00"', 'time = "25:00"')
+    (problem,) = problems_of(newsroom_dir)
+    line = line_of(newsroom_dir, "kitchen.toml", '"25:00"')
+    assert problem.startswith(f"kitchen.toml line {line}: loudspeaker.slots[1].time:")
+    assert "'25:00' is not a time of day" in problem
+
+
+def test_unknown_channel(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["export", "weibo"]')
+    (problem,) = problems_of(newsroom_dir)
+    assert f"line {line_of(newsroom_dir, 'kitchen.toml', 'weibo')}: publish.channels" in problem
+    assert "unknown channel 'weibo'" in problem
+
+
+def test_unknown_channel_kind(newsroom_dir: Path) -> None:
+    with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[channels.province]\nkind = "fax"\n')
+    (problem,) = problems_of(newsroom_dir)
+    assert "channels.province.kind: unknown kind 'fax'" in problem
+
+
+def test_duplicate_station_id(newsroom_dir: Path) -> None:
+    append_station(newsroom_dir, "baisha,白沙镇另一个所,institute,center,白沙镇,,32.0,120.0")
+    (problem,) = problems_of(newsroom_dir)
+    assert problem == "stations.csv line 8: id: duplicate id 'baisha' (first on line 6)"
+
+
+def test_unknown_parent_station(newsroom_dir: Path) -> None:
+    append_station(newsroom_dir, "huangqiao-x,黄桥某站,station,huangqiao,黄桥镇,某村,32.0,120.0")
+    (problem,) = problems_of(newsroom_dir)
+    assert problem == "stations.csv line 8: parent: 'huangqiao' is not a known station"
+
+
+def test_cycle_in_the_hierarchy(newsroom_dir: Path) -> None:
+    append_station(newsroom_dir, "loop-a,甲点,point,loop-b,桥头镇,东村,32.0,120.0")
+    append_station(newsroom_dir, "loop-b,乙点,point,loop-a,桥头镇,东村,32.0,120.0")
+    problems = problems_of(newsroom_dir)
+    assert any("cycle in the hierarchy: loop-a → loop-b → loop-a" in p for p in problems)
+    assert all("stations.csv line" in p for p in problems)
+
+
+def test_parent_must_be_a_higher_level(newsroom_dir: Path) -> None:
+    append_station(newsroom_dir, "odd,错挂的所,institute,qiaotou-dongcun,桥头镇,,32.0,120.0")
+    (problem,) = problems_of(newsroom_dir)
+    assert "line 8: parent: institute 'odd' cannot sit under station 'qiaotou-dongcun'" in problem
+
+
+def test_bad_level_and_coordinates(newsroom_dir: Path) -> None:
+    append_station(newsroom_dir, "x1,某点,village,center,桥头镇,,32.0,120.0")
+    append_station(newsroom_dir, "x2,某点,point,qiaotou-dongcun,桥头镇,东村,北纬32度,120.0")
+    append_station(newsroom_dir, "x3,某点,point,qiaotou-dongcun,桥头镇,东村,132.0,120.0")
+    problems = problems_of(newsroom_dir)
+    assert "stations.csv line 8: level: 'village' is not one of center|institute|station|point" in problems
+    assert any(p.startswith("stations.csv line 9: lat/lon:") for p in problems)
+    assert any(p.startswith("stations.csv line 10: lat/lon:") and "outside the globe" in p for p in problems)
+
+
+def test_missing_column_in_stations_header(newsroom_dir: Path) -> None:
+    path = newsroom_dir / "stations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",lat,lon", ",latitude,lon", 1), encoding="utf-8")
+    (problem,) = problems_of(newsroom_dir)
+    assert problem.startswith("stations.csv line 1: header: missing column(s) lat")
+
+
+def test_required_fields_and_types(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'title = "测试县融媒体中心"', "title = 42")
+    replace_in_config(newsroom_dir, 'base_url = "https://news.test.example.cn/"', 'base_url = "news.example.cn"')
+    replace_in_config(newsroom_dir, "max_attempts = 8", 'max_attempts = "eight"')
+    problems = problems_of(newsroom_dir)
+    assert any("site.title: must be text in quotes, not 42" in p for p in problems)
+    assert any("site.base_url: 'news.example.cn' is not an http(s) URL" in p for p in problems)
+    assert any("publish.max_attempts: must be a whole number" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_unknown_source_kind_and_station(newsroom_dir: Path) -> None:
+    with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[sources]]\nid = "county-site"\nkind = "telegraph"\nstation = "nowhere"\n')
+    problems = problems_of(newsroom_dir)
+    line = line_of(newsroom_dir, "kitchen.toml", 'kind = "telegraph"')
+    assert any(p.startswith(f"kitchen.toml line {line}: sources[1].kind: unknown source kind 'telegraph'")
+               for p in problems)
+    assert any("sources[1].station: 'nowhere' is not a station" in p for p in problems)
+
+
+def test_monthly_theme_must_exist(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, '"2026-11" = "yifeng"', '"2026-11" = "nosuch"')
+    (problem,) = problems_of(newsroom_dir)
+    assert "monthly_themes.2026-11: theme 'nosuch' is not defined under [themes]" in problem
+
+
+def test_every_problem_is_reported_at_once(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"')
+    replace_in_config(newsroom_dir, 'time = "06:30"', 'time = "6.30"')
+    append_station(newsroom_dir, "baisha,重复,institute,center,白沙镇,,32.0,120.0")
+    assert len(problems_of(newsroom_dir)) == 3
+
+
+def test_stations_csv_saved_as_gbk_by_excel_is_read(newsroom_dir: Path) -> None:
+    path = newsroom_dir / "stations.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    newsroom = load_newsroom(newsroom_dir)
+    assert newsroom.stations["qiaotou"].name == "桥头镇新时代文明实践所"
+
+
+def test_a_second_export_destination_is_a_channel_of_kind_export(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["export", "province"]')
+    with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[channels.province]\nkind = "export"\noutbox = "outbox/province"\n')
+    newsroom = load_newsroom(newsroom_dir)
+    assert newsroom.publish.channels == ("export", "province")
+    assert newsroom.channel_options["province"] == {"kind": "export", "outbox": "outbox/province"}
+
+
+def test_newsroom_is_found_from_a_subfolder_or_the_environment(newsroom_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(newsroom_dir / "inbox")
+    assert find_newsroom() == newsroom_dir.resolve()
+    monkeypatch.chdir(newsroom_dir.parent)
+    monkeypatch.setenv("KITCHEN_NEWSROOM", str(newsroom_dir))
+    assert find_newsroom() == newsroom_dir.resolve()
+    monkeypatch.delenv("KITCHEN_NEWSROOM")
+    with pytest.raises(NewsroomNotFound, match="kitchen init"):
+        find_newsroom()
+
+
+def test_cli_check_prints_problems_and_exits_2(kitchen, newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'timezone = "Asia/Shanghai"', 'timezone = "Nowhere/Land"')
+    output = kitchen("check", expect=2)
+    assert "config error: kitchen.toml line" in output
+    assert "site.timezone: 'Nowhere/Land' is not a known timezone" in output

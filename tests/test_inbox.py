@@ -1,0 +1,222 @@
+"""Inbox ingest: Markdown, JSON and plain text become reports and draft stories; raw bytes are kept;
+bad files are quarantined with a reason and never deleted; re-running creates nothing new."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import func, select
+
+from pipeline import store as t
+from pipeline.ingest import ingest_all
+from pipeline.stories import snapshot
+from tests.conftest import NOW, write_report
+
+
+def photo(path: Path, size: tuple[int, int] = (320, 200), colour: str = "#c0392b") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path, "JPEG", quality=80)
+    return path
+
+
+def count(store, table) -> int:
+    with store.begin() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_markdown_report_becomes_a_report_and_a_draft_story(newsroom, store, newsroom_dir) -> None:
+    photo(newsroom_dir / "inbox" / "photos" / "a.jpg")
+    write_report(newsroom_dir, "a.md", extra="author: 王丽\nimages:\n  - file: photos/a.jpg\n    caption: 宣讲现场\n")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert (summary.new_reports, summary.quarantined) == (1, 0)
+    with store.begin() as conn:
+        snap = snapshot(conn, summary.story_ids[0])
+        report = conn.execute(select(t.reports)).one()
+        raw = conn.execute(select(t.raw_documents)).one()
+    content = snap.revision.content
+    assert snap.story.state == "draft"
+    assert content.title == "东村开展板凳课堂理论宣讲"
+    assert content.station_id == "qiaotou-dongcun" and content.theme == "xuanjiang"
+    assert content.author == "王丽"
+    assert content.dateline.isoformat() == "2026-11-20T01:30:00+00:00"  # 09:30 in Shanghai
+    assert [(i.caption, i.width, i.height) for i in content.images] == [("宣讲现场", 320, 200)]
+    assert report.date_source == "meta" and report.text.startswith("11月20日上午")
+    assert raw.body == (newsroom_dir / "inbox" / "_done" / "a.md").read_bytes()
+    assert raw.url == "inbox:a.md" and len(raw.sha256) == 64
+    assert (newsroom_dir / "inbox" / "_done" / "photos" / "a.jpg").exists()
+    assert (newsroom_dir / "media" / content.images[0].sha256[:2]).is_dir()
+
+
+def test_json_and_plain_text_reports(newsroom, store, newsroom_dir) -> None:
+    (newsroom_dir / "inbox" / "b.json").write_text(json.dumps({
+        "title": "新桥村开展科普大篷车进村活动", "date": "2026-11-14", "station": "新桥村新时代文明实践站",
+        "theme": "科普惠民", "body": "11月14日，科普大篷车开进新桥村。\n\n村民200余人参观。",
+    }, ensure_ascii=False), encoding="utf-8")
+    (newsroom_dir / "inbox" / "c.txt").write_text(
+        "东村志愿者清扫河道\n日期：2026年11月21日 8:30\n站点：qiaotou-dongcun\n作者：张强\n\n"
+        "志愿者30人沿河清理垃圾。\n# 不是标题\n1. 不是列表\n", encoding="utf-8")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.new_reports == 2, summary.errors
+    with store.begin() as conn:
+        json_story, text_story = (snapshot(conn, i).revision.content for i in summary.story_ids)
+    assert json_story.station_id == "baisha-xinqiao" and json_story.theme == "kepu"
+    assert json_story.body_md == "11月14日，科普大篷车开进新桥村。\n\n村民200余人参观。\n"
+    assert text_story.author == "张强"
+    assert text_story.dateline.isoformat() == "2026-11-21T00:30:00+00:00"
+    assert "\\# 不是标题" in text_story.body_md and "1\\. 不是列表" in text_story.body_md
+
+
+def test_a_gbk_text_file_from_windows_is_read(newsroom, store, newsroom_dir) -> None:
+    text = "白沙镇开展移风易俗宣传\n日期：2026-11-12\n站点：baisha-xinqiao\n\n倡导婚事新办、丧事简办。\n"
+    (newsroom_dir / "inbox" / "notice-gbk.txt").write_bytes(text.encode("gb18030"))
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.new_reports == 1
+    with store.begin() as conn:
+        assert snapshot(conn, summary.story_ids[0]).revision.content.title == "白沙镇开展移风易俗宣传"
+
+
+def test_station_can_come_from_the_subfolder(newsroom, store, newsroom_dir) -> None:
+    path = newsroom_dir / "inbox" / "baisha-xinqiao" / "report.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("新桥村举办广场舞比赛\n日期：2026-11-15\n\n十支队伍参赛。\n", encoding="utf-8")
+    summary = ingest_all(newsroom, store, now=NOW)
+    with store.begin() as conn:
+        assert snapshot(conn, summary.story_ids[0]).revision.content.station_id == "baisha-xinqiao"
+
+
+def test_bad_files_are_quarantined_with_a_reason_and_never_deleted(newsroom, store, newsroom_dir) -> None:
+    inbox = newsroom_dir / "inbox"
+    write_report(newsroom_dir, "ok.md")
+    write_report(newsroom_dir, "unknown-station.md", station="no-such-station")
+    write_report(newsroom_dir, "bad-date.md", date="上个月")
+    (inbox / "no-front-matter.md").write_text("只有正文，没有标题。\n", encoding="utf-8")
+    (inbox / "broken.json").write_text('{"title": "缺引号}', encoding="utf-8")
+    (inbox / "bad-yaml.md").write_text("---\ntitle: [未闭合\n---\n正文\n", encoding="utf-8")
+    originals = {p.name: p.read_bytes() for p in inbox.iterdir() if p.is_file()}
+
+    summary = ingest_all(newsroom, store, now=NOW)
+
+    assert (summary.new_reports, summary.quarantined) == (1, 5)
+    quarantine = inbox / "_quarantine"
+    for name, data in originals.items():
+        if name == "ok.md":
+            continue
+        assert (quarantine / name).read_bytes() == data, f"{name} must be kept byte for byte"
+        assert (quarantine / f"{name}.reason.txt").exists()
+    reasons = {name: (quarantine / f"{name}.reason.txt").read_text(encoding="utf-8") for name in originals if name != "ok.md"}
+    assert "station 'no-such-station' is not in stations.csv" in reasons["unknown-station.md"]
+    assert "date '上个月' is not a date" in reasons["bad-date.md"]
+    assert "no front matter" in reasons["no-front-matter.md"]
+    assert "not valid JSON" in reasons["broken.json"]
+    assert "front matter is not valid YAML on line" in reasons["bad-yaml.md"]
+    with store.begin() as conn:
+        errors = conn.execute(select(t.ingest_errors)).all()
+        raw_errors = conn.execute(select(t.raw_documents.c.error).where(t.raw_documents.c.error.is_not(None))).all()
+    assert sorted(e.item for e in errors) == sorted(n for n in originals if n != "ok.md")
+    assert len(raw_errors) == 5  # raw bytes stored first, even for bad files
+
+
+def test_rerunning_ingest_on_the_same_files_creates_nothing_new(newsroom, store, newsroom_dir) -> None:
+    write_report(newsroom_dir, "a.md")
+    first = ingest_all(newsroom, store, now=NOW)
+    assert first.new_reports == 1
+    # the same file arrives again (a station re-sends it, or the move to _done was lost in a crash)
+    (newsroom_dir / "inbox" / "again.md").write_bytes((newsroom_dir / "inbox" / "_done" / "a.md").read_bytes())
+    second = ingest_all(newsroom, store, now=NOW)
+    assert (second.new_reports, second.duplicates) == (0, 1)
+    assert count(store, t.stories) == 1 and count(store, t.reports) == 1 and count(store, t.raw_documents) == 1
+    assert (newsroom_dir / "inbox" / "_done" / "again.md").exists()
+
+
+def test_a_crash_between_raw_and_report_is_finished_on_the_next_run(newsroom, store, newsroom_dir, monkeypatch) -> None:
+    from pipeline.ingest import inbox
+
+    write_report(newsroom_dir, "a.md")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("simulated crash")
+
+    monkeypatch.setattr(inbox, "_create_report_and_story", crash)
+    try:
+        ingest_all(newsroom, store, now=NOW)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    assert count(store, t.raw_documents) == 1 and count(store, t.reports) == 0
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.new_reports == 1
+    assert count(store, t.raw_documents) == 1 and count(store, t.stories) == 1
+
+
+def test_image_paths_cannot_leave_the_inbox(newsroom, store, newsroom_dir, tmp_path) -> None:
+    photo(tmp_path / "secret.jpg")
+    write_report(newsroom_dir, "escape.md", extra="images:\n  - ../../secret.jpg\n")
+    write_report(newsroom_dir, "absolute.md", extra=f"images:\n  - {tmp_path / 'secret.jpg'}\n")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.quarantined == 2
+    reasons = dict(summary.errors)
+    assert "points outside its folder" in reasons["escape.md"]
+    assert "is an absolute path" in reasons["absolute.md"]
+    assert count(store, t.media) == 0
+
+
+def test_bad_photos_quarantine_the_report_with_the_reason(newsroom, store, newsroom_dir) -> None:
+    inbox = newsroom_dir / "inbox"
+    good = io.BytesIO()
+    Image.new("RGB", (64, 64), "blue").save(good, "JPEG")
+    (inbox / "corrupt.jpg").write_bytes(good.getvalue()[:200])
+    (inbox / "not-a-photo.jpg").write_text("这不是图片", encoding="utf-8")
+    write_report(newsroom_dir, "a.md", extra="images:\n  - corrupt.jpg\n")
+    write_report(newsroom_dir, "b.md", extra="images:\n  - not-a-photo.jpg\n")
+    write_report(newsroom_dir, "c.md", extra="images:\n  - missing.jpg\n")
+    summary = ingest_all(newsroom, store, now=NOW)
+    reasons = dict(summary.errors)
+    assert summary.quarantined == 3
+    assert "is not a readable image" in reasons["a.md"] or "corrupt" in reasons["a.md"]
+    assert "is not a readable image" in reasons["b.md"]
+    assert "image 'missing.jpg' was not found" in reasons["c.md"]
+    # the photos stay in the inbox for when the fixed reports come back
+    assert (inbox / "corrupt.jpg").exists() and (inbox / "not-a-photo.jpg").exists()
+
+
+def test_a_decompression_bomb_is_refused(newsroom, store, newsroom_dir) -> None:
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(bomb, "PNG")  # a few KB on disk, 400 megapixels open
+    (newsroom_dir / "inbox" / "bomb.png").write_bytes(bomb.getvalue())
+    write_report(newsroom_dir, "a.md", extra="images:\n  - bomb.png\n")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.quarantined == 1
+    assert "decompression bomb" in dict(summary.errors)["a.md"]
+
+
+def test_a_photo_shared_by_two_reports_serves_both(newsroom, store, newsroom_dir) -> None:
+    photo(newsroom_dir / "inbox" / "shared.jpg")
+    write_report(newsroom_dir, "a.md", extra="images:\n  - shared.jpg\n")
+    write_report(newsroom_dir, "b.md", title="第二篇", extra="images:\n  - shared.jpg\n")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.new_reports == 2
+    assert count(store, t.media) == 1
+
+
+def test_raw_html_in_a_report_body_is_not_passed_through(newsroom, store, newsroom_dir) -> None:
+    from pipeline.render.markdown import markdown_to_html
+
+    write_report(newsroom_dir, "x.md", body='<script>alert(1)</script><img src=x onerror=alert(2)>\n\n'
+                 '[点我](javascript:alert(3)) [报名](https://example.cn/signup)')
+    summary = ingest_all(newsroom, store, now=NOW)
+    with store.begin() as conn:
+        html = markdown_to_html(snapshot(conn, summary.story_ids[0]).revision.content.body_md)
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;" in html
+    assert '<a href="https://example.cn/signup">报名</a>' in html
+
+
+def test_cli_ingest_reports_what_happened(kitchen, newsroom_dir) -> None:
+    write_report(newsroom_dir, "a.md")
+    write_report(newsroom_dir, "b.md", station="nowhere")
+    output = kitchen("ingest")
+    assert "1 new report(s), 0 already seen, 1 quarantined" in output
+    assert "quarantined b.md: station 'nowhere' is not in stations.csv" in output

@@ -1,0 +1,215 @@
+"""The editorial workflow: the declarative action table decides what may happen, and every action
+is recorded in the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from pipeline import ledger
+from pipeline import store as t
+from pipeline.model import StoryDraft
+from pipeline.stories import Actor, create_story, get_story, snapshot, story_events
+from pipeline.workflow import ACTIONS, Forbidden, NotAllowed, WorkflowError, allowed_actions, perform
+from tests.conftest import NOW
+
+EDITOR = Actor("王编辑", "editor")
+CHIEF = Actor("李主任", "chief")
+SYSTEM = Actor("scheduler", "system")
+
+
+def new_story(store, title: str = "东村开展板凳课堂") -> int:
+    draft = StoryDraft(title=title, body_md="正文。\n", station_id="qiaotou-dongcun", theme="xuanjiang",
+                       dateline=NOW)
+    with store.begin() as conn:
+        return create_story(conn, draft, EDITOR, NOW)
+
+
+def act(store, newsroom, story_id: int, action: str, actor: Actor = EDITOR, **params):
+    with store.begin() as conn:
+        return perform(conn, newsroom, story_id, action, actor, NOW, **params)
+
+
+def state_of(store, story_id: int) -> str:
+    with store.begin() as conn:
+        return get_story(conn, story_id).state
+
+
+def force_state(store, story_id: int, state: str) -> None:
+    with store.begin() as conn:
+        conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(state=state))
+
+
+def test_every_action_names_known_states_and_roles() -> None:
+    from pipeline.model import STORY_STATES
+    from pipeline.workflow import ROLES
+
+    for action in ACTIONS.values():
+        assert set(action.from_states) <= set(STORY_STATES)
+        assert action.to_state is None or action.to_state in STORY_STATES
+        assert action.role in (*ROLES, "system")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_each_action_is_refused_from_every_state_it_does_not_list(store, newsroom, name: str) -> None:
+    from pipeline.model import STORY_STATES
+
+    action = ACTIONS[name]
+    actor = SYSTEM if action.role == "system" else Actor("boss", "admin")
+    for state in set(STORY_STATES) - set(action.from_states):
+        story_id = new_story(store)
+        force_state(store, story_id, state)
+        with pytest.raises(NotAllowed) as refused:
+            act(store, newsroom, story_id, name, actor, note="理由",
+                draft=snapshot_content(store, story_id))
+        assert f"story {story_id} is {state}; '{name}' is allowed only from" in str(refused.value)
+        assert state_of(store, story_id) == state
+
+
+def snapshot_content(store, story_id: int) -> StoryDraft:
+    with store.begin() as conn:
+        return snapshot(conn, story_id).revision.content
+
+
+def test_the_happy_path_draft_review_approve_published(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "submit")
+    assert state_of(store, story_id) == "in_review"
+    result = act(store, newsroom, story_id, "approve", at=NOW + timedelta(hours=2))
+    assert result["channels"] == ["export"]
+    assert state_of(store, story_id) == "approved"
+    with store.begin() as conn:
+        (row,) = ledger.list_publications(conn, story_id=story_id)
+    assert (row.channel, row.state, row.due_at, row.revision) == ("export", "pending", NOW + timedelta(hours=2), 1)
+    act(store, newsroom, story_id, "publish", SYSTEM, channel="export")
+    assert state_of(store, story_id) == "published"
+
+
+def test_every_action_is_recorded_with_who_when_from_to_and_note(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "reject", note="缺少活动时间")
+    act(store, newsroom, story_id, "reopen")
+    with store.begin() as conn:
+        events = story_events(conn, story_id)
+    assert [(e.actor, e.role, e.action, e.from_state, e.to_state, e.note) for e in events] == [
+        ("王编辑", "editor", "reject", "draft", "rejected", "缺少活动时间"),
+        ("王编辑", "editor", "reopen", "rejected", "draft", ""),
+    ]
+    assert all(e.at == NOW for e in events)
+
+
+def test_reject_and_kill_need_a_reason(store, newsroom) -> None:
+    story_id = new_story(store)
+    with pytest.raises(WorkflowError, match="needs a reason"):
+        act(store, newsroom, story_id, "reject", note="  ")
+    assert state_of(store, story_id) == "draft"
+
+
+def test_an_editor_cannot_kill_or_correct(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "approve")
+    with pytest.raises(Forbidden, match="'kill' needs the chief role; 王编辑 is editor"):
+        act(store, newsroom, story_id, "kill", EDITOR, note="错误")
+    assert "kill" not in [a.name for a in allowed_actions(get_story_of(store, story_id), EDITOR)]
+    assert "kill" in [a.name for a in allowed_actions(get_story_of(store, story_id), CHIEF)]
+
+
+def get_story_of(store, story_id):
+    with store.begin() as conn:
+        return get_story(conn, story_id)
+
+
+def test_only_the_scheduler_marks_a_story_published(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "approve")
+    with pytest.raises(Forbidden, match="done by the scheduler"):
+        act(store, newsroom, story_id, "publish", Actor("boss", "admin"))
+
+
+def test_edit_saves_a_new_revision_and_keeps_the_old_one(store, newsroom) -> None:
+    story_id = new_story(store)
+    changed = replace(snapshot_content(store, story_id), title="东村板凳课堂走进田间地头")
+    assert act(store, newsroom, story_id, "edit", draft=changed) == {"revision": 2}
+    with store.begin() as conn:
+        assert snapshot(conn, story_id).revision.content.title == "东村板凳课堂走进田间地头"
+        assert snapshot(conn, story_id, 1).revision.content.title == "东村开展板凳课堂"
+
+
+def test_approve_only_on_enabled_channels(store, newsroom) -> None:
+    story_id = new_story(store)
+    with pytest.raises(WorkflowError, match="not enabled"):
+        act(store, newsroom, story_id, "approve", channels=["web"])
+    assert state_of(store, story_id) == "draft"
+
+
+def test_withdraw_cancels_the_schedule_before_anything_went_out(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "approve", at=NOW + timedelta(days=1))
+    assert act(store, newsroom, story_id, "withdraw") == {"cancelled": ["export"]}
+    with store.begin() as conn:
+        (row,) = ledger.list_publications(conn, story_id=story_id)
+    assert row.state == "cancelled"
+    assert state_of(store, story_id) == "in_review"
+
+
+def test_withdraw_is_refused_while_a_delivery_is_claimed(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "approve")
+    with store.begin() as conn:
+        ledger.claim_due(conn, "someone:1:x", NOW, timedelta(minutes=5), 10)
+    with pytest.raises(ledger.LedgerBusy):
+        act(store, newsroom, story_id, "withdraw")
+    assert state_of(store, story_id) == "approved"
+
+
+def test_kill_retracts_where_published_and_cancels_where_not_yet(store, newsroom) -> None:
+    story_id = new_story(store)
+    with store.begin() as conn:
+        ledger.schedule_story(conn, story_id, 1, ["export"], NOW, NOW)
+        conn.execute(t.publications.update().values(state="done", published_revision=1, published_at=NOW))
+        conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(state="published"))
+    result = act(store, newsroom, story_id, "kill", CHIEF, note="信息有误")
+    assert result == {"retracting": ["export"], "cancelled": []}
+    with store.begin() as conn:
+        (row,) = ledger.list_publications(conn, story_id=story_id)
+    assert (row.action, row.state, row.due_at) == ("retract", "pending", NOW)
+
+
+def test_correction_makes_a_revision_and_requeues_only_channels_that_carried_it(store, newsroom, newsroom_dir) -> None:
+    from pipeline.config import load_newsroom
+    from tests.conftest import replace_in_config
+
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["export", "province"]')
+    with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[channels.province]\nkind = "export"\n')
+    two_channels = load_newsroom(newsroom_dir)
+    story_id = new_story(store)
+    act(store, two_channels, story_id, "approve", at=NOW)
+    with store.begin() as conn:
+        # export went out; province is scheduled for later
+        conn.execute(t.publications.update().where(t.publications.c.channel == "export")
+                     .values(state="done", published_revision=1, published_at=NOW))
+        conn.execute(t.publications.update().where(t.publications.c.channel == "province")
+                     .values(due_at=NOW + timedelta(days=1)))
+        conn.execute(t.stories.update().values(state="published"))
+    fixed = replace(snapshot_content(store, story_id), body_md="更正后的正文。\n")
+    result = act(store, two_channels, story_id, "correct", CHIEF, note="更正人数", draft=fixed)
+    assert result == {"revision": 2, "republishing": ["export"]}
+    with store.begin() as conn:
+        rows = {p.channel: p for p in ledger.list_publications(conn, story_id=story_id)}
+        revision = snapshot(conn, story_id).revision
+    assert (rows["export"].state, rows["export"].revision, rows["export"].due_at) == ("pending", 2, NOW)
+    assert (rows["province"].revision, rows["province"].due_at) == (2, NOW + timedelta(days=1))
+    assert revision.note == "更正人数" and revision.created_by == "李主任"
+    assert state_of(store, story_id) == "published"
+
+
+def test_the_audit_trail_is_kept_in_the_events_table(store, newsroom) -> None:
+    story_id = new_story(store)
+    act(store, newsroom, story_id, "approve", channels=["export"])
+    with store.begin() as conn:
+        (event,) = conn.execute(select(t.events).where(t.events.c.story_id == story_id)).all()
+    assert event.data["channels"] == ["export"] and event.data["revision"] == 1
