@@ -63,6 +63,10 @@ class Channel:
         """Take the story down; idempotent like publish."""
         raise NotImplementedError
 
+    def recover(self) -> None:
+        """Clean up after a delivery a crash interrupted (called once per publish pass, under the
+        publish lock, before the first delivery)."""
+
     def close(self) -> None:
         """Release connections."""
 
@@ -89,4 +93,6 @@ def open_channel(newsroom: Newsroom, name: str) -> Channel:
     kinds = known_channels()
     if kind not in kinds:
         raise PermanentError(f"channel '{name}' has unknown kind '{kind}'")
-    return kinds[kind](newsroom, options, name=name)
+    channel = kinds[kind](newsroom, options, name=name)
+    channel.recover()
+    return channel

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.faults import checkpoint
-from pipeline.fsutil import atomic_write
+from pipeline.fsutil import atomic_write, remove_stale_temp_files
 from pipeline.media import media_path
 from pipeline.model import Rendition
 from pipeline.render.ninjs import cancellation, image_file_name, story_uri
@@ -57,6 +57,9 @@ class ExportChannel(Channel):
         self.timeout = float(options.get("timeout_seconds", 10))
         self.secret_env: str = options.get("secret_env", "KITCHEN_EXPORT_SECRET")
         self._client: Any = None
+
+    def recover(self) -> None:
+        remove_stale_temp_files(self.outbox)
 
     def story_folder(self, story_id: int) -> Path:
         return self.outbox / f"story-{story_id}"

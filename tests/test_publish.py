@@ -1,0 +1,327 @@
+"""The publication ledger and scheduler with the export channel: due times, idempotent delivery,
+HMAC-signed POSTs, retries with backoff, permanent failures, isolation between channels, kill and
+correction, locks and leases."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from sqlalchemy import func, select
+
+from pipeline import ledger
+from pipeline import store as t
+from pipeline.config import load_newsroom
+from pipeline.ingest import ingest_all
+from pipeline.schedule import Busy, lock_for, publish_due
+from pipeline.stories import Actor, get_story, snapshot
+from pipeline.store import open_store
+from pipeline.workflow import perform
+from tests.conftest import NOW, replace_in_config, write_report
+from tests.partner import SECRET, running_partner
+
+EDITOR = Actor("王编辑", "editor")
+CHIEF = Actor("李主任", "chief")
+
+
+def ingest_stories(newsroom, store, newsroom_dir: Path, n: int = 1) -> list[int]:
+    for i in range(n):
+        write_report(newsroom_dir, f"r{i:03}.md", title=f"第{i + 1}篇活动报道",
+                     body=f"第{i + 1}次志愿服务活动，{10 + i}名志愿者参加。")
+    return ingest_all(newsroom, store, now=NOW).story_ids
+
+
+def approve(store, newsroom, story_id: int, at=None, channels=None) -> None:
+    with store.begin() as conn:
+        perform(conn, newsroom, story_id, "approve", EDITOR, NOW, at=at, channels=channels)
+
+
+def rows(store, story_id: int | None = None) -> dict[str, ledger.Publication]:
+    with store.begin() as conn:
+        return {p.channel: p for p in ledger.list_publications(conn, story_id=story_id)}
+
+
+def configure_export(newsroom_dir: Path, url: str, extra_channels: str = "") -> None:
+    replace_in_config(newsroom_dir, '\nurl = ""', f'\nurl = "{url}"')
+    if extra_channels:
+        with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
+            handle.write(extra_channels)
+
+
+def test_a_scheduled_story_does_not_go_out_before_its_time(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id, at=NOW + timedelta(hours=22))
+    assert publish_due(newsroom, store, now=NOW + timedelta(hours=21, minutes=59)).published == 0
+    assert not (newsroom_dir / "outbox").exists()
+    assert publish_due(newsroom, store, now=NOW + timedelta(hours=22)).published == 1
+    document = json.loads((newsroom_dir / "outbox/export" / f"story-{story_id}" / "rev-1.json").read_text("utf-8"))
+    assert document["headlines"] == [{"value": "第1篇活动报道"}]
+    assert document["uri"] == f"urn:kitchen:news.test.example.cn:story:{story_id}"
+    assert document["pubstatus"] == "usable" and document["version"] == "1"
+    assert document["language"] == "zh-CN"
+    assert document["subjects"] == [{"name": "理论宣讲", "uri": "theme:xuanjiang"}]
+    assert document["places"][0]["name"] == "东村新时代文明实践站"
+    with store.begin() as conn:
+        assert get_story(conn, story_id).state == "published"
+    assert publish_due(newsroom, store, now=NOW + timedelta(days=2)).total == 0
+
+
+def test_the_ledger_row_records_what_went_out(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    publish_due(newsroom, store, now=NOW)
+    row = rows(store)["export"]
+    path = newsroom_dir / row.receipt["path"]
+    assert (row.state, row.attempts, row.published_revision, row.published_at) == ("done", 1, 1, NOW)
+    assert row.output_hash == row.receipt["sha256"]
+    import hashlib
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == row.output_hash
+
+
+def test_images_travel_with_the_document(newsroom, store, newsroom_dir) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), "green").save(newsroom_dir / "inbox" / "p.jpg", "JPEG")
+    write_report(newsroom_dir, "a.md", extra="images:\n  - file: p.jpg\n    caption: 活动现场\n")
+    (story_id,) = ingest_all(newsroom, store, now=NOW).story_ids
+    approve(store, newsroom, story_id)
+    publish_due(newsroom, store, now=NOW)
+    folder = newsroom_dir / "outbox/export" / f"story-{story_id}"
+    document = json.loads((folder / "rev-1.json").read_text("utf-8"))
+    picture = document["associations"]["picture1"]
+    assert picture["headlines"] == [{"value": "活动现场"}]
+    original = picture["renditions"]["original"]
+    assert (original["width"], original["height"], original["contenttype"]) == (300, 200, "image/jpeg")
+    assert (folder / original["href"]).read_bytes() == (newsroom_dir / "inbox/_done/p.jpg").read_bytes()
+
+
+def test_renditions_are_deterministic_and_rerendered_only_when_revision_or_recipe_changes(newsroom, store, newsroom_dir) -> None:
+    from pipeline.render import ensure_rendition
+
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    with store.begin() as conn:
+        first = ensure_rendition(conn, newsroom, story_id, 1, "ninjs", NOW)
+        again = ensure_rendition(conn, newsroom, story_id, 1, "ninjs", NOW + timedelta(hours=1))
+        assert again.content == first.content
+        assert conn.execute(select(func.count()).select_from(t.renditions)).scalar() == 1
+    replace_in_config(newsroom_dir, 'title = "测试县融媒体中心"', 'title = "测试县融媒体中心（新）"')
+    renamed = load_newsroom(newsroom_dir)
+    with store.begin() as conn:
+        changed = ensure_rendition(conn, renamed, story_id, 1, "ninjs", NOW)
+        (row,) = conn.execute(select(t.renditions)).all()
+    assert changed.sha256 != first.sha256 and row.sha256 == changed.sha256
+    assert json.loads(changed.content)["copyrightholder"] == "测试县融媒体中心（新）"
+
+
+def test_posts_are_signed_and_carry_an_idempotency_key(newsroom_dir, monkeypatch) -> None:
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with running_partner() as partner:
+        configure_export(newsroom_dir, partner.url)
+        newsroom = load_newsroom(newsroom_dir)
+        store = open_store(newsroom)
+        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+        approve(store, newsroom, story_id)
+        assert publish_due(newsroom, store, now=NOW).published == 1
+        (request,) = partner.requests
+        assert request["valid"]
+        assert request["key"] == f"urn:kitchen:news.test.example.cn:story:{story_id}#1"
+        assert request["body"] == (newsroom_dir / "outbox/export" / f"story-{story_id}/rev-1.json").read_bytes()
+        assert rows(store)["export"].receipt["http_status"] == 200
+
+
+def test_transient_failures_retry_with_capped_backoff_then_succeed(newsroom_dir, monkeypatch) -> None:
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with running_partner() as partner:
+        configure_export(newsroom_dir, partner.url)
+        replace_in_config(newsroom_dir, "backoff_cap_seconds = 3600", "backoff_cap_seconds = 100")
+        newsroom = load_newsroom(newsroom_dir)
+        store = open_store(newsroom)
+        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+        approve(store, newsroom, story_id)
+        partner.fail_next = [503, 503, 429, 502]
+        moment, waits = NOW, []
+        for _ in range(4):
+            assert publish_due(newsroom, store, now=moment).retrying == 1
+            row = rows(store)["export"]
+            assert row.state == "pending" and "HTTP" in row.last_error
+            waits.append((row.next_attempt_at - moment).total_seconds())
+            assert publish_due(newsroom, store, now=row.next_attempt_at - timedelta(seconds=1)).total == 0
+            moment = row.next_attempt_at
+        assert waits == [30, 60, 100, 100]  # 30 s doubling, capped at 100 s
+        assert publish_due(newsroom, store, now=moment).published == 1
+        row = rows(store)["export"]
+        assert (row.state, row.attempts, row.last_error) == ("done", 5, None)
+        assert len(partner.stored) == 1
+
+
+def test_a_permanent_failure_is_failed_listed_and_retried_by_hand(newsroom_dir, monkeypatch) -> None:
+    from tests.conftest import Kitchen
+
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with running_partner() as partner:
+        configure_export(newsroom_dir, partner.url)
+        newsroom = load_newsroom(newsroom_dir)
+        store = open_store(newsroom)
+        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+        approve(store, newsroom, story_id)
+        partner.fail_next = [400]
+        summary = publish_due(newsroom, store, now=NOW)
+        assert summary.failed == 1
+        row = rows(store)["export"]
+        assert row.state == "failed" and "HTTP 400" in row.last_error
+        kitchen = Kitchen(newsroom_dir)
+        listing = kitchen("publish", "--failed")
+        assert f"{row.id}" in listing and "HTTP 400" in listing
+        assert f"row {row.id} (story {story_id} on export) queued again" in kitchen("publish", "--retry", str(row.id))
+        assert publish_due(newsroom, store).published == 1
+        assert rows(store)["export"].state == "done"
+
+
+def test_giving_up_after_max_attempts(newsroom_dir, monkeypatch) -> None:
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with running_partner() as partner:
+        configure_export(newsroom_dir, partner.url)
+        replace_in_config(newsroom_dir, "max_attempts = 8", "max_attempts = 2")
+        newsroom = load_newsroom(newsroom_dir)
+        store = open_store(newsroom)
+        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+        approve(store, newsroom, story_id)
+        partner.fail_next = [500, 500]
+        publish_due(newsroom, store, now=NOW)
+        assert publish_due(newsroom, store, now=NOW + timedelta(hours=1)).failed == 1
+        row = rows(store)["export"]
+        assert row.state == "failed" and row.last_error.startswith("gave up after 2 attempts: ")
+
+
+def test_a_failing_channel_never_blocks_the_others(newsroom_dir, monkeypatch) -> None:
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        dead_port = unused.getsockname()[1]
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["province", "export"]')
+    with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'\n[channels.province]\nkind = "export"\nurl = "http://127.0.0.1:{dead_port}/x"\ntimeout_seconds = 2\n')
+    newsroom = load_newsroom(newsroom_dir)
+    store = open_store(newsroom)
+    story_ids = ingest_stories(newsroom, store, newsroom_dir, n=6)
+    for story_id in story_ids:
+        approve(store, newsroom, story_id)
+    summary = publish_due(newsroom, store, now=NOW)
+    assert summary.published == 6  # every story went out on export
+    assert summary.retrying == 3 and summary.skipped == 3  # the breaker stops hammering the dead one
+    for story_id in story_ids:
+        by_channel = rows(store, story_id)
+        assert by_channel["export"].state == "done"
+        assert by_channel["province"].state == "pending" and by_channel["province"].next_attempt_at > NOW
+    assert (newsroom_dir / "outbox/province").is_dir()  # its outbox part did happen; the POST did not
+
+
+def test_kill_takes_the_story_down_on_the_channels_that_carried_it(newsroom_dir, monkeypatch) -> None:
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with running_partner() as partner:
+        configure_export(newsroom_dir, partner.url)
+        newsroom = load_newsroom(newsroom_dir)
+        store = open_store(newsroom)
+        published, scheduled = ingest_stories(newsroom, store, newsroom_dir, n=2)
+        approve(store, newsroom, published)
+        approve(store, newsroom, scheduled, at=NOW + timedelta(days=1))
+        publish_due(newsroom, store, now=NOW)
+        with store.begin() as conn:
+            perform(conn, newsroom, published, "kill", CHIEF, NOW, note="信息有误")
+            perform(conn, newsroom, scheduled, "kill", CHIEF, NOW, note="活动取消")
+        summary = publish_due(newsroom, store, now=NOW + timedelta(days=2))
+        assert (summary.retracted, summary.published) == (1, 0)
+        canceled = json.loads((newsroom_dir / "outbox/export" / f"story-{published}/canceled.json").read_text("utf-8"))
+        assert canceled["pubstatus"] == "canceled" and canceled["version"] == "1"
+        assert partner.requests[-1]["key"].endswith(f"story:{published}#canceled")
+        assert rows(store, published)["export"].state == "done" and rows(store, published)["export"].action == "retract"
+        assert rows(store, scheduled)["export"].state == "cancelled"
+        assert not (newsroom_dir / "outbox/export" / f"story-{scheduled}").exists()
+
+
+def test_a_correction_updates_the_same_story_everywhere_it_went(newsroom, store, newsroom_dir) -> None:
+    from dataclasses import replace
+
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    publish_due(newsroom, store, now=NOW)
+    with store.begin() as conn:
+        content = snapshot(conn, story_id).revision.content
+        perform(conn, newsroom, story_id, "correct", CHIEF, NOW + timedelta(hours=1), note="参加人数有误",
+                draft=replace(content, body_md="第1次志愿服务活动，12名志愿者参加。\n"))
+    assert publish_due(newsroom, store, now=NOW + timedelta(hours=1)).published == 1
+    folder = newsroom_dir / "outbox/export" / f"story-{story_id}"
+    first, second = (json.loads((folder / f"rev-{n}.json").read_text("utf-8")) for n in (1, 2))
+    assert first["uri"] == second["uri"] and second["version"] == "2"
+    assert second["ednote"] == "更正（第2版）：参加人数有误"
+    assert "12名志愿者" in second["bodies"][1]["value"]
+    assert rows(store)["export"].published_revision == 2
+
+
+def test_publishing_refuses_to_run_twice_at_once(newsroom, store, kitchen) -> None:
+    lock = lock_for(newsroom, "publish")
+    with lock:
+        with pytest.raises(Busy):
+            publish_due(newsroom, store, now=NOW)
+        output = kitchen("publish", "--due", expect=1)
+        assert "another `kitchen publish` or `kitchen run` is publishing this newsroom" in output
+
+
+def test_rows_claimed_by_a_dead_local_process_are_resumed_at_once(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    dead_owner = f"{socket.gethostname()}:999999999:deadbeef"
+    with store.begin() as conn:
+        assert len(ledger.claim_due(conn, dead_owner, NOW, timedelta(hours=1), 10)) == 1
+    summary = publish_due(newsroom, store, now=NOW + timedelta(seconds=1))
+    assert (summary.released_leases, summary.published) == (1, 1)
+
+
+def test_rows_claimed_on_another_machine_wait_for_their_lease(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    with store.begin() as conn:
+        ledger.claim_due(conn, "other-host:123:cafe", NOW, timedelta(minutes=5), 10)
+    assert publish_due(newsroom, store, now=NOW + timedelta(minutes=4)).total == 0
+    assert publish_due(newsroom, store, now=NOW + timedelta(minutes=5, seconds=1)).published == 1
+
+
+def test_a_claim_is_never_taken_twice(newsroom, store, newsroom_dir) -> None:
+    for story_id in ingest_stories(newsroom, store, newsroom_dir, n=3):
+        approve(store, newsroom, story_id)
+    with store.begin() as conn:
+        first = ledger.claim_due(conn, "a:1:x", NOW, timedelta(minutes=5), 2)
+        second = ledger.claim_due(conn, "b:2:y", NOW, timedelta(minutes=5), 10)
+        third = ledger.claim_due(conn, "c:3:z", NOW, timedelta(minutes=5), 10)
+    assert len(first) == 2 and len(second) == 1 and third == []
+    assert not {p.id for p in first} & {p.id for p in second}
+
+
+def test_dry_run_lists_without_publishing(newsroom, store, newsroom_dir, kitchen) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id, at=NOW + timedelta(days=1))
+    output = kitchen("publish", "--dry-run", "--now", "2026-12-01 08:00")
+    assert f"due: story {story_id} rev 1 → export (publish, due 2026-11-30 10:00)" in output
+    assert rows(store)["export"].state == "pending"
+
+
+def test_the_daemon_ingests_and_publishes(newsroom_dir) -> None:
+    from pipeline.schedule import Daemon
+
+    newsroom = load_newsroom(newsroom_dir)
+    store = open_store(newsroom)
+    write_report(newsroom_dir, "a.md")
+    lines: list[str] = []
+    Daemon(newsroom, store, lines.append).run(max_cycles=1)
+    assert lines == ["ingest: 1 new report(s), 0 already seen, 0 quarantined"]
+    with store.begin() as conn:
+        perform(conn, newsroom, 1, "approve", EDITOR, NOW)
+    Daemon(newsroom, store, lines.append).run(max_cycles=1)
+    assert lines[-1].startswith("publish: 1 published")
+    with FileLock(str(newsroom.runtime_dir / "daemon.lock")).acquire(timeout=0):
+        with pytest.raises(Busy, match="already running"):
+            Daemon(newsroom, store, lines.append).run(max_cycles=1)
