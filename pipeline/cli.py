@@ -461,13 +461,12 @@ def status() -> None:
     from pipeline import store as tables
     from pipeline.stories import count_by_state
 
-    with _errors():
-        with ctx().store.begin() as conn:
-            story_counts = count_by_state(conn)
-            p = tables.publications
-            ledger_counts = dict(conn.execute(select(p.c.state, func.count()).group_by(p.c.state)).all())
-            next_due = conn.execute(select(func.min(p.c.due_at)).where(p.c.state == "pending")).scalar()
-            errors = conn.execute(select(func.count()).select_from(tables.ingest_errors)).scalar()
+    with _errors(), ctx().store.begin() as conn:
+        story_counts = count_by_state(conn)
+        p = tables.publications
+        ledger_counts = dict(conn.execute(select(p.c.state, func.count()).group_by(p.c.state)).all())
+        next_due = conn.execute(select(func.min(p.c.due_at)).where(p.c.state == "pending")).scalar()
+        errors = conn.execute(select(func.count()).select_from(tables.ingest_errors)).scalar()
     console.print("stories: " + (", ".join(f"{_state(s)} {n}" for s, n in sorted(story_counts.items())) or "none"))
     console.print("ledger: " + (", ".join(f"{s} {n}" for s, n in sorted(ledger_counts.items())) or "empty"))
     if next_due:

@@ -16,8 +16,8 @@ from pipeline.ingest import ingest_all
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
 from pipeline.schedule import PublishSummary, publish_due
-from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.store import open_store
+from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.timeutil import utcnow
 from pipeline.workflow import perform
 from publishers import open_channel

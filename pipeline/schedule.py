@@ -21,12 +21,18 @@ from pipeline import ledger
 from pipeline.config import Newsroom
 from pipeline.faults import checkpoint
 from pipeline.model import Publication
-from pipeline.render import ensure_rendition
-from pipeline.stories import SYSTEM, get_story, record_event
+from pipeline.render import ensure_rendition, recipe_for
 from pipeline.store import Store
+from pipeline.stories import SYSTEM, get_story, record_event
 from pipeline.timeutil import utcnow
 from pipeline.workflow import perform
-from publishers import Channel, ChannelError, PermanentError, Retraction, TransientError, open_channel
+from publishers import (
+    Channel,
+    ChannelError,
+    PermanentError,
+    Retraction,
+    open_channel,
+)
 
 BREAKER_THRESHOLD = 3  # consecutive transient failures before a channel is skipped for this pass
 
@@ -77,6 +83,7 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
     owner = ledger.new_lease_owner()
     summary = PublishSummary()
     channels: dict[str, Channel] = {}
+    recipes: dict[str, str] = {}
     failures_in_a_row: dict[str, int] = {}
 
     def clock() -> datetime:
@@ -96,7 +103,7 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
                 if failures_in_a_row.get(pub.channel, 0) >= BREAKER_THRESHOLD:
                     _defer(store, pub, owner, clock(), settings, summary)
                     continue
-                outcome = _deliver(newsroom, store, pub, owner, clock, channels)
+                outcome = _deliver(newsroom, store, pub, owner, clock, channels, recipes)
                 failures_in_a_row[pub.channel] = (
                     failures_in_a_row.get(pub.channel, 0) + 1 if outcome == "retrying" else 0)
                 _count(summary, outcome)
@@ -123,12 +130,16 @@ def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: 
 
 
 def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
-             clock: Callable[[], datetime], channels: dict[str, Channel]) -> str:
-    """Deliver one claimed row; returns the outcome name."""
+             clock: Callable[[], datetime], channels: dict[str, Channel], recipes: dict[str, str]) -> str:
+    """Deliver one claimed row; returns the outcome name. `channels` and `recipes` are the pass's
+    caches of opened channels and recipe hashes."""
     settings = newsroom.publish
     try:
         channel = channels.get(pub.channel) or open_channel(newsroom, pub.channel)
         channels[pub.channel] = channel
+        kind = channel.rendition_kind
+        if kind not in recipes:
+            recipes[kind] = recipe_for(kind, newsroom)
         with store.begin() as conn:
             if pub.story_id is None:
                 raise PermanentError(f"row {pub.id} ({pub.unit}) has no story; no channel handles it")
@@ -138,8 +149,8 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
                     ledger.mark_cancelled(conn, pub.id, owner, f"story is {story.state}", clock())
                     return "cancelled"
                 assert pub.revision is not None
-                rendition = ensure_rendition(conn, newsroom, pub.story_id, pub.revision,
-                                             channel.rendition_kind, clock())
+                rendition = ensure_rendition(conn, newsroom, pub.story_id, pub.revision, kind,
+                                             clock(), recipe=recipes[kind])
                 output_hash: str | None = rendition.sha256
             else:
                 rendition, output_hash = None, None
@@ -161,7 +172,7 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         with store.begin() as conn:
             ledger.mark_failed(conn, pub.id, owner, str(exc), clock())
         return "failed"
-    except (TransientError, ChannelError, OSError, Exception) as exc:  # noqa: BLE001 — one bad row must not stop the pass
+    except Exception as exc:  # noqa: BLE001 — transient, or unexpected: one bad row must not stop the pass
         message = str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}"
         with store.begin() as conn:
             attempts = ledger.get_publication(conn, pub.id).attempts

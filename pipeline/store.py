@@ -30,7 +30,6 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -246,7 +245,9 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool, json_serializer=_json_dumps)
+        # A pool keeps connections open: opening one costs the PRAGMAs, and closing the last one
+        # checkpoints the WAL — both far dearer than the transactions themselves.
+        engine = create_engine(url, pool_size=5, max_overflow=10, json_serializer=_json_dumps)
         _sqlite_setup(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
@@ -273,9 +274,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

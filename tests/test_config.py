@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ConfigError, find_newsroom, load_newsroom, NewsroomNotFound
+from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
 from tests.conftest import replace_in_config
 
 

@@ -22,8 +22,8 @@ from pipeline import ledger
 from pipeline import store as t
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
-from pipeline.stories import Actor, snapshot
 from pipeline.store import open_store
+from pipeline.stories import Actor, snapshot
 from pipeline.workflow import perform
 from tests.conftest import NOW, replace_in_config, write_report
 from tests.partner import SECRET, running_partner

@@ -3,6 +3,7 @@ bad files are quarantined with a reason and never deleted; re-running creates no
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from pathlib import Path
@@ -140,10 +141,8 @@ def test_a_crash_between_raw_and_report_is_finished_on_the_next_run(newsroom, st
         raise KeyboardInterrupt("simulated crash")
 
     monkeypatch.setattr(inbox, "_create_report_and_story", crash)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         ingest_all(newsroom, store, now=NOW)
-    except KeyboardInterrupt:
-        pass
     monkeypatch.undo()
     assert count(store, t.raw_documents) == 1 and count(store, t.reports) == 0
     summary = ingest_all(newsroom, store, now=NOW)

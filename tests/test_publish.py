@@ -18,8 +18,8 @@ from pipeline import store as t
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.schedule import Busy, lock_for, publish_due
-from pipeline.stories import Actor, get_story, snapshot
 from pipeline.store import open_store
+from pipeline.stories import Actor, get_story, snapshot
 from pipeline.workflow import perform
 from tests.conftest import NOW, replace_in_config, write_report
 from tests.partner import SECRET, running_partner
@@ -322,6 +322,6 @@ def test_the_daemon_ingests_and_publishes(newsroom_dir) -> None:
         perform(conn, newsroom, 1, "approve", EDITOR, NOW)
     Daemon(newsroom, store, lines.append).run(max_cycles=1)
     assert lines[-1].startswith("publish: 1 published")
-    with FileLock(str(newsroom.runtime_dir / "daemon.lock")).acquire(timeout=0):
-        with pytest.raises(Busy, match="already running"):
-            Daemon(newsroom, store, lines.append).run(max_cycles=1)
+    with FileLock(str(newsroom.runtime_dir / "daemon.lock")).acquire(timeout=0), \
+            pytest.raises(Busy, match="already running"):
+        Daemon(newsroom, store, lines.append).run(max_cycles=1)

@@ -13,7 +13,14 @@ from pipeline import ledger
 from pipeline import store as t
 from pipeline.model import StoryDraft
 from pipeline.stories import Actor, create_story, get_story, snapshot, story_events
-from pipeline.workflow import ACTIONS, Forbidden, NotAllowed, WorkflowError, allowed_actions, perform
+from pipeline.workflow import (
+    ACTIONS,
+    Forbidden,
+    NotAllowed,
+    WorkflowError,
+    allowed_actions,
+    perform,
+)
 from tests.conftest import NOW
 
 EDITOR = Actor("王编辑", "editor")

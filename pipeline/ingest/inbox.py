@@ -25,8 +25,8 @@ from pipeline.ingest import IngestSummary
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig, StoryDraft
 from pipeline.render.markdown import markdown_to_text
-from pipeline.stories import Actor, create_story, record_event
 from pipeline.store import Store
+from pipeline.stories import Actor, create_story, record_event
 
 DONE = "_done"
 QUARANTINE = "_quarantine"

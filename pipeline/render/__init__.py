@@ -34,19 +34,28 @@ def _registry() -> dict[str, Renderer]:
     return {renderer.kind: renderer for renderer in (ninjs.RENDERER,)}
 
 
+def renderer_for(kind: str) -> Renderer:
+    renderers = _registry()
+    if kind not in renderers:
+        raise LookupError(f"no renderer for '{kind}'")
+    return renderers[kind]
+
+
+def recipe_for(kind: str, newsroom: Newsroom) -> str:
+    return recipe_hash(renderer_for(kind), newsroom)
+
+
 def recipe_hash(renderer: Renderer, newsroom: Newsroom) -> str:
     return hashlib.sha256(renderer.recipe(newsroom).encode()).hexdigest()
 
 
 def ensure_rendition(conn: Connection, newsroom: Newsroom, story_id: int, revision: int,
-                     kind: str, now: datetime) -> Rendition:
+                     kind: str, now: datetime, recipe: str | None = None) -> Rendition:
     """The stored rendition of (story, revision, kind), rendered and stored first when missing
-    or made with another recipe."""
-    renderers = _registry()
-    if kind not in renderers:
-        raise LookupError(f"no renderer for '{kind}'")
-    renderer = renderers[kind]
-    recipe = recipe_hash(renderer, newsroom)
+    or made with another recipe. A caller rendering many stories passes the recipe hash it
+    computed once (see `recipe_for`)."""
+    renderer = renderer_for(kind)
+    recipe = recipe or recipe_hash(renderer, newsroom)
     r = t.renditions
     row = conn.execute(select(r).where(r.c.story_id == story_id, r.c.revision == revision,
                                        r.c.kind == kind)).first()
