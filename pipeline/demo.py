@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sys
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +15,7 @@ from rich.table import Table
 
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
+from pipeline.model import LEVELS
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
 from pipeline.schedule import PublishSummary, publish_due
@@ -115,24 +118,45 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
     canceled = sorted(outbox.rglob("canceled.json")) if outbox.exists() else []
     quarantine = root / "inbox" / "_quarantine"
     rows = result.rows
-    rows.append(("newsroom", f"{len(newsroom.stations)} practice sites, config and stations", str(root)))
-    rows.append(("store", "SQLite (WAL), migrated", str(root / "kitchen.db")))
-    rows.append(("ingest", f"{ingested.new_reports} reports → draft stories", str(root / "inbox" / "_done")))
-    rows.append(("quarantine", f"{ingested.quarantined} bad files, each with a .reason.txt", str(quarantine)))
+
+    def where(path: Path) -> str:
+        return path.relative_to(root).as_posix() + ("/" if path.is_dir() else "")
+
+    levels = Counter(station.level for station in newsroom.stations.values())
+    rows.append(("newsroom", f"云禾县: {len(newsroom.stations)} practice sites ("
+                 + ", ".join(f"{levels[level]} {level}" for level in LEVELS) + ")",
+                 "kitchen.toml, stations.csv"))
+    rows.append(("store", "SQLite in WAL mode, migrated", where(root / "kitchen.db")))
+    rows.append(("ingest", f"{ingested.new_reports} reports → draft stories (Markdown, JSON, text, GBK)",
+                 where(root / "inbox" / "_done")))
+    rows.append(("quarantine", f"{ingested.quarantined} bad files, each with a .reason.txt", where(quarantine)))
     rows.append(("workflow", ", ".join(f"{n} {s}" for s, n in sorted(states.items())), "kitchen stories"))
-    rows.append(("scheduled", f"{len(plan['approve_later'])} stories due {tomorrow_8:%Y-%m-%d %H:%M}",
-                 "kitchen publish --dry-run --now '" + f"{tomorrow_8:%Y-%m-%d %H:%M}'"))
-    rows.append(("export", f"{len(documents)} ninjs documents ({first.published} first pass, "
-                 f"{second.published} re-published after a correction)", str(outbox)))
+    rows.append(("schedule", f"{len(plan['approve_later'])} stories due {tomorrow_8:%Y-%m-%d %H:%M}",
+                 f"kitchen publish --dry-run --now '{tomorrow_8:%Y-%m-%d %H:%M}'"))
+    rows.append(("export", f"{len(documents)} ninjs documents: {first.published} published, "
+                 f"{second.published} re-published after a correction", where(outbox)))
     rows.append(("kill", f"{len(canceled)} story taken down (pubstatus canceled)",
-                 ", ".join(str(p.relative_to(root)) for p in canceled)))
-    result.notes.append(f"Try: kitchen --newsroom {root} show {plan['correct'][0] if plan['correct'] else 1}")
-    result.notes.append(f"     kitchen --newsroom {root} stories --state in_review")
+                 ", ".join(where(p) for p in canceled)))
+    command = _kitchen_command()
+    example = plan["correct"][0] if plan["correct"] else 1
+    result.notes.append(f"Try:  {command} --newsroom {root} show {example}")
+    result.notes.append(f"      {command} --newsroom {root} stories --state in_review")
+    result.notes.append(f"      {command} --newsroom {root} status")
+
+
+def _kitchen_command() -> str:
+    """How the user can call `kitchen` again: plain when it is on PATH, else by its full path."""
+    invoked = Path(sys.argv[0])
+    if invoked.name == "kitchen" and shutil.which("kitchen") != str(invoked.resolve()) and invoked.exists():
+        return str(invoked) if invoked.is_absolute() else f"{invoked}"
+    return "kitchen"
 
 
 def print_demo_report(result: DemoResult, console: Console) -> None:
-    table = Table("stage", "what", "where", title=f"Central Kitchen demo — {result.root}",
-                  title_justify="left")
+    console.print(f"[bold]Central Kitchen demo[/bold] — newsroom in {result.root}")
+    table = Table("stage", "what", "where (in the newsroom folder)")
+    for column in table.columns:
+        column.overflow = "fold"
     for row in result.rows:
         table.add_row(*row)
     console.print(table)

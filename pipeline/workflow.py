@@ -124,12 +124,24 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
 )}
 
 
+# What to do instead, for the refusals people run into most.
+HINTS = {
+    ("edit", "approved"): "take the approval back first: kitchen withdraw {id}",
+    ("edit", "published"): "published stories are changed by a correction: kitchen correct {id}",
+    ("edit", "rejected"): "bring it back first: kitchen reopen {id}",
+    ("approve", "rejected"): "bring it back first: kitchen reopen {id}",
+    ("approve", "approved"): "it is already approved; to change the time, withdraw it and approve again",
+    ("withdraw", "published"): "it has gone out; take it down with kitchen kill {id} --why …",
+}
+
+
 def check(action: Action, story: Story, actor: Actor) -> None:
     """Raise a WorkflowError saying why `actor` may not take `action` on `story` now."""
     if story.state not in action.from_states:
         allowed = ", ".join(action.from_states)
+        hint = HINTS.get((action.name, story.state), "")
         raise NotAllowed(f"story {story.id} is {story.state}; '{action.name}' is allowed only "
-                         f"from {allowed}")
+                         f"from {allowed}" + (f" — {hint.format(id=story.id)}" if hint else ""))
     if action.role == "system":
         if actor.role != "system":
             raise Forbidden(f"'{action.name}' is done by the scheduler, not by hand")
