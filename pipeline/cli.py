@@ -280,9 +280,8 @@ def _edit_loop(story_id: int, action: str, correction_note: str | None, from_fil
     with store.begin() as conn:
         snap = snapshot(conn, story_id)
         check(ACTIONS[action], get_story(conn, story_id), actor)
-    original = story_to_document(snap, newsroom, correction=action == "correct")
-    if correction_note:
-        original = original.replace("\ncorrection: ''\n", f"\ncorrection: {correction_note!r}\n")
+    original = story_to_document(snap, newsroom, correction=action == "correct",
+                                 correction_note=correction_note or "")
     text = from_file.read_text(encoding="utf-8") if from_file else original
     while True:
         if from_file is None:
@@ -293,9 +292,12 @@ def _edit_loop(story_id: int, action: str, correction_note: str | None, from_fil
         try:
             with store.begin() as conn:
                 draft, note = document_to_draft(text, newsroom, conn, utcnow(), correction=action == "correct")
-                if draft == snap.revision.content and action == "edit":
-                    console.print("no changes; nothing saved")
-                    return
+                if draft == snap.revision.content:
+                    if action == "edit":
+                        console.print("no changes; nothing saved")
+                        return
+                    raise DocumentError("the text is the same as the published revision; "
+                                        "change what needs correcting")
                 result = perform(conn, newsroom, story_id, action, actor, utcnow(), note=note, draft=draft)
         except DocumentError as exc:
             err.print(f"[red]not saved:[/red] {exc}")

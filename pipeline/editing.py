@@ -22,7 +22,8 @@ HEADER = """\
 CORRECTION_HINT = "# correction 更正说明：必填，写明更正了什么，将随稿件在各渠道显示。\n"
 
 
-def story_to_document(snap: StorySnapshot, newsroom: Newsroom, correction: bool = False) -> str:
+def story_to_document(snap: StorySnapshot, newsroom: Newsroom, correction: bool = False,
+                      correction_note: str = "") -> str:
     content = snap.revision.content
     fields: dict[str, object] = {
         "title": content.title,
@@ -34,7 +35,7 @@ def story_to_document(snap: StorySnapshot, newsroom: Newsroom, correction: bool 
         "images": [{"media": image.sha256[:12], "caption": image.caption} for image in content.images],
     }
     if correction:
-        fields["correction"] = ""
+        fields["correction"] = correction_note
     front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
     header = HEADER.format(story_id=snap.story.id, revision=snap.revision.number,
                            state=snap.story.state, timezone=newsroom.site.timezone)

@@ -13,9 +13,9 @@ from pipeline.store import open_store
 from tests.conftest import write_report
 
 
-def fake_editor(tmp_path: Path, python_body: str) -> str:
+def fake_editor(tmp_path: Path, python_body: str, name: str = "editor.py") -> str:
     """An $EDITOR that edits the file it is given with a line of Python (`text` in, `text` out)."""
-    script = tmp_path / "editor.py"
+    script = tmp_path / name
     script.write_text("import sys, pathlib\npath = pathlib.Path(sys.argv[1])\n"
                       "text = path.read_text(encoding='utf-8')\n"
                       f"{python_body}\npath.write_text(text, encoding='utf-8')\n", encoding="utf-8")
@@ -138,11 +138,14 @@ def test_correct_publishes_a_new_revision_with_its_note(kitchen, newsroom_dir, t
     kitchen("publish")
     editor = fake_editor(tmp_path, "text = text.replace('60余名', '80余名')")
     assert "correction is empty" in kitchen("correct", "1", env={"EDITOR": editor}, expect=1)
-    output = kitchen("correct", "1", "--why", "参加人数应为80余名", env={"EDITOR": editor})
+    untouched = fake_editor(tmp_path, "pass", name="noop.py")
+    assert "the text is the same as the published revision" in kitchen(
+        "correct", "1", "--why", "无", env={"EDITOR": untouched}, expect=1)
+    output = kitchen("correct", "1", "--why", "参加人数应为'80余名'", env={"EDITOR": editor})
     assert "correction saved as revision 2; re-publishing on: export" in output
     kitchen("publish")
     assert (newsroom_dir / "outbox/export/story-1/rev-2.json").exists()
-    assert "2  " in kitchen("show", "1") and "参加人数应为80余名" in kitchen("show", "1")
+    assert "参加人数应为'80余名'" in kitchen("show", "1")
 
 
 def test_status_summarises_the_newsroom(kitchen, newsroom_dir) -> None:

@@ -219,3 +219,21 @@ def test_cli_ingest_reports_what_happened(kitchen, newsroom_dir) -> None:
     output = kitchen("ingest")
     assert "1 new report(s), 0 already seen, 1 quarantined" in output
     assert "quarantined b.md: station 'nowhere' is not in stations.csv" in output
+
+
+def test_oversized_files_and_symlinks_are_quarantined_unread(newsroom, store, newsroom_dir, tmp_path) -> None:
+    from pipeline.ingest import inbox
+
+    inbox_dir = newsroom_dir / "inbox"
+    (inbox_dir / "huge.txt").write_bytes(b"x" * (inbox.MAX_DOCUMENT_BYTES + 1))
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: 机密\nstation: qiaotou\n---\n不该被读入\n", encoding="utf-8")
+    (inbox_dir / "link.md").symlink_to(outside)
+    summary = ingest_all(newsroom, store, now=NOW)
+    reasons = dict(summary.errors)
+    assert "a report is at most 5120 KB" in reasons["huge.txt"]
+    assert "symbolic links are not followed" in reasons["link.md"]
+    assert count(store, t.raw_documents) == 0 and count(store, t.ingest_errors) == 2
+    assert (inbox_dir / "_quarantine" / "huge.txt").stat().st_size == inbox.MAX_DOCUMENT_BYTES + 1
+    assert (inbox_dir / "_quarantine" / "link.md").is_symlink()
+    assert outside.read_text(encoding="utf-8").startswith("---")  # the target is untouched

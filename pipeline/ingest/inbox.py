@@ -88,6 +88,10 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
 def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: Path, path: Path,
                  now: datetime, summary: IngestSummary) -> _Outcome:
     relative = path.relative_to(root).as_posix()
+    refusal = _refuse_unread(path)
+    if refusal:
+        _quarantine(store, source, root, path, relative, None, refusal, now, summary)
+        return _Outcome([], False)
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     with store.begin() as conn:
@@ -102,9 +106,6 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
 
     fields = None
     try:
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise DocumentError(f"the file is {len(data) // 1024} KB; a report is at most "
-                                f"{MAX_DOCUMENT_BYTES // 1024} KB (photos go in separate files)")
         fields = PARSERS[path.suffix.lower()](data)
         subfolder_station = path.relative_to(root).parts[0] if len(path.relative_to(root).parts) > 1 else None
         default_station = subfolder_station if subfolder_station in newsroom.stations else source.station
@@ -137,18 +138,35 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         _move(root, path, DONE)
         return _Outcome([image_path for image_path, _ in image_files], True)
     except DocumentError as exc:
-        reason = str(exc)
-        destination = _move(root, path, QUARANTINE)
-        destination.with_name(destination.name + ".reason.txt").write_text(
-            f"{relative}\n{reason}\n", encoding="utf-8")
-        with store.begin() as conn:
-            conn.execute(update(t.raw_documents).where(t.raw_documents.c.id == raw_id).values(error=reason))
-            conn.execute(insert(t.ingest_errors).values(
-                source_id=source.id, raw_document_id=raw_id, item=relative, reason=reason,
-                quarantined_to=destination.relative_to(root).as_posix(), created_at=now))
-        summary.quarantined += 1
-        summary.errors.append((relative, reason))
+        _quarantine(store, source, root, path, relative, raw_id, str(exc), now, summary)
         return _Outcome(_referenced_images(path, fields), False)
+
+
+def _refuse_unread(path: Path) -> str | None:
+    """Reasons to quarantine a file without reading it."""
+    if path.is_symlink():
+        return "symbolic links are not followed; put the file itself in the inbox"
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        return (f"the file is {size // 1024} KB; a report is at most {MAX_DOCUMENT_BYTES // 1024} KB "
+                "(photos go in separate files)")
+    return None
+
+
+def _quarantine(store: Store, source: SourceConfig, root: Path, path: Path, relative: str,
+                raw_id: int | None, reason: str, now: datetime, summary: IngestSummary) -> None:
+    """Move the file aside with its reason beside it, and record the error; nothing is deleted."""
+    destination = _move(root, path, QUARANTINE)
+    destination.with_name(destination.name + ".reason.txt").write_text(
+        f"{relative}\n{reason}\n", encoding="utf-8")
+    with store.begin() as conn:
+        if raw_id is not None:
+            conn.execute(update(t.raw_documents).where(t.raw_documents.c.id == raw_id).values(error=reason))
+        conn.execute(insert(t.ingest_errors).values(
+            source_id=source.id, raw_document_id=raw_id, item=relative, reason=reason,
+            quarantined_to=destination.relative_to(root).as_posix(), created_at=now))
+    summary.quarantined += 1
+    summary.errors.append((relative, reason))
 
 
 def _has_report(conn: Connection, raw_id: int) -> bool:
