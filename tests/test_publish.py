@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,6 +51,21 @@ def configure_export(newsroom_dir: Path, url: str, extra_channels: str = "") -> 
     if extra_channels:
         with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
             handle.write(extra_channels)
+
+
+@contextmanager
+def approved_story_with_partner(newsroom_dir: Path, monkeypatch, *config_edits: tuple[str, str]):
+    """One approved story in a newsroom whose export channel POSTs to a running test partner."""
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with running_partner() as partner:
+        configure_export(newsroom_dir, partner.url)
+        for old, new in config_edits:
+            replace_in_config(newsroom_dir, old, new)
+        newsroom = load_newsroom(newsroom_dir)
+        store = open_store(newsroom)
+        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+        approve(store, newsroom, story_id)
+        yield partner, newsroom, store, story_id
 
 
 def test_a_scheduled_story_does_not_go_out_before_its_time(newsroom, store, newsroom_dir) -> None:
@@ -118,13 +134,7 @@ def test_renditions_are_deterministic_and_rerendered_only_when_revision_or_recip
 
 
 def test_posts_are_signed_and_carry_an_idempotency_key(newsroom_dir, monkeypatch) -> None:
-    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
-    with running_partner() as partner:
-        configure_export(newsroom_dir, partner.url)
-        newsroom = load_newsroom(newsroom_dir)
-        store = open_store(newsroom)
-        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
-        approve(store, newsroom, story_id)
+    with approved_story_with_partner(newsroom_dir, monkeypatch) as (partner, newsroom, store, story_id):
         assert publish_due(newsroom, store, now=NOW).published == 1
         (request,) = partner.requests
         assert request["valid"]
@@ -134,14 +144,8 @@ def test_posts_are_signed_and_carry_an_idempotency_key(newsroom_dir, monkeypatch
 
 
 def test_transient_failures_retry_with_capped_backoff_then_succeed(newsroom_dir, monkeypatch) -> None:
-    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
-    with running_partner() as partner:
-        configure_export(newsroom_dir, partner.url)
-        replace_in_config(newsroom_dir, "backoff_cap_seconds = 3600", "backoff_cap_seconds = 100")
-        newsroom = load_newsroom(newsroom_dir)
-        store = open_store(newsroom)
-        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
-        approve(store, newsroom, story_id)
+    edit = ("backoff_cap_seconds = 3600", "backoff_cap_seconds = 100")
+    with approved_story_with_partner(newsroom_dir, monkeypatch, edit) as (partner, newsroom, store, story_id):
         partner.fail_next = [503, 503, 429, 502]
         moment, waits = NOW, []
         for _ in range(4):
@@ -161,13 +165,7 @@ def test_transient_failures_retry_with_capped_backoff_then_succeed(newsroom_dir,
 def test_a_permanent_failure_is_failed_listed_and_retried_by_hand(newsroom_dir, monkeypatch) -> None:
     from tests.conftest import Kitchen
 
-    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
-    with running_partner() as partner:
-        configure_export(newsroom_dir, partner.url)
-        newsroom = load_newsroom(newsroom_dir)
-        store = open_store(newsroom)
-        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
-        approve(store, newsroom, story_id)
+    with approved_story_with_partner(newsroom_dir, monkeypatch) as (partner, newsroom, store, story_id):
         partner.fail_next = [400]
         summary = publish_due(newsroom, store, now=NOW)
         assert summary.failed == 1
@@ -182,14 +180,8 @@ def test_a_permanent_failure_is_failed_listed_and_retried_by_hand(newsroom_dir, 
 
 
 def test_giving_up_after_max_attempts(newsroom_dir, monkeypatch) -> None:
-    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
-    with running_partner() as partner:
-        configure_export(newsroom_dir, partner.url)
-        replace_in_config(newsroom_dir, "max_attempts = 8", "max_attempts = 2")
-        newsroom = load_newsroom(newsroom_dir)
-        store = open_store(newsroom)
-        (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
-        approve(store, newsroom, story_id)
+    edit = ("max_attempts = 8", "max_attempts = 2")
+    with approved_story_with_partner(newsroom_dir, monkeypatch, edit) as (partner, newsroom, store, story_id):
         partner.fail_next = [500, 500]
         publish_due(newsroom, store, now=NOW)
         assert publish_due(newsroom, store, now=NOW + timedelta(hours=1)).failed == 1
