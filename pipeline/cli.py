@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.config import ConfigError, Newsroom, NewsroomNotFound, find_newsroom, load_newsroom
 from pipeline.stories import Actor, StoryNotFound
@@ -31,8 +32,15 @@ app = typer.Typer(
 db_app = typer.Typer(help="The newsroom's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Markup is off: titles, notes and error messages carry text from reports and config files, and a
+# `[` in them must print as itself. Colour is applied with `say` instead.
+console = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
+
+
+def say(label: str, style: str, message: str = "", to: Console | None = None) -> None:
+    """Print `label` in colour followed by plain `message`."""
+    (to or console).print(Text.assemble((label, style), f" {message}" if message else ""))
 
 
 class Context:
@@ -93,23 +101,23 @@ def _errors() -> Iterator[None]:
     """Turn the errors people can act on into messages and exit codes instead of tracebacks."""
     from pipeline.documents import DocumentError
     from pipeline.ledger import LedgerBusy
+    from pipeline.locks import Busy
     from pipeline.scaffold import ScaffoldError
-    from pipeline.schedule import Busy
 
     try:
         yield
     except ConfigError as exc:
         for problem in exc.problems:
-            err.print(f"[red]config error:[/red] {problem}")
+            say("config error:", "red", str(problem), err)
         raise typer.Exit(2) from None
     except NewsroomNotFound as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        say("error:", "red", str(exc), err)
         raise typer.Exit(2) from None
     except (WorkflowError, LedgerBusy) as exc:
-        err.print(f"[red]refused:[/red] {exc}")
+        say("refused:", "red", str(exc), err)
         raise typer.Exit(1) from None
     except (StoryNotFound, DocumentError, ScaffoldError, Busy, LookupError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        say("error:", "red", str(exc), err)
         raise typer.Exit(1) from None
 
 
@@ -148,7 +156,7 @@ def check() -> None:
     levels: dict[str, int] = {}
     for station in newsroom.stations.values():
         levels[station.level] = levels.get(station.level, 0) + 1
-    console.print(f"[green]OK[/green] {newsroom.root}: {len(newsroom.stations)} stations "
+    say("OK", "green", f"{newsroom.root}: {len(newsroom.stations)} stations "
                   f"({', '.join(f'{n} {lvl}' for lvl, n in levels.items())}), "
                   f"{len(newsroom.sources)} source(s), channels: {', '.join(newsroom.publish.channels)}")
 
@@ -179,8 +187,10 @@ def ingest(
     console.print(f"ingest: {summary.describe()}")
     if summary.story_ids:
         console.print(f"new draft stories: {', '.join(map(str, summary.story_ids))}")
-    for item, reason in summary.errors:
-        err.print(f"[yellow]quarantined[/yellow] {item}: {reason}")
+    for label, detail in summary.problems():
+        say(label, "yellow", detail, err)
+    if summary.source_errors:
+        raise typer.Exit(1)
 
 
 # --- stories -------------------------------------------------------------------------------------
@@ -226,7 +236,7 @@ def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
             pubs = list_publications(conn, story_id=story_id)
             events = story_events(conn, story_id)
     content = snap.revision.content
-    console.print(f"[bold]#{snap.story.id} {content.title}[/bold]")
+    console.print(f"#{snap.story.id} {content.title}", style="bold")
     console.print(f"state: {_state(snap.story.state)}   revision: {snap.revision.number}   "
                   f"station: {newsroom.station_name(content.station_id)} ({content.station_id})")
     console.print(f"theme: {newsroom.theme_name(content.theme) or '-'}   date: {_local(content.dateline)}   "
@@ -239,7 +249,7 @@ def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
     for image in content.images:
         console.print(f"image {image.sha256[:12]} {image.width}×{image.height} {image.caption}")
     if len(revisions) > 1:
-        console.print("[bold]revisions[/bold]")
+        console.print("revisions", style="bold")
         for rev in revisions:
             console.print(f"  {rev.number}  {_local(rev.created_at)}  {rev.created_by}  {rev.note}")
     if pubs:
@@ -300,7 +310,7 @@ def _edit_loop(story_id: int, action: str, correction_note: str | None, from_fil
                                         "change what needs correcting")
                 result = perform(conn, newsroom, story_id, action, actor, utcnow(), note=note, draft=draft)
         except DocumentError as exc:
-            err.print(f"[red]not saved:[/red] {exc}")
+            say("not saved:", "red", str(exc), err)
             if from_file is None and sys.stdin.isatty() and typer.confirm("Open the editor again?", default=True):
                 continue
             keep = newsroom.runtime_dir / "unsaved" / f"story-{story_id}.md"
@@ -358,7 +368,7 @@ def approve(
             when = _local(due) if due else "now"
             console.print(f"story {story_id}: approved for {', '.join(result['channels'])} at {when}")
         if due and due < now:
-            err.print("[yellow]note:[/yellow] that time has passed; it goes out at the next publish run")
+            say("note:", "yellow", "that time has passed; it goes out at the next publish run", err)
 
 
 def _simple_action(name: str) -> None:
@@ -430,9 +440,10 @@ def publish(
             return
 
         def report(pub: Any, outcome: str) -> None:
-            marks = {"published": "[green]✓[/green]", "retracted": "[green]✗ retracted[/green]",
-                     "retrying": "[yellow]↻ retry later[/yellow]", "failed": "[red]failed[/red]"}
-            console.print(f"{marks.get(outcome, outcome)} story {pub.story_id} rev {pub.revision} → {pub.channel}")
+            marks = {"published": ("✓", "green"), "retracted": ("✗ retracted", "green"),
+                     "retrying": ("↻ retry later", "yellow"), "failed": ("failed", "red")}
+            label, style = marks.get(outcome, (outcome, ""))
+            say(label, style, f"story {pub.story_id} rev {pub.revision} → {pub.channel}")
 
         summary = publish_due(newsroom, store, now=moment, on_item=report)
     console.print(f"publish: {describe(summary)}")

@@ -153,7 +153,7 @@ def _kitchen_command() -> str:
 
 
 def print_demo_report(result: DemoResult, console: Console) -> None:
-    console.print(f"[bold]Central Kitchen demo[/bold] — newsroom in {result.root}")
+    console.print(f"Central Kitchen demo — newsroom in {result.root}", style="bold")
     table = Table("stage", "what", "where (in the newsroom folder)")
     for column in table.columns:
         column.overflow = "fold"

@@ -78,6 +78,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         where = f" on line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise DocumentError(f"front matter is not valid YAML{where}: {problem}") from None
+    except ValueError as exc:  # YAML reads 2026-02-30 as a date and fails building it
+        raise DocumentError(f"front matter has an impossible value: {exc} (check the date)") from None
     if not isinstance(fields, dict):
         raise DocumentError("front matter must be 'key: value' lines")
     return fields, match.group(2)

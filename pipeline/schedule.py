@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from pipeline import ledger
 from pipeline.config import Newsroom
 from pipeline.faults import checkpoint
+from pipeline.ingest import ingest_all
+from pipeline.locks import Busy, holding
 from pipeline.model import Publication
 from pipeline.render import ensure_rendition, recipe_for
 from pipeline.store import Store
@@ -35,10 +35,6 @@ from publishers import (
 )
 
 BREAKER_THRESHOLD = 3  # consecutive transient failures before a channel is skipped for this pass
-
-
-class Busy(Exception):
-    """Another process holds the lock for this work."""
 
 
 @dataclass
@@ -57,24 +53,12 @@ class PublishSummary:
         return self.published + self.retracted + self.retrying + self.failed + self.cancelled
 
 
-def lock_for(newsroom: Newsroom, name: str) -> FileLock:
-    newsroom.runtime_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(newsroom.runtime_dir / f"{name}.lock"))
-
-
 def publish_due(newsroom: Newsroom, store: Store, now: datetime | None = None,
                 wait_for_lock: float = 0, on_item: Callable[[Publication, str], None] | None = None,
                 ) -> PublishSummary:
     """Publish every row that is due, holding the newsroom's publish lock (or raise Busy)."""
-    lock = lock_for(newsroom, "publish")
-    try:
-        lock.acquire(timeout=wait_for_lock)
-    except Timeout:
-        raise Busy("another `kitchen publish` or `kitchen run` is publishing this newsroom") from None
-    try:
+    with holding(newsroom, "publish", wait_for_lock):
         return _publish_pass(newsroom, store, now, on_item)
-    finally:
-        lock.release()
 
 
 def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
@@ -209,13 +193,10 @@ class Daemon:
         self.stopping = True
 
     def run(self, max_cycles: int | None = None) -> None:
-        from pipeline.ingest import ingest_all
+        with holding(self.newsroom, "daemon"):
+            self._loop(max_cycles)
 
-        run_lock = lock_for(self.newsroom, "daemon")
-        try:
-            run_lock.acquire(timeout=0)
-        except Timeout:
-            raise Busy("another `kitchen run` is already running for this newsroom") from None
+    def _loop(self, max_cycles: int | None) -> None:
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         settings = self.newsroom.daemon
         next_ingest = next_publish = 0.0
@@ -225,8 +206,14 @@ class Daemon:
                 now = time.monotonic()
                 if now >= next_ingest:
                     next_ingest = now + settings.ingest_every_minutes * 60
-                    summary = ingest_all(self.newsroom, self.store)
-                    self.log(f"ingest: {summary.describe()}")
+                    try:
+                        summary = ingest_all(self.newsroom, self.store, wait_for_lock=5)
+                    except Busy as exc:
+                        self.log(f"ingest: skipped ({exc})")
+                    else:
+                        self.log(f"ingest: {summary.describe()}")
+                        for label, detail in summary.problems():
+                            self.log(f"ingest: {label} {detail}")
                 if now >= next_publish:
                     next_publish = now + settings.publish_every_seconds
                     try:
@@ -245,7 +232,6 @@ class Daemon:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-            run_lock.release()
 
 
 def describe(summary: PublishSummary) -> str:

@@ -119,6 +119,7 @@ reports = Table(
     Column("images", JSON, nullable=False),
     Column("flags", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("raw_document_id", name="uq_reports_raw_document"),
 )
 
 stories = Table(

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -237,3 +238,42 @@ def test_oversized_files_and_symlinks_are_quarantined_unread(newsroom, store, ne
     assert (inbox_dir / "_quarantine" / "huge.txt").stat().st_size == inbox.MAX_DOCUMENT_BYTES + 1
     assert (inbox_dir / "_quarantine" / "link.md").is_symlink()
     assert outside.read_text(encoding="utf-8").startswith("---")  # the target is untouched
+
+
+def test_one_bad_date_quarantines_its_file_and_the_rest_go_on(newsroom, store, newsroom_dir) -> None:
+    write_report(newsroom_dir, "0bad.md", date="2026-02-30")
+    write_report(newsroom_dir, "1good.md")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert (summary.new_reports, summary.quarantined) == (1, 1)
+    assert "impossible value" in dict(summary.errors)["0bad.md"]
+
+
+def test_unread_file_types_stay_in_place_and_are_named(newsroom, store, newsroom_dir) -> None:
+    (newsroom_dir / "inbox" / "report.docx").write_bytes(b"PK\x03\x04 not really")
+    (newsroom_dir / "inbox" / "x.md.reason.txt").write_text("a note we wrote", encoding="utf-8")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.skipped == [("report.docx", "'.docx' files are not read; save the report as .md, .json or .txt")]
+    assert summary.new_reports == 0 and summary.quarantined == 0
+    assert (newsroom_dir / "inbox" / "report.docx").exists()
+
+
+def test_two_ingests_at_once_do_not_both_run(newsroom, store, newsroom_dir) -> None:
+    from pipeline.locks import Busy, lock_for
+
+    write_report(newsroom_dir, "a.md")
+    with lock_for(newsroom, "ingest"), pytest.raises(Busy, match="another `kitchen ingest` or `kitchen run`"):
+        ingest_all(newsroom, store, now=NOW)
+    assert ingest_all(newsroom, store, now=NOW).new_reports == 1
+
+
+def test_a_report_is_made_once_per_raw_document(store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    values = dict(raw_document_id=1, source_id="inbox", station_id="x", title="t", body_md="b", text="b",
+                  date_source="meta", images=[], flags=[], created_at=NOW)
+    with store.begin() as conn:
+        conn.execute(t.raw_documents.insert().values(id=1, source_id="inbox", url="inbox:a", fetched_at=NOW,
+                                                     headers={}, body=b"", sha256="0" * 64, size=0))
+        conn.execute(t.reports.insert().values(**values))
+    with pytest.raises(IntegrityError), store.begin() as conn:
+        conn.execute(t.reports.insert().values(**values))

@@ -18,7 +18,8 @@ from pipeline import ledger
 from pipeline import store as t
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
-from pipeline.schedule import Busy, lock_for, publish_due
+from pipeline.locks import Busy, lock_for
+from pipeline.schedule import publish_due
 from pipeline.store import open_store
 from pipeline.stories import Actor, get_story, snapshot
 from pipeline.workflow import perform

@@ -20,6 +20,11 @@ class IngestSummary:
     quarantined: int = 0
     story_ids: list[int] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    """(item, reason) for each quarantined item."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(item, reason) for items left where they are (e.g. a file type not read yet)."""
+    source_errors: list[tuple[str, str]] = field(default_factory=list)
+    """(source id, reason) for sources that could not be read at all."""
 
     def merge(self, other: IngestSummary) -> None:
         self.new_reports += other.new_reports
@@ -27,10 +32,23 @@ class IngestSummary:
         self.quarantined += other.quarantined
         self.story_ids.extend(other.story_ids)
         self.errors.extend(other.errors)
+        self.skipped.extend(other.skipped)
+        self.source_errors.extend(other.source_errors)
 
     def describe(self) -> str:
-        return (f"{self.new_reports} new report(s), {self.duplicates} already seen, "
+        text = (f"{self.new_reports} new report(s), {self.duplicates} already seen, "
                 f"{self.quarantined} quarantined")
+        if self.skipped:
+            text += f", {len(self.skipped)} left in place"
+        if self.source_errors:
+            text += f", {len(self.source_errors)} source(s) failed"
+        return text
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(label, detail) for each thing a person should look at."""
+        return ([("quarantined", f"{item}: {reason}") for item, reason in self.errors]
+                + [("left in place", f"{item}: {reason}") for item, reason in self.skipped]
+                + [("source failed", f"{source}: {reason}") for source, reason in self.source_errors])
 
 
 class SourceKind(Protocol):
@@ -48,17 +66,22 @@ def source_kinds() -> dict[str, SourceKind]:
 
 
 def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
-               only: str | None = None) -> IngestSummary:
-    """Ingest every configured source (or only the one named); one bad source never stops the rest."""
+               only: str | None = None, wait_for_lock: float = 0) -> IngestSummary:
+    """Ingest every configured source (or only the one named), holding the newsroom's ingest lock
+    (or raising Busy); one bad source never stops the rest."""
+    from pipeline.locks import holding
     from pipeline.timeutil import utcnow
 
+    if only and only not in {source.id for source in newsroom.sources}:
+        raise LookupError(f"no source '{only}' in kitchen.toml")
     kinds = source_kinds()
     summary = IngestSummary()
-    for source in newsroom.sources:
-        if only and source.id != only:
-            continue
-        try:
-            summary.merge(kinds[source.kind].ingest(newsroom, store, source, now or utcnow()))
-        except Exception as exc:  # noqa: BLE001 — a broken source is reported, the others go on
-            summary.errors.append((source.id, f"{type(exc).__name__}: {exc}"))
+    with holding(newsroom, "ingest", wait_for_lock):
+        for source in newsroom.sources:
+            if only and source.id != only:
+                continue
+            try:
+                summary.merge(kinds[source.kind].ingest(newsroom, store, source, now or utcnow()))
+            except Exception as exc:  # noqa: BLE001 — a broken source is reported, the others go on
+                summary.source_errors.append((source.id, f"{type(exc).__name__}: {exc}"))
     return summary

@@ -7,6 +7,7 @@ deleted. A file whose bytes were already ingested creates nothing new.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -60,16 +61,27 @@ def inbox_folder(newsroom: Newsroom, source: SourceConfig) -> Path:
     return newsroom.path(source.options.get("path", "inbox"))
 
 
-def candidate_files(root: Path) -> list[Path]:
-    """Report files in the inbox, skipping _done/, _quarantine/, hidden files and photos."""
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+
+
+def candidate_files(root: Path, summary: IngestSummary | None = None) -> list[Path]:
+    """Report files in the inbox, skipping _done/, _quarantine/, hidden files, photos (read with
+    the report that names them) and our own `.reason.txt` notes. Other files are left in place
+    and named in the summary."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         for name in sorted(files):
             path = Path(folder) / name
-            if name.startswith(".") or path.suffix.lower() not in PARSERS:
+            suffix = path.suffix.lower()
+            if name.startswith((".", "~$")) or name.endswith(".reason.txt") or suffix in PHOTO_SUFFIXES:
                 continue
-            found.append(path)
+            if suffix in PARSERS:
+                found.append(path)
+            elif summary is not None:
+                summary.skipped.append((path.relative_to(root).as_posix(),
+                                        f"'{suffix or name}' files are not read; save the report as "
+                                        ".md, .json or .txt"))
     return found
 
 
@@ -77,10 +89,10 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
     root = inbox_folder(newsroom, source).resolve()
     summary = IngestSummary()
     if not root.is_dir():
-        summary.errors.append((source.id, f"inbox folder {root} does not exist"))
+        summary.source_errors.append((source.id, f"inbox folder {root} does not exist"))
         return summary
     outcomes = [_ingest_file(newsroom, store, source, root, path, now, summary)
-                for path in candidate_files(root)]
+                for path in candidate_files(root, summary)]
     _move_images(root, outcomes)
     return summary
 
@@ -88,11 +100,14 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
 def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: Path, path: Path,
                  now: datetime, summary: IngestSummary) -> _Outcome:
     relative = path.relative_to(root).as_posix()
-    refusal = _refuse_unread(path)
+    try:
+        refusal = _refuse_unread(path)
+        data = b"" if refusal else path.read_bytes()
+    except FileNotFoundError:
+        return _Outcome([], True)  # taken away while we worked (someone tidying the shared folder)
     if refusal:
         _quarantine(store, source, root, path, relative, None, refusal, now, summary)
         return _Outcome([], False)
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     with store.begin() as conn:
         raw = conn.execute(select(t.raw_documents.c.id).where(
@@ -133,13 +148,18 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
                     raise DocumentError(str(exc)) from None
             story_id = _create_report_and_story(conn, source, raw_id, checked, refs, fields.date is not None,
                                                 path, now)
+    except DocumentError as exc:
+        reason = str(exc)
+    except Exception as exc:  # noqa: BLE001 — whatever one file does, the others go on
+        reason = f"could not be read ({type(exc).__name__}: {exc})"
+    else:
         summary.new_reports += 1
         summary.story_ids.append(story_id)
-        _move(root, path, DONE)
+        with contextlib.suppress(FileNotFoundError):
+            _move(root, path, DONE)
         return _Outcome([image_path for image_path, _ in image_files], True)
-    except DocumentError as exc:
-        _quarantine(store, source, root, path, relative, raw_id, str(exc), now, summary)
-        return _Outcome(_referenced_images(path, fields), False)
+    _quarantine(store, source, root, path, relative, raw_id, reason, now, summary)
+    return _Outcome(_referenced_images(path, fields), False)
 
 
 def _refuse_unread(path: Path) -> str | None:

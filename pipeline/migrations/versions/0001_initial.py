@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("images", sa.JSON, nullable=False),
         sa.Column("flags", sa.JSON, nullable=False),
         sa.Column("created_at", TS, nullable=False),
+        sa.UniqueConstraint("raw_document_id", name="uq_reports_raw_document"),
     )
     op.create_table(
         "stories",
