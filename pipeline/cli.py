@@ -445,7 +445,7 @@ def publish(
             label, style = marks.get(outcome, (outcome, ""))
             say(label, style, f"story {pub.story_id} rev {pub.revision} → {pub.channel}")
 
-        summary = publish_due(newsroom, store, now=moment, on_item=report)
+        summary = publish_due(newsroom, store, due_until=moment, on_item=report)
     console.print(f"publish: {describe(summary)}")
     if summary.failed:
         raise typer.Exit(1)
@@ -471,6 +471,7 @@ def status() -> None:
     """Stories by state, the ledger by state, failures and the next due time."""
     from sqlalchemy import func, select
 
+    from pipeline import ledger
     from pipeline import store as tables
     from pipeline.stories import count_by_state
 
@@ -478,12 +479,12 @@ def status() -> None:
         story_counts = count_by_state(conn)
         p = tables.publications
         ledger_counts = dict(conn.execute(select(p.c.state, func.count()).group_by(p.c.state)).all())
-        next_due = conn.execute(select(func.min(p.c.due_at)).where(p.c.state == "pending")).scalar()
+        upcoming = ledger.next_due(conn)
         errors = conn.execute(select(func.count()).select_from(tables.ingest_errors)).scalar()
     console.print("stories: " + (", ".join(f"{_state(s)} {n}" for s, n in sorted(story_counts.items())) or "none"))
     console.print("ledger: " + (", ".join(f"{s} {n}" for s, n in sorted(ledger_counts.items())) or "empty"))
-    if next_due:
-        console.print(f"next due: {_local(next_due)}")
+    if upcoming:
+        console.print(f"next due: {_local(upcoming)}")
     console.print(f"ingest errors recorded: {errors}")
 
 

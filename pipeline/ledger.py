@@ -73,8 +73,9 @@ def schedule_story(conn: Connection, story_id: int, revision: int, channels: lis
 
 
 def cancel_pending(conn: Connection, story_id: int, now: datetime) -> list[str]:
-    """Withdraw a story's scheduled rows that have not gone out. Refused while a row is claimed:
-    a delivery is running, or was interrupted and may already have gone out."""
+    """Withdraw a story's scheduled rows that have not gone out. Refused while a row is claimed by
+    a live process (a delivery is running); rows left claimed by a dead one are freed first."""
+    release_dead_local_leases(conn, now)
     busy = [row.channel for row in conn.execute(select(P.c.channel).where(
         P.c.story_id == story_id, P.c.state == "claimed"))]
     if busy:
@@ -123,8 +124,10 @@ def republish_story(conn: Connection, story_id: int, revision: int, now: datetim
     return channels
 
 
-def _due_condition(now: datetime) -> Any:
-    waiting = and_(P.c.state == "pending", P.c.due_at <= now,
+def _due_condition(now: datetime, due_until: datetime | None = None) -> Any:
+    """Rows to work on at `now`: scheduled up to `due_until` (default: now) and past their retry
+    backoff, or claimed by a worker whose lease ran out."""
+    waiting = and_(P.c.state == "pending", P.c.due_at <= (due_until or now),
                    or_(P.c.next_attempt_at.is_(None), P.c.next_attempt_at <= now))
     abandoned = and_(P.c.state == "claimed", P.c.lease_until < now)
     return or_(waiting, abandoned)
@@ -137,15 +140,22 @@ def due_rows(conn: Connection, now: datetime, limit: int | None = None) -> list[
     return [_publication(row) for row in conn.execute(query)]
 
 
+def next_due(conn: Connection) -> datetime | None:
+    """When the next waiting row becomes due (its schedule or its retry time, whichever is later)."""
+    rows = conn.execute(select(P.c.due_at, P.c.next_attempt_at).where(P.c.state == "pending")).all()
+    return min((max(r.due_at, r.next_attempt_at or r.due_at) for r in rows), default=None)
+
+
 def claim_due(conn: Connection, owner: str, now: datetime, lease: timedelta,
-              limit: int) -> list[Publication]:
+              limit: int, due_until: datetime | None = None) -> list[Publication]:
     """Lease up to `limit` due rows to `owner`. The due condition is repeated in the UPDATE so a
     row another worker claimed between the SELECT and the UPDATE is not taken twice."""
-    candidates = select(P.c.id).where(_due_condition(now)).order_by(P.c.due_at, P.c.id).limit(limit)
+    due = _due_condition(now, due_until)
+    candidates = select(P.c.id).where(due).order_by(P.c.due_at, P.c.id).limit(limit)
     ids = [row.id for row in conn.execute(candidates)]
     if not ids:
         return []
-    conn.execute(update(P).where(P.c.id.in_(ids), _due_condition(now)).values(
+    conn.execute(update(P).where(P.c.id.in_(ids), due).values(
         state="claimed", lease_owner=owner, lease_until=now + lease, updated_at=now))
     rows = conn.execute(select(P).where(P.c.id.in_(ids), P.c.lease_owner == owner)
                         .order_by(P.c.due_at, P.c.id))

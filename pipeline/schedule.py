@@ -55,13 +55,17 @@ class PublishSummary:
 
 def publish_due(newsroom: Newsroom, store: Store, now: datetime | None = None,
                 wait_for_lock: float = 0, on_item: Callable[[Publication, str], None] | None = None,
-                ) -> PublishSummary:
-    """Publish every row that is due, holding the newsroom's publish lock (or raise Busy)."""
+                due_until: datetime | None = None) -> PublishSummary:
+    """Publish every row that is due, holding the newsroom's publish lock (or raise Busy).
+
+    `now` fixes the clock (tests); `due_until` publishes what is scheduled up to that time while
+    leases, retries and records keep the real clock (`kitchen publish --now`)."""
     with holding(newsroom, "publish", wait_for_lock):
-        return _publish_pass(newsroom, store, now, on_item)
+        return _publish_pass(newsroom, store, now, due_until, on_item)
 
 
 def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
+                  due_until: datetime | None,
                   on_item: Callable[[Publication, str], None] | None) -> PublishSummary:
     settings = newsroom.publish
     owner = ledger.new_lease_owner()
@@ -79,7 +83,7 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
         for _ in range(1_000_000):
             with store.begin() as conn:
                 batch = ledger.claim_due(conn, owner, clock(), timedelta(seconds=settings.lease_seconds),
-                                         settings.batch_size)
+                                         settings.batch_size, due_until)
             checkpoint("schedule.claimed")
             if not batch:
                 break
@@ -138,6 +142,12 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
                 output_hash: str | None = rendition.sha256
             else:
                 rendition, output_hash = None, None
+            if pub.attempts >= settings.max_attempts:
+                # Each earlier attempt ended without an outcome: the publisher died delivering it.
+                ledger.mark_failed(conn, pub.id, owner, f"gave up after {pub.attempts} attempts: "
+                                   "the publisher stopped (crashed or was killed) while delivering it",
+                                   clock())
+                return "failed"
             if not ledger.start_attempt(conn, pub.id, owner, output_hash, clock()):
                 return "lost"
         checkpoint("schedule.before_deliver")

@@ -24,7 +24,7 @@ from pipeline.render.ninjs import cancellation, image_file_name, story_uri
 from publishers import Channel, PermanentError, Retraction, TransientError
 
 DEFAULT_OUTBOX = "outbox/export"
-RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+RETRYABLE_STATUS = {408, 425, 429}  # besides 5xx other than 501 and 505
 
 
 class ExportChannel(Channel):
@@ -121,11 +121,16 @@ class ExportChannel(Channel):
             response = self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise TransientError(f"POST {self.url}: {type(exc).__name__}: {exc}") from None
-        if response.status_code in RETRYABLE_STATUS:
-            raise TransientError(f"POST {self.url}: HTTP {response.status_code}")
-        if response.status_code >= 400 and response.status_code != 409:
-            raise PermanentError(f"POST {self.url}: HTTP {response.status_code} {response.text[:200]}")
-        return response.status_code
+        status = response.status_code
+        if 200 <= status < 300 or status == 409:  # 409: the partner already has this document
+            return status
+        detail = " ".join(response.text.split())[:160]
+        if status in RETRYABLE_STATUS or (500 <= status < 600 and status not in (501, 505)):
+            raise TransientError(f"POST {self.url}: HTTP {status} {detail}".rstrip())
+        if 300 <= status < 400:
+            raise PermanentError(f"POST {self.url}: HTTP {status} redirect to "
+                                 f"{response.headers.get('location', '?')}; set the final address as url")
+        raise PermanentError(f"POST {self.url}: HTTP {status} {detail}".rstrip())
 
     def close(self) -> None:
         if self._client is not None:

@@ -318,3 +318,52 @@ def test_the_daemon_ingests_and_publishes(newsroom_dir) -> None:
     with FileLock(str(newsroom.runtime_dir / "daemon.lock")).acquire(timeout=0), \
             pytest.raises(Busy, match="already running"):
         Daemon(newsroom, store, lines.append).run(max_cycles=1)
+
+
+def test_a_redirect_is_not_taken_for_a_delivery(newsroom_dir, monkeypatch) -> None:
+    with approved_story_with_partner(newsroom_dir, monkeypatch) as (partner, newsroom, store, story_id):
+        partner.fail_next = [301]
+        assert publish_due(newsroom, store, now=NOW).failed == 1
+        row = rows(store)["export"]
+        assert row.state == "failed" and "HTTP 301 redirect" in row.last_error
+
+
+def test_a_row_that_keeps_killing_its_publisher_is_failed(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    for attempt in range(newsroom.publish.max_attempts):  # each time the worker died mid-delivery
+        dead = f"{socket.gethostname()}:99999999{attempt}:dead"
+        with store.begin() as conn:
+            ledger.release_dead_local_leases(conn, NOW)
+            (pub,) = ledger.claim_due(conn, dead, NOW, timedelta(minutes=5), 10)
+            assert ledger.start_attempt(conn, pub.id, dead, None, NOW)
+    summary = publish_due(newsroom, store, now=NOW)
+    assert (summary.failed, summary.published) == (1, 0)
+    row = rows(store)["export"]
+    assert row.state == "failed" and "the publisher stopped (crashed or was killed)" in row.last_error
+
+
+def test_withdraw_after_a_crashed_publisher_frees_its_claim(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    with store.begin() as conn:
+        ledger.claim_due(conn, f"{socket.gethostname()}:999999999:dead", NOW, timedelta(hours=1), 10)
+        perform(conn, newsroom, story_id, "withdraw", EDITOR, NOW)
+    assert rows(store)["export"].state == "cancelled"
+
+
+def test_publish_now_looks_ahead_but_records_real_times(kitchen, newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id, at=NOW + timedelta(days=400))
+    kitchen("publish", "--now", "2099-01-01 00:00")
+    row = rows(store)["export"]
+    assert row.state == "done"
+    assert row.published_at < NOW + timedelta(days=30)  # the real clock, not 2099
+
+
+def test_status_next_due_waits_for_the_retry_time(kitchen, newsroom_dir, monkeypatch) -> None:
+    with approved_story_with_partner(newsroom_dir, monkeypatch) as (partner, newsroom, store, story_id):
+        partner.fail_next = [503]
+        publish_due(newsroom, store, now=NOW)
+        retry_at = rows(store)["export"].next_attempt_at
+        assert f"next due: {(retry_at + timedelta(hours=8)):%Y-%m-%d %H:%M}" in kitchen("status")
