@@ -41,7 +41,7 @@ BODY = ("11月20日上午，东村新时代文明实践站在村文化广场开�
 def run() -> None:
     work = Path(tempfile.mkdtemp(prefix="kitchen-bench-"))
     try:
-        root = init_newsroom(work / "newsroom", title="基准县融媒体中心", base_url="https://bench.example.cn/")
+        root = init_newsroom(work / "newsroom", title="基准县融媒体中心", base_url="https://bench.example.cn/").root
         (root / "stations.csv").write_text(STATIONS, encoding="utf-8")
         newsroom = load_newsroom(root)
         store = open_store(newsroom)

@@ -99,6 +99,9 @@ def main_options(
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn the errors people can act on into messages and exit codes instead of tracebacks."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
     from pipeline.documents import DocumentError
     from pipeline.ledger import LedgerBusy
     from pipeline.locks import Busy
@@ -119,6 +122,11 @@ def _errors() -> Iterator[None]:
     except (StoryNotFound, DocumentError, ScaffoldError, Busy, LookupError, ValueError) as exc:
         say("error:", "red", str(exc), err)
         raise typer.Exit(1) from None
+    except OperationalError as exc:
+        url = ctx().newsroom.database_url if ctx()._newsroom else "?"
+        safe_url = make_url(url).render_as_string(hide_password=True) if url != "?" else url
+        say("error:", "red", f"cannot use the database {safe_url}: {exc.orig}", err)
+        raise typer.Exit(2) from None
 
 
 def _local(moment: datetime | None) -> str:
@@ -142,17 +150,29 @@ def init(
     from pipeline.scaffold import init_newsroom
 
     with _errors():
-        root = init_newsroom(directory, title=title, base_url=base_url, timezone=timezone)
-    console.print(f"Created newsroom in {root}")
+        result = init_newsroom(directory, title=title, base_url=base_url, timezone=timezone)
+    console.print(f"Created newsroom in {result.root}")
+    for name in result.kept:
+        console.print(f"kept your existing {name}")
     console.print("Next: list your practice sites in stations.csv, drop reports into inbox/, "
                   "then run `kitchen ingest`.")
 
 
 @app.command()
 def check() -> None:
-    """Validate kitchen.toml and stations.csv and say what is wrong, if anything."""
+    """Validate kitchen.toml and stations.csv, open the database, and check that every channel
+    has what it needs to run (secrets, folders); say what is wrong, if anything."""
+    from publishers import open_channel
+
     with _errors():
         newsroom = ctx().newsroom
+        ctx().store  # noqa: B018 — opening it checks the database URL and applies migrations
+        warnings = [f"channel {name}: {problem}" for name in newsroom.publish.channels
+                    for problem in open_channel(newsroom, name).preflight()]
+    for warning in warnings:
+        say("not ready:", "red", warning, err)
+    if warnings:
+        raise typer.Exit(1)
     levels: dict[str, int] = {}
     for station in newsroom.stations.values():
         levels[station.level] = levels.get(station.level, 0) + 1
@@ -181,9 +201,14 @@ def ingest(
 ) -> None:
     """Pull in new reports from the configured sources (inbox files for now)."""
     from pipeline.ingest import ingest_all
+    from pipeline.locks import Busy
 
     with _errors():
-        summary = ingest_all(ctx().newsroom, ctx().store, only=source)
+        try:
+            summary = ingest_all(ctx().newsroom, ctx().store, only=source)
+        except Busy as exc:
+            console.print(f"ingest: skipped, {exc}")
+            return
     console.print(f"ingest: {summary.describe()}")
     if summary.story_ids:
         console.print(f"new draft stories: {', '.join(map(str, summary.story_ids))}")
@@ -219,7 +244,8 @@ def stories(
         table.add_row(str(row.id), _state(row.state), _local(row.dateline)[:10],
                       newsroom.station_name(row.station_id), row.title)
     console.print(table)
-    console.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}")
+    more = f" (the newest {limit}; --limit N shows more)" if len(rows) == limit else ""
+    console.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}{more}")
 
 
 @app.command()
@@ -272,7 +298,10 @@ def _open_editor(text: str, story_id: int) -> str:
         handle.write(text)
         path = Path(handle.name)
     try:
-        result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        try:
+            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except FileNotFoundError:
+            raise ValueError(f"the editor '{editor}' was not found; set EDITOR (e.g. EDITOR=nano)") from None
         if result.returncode != 0:
             raise ValueError(f"the editor ({editor}) exited with status {result.returncode}; nothing saved")
         return path.read_text(encoding="utf-8")
@@ -362,13 +391,34 @@ def approve(
         now = utcnow()
         due = parse_local(at, newsroom.tz) if at else None
         chosen = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
-        for story_id in story_ids:
+        if due and due < now:
+            say("note:", "yellow", "that time has passed; it goes out at the next publish run", err)
+
+        def one(story_id: int) -> None:
             with ctx().store.begin() as conn:
                 result = perform(conn, newsroom, story_id, "approve", ctx().actor, now, at=due, channels=chosen)
             when = _local(due) if due else "now"
             console.print(f"story {story_id}: approved for {', '.join(result['channels'])} at {when}")
-        if due and due < now:
-            say("note:", "yellow", "that time has passed; it goes out at the next publish run", err)
+
+        _for_each_story(story_ids, "approve", one)
+
+
+def _for_each_story(story_ids: list[int], action: str, do: Any) -> None:
+    """Apply `do(story_id)` to every story in its own transaction; a refused story is reported
+    and the others still go ahead; exit status 1 if any was refused."""
+    from pipeline.ledger import LedgerBusy
+
+    refused = 0
+    for story_id in story_ids:
+        try:
+            do(story_id)
+        except (WorkflowError, LedgerBusy, StoryNotFound) as exc:
+            refused += 1
+            say("refused:", "red", str(exc), err)
+    if refused and len(story_ids) > 1:
+        say(f"{action}:", "yellow", f"{len(story_ids) - refused} done, {refused} refused", err)
+    if refused:
+        raise typer.Exit(1)
 
 
 def _simple_action(name: str) -> None:
@@ -383,12 +433,15 @@ def _simple_action(name: str) -> None:
         with _errors():
             if action.needs_note and not why.strip():
                 raise WorkflowError(f"'{name}' needs a reason: --why \"…\"")
-            for story_id in story_ids:
+
+            def one(story_id: int) -> None:
                 with ctx().store.begin() as conn:
                     result = perform(conn, ctx().newsroom, story_id, name, ctx().actor, utcnow(), note=why)
                 extra = "".join(f"; {key}: {', '.join(value)}" for key, value in result.items()
                                 if isinstance(value, list) and value)
                 console.print(f"story {story_id}: {name} done ({action.label_zh}){extra}")
+
+            _for_each_story(story_ids, name, one)
 
     command.__doc__ = f"{action.help[0].upper()}{action.help[1:]} ({action.label_zh})."
     app.command(name=name)(command)
@@ -404,16 +457,22 @@ for _name in ("submit", "reject", "reopen", "withdraw", "kill"):
 @app.command()
 def publish(
     due: Annotated[bool, typer.Option("--due", help="Publish everything that is due (the default).")] = False,
-    now: Annotated[str | None, typer.Option("--now", help="Act as if it were this newsroom time (for checks and tests).")] = None,
+    now: Annotated[str | None, typer.Option("--now", help="Publish what is scheduled up to this newsroom time (look ahead).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what is due.")] = False,
     failed: Annotated[bool, typer.Option("--failed", help="List deliveries that failed for good.")] = False,
-    retry: Annotated[int | None, typer.Option("--retry", help="Queue a failed delivery (ledger row id) again.")] = None,
+    retry: Annotated[list[int] | None, typer.Option("--retry", help="Queue a failed delivery (ledger row id) again; repeatable.")] = None,
+    retry_all: Annotated[bool, typer.Option("--retry-all", help="Queue every failed delivery again.")] = False,
 ) -> None:
     """Publish due stories on their channels, exactly once; list or retry failures."""
     from pipeline import ledger
+    from pipeline.locks import Busy
     from pipeline.schedule import describe, publish_due
 
     with _errors():
+        modes = [name for name, on in (("--failed", failed), ("--retry", bool(retry)),
+                                       ("--retry-all", retry_all), ("--dry-run", dry_run)) if on]
+        if len(modes) > 1 or (modes and modes != ["--dry-run"] and (due or now)):
+            raise ValueError(f"choose one of {', '.join(modes + (['--due'] if due else []))}")
         newsroom, store = ctx().newsroom, ctx().store
         moment = parse_local(now, newsroom.tz) if now else None
         if failed:
@@ -424,12 +483,14 @@ def publish(
                 table.add_row(str(pub.id), str(pub.story_id or pub.unit), pub.channel, pub.action,
                               str(pub.attempts), pub.last_error or "")
             console.print(table)
-            console.print(f"{len(rows)} failed; retry one with `kitchen publish --retry ROW`")
+            console.print(f"{len(rows)} failed; queue them again with `kitchen publish --retry ROW` or --retry-all")
             return
-        if retry is not None:
+        if retry or retry_all:
             with store.begin() as conn:
-                pub = ledger.retry_failed(conn, retry, utcnow())
-            console.print(f"row {pub.id} (story {pub.story_id} on {pub.channel}) queued again")
+                ids = retry or [pub.id for pub in ledger.list_publications(conn, state="failed")]
+                for pub in (ledger.retry_failed(conn, row_id, utcnow()) for row_id in ids):
+                    console.print(f"row {pub.id} (story {pub.story_id} on {pub.channel}) queued again")
+            console.print(f"{len(ids)} queued; they go out at the next publish run")
             return
         if dry_run:
             with store.begin() as conn:
@@ -445,7 +506,11 @@ def publish(
             label, style = marks.get(outcome, (outcome, ""))
             say(label, style, f"story {pub.story_id} rev {pub.revision} → {pub.channel}")
 
-        summary = publish_due(newsroom, store, due_until=moment, on_item=report)
+        try:
+            summary = publish_due(newsroom, store, due_until=moment, on_item=report)
+        except Busy as exc:  # an overlapping cron run is normal, not an error
+            console.print(f"publish: skipped, {exc}")
+            return
     console.print(f"publish: {describe(summary)}")
     if summary.failed:
         raise typer.Exit(1)

@@ -7,6 +7,7 @@ are collected before anything is raised, so one run shows the whole list.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import re
@@ -22,6 +23,15 @@ from pipeline.timeutil import parse_clock
 
 CONFIG_FILE = "kitchen.toml"
 STATIONS_FILE = "stations.csv"
+KNOWN_KEYS = {
+    "site": {"title", "base_url", "timezone", "language"},
+    "store": {"database_url"},
+    "publish": {"channels", "max_attempts", "backoff_seconds", "backoff_cap_seconds", "lease_seconds",
+                "batch_size"},
+    "daemon": {"ingest_every_minutes", "publish_every_seconds"},
+    "loudspeaker": {"slots"},
+}
+SLOT_KEYS = {"name", "time", "minutes"}
 STATION_COLUMNS = ("id", "name", "level", "parent", "township", "village", "lat", "lon")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -223,6 +233,14 @@ class _Checker:
         dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
         self.problems.append(Problem(self.file, line, dotted.replace(".[", "["), message))
 
+    def known_keys(self, data: dict[str, Any], path: tuple[Any, ...], allowed: set[str]) -> None:
+        """Flag keys nobody reads — usually a typo that would otherwise be silently ignored."""
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(allowed))}"
+                self.add((*path, key), f"unknown setting; {hint}")
+
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, dict):
@@ -282,11 +300,10 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
         raise ConfigError([Problem(CONFIG_FILE, line, "", f"malformed TOML: {message}")]) from None
 
     check = _Checker(CONFIG_FILE, TomlLocator(text))
-    known_top = {"site", "store", "publish", "daemon", "channels", "loudspeaker", "themes",
-                 "monthly_themes", "sources"}
-    for key in data:
-        if key not in known_top:
-            check.add((key,), f"unknown setting; known ones are {', '.join(sorted(known_top))}")
+    check.known_keys(data, (), {"site", "store", "publish", "daemon", "channels", "loudspeaker",
+                                "themes", "monthly_themes", "sources"})
+    for table, allowed in KNOWN_KEYS.items():
+        check.known_keys(check.table(data, table), (table,), allowed)
 
     site = _load_site(check, check.table(data, "site"))
     database_url = _load_database_url(check, check.table(data, "store"), root)
@@ -352,7 +369,9 @@ def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> st
         check.add(("store", "database_url"), f"'{url}' is not a database URL "
                   "(e.g. postgresql+psycopg://user@host/kitchen)")
         return url
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+    if parsed.get_backend_name() == "postgres":
+        check.add(("store", "database_url"), "write postgresql:// (or postgresql+psycopg://), not postgres://")
+    elif parsed.get_backend_name() not in ("sqlite", "postgresql"):
         check.add(("store", "database_url"), f"database '{parsed.get_backend_name()}' is not supported; "
                   "use sqlite or postgresql")
     return url
@@ -420,6 +439,7 @@ def _load_slots(check: _Checker, loudspeaker: dict[str, Any]) -> tuple[Slot, ...
         if not isinstance(entry, dict):
             check.add(path, "must be a table with name, time and minutes")
             continue
+        check.known_keys(entry, path, SLOT_KEYS)
         name = check.string(entry, (*path, "name"), required=True)
         if name and not SLUG.match(name):
             check.add((*path, "name"), f"'{name}' must be lowercase letters, digits, - or _")
@@ -497,11 +517,23 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
 
 
 def _decode_table_text(raw: bytes) -> str:
-    """CSV files saved by Excel on Chinese Windows are often GBK; accept UTF-8 (with BOM) or GB18030."""
+    """Excel on Chinese Windows saves CSV as GBK, and "Unicode text" as tab-separated UTF-16;
+    accept those as well as UTF-8 (with or without BOM)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("gb18030")
+
+
+# Column names as a Chinese spreadsheet may have them.
+HEADER_ALIASES = {
+    "编号": "id", "代码": "id", "名称": "name", "阵地名称": "name", "级别": "level", "层级": "level",
+    "上级": "parent", "上级编号": "parent", "镇": "township", "镇街": "township", "乡镇": "township",
+    "村": "village", "村社区": "village", "村(社区)": "village", "纬度": "lat", "经度": "lon",
+}
+LEVEL_ALIASES = {"中心": "center", "所": "institute", "站": "station", "点": "point"}
 
 
 def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
@@ -517,17 +549,21 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
     except FileNotFoundError:
         return {}, [Problem(name, None, "", f"not found; it lists the practice sites ({', '.join(STATION_COLUMNS)})")]
     except UnicodeDecodeError:
-        return {}, [Problem(name, None, "", "is neither UTF-8 nor GB18030 text")]
+        return {}, [Problem(name, None, "", "is neither UTF-8, GBK nor UTF-16 text; "
+                            "in Excel choose Save As → CSV UTF-8")]
 
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in (reader.fieldnames or [])]
     missing = [c for c in STATION_COLUMNS if c not in header]
     if missing:
-        return {}, [Problem(name, 1, "header", f"missing column(s) {', '.join(missing)}; "
-                            f"the header must be {','.join(STATION_COLUMNS)}")]
+        return {}, [Problem(name, 1, "header", f"missing column(s) {', '.join(missing)}; the first line "
+                            f"must be {','.join(STATION_COLUMNS)} (found: {first_line.strip()[:80]})")]
     reader.fieldnames = header
 
     rows: dict[str, tuple[int, Station]] = {}
+    rejected: dict[str, int] = {}  # ids whose own row has errors, so their children are not blamed
     for row in reader:
         line = reader.line_num
         values = {k: (v or "").strip() for k, v in row.items() if k is not None}
@@ -543,9 +579,10 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
         if station_id in rows:
             problem(line, "id", f"duplicate id '{station_id}' (first on line {rows[station_id][0]})")
             continue
-        level = values["level"]
+        level = LEVEL_ALIASES.get(values["level"], values["level"].lower())
         if level not in LEVELS:
-            problem(line, "level", f"'{level}' is not one of {'|'.join(LEVELS)}")
+            problem(line, "level", f"'{values['level']}' is not one of {'|'.join(LEVELS)}")
+            rejected[station_id] = line
             continue
         if not values["name"]:
             problem(line, "name", f"station '{station_id}' has no name")
@@ -573,6 +610,8 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
             continue
         if not station.parent:
             problem(line, "parent", f"{station.level} '{station_id}' needs a parent station")
+        elif station.parent in rejected:
+            problem(line, "parent", f"'{station.parent}' has errors of its own on line {rejected[station.parent]}")
         elif station.parent not in rows:
             problem(line, "parent", f"'{station.parent}' is not a known station")
 
@@ -598,4 +637,6 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
             problem(line, "parent", f"{station.level} '{station_id}' cannot sit under "
                     f"{parent.level} '{parent.id}'; a parent must be a higher level (center > institute > station > point)")
 
+    if not rows and not problems:
+        problem(None, "", "lists no stations; add one line per practice site under the header")
     return {sid: station for sid, (_, station) in rows.items()}, problems

@@ -199,7 +199,8 @@ def resolve_station(newsroom: Newsroom, value: str | None) -> str | None:
     return None
 
 
-def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str | None = None) -> CheckedFields:
+def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str | None = None,
+                 station_hint: str = "") -> CheckedFields:
     """Validate a document's fields; raise DocumentError listing everything that must be fixed."""
     problems, notes = [], []
     title = " ".join(fields.title.split())
@@ -214,7 +215,8 @@ def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str |
     if fields.station and station_id is None:
         problems.append(f"station '{fields.station}' is not in stations.csv (use its id or full name)")
     elif station_id is None:
-        problems.append("station is missing (add 'station: <id>', or put the file in inbox/<station-id>/)")
+        problems.append("station is missing (add 'station: <id>', or put the file in inbox/<station-id>/)"
+                        + station_hint)
     theme = newsroom.resolve_theme(fields.theme)
     if fields.theme and theme is None:
         notes.append(f"unknown theme '{fields.theme}' left empty")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.config import CONFIG_FILE, STATIONS_FILE
@@ -22,9 +24,16 @@ class ScaffoldError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class InitResult:
+    root: Path
+    kept: list[str]
+    """Files that already existed and were left as they were."""
+
+
 def init_newsroom(target: Path, title: str, base_url: str, timezone: str = "Asia/Shanghai",
                   county: str = "本县", county_seat: str = "城关镇",
-                  monthly_themes: list[tuple[str, str]] | None = None) -> Path:
+                  monthly_themes: list[tuple[str, str]] | None = None) -> InitResult:
     target = target.expanduser().resolve()
     if (target / CONFIG_FILE).exists():
         raise ScaffoldError(f"{target} already has a {CONFIG_FILE}; not overwriting it")
@@ -32,14 +41,22 @@ def init_newsroom(target: Path, title: str, base_url: str, timezone: str = "Asia
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ScaffoldError(f"'{timezone}' is not a known timezone (e.g. Asia/Shanghai)") from None
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ScaffoldError(f"'{base_url}' is not an http(s) URL like https://news.example.cn/")
     env = environment()
     env.filters["toml"] = lambda value: json.dumps(value, ensure_ascii=False)
     values = {"title": title, "base_url": base_url, "timezone": timezone, "county": county,
               "county_seat": county_seat, "monthly_themes": monthly_themes or []}
     for folder in ("templates", "inbox"):
         (target / folder).mkdir(parents=True, exist_ok=True)
-    for name in (CONFIG_FILE, STATIONS_FILE):
-        text = env.get_template(f"newsroom/{name}").render(**values)
-        (target / name).write_text(text, encoding="utf-8")
-    (target / ".gitignore").write_text(NEWSROOM_GITIGNORE, encoding="utf-8")
-    return target
+    kept = []
+    for name in (CONFIG_FILE, STATIONS_FILE, ".gitignore"):
+        path = target / name
+        if path.exists():  # a stations.csv prepared beforehand is the newsroom's, not ours
+            kept.append(name)
+            continue
+        text = (NEWSROOM_GITIGNORE if name == ".gitignore"
+                else env.get_template(f"newsroom/{name}").render(**values))
+        path.write_text(text, encoding="utf-8")
+    return InitResult(target, kept)

@@ -63,6 +63,11 @@ class Channel:
         """Take the story down; idempotent like publish."""
         raise NotImplementedError
 
+    def preflight(self) -> list[str]:
+        """What stops this channel from delivering in this environment (missing secrets, …);
+        `kitchen check` prints it before a publish run finds out the hard way."""
+        return []
+
     def recover(self) -> None:
         """Clean up after a delivery a crash interrupted (called once per publish pass, under the
         publish lock, before the first delivery)."""

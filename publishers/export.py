@@ -58,6 +58,11 @@ class ExportChannel(Channel):
         self.secret_env: str = options.get("secret_env", "KITCHEN_EXPORT_SECRET")
         self._client: Any = None
 
+    def preflight(self) -> list[str]:
+        if self.url and not os.environ.get(self.secret_env):
+            return [f"url is set but ${self.secret_env} (the HMAC secret for the partner) is empty"]
+        return []
+
     def recover(self) -> None:
         remove_stale_temp_files(self.outbox)
 

@@ -163,3 +163,55 @@ def test_commands_find_the_newsroom_from_the_environment(newsroom_dir, monkeypat
 
     result = CliRunner().invoke(app, ["check"], env={"KITCHEN_NEWSROOM": str(newsroom_dir)})
     assert result.exit_code == 0 and "OK" in result.output
+
+
+def test_init_keeps_a_stations_file_prepared_beforehand(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES, Kitchen
+
+    root = tmp_path / "county"
+    root.mkdir()
+    prepared = (FIXTURES / "stations.csv").read_text(encoding="utf-8").encode("gb18030")
+    (root / "stations.csv").write_bytes(prepared)
+    output = Kitchen(root)("init", str(root))
+    assert "kept your existing stations.csv" in output
+    assert (root / "stations.csv").read_bytes() == prepared
+    assert len(load_newsroom(root).stations) == 6
+    assert "is not an http(s) URL" in Kitchen(root)("init", str(tmp_path / "other"), "--base-url", "news.cn", expect=1)
+
+
+def test_one_refused_story_does_not_stop_the_others(kitchen, newsroom_dir) -> None:
+    ingest_two(kitchen, newsroom_dir)
+    kitchen("reject", "1", "--why", "重复")
+    output = kitchen("approve", "1", "2", "99", expect=1)
+    assert "story 1 is rejected" in output and "story 99 does not exist" in output
+    assert "story 2: approved for export" in output
+    assert "approve: 1 done, 2 refused" in output
+
+
+def test_check_says_what_a_channel_is_missing(kitchen, newsroom_dir) -> None:
+    from tests.conftest import replace_in_config
+
+    assert "OK" in kitchen("check")
+    replace_in_config(newsroom_dir, '\nurl = ""', '\nurl = "https://partner.example.cn/in"')
+    output = kitchen("check", expect=1)
+    assert "not ready: channel export: url is set but $KITCHEN_EXPORT_SECRET" in output
+    assert "OK" in kitchen("check", env={"KITCHEN_EXPORT_SECRET": "s3cret"})
+
+
+def test_an_unreachable_database_is_a_clear_error(kitchen, newsroom_dir) -> None:
+    from tests.conftest import replace_in_config
+
+    replace_in_config(newsroom_dir, 'database_url = ""',
+                      'database_url = "postgresql+psycopg://kitchen:pw@127.0.0.1:1/kitchen"')
+    output = kitchen("stories", expect=2)
+    assert "cannot use the database postgresql+psycopg://kitchen:***@127.0.0.1:1/kitchen" in output
+
+
+def test_a_missing_editor_is_a_clear_error(kitchen, newsroom_dir) -> None:
+    ingest_two(kitchen, newsroom_dir)
+    output = kitchen("edit", "1", env={"EDITOR": "no-such-editor-here"}, expect=1)
+    assert "the editor 'no-such-editor-here' was not found; set EDITOR" in output
+
+
+def test_publish_modes_do_not_mix(kitchen, newsroom_dir) -> None:
+    assert "choose one of --failed, --dry-run" in kitchen("publish", "--failed", "--dry-run", expect=1)

@@ -188,3 +188,37 @@ def test_cli_check_prints_problems_and_exits_2(kitchen, newsroom_dir: Path) -> N
     output = kitchen("check", expect=2)
     assert "config error: kitchen.toml line" in output
     assert "site.timezone: 'Nowhere/Land' is not a known timezone" in output
+
+
+def test_a_typo_in_a_known_table_is_not_silently_ignored(newsroom_dir: Path) -> None:
+    replace_in_config(newsroom_dir, 'timezone = "Asia/Shanghai"', 'timezon = "UTC"')
+    replace_in_config(newsroom_dir, "publish_every_seconds = 30", "publish_every_second = 30")
+    replace_in_config(newsroom_dir, "\nminutes = 15", "\nminute = 15")
+    problems = problems_of(newsroom_dir)
+    assert any("site.timezon: unknown setting; did you mean 'timezone'?" in p for p in problems)
+    assert any("daemon.publish_every_second: unknown setting; did you mean 'publish_every_seconds'?" in p
+               for p in problems)
+    assert any("loudspeaker.slots[1].minute: unknown setting; did you mean 'minutes'?" in p for p in problems)
+
+
+def test_stations_from_a_chinese_spreadsheet(newsroom_dir: Path) -> None:
+    rows = ["编号\t名称\t级别\t上级\t镇\t村\t纬度\t经度",
+            "center\t测试县新时代文明实践中心\t中心\t\t城关镇\t\t32.0\t120.0",
+            "qiaotou\t桥头镇新时代文明实践所\tInstitute\tcenter\t桥头镇\t\t31.95\t119.9"]
+    (newsroom_dir / "stations.csv").write_bytes("\r\n".join(rows).encode("utf-16"))  # Excel "Unicode text"
+    newsroom = load_newsroom(newsroom_dir)
+    assert newsroom.stations["center"].level == "center"
+    assert newsroom.stations["qiaotou"].level == "institute"
+
+
+def test_children_of_a_broken_row_are_not_called_unknown(newsroom_dir: Path) -> None:
+    append_station(newsroom_dir, "x1,某所,township,center,桥头镇,,32.0,120.0")
+    append_station(newsroom_dir, "x2,某站,station,x1,桥头镇,某村,32.0,120.0")
+    problems = problems_of(newsroom_dir)
+    assert problems == ["stations.csv line 8: level: 'township' is not one of center|institute|station|point",
+                        "stations.csv line 9: parent: 'x1' has errors of its own on line 8"]
+
+
+def test_a_stations_file_with_only_a_header_is_an_error(newsroom_dir: Path) -> None:
+    (newsroom_dir / "stations.csv").write_text("id,name,level,parent,township,village,lat,lon\n", encoding="utf-8")
+    assert problems_of(newsroom_dir) == ["stations.csv: lists no stations; add one line per practice site under the header"]

@@ -81,12 +81,14 @@ def test_a_gbk_text_file_from_windows_is_read(newsroom, store, newsroom_dir) -> 
 
 
 def test_station_can_come_from_the_subfolder(newsroom, store, newsroom_dir) -> None:
-    path = newsroom_dir / "inbox" / "baisha-xinqiao" / "report.txt"
-    path.parent.mkdir(parents=True)
-    path.write_text("新桥村举办广场舞比赛\n日期：2026-11-15\n\n十支队伍参赛。\n", encoding="utf-8")
+    for folder in ("baisha-xinqiao", "baisha-xinqaio"):
+        path = newsroom_dir / "inbox" / folder / "report.txt"
+        path.parent.mkdir(parents=True)
+        path.write_text("新桥村举办广场舞比赛\n日期：2026-11-15\n\n十支队伍参赛。\n", encoding="utf-8")
     summary = ingest_all(newsroom, store, now=NOW)
     with store.begin() as conn:
         assert snapshot(conn, summary.story_ids[0]).revision.content.station_id == "baisha-xinqiao"
+    assert "the folder 'baisha-xinqaio' is not a station id" in dict(summary.errors)["baisha-xinqaio/report.txt"]
 
 
 def test_bad_files_are_quarantined_with_a_reason_and_never_deleted(newsroom, store, newsroom_dir) -> None:

@@ -122,9 +122,11 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
     fields = None
     try:
         fields = PARSERS[path.suffix.lower()](data)
-        subfolder_station = path.relative_to(root).parts[0] if len(path.relative_to(root).parts) > 1 else None
-        default_station = subfolder_station if subfolder_station in newsroom.stations else source.station
-        checked = check_fields(fields, newsroom, default_station)
+        parts = path.relative_to(root).parts
+        folder = parts[0] if len(parts) > 1 else None
+        default_station = folder if folder in newsroom.stations else source.station
+        hint = f"; the folder '{folder}' is not a station id" if folder and folder not in newsroom.stations else ""
+        checked = check_fields(fields, newsroom, default_station, hint)
         image_files = []
         for spec in fields.images:
             if spec.file is None:
