@@ -196,10 +196,12 @@ def _claimed_by(pub_id: int, owner: str) -> Any:
 
 
 def start_attempt(conn: Connection, pub_id: int, owner: str, output_hash: str | None,
-                  now: datetime) -> bool:
-    """Count the attempt before the side effect, so a row that keeps crashing its worker fails."""
+                  now: datetime, lease: timedelta) -> bool:
+    """Count the attempt before the side effect, so a row that keeps crashing its worker fails,
+    and renew the lease so the delivery has a whole lease however long the batch took so far.
+    False when the lease was lost (it ran out and another worker took the row)."""
     result = conn.execute(update(P).where(_claimed_by(pub_id, owner)).values(
-        attempts=P.c.attempts + 1, output_hash=output_hash, updated_at=now))
+        attempts=P.c.attempts + 1, output_hash=output_hash, lease_until=now + lease, updated_at=now))
     return bool(result.rowcount)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,7 +46,6 @@ class PublishSummary:
     cancelled: int = 0
     skipped: int = 0
     released_leases: int = 0
-    lines: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -148,7 +147,8 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
                                    "the publisher stopped (crashed or was killed) while delivering it",
                                    clock())
                 return "failed"
-            if not ledger.start_attempt(conn, pub.id, owner, output_hash, clock()):
+            if not ledger.start_attempt(conn, pub.id, owner, output_hash, clock(),
+                                        timedelta(seconds=settings.lease_seconds)):
                 return "lost"
         checkpoint("schedule.before_deliver")
         if rendition is not None:

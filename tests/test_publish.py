@@ -283,6 +283,20 @@ def test_rows_claimed_on_another_machine_wait_for_their_lease(newsroom, store, n
     assert publish_due(newsroom, store, now=NOW + timedelta(minutes=5, seconds=1)).published == 1
 
 
+def test_a_delivery_whose_lease_ran_out_and_was_taken_over_is_dropped(newsroom, store, newsroom_dir) -> None:
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    lease = timedelta(minutes=5)
+    with store.begin() as conn:
+        (slow,) = ledger.claim_due(conn, "a:1:slow", NOW, lease, 10)
+        (fast,) = ledger.claim_due(conn, "b:2:fast", NOW + lease + timedelta(seconds=1), lease, 10)
+        assert fast.id == slow.id
+        assert not ledger.start_attempt(conn, slow.id, "a:1:slow", None, NOW + lease, lease)
+        assert not ledger.mark_done(conn, slow, "a:1:slow", {}, NOW + lease)
+        assert ledger.start_attempt(conn, fast.id, "b:2:fast", None, NOW + lease, lease)
+        assert ledger.get_publication(conn, fast.id).lease_until == NOW + 2 * lease
+
+
 def test_a_claim_is_never_taken_twice(newsroom, store, newsroom_dir) -> None:
     for story_id in ingest_stories(newsroom, store, newsroom_dir, n=3):
         approve(store, newsroom, story_id)
@@ -336,7 +350,7 @@ def test_a_row_that_keeps_killing_its_publisher_is_failed(newsroom, store, newsr
         with store.begin() as conn:
             ledger.release_dead_local_leases(conn, NOW)
             (pub,) = ledger.claim_due(conn, dead, NOW, timedelta(minutes=5), 10)
-            assert ledger.start_attempt(conn, pub.id, dead, None, NOW)
+            assert ledger.start_attempt(conn, pub.id, dead, None, NOW, timedelta(minutes=5))
     summary = publish_due(newsroom, store, now=NOW)
     assert (summary.failed, summary.published) == (1, 0)
     row = rows(store)["export"]

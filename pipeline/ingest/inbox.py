@@ -20,7 +20,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from pipeline import store as t
 from pipeline.config import Newsroom
-from pipeline.documents import PARSERS, DocumentError, check_fields
+from pipeline.documents import PARSERS, DocumentError, ImageSpec, check_fields
 from pipeline.fsutil import UnsafePath, inside, unique_destination
 from pipeline.ingest import IngestSummary
 from pipeline.media import BadImage, import_image
@@ -127,19 +127,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         default_station = folder if folder in newsroom.stations else source.station
         hint = f"; the folder '{folder}' is not a station id" if folder and folder not in newsroom.stations else ""
         checked = check_fields(fields, newsroom, default_station, hint)
-        image_files = []
-        for spec in fields.images:
-            if spec.file is None:
-                raise DocumentError("inbox files refer to photos by 'file:', not 'media:'")
-            try:
-                image_path = inside(path.parent, spec.file)
-                if not image_path.is_relative_to(root.resolve()):
-                    raise UnsafePath(f"'{spec.file}' points outside the inbox")
-            except UnsafePath as exc:
-                raise DocumentError(f"image {exc}") from None
-            if not image_path.is_file():
-                raise DocumentError(f"image '{spec.file}' was not found next to the file")
-            image_files.append((image_path, spec))
+        image_files = _image_files(root, path, fields.images)
         with store.begin() as conn:
             refs = []
             for image_path, spec in image_files:
@@ -162,6 +150,24 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         return _Outcome([image_path for image_path, _ in image_files], True)
     _quarantine(store, source, root, path, relative, raw_id, reason, now, summary)
     return _Outcome(_referenced_images(path, fields), False)
+
+
+def _image_files(root: Path, path: Path, specs: list[ImageSpec]) -> list[tuple[Path, ImageSpec]]:
+    """The photos a report names, each checked to be a file inside the inbox."""
+    found = []
+    for spec in specs:
+        if spec.file is None:
+            raise DocumentError("inbox files refer to photos by 'file:', not 'media:'")
+        try:
+            image_path = inside(path.parent, spec.file)
+            if not image_path.is_relative_to(root):
+                raise UnsafePath(f"'{spec.file}' points outside the inbox")
+        except UnsafePath as exc:
+            raise DocumentError(f"image {exc}") from None
+        if not image_path.is_file():
+            raise DocumentError(f"image '{spec.file}' was not found next to the file")
+        found.append((image_path, spec))
+    return found
 
 
 def _refuse_unread(path: Path) -> str | None:
