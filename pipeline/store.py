@@ -88,7 +88,26 @@ raw_documents = Table(
     Column("sha256", String(64), nullable=False),
     Column("size", Integer, nullable=False),
     Column("error", Text),
+    Column("kind", String(16), nullable=False, server_default="file"),  # file|list|page|feed|feed-entry|image
+    Column("status", Integer),  # HTTP status
+    Column("meta", JSON),  # e.g. the feed entry a page was reached from
+    Column("processed_at", UTCDateTime),  # when extraction ran over it
     Index("ix_raw_documents_source_sha", "source_id", "sha256"),
+    Index("ix_raw_documents_pending", "source_id", "kind", "processed_at"),
+    Index("ix_raw_documents_url", "url"),
+)
+
+crawl_seen = Table(
+    "crawl_seen", metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("url", String(2000), primary_key=True),  # canonical URL
+    Column("kind", String(16), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("sha256", String(64)),
+    Column("raw_document_id", Integer, ForeignKey("raw_documents.id")),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_fetched_at", UTCDateTime, nullable=False),
 )
 
 media = Table(
@@ -119,7 +138,19 @@ reports = Table(
     Column("images", JSON, nullable=False),
     Column("flags", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("url", Text),
+    Column("canonical_url", Text),
+    Column("text_hash", String(64)),
+    Column("minhash", LargeBinary),
+    Column("story_id", Integer),  # the story this report is a source of
+    Column("relation", String(16), nullable=False, server_default="origin"),  # origin|duplicate|update
+    Column("related", JSON),  # ids of stories that look alike but are other events
+    Column("method", String(16), nullable=False, server_default="file"),
     UniqueConstraint("raw_document_id", name="uq_reports_raw_document"),
+    Index("ix_reports_canonical_url", "canonical_url"),
+    Index("ix_reports_text_hash", "text_hash"),
+    Index("ix_reports_story", "story_id"),
+    Index("ix_reports_published", "published_at"),
 )
 
 stories = Table(
@@ -220,6 +251,7 @@ ingest_errors = Table(
     Column("reason", Text, nullable=False),
     Column("quarantined_to", Text),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("stage", String(16), nullable=False, server_default="file"),  # file|fetch|extract|image
 )
 
 

@@ -197,7 +197,7 @@ def test_a_decompression_bomb_is_refused(newsroom, store, newsroom_dir) -> None:
 def test_a_photo_shared_by_two_reports_serves_both(newsroom, store, newsroom_dir) -> None:
     photo(newsroom_dir / "inbox" / "shared.jpg")
     write_report(newsroom_dir, "a.md", extra="images:\n  - shared.jpg\n")
-    write_report(newsroom_dir, "b.md", title="第二篇", extra="images:\n  - shared.jpg\n")
+    write_report(newsroom_dir, "b.md", title="第二篇", body="另一场活动，用了同一张照片。", extra="images:\n  - shared.jpg\n")
     summary = ingest_all(newsroom, store, now=NOW)
     assert summary.new_reports == 2
     assert count(store, t.media) == 1

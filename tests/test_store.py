@@ -42,6 +42,25 @@ def test_migrated_schema_matches_the_tables_the_code_uses(tmp_path: Path) -> Non
     assert differences == []
 
 
+def test_each_migration_upgrades_from_the_one_before(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'step.db'}", migrate=False)
+    upgrade(store.engine, "0001")
+    with store.begin() as conn:  # a story from before the crawl columns existed
+        conn.execute(t.raw_documents.insert().values(id=1, source_id="inbox", url="inbox:a.md", fetched_at=NOW,
+                                                     headers={}, body=b"x", sha256="0" * 64, size=1))
+        conn.exec_driver_sql(
+            "INSERT INTO reports (id, raw_document_id, source_id, station_id, title, body_md, text, date_source,"
+            " images, flags, created_at) VALUES (1, 1, 'inbox', 'x', 't', 'b', 'b', 'meta', '[]', '[]', '2026-11-29')")
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, state, current_revision, station_id, report_id, created_at, updated_at)"
+            " VALUES (7, 'draft', 1, 'x', 1, '2026-11-29', '2026-11-29')")
+    upgrade(store.engine)
+    with store.begin() as conn:
+        report = conn.execute(select(t.reports)).one()
+        raw = conn.execute(select(t.raw_documents)).one()
+    assert (report.story_id, report.relation, raw.kind) == (7, "origin", "file")
+
+
 def test_downgrade_removes_the_tables(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'd.db'}")
     downgrade(store.engine, "base")
@@ -72,8 +91,9 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
 
 
 def test_cli_db_upgrade_and_current(kitchen) -> None:
-    assert "database at 0001" in kitchen("db", "upgrade")
-    assert "database at 0001; code expects 0001" in kitchen("db", "current")
+    head = head_revision()
+    assert f"database at {head}" in kitchen("db", "upgrade")
+    assert f"database at {head}; code expects {head}" in kitchen("db", "current")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from pipeline.config import Newsroom
+    from pipeline.ingest.reports import Filed
     from pipeline.model import SourceConfig
     from pipeline.store import Store
 
@@ -16,8 +17,14 @@ if TYPE_CHECKING:
 @dataclass
 class IngestSummary:
     new_reports: int = 0
+    """Reports that started a story of their own."""
     duplicates: int = 0
+    """Reposts clustered under an existing story, and files or pages seen before."""
+    updated: int = 0
+    """Pages that changed since they were fetched."""
     quarantined: int = 0
+    fetched: int = 0
+    """Documents fetched from the network (pages, lists, feeds, images)."""
     story_ids: list[int] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     """(item, reason) for each quarantined item."""
@@ -26,9 +33,25 @@ class IngestSummary:
     source_errors: list[tuple[str, str]] = field(default_factory=list)
     """(source id, reason) for sources that could not be read at all."""
 
+    @property
+    def failed(self) -> int:
+        return self.quarantined + len(self.source_errors)
+
+    def count(self, filed: Filed) -> None:
+        """Count one filed report by what it turned out to be."""
+        if filed.relation == "new":
+            self.new_reports += 1
+            self.story_ids.append(filed.story_id)
+        elif filed.relation == "update":
+            self.updated += 1
+        else:
+            self.duplicates += 1
+
     def merge(self, other: IngestSummary) -> None:
         self.new_reports += other.new_reports
         self.duplicates += other.duplicates
+        self.updated += other.updated
+        self.fetched += other.fetched
         self.quarantined += other.quarantined
         self.story_ids.extend(other.story_ids)
         self.errors.extend(other.errors)

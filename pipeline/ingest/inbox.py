@@ -23,16 +23,14 @@ from pipeline.config import Newsroom
 from pipeline.documents import PARSERS, DocumentError, ImageSpec, check_fields
 from pipeline.fsutil import UnsafePath, inside, unique_destination
 from pipeline.ingest import IngestSummary
+from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.media import BadImage, import_image
-from pipeline.model import ImageRef, SourceConfig, StoryDraft
-from pipeline.render.markdown import markdown_to_text
+from pipeline.model import ImageRef, SourceConfig
 from pipeline.store import Store
-from pipeline.stories import Actor, create_story, record_event
 
 DONE = "_done"
 QUARANTINE = "_quarantine"
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-INGEST_ACTOR = Actor("ingest", "system")
 
 
 @dataclass
@@ -136,15 +134,14 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
                                              image_path.name, now, spec.caption))
                 except BadImage as exc:
                     raise DocumentError(str(exc)) from None
-            story_id = _create_report_and_story(conn, source, raw_id, checked, refs, fields.date is not None,
-                                                path, now)
+            filed = _create_report_and_story(conn, newsroom, source, raw_id, checked, refs,
+                                             fields.date is not None, path, now)
     except DocumentError as exc:
         reason = str(exc)
     except Exception as exc:  # noqa: BLE001 — whatever one file does, the others go on
         reason = f"could not be read ({type(exc).__name__}: {exc})"
     else:
-        summary.new_reports += 1
-        summary.story_ids.append(story_id)
+        summary.count(filed)
         with contextlib.suppress(FileNotFoundError):
             _move(root, path, DONE)
         return _Outcome([image_path for image_path, _ in image_files], True)
@@ -213,27 +210,14 @@ def _store_raw(conn: Connection, source: SourceConfig, relative: str, path: Path
     )).inserted_primary_key[0])
 
 
-def _create_report_and_story(conn: Connection, source: SourceConfig, raw_id: int, checked: Any,
-                             refs: list[ImageRef], dated: bool, path: Path, now: datetime) -> int:
-    dateline = checked.dateline
-    date_source = "meta" if dated else "file"
-    if dateline is None:
-        dateline = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    flags = list(checked.problems_noted)
-    report_id = int(conn.execute(insert(t.reports).values(
-        raw_document_id=raw_id, source_id=source.id, station_id=checked.station_id,
-        title=checked.title, body_md=checked.body_md, text=markdown_to_text(checked.body_md),
-        published_at=dateline, date_source=date_source, author=checked.author, theme=checked.theme,
-        images=[r.as_dict() for r in refs], flags=flags, created_at=now,
-    )).inserted_primary_key[0])
-    draft = StoryDraft(title=checked.title, body_md=checked.body_md, station_id=checked.station_id,
-                       theme=checked.theme, dateline=dateline, author=checked.author,
-                       summary=checked.summary, images=tuple(refs))
-    story_id = create_story(conn, draft, INGEST_ACTOR, now, report_id=report_id)
-    record_event(conn, now, INGEST_ACTOR, "ingest", story_id, None, "draft", "",
-                 {"source": source.id, "report_id": report_id, "raw_document_id": raw_id,
-                  "flags": flags})
-    return story_id
+def _create_report_and_story(conn: Connection, newsroom: Newsroom, source: SourceConfig, raw_id: int,
+                             checked: Any, refs: list[ImageRef], dated: bool, path: Path, now: datetime) -> Filed:
+    dateline = checked.dateline or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return file_report(conn, newsroom, ReportInput(
+        source_id=source.id, raw_document_id=raw_id, station_id=checked.station_id, title=checked.title,
+        body_md=checked.body_md, published_at=dateline, date_source="meta" if dated else "file",
+        author=checked.author, theme=checked.theme, summary=checked.summary, images=refs,
+        flags=list(checked.problems_noted), method="file"), now)
 
 
 def _move(root: Path, path: Path, folder: str) -> Path:

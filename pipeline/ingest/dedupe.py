@@ -1,0 +1,137 @@
+"""Recognising the same report twice: canonical URLs, a normalised-text hash, and MinHash on
+character trigrams for near-duplicates.
+
+Stations reuse wording templates (two different events can read 80 % alike), so a near-duplicate
+is merged into an existing story only when the station or the place also matches and the dates
+are within two days; otherwise it is only marked as related. Nothing is deleted: every duplicate
+stays a report of its own, listed as a source of the story it was clustered under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # datasketch pulls in numpy and scipy: imported when first needed, not at start-up
+    from datasketch import MinHash
+
+NUM_PERM = 128
+SCHEME = "affine32"  # fixed, so signatures stored today compare with those made later
+NEAR_DUPLICATE = 0.7
+MERGE_WINDOW = timedelta(days=2)
+TRACKING = re.compile(r"^(utm_\w+|spm|from|isappinstalled|scene|srcid|sharer_\w+|clicktime|enterid|"
+                      r"chksm|mpshare|subscene|sessionid|ascene|devicetype|version|pass_ticket|"
+                      r"wx_header|share_token|exportkey|nettype|lang|fontscale|_t|timestamp|t)$", re.IGNORECASE)
+WECHAT_KEEP = {"__biz", "mid", "idx", "sn"}
+
+
+def canonical_url(url: str) -> str:
+    """The URL without fragments, tracking parameters and WeChat's per-share keys; host lowercased,
+    default ports dropped, query sorted."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower() or "http"
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if host == "mp.weixin.qq.com":
+        pairs = [(k, v) for k, v in pairs if k in WECHAT_KEEP]
+        scheme = "https"
+    else:
+        pairs = [(k, v) for k, v in pairs if not TRACKING.match(k)]
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(pairs)), ""))
+
+
+def normalise_text(text: str) -> str:
+    """Only letters and digits, NFKC-folded: what stays the same when a repost reflows the text."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if ch.isalnum()).lower()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def minhash_of(text: str) -> MinHash:
+    from datasketch import MinHash
+
+    flat = normalise_text(text)
+    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    grams = {flat[i:i + 3] for i in range(max(1, len(flat) - 2))}
+    signature.update_batch([gram.encode("utf-8") for gram in grams])
+    return signature
+
+
+def minhash_bytes(signature: MinHash) -> bytes:
+    import numpy as np
+
+    return signature.hashvalues.astype(np.uint32).tobytes()
+
+
+def minhash_from_bytes(data: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32), scheme=SCHEME)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier report, as the decision needs it."""
+
+    report_id: int
+    story_id: int | None
+    station_id: str
+    place: tuple[str, str]  # (township, village)
+    published_at: datetime | None
+    text_hash: str | None
+    minhash: bytes | None
+    canonical_url: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    relation: str  # new | duplicate | update | seen
+    story_id: int | None = None  # the story it joins (duplicate/update/seen)
+    related: tuple[int, ...] = ()
+    similarity: float = 0.0
+    reason: str = ""
+
+
+def decide(*, canonical: str | None, digest: str, signature: MinHash, station_id: str,
+           place: tuple[str, str], published_at: datetime | None, candidates: list[Candidate]) -> Decision:
+    """Is this report new, the same page again (seen/update), a repost, or only related?"""
+    if canonical:
+        for earlier in candidates:
+            if earlier.canonical_url == canonical and earlier.story_id is not None:
+                if earlier.text_hash == digest:
+                    return Decision("seen", earlier.story_id, reason="same page, same text")
+                return Decision("update", earlier.story_id, reason="the page changed since it was fetched")
+    for earlier in candidates:
+        if earlier.text_hash == digest and earlier.story_id is not None:
+            return Decision("duplicate", earlier.story_id, similarity=1.0, reason="same text (a repost)")
+    related: list[tuple[float, Candidate]] = []
+    for earlier in candidates:
+        if earlier.minhash is None or earlier.story_id is None:
+            continue
+        similarity = signature.jaccard(minhash_from_bytes(earlier.minhash))
+        if similarity >= NEAR_DUPLICATE:
+            related.append((similarity, earlier))
+    related.sort(key=lambda pair: -pair[0])
+    for similarity, earlier in related:
+        same_place = earlier.station_id == station_id or (all(place) and earlier.place == place)
+        close_in_time = (published_at is None or earlier.published_at is None
+                         or abs(published_at - earlier.published_at) <= MERGE_WINDOW)
+        if same_place and close_in_time:
+            return Decision("duplicate", earlier.story_id, similarity=similarity,
+                            reason=f"{similarity:.0%} alike, same place, dates within 2 days")
+    stories = tuple(dict.fromkeys(earlier.story_id for _, earlier in related if earlier.story_id))
+    return Decision("new", related=stories, similarity=related[0][0] if related else 0.0,
+                    reason="alike but another place or time" if related else "")

@@ -1,0 +1,362 @@
+"""Article extraction: one function every source uses to turn a fetched page into a record.
+
+Order: the source's own CSS/XPath rules → the WeChat article parser → containers of the common
+Chinese government/CMS templates → a generic fallback (readability-lxml and trafilatura, compared;
+when they disagree a lot or find little, the record is flagged for review). Dates, authors and
+the station's name are looked for in the page around the title; body HTML is sanitised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import lxml.html
+from parsel import Selector
+
+from pipeline.ingest.charset import decode_html
+from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url
+from pipeline.ingest.sanitize import html_to_text, sanitize_html
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Containers used by the CMS templates county sites run on, most specific first.
+KNOWN_CONTAINERS = (
+    "#js_content", ".TRS_Editor", "#zoom", ".art-content", ".article-content", ".article_content",
+    ".news_content", ".newsContent", "#newsContent", ".detail-content", ".content-text", "#content_text",
+    ".wz_content", "#fontzoom", ".con_txt", ".article-body", ".post-content", ".entry-content",
+    "article .content", ".conTxt", "#artibody", ".main-text",
+)
+DATE_META = ("PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
+             "og:release_date", "datePublished", "ArticlePubDate", "createDate", "firstpublishedtime")
+TITLE_META = ("ArticleTitle", "og:title", "twitter:title", "title")
+WECHAT_DELETED = ("该内容已被发布者删除", "此内容因违规无法查看", "此内容被投诉且经审核涉嫌侵权", "该公众号已被屏蔽")
+WECHAT_VERIFY = ("环境异常", "完成验证后即可继续访问", "当前环境异常")
+CHROME_LINE = re.compile(r"^\s*(【?\s*字[体號号]\s*[:：]|打印本页|关闭窗口|分享到|浏览次数|阅读次数|点击[数量率]|"
+                         r"发布时间\s*[:：]|发布日期\s*[:：]|来源\s*[:：]|上一篇|下一篇|责任编辑|扫一扫)")
+AUTHOR_PATTERNS = [
+    re.compile(r"作者\s*[:：]\s*(?P<name>[\u4e00-\u9fa5·]{2,5}(?:[ 、，,][\u4e00-\u9fa5·]{2,5})*)"),
+    re.compile(r"(?:记者|通讯员)\s*[:：]?\s*(?P<name>[\u4e00-\u9fa5·]{2,4}(?:[ 、，,][\u4e00-\u9fa5·]{2,4})*)"),
+    re.compile(r"(?<![\u4e00-\u9fa5])文\s*[/／|｜]\s*(?P<name>[\u4e00-\u9fa5·]{2,4}(?:[ 、，,][\u4e00-\u9fa5·]{2,4})*)"),
+    re.compile(r"(?:撰稿|供稿|撰文)\s*[:：]\s*(?P<name>[\u4e00-\u9fa5·]{2,5}(?:[ 、，,][\u4e00-\u9fa5·]{2,5})*)"),
+]
+SOURCE_PATTERN = re.compile(r"来源\s*[:：]\s*(?P<name>[^\s|｜，,]{2,40})")
+LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期|日期|时间|更新时间)\s*[:：]\s*(?P<rest>.{4,40})")
+NOT_PHOTOS = re.compile(r"qrcode|erweima|ewm|/icon|logo|share|blank\.gif|spacer|loading", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FieldRules:
+    """A source's own selectors: `css:…`/`xpath:…` (a bare selector means CSS)."""
+
+    title: str | None = None
+    date: str | None = None
+    body: str | None = None
+    author: str | None = None
+    images: str | None = None
+
+    @classmethod
+    def from_options(cls, options: dict[str, str] | None) -> FieldRules | None:
+        if not options:
+            return None
+        return cls(**{key: options.get(key) for key in ("title", "date", "body", "author", "images")})
+
+
+@dataclass
+class ExtractedArticle:
+    kind: str  # article | wechat-deleted | wechat-verify | empty
+    title: str = ""
+    text: str = ""
+    html: str = ""
+    published_at: datetime | None = None
+    date_source: str | None = None  # meta | text | url (the caller adds feed / fetch_time)
+    date_has_time: bool = False
+    author: str = ""
+    images: list[str] = field(default_factory=list)
+    source_name: str = ""  # the 来源 the page names (a station's name, often)
+    method: str = ""  # rules | wechat | container | readability | trafilatura
+    encoding: str = "utf_8"
+    flags: list[str] = field(default_factory=list)
+
+
+def select(selector: Selector, rule: str) -> Selector:
+    """Apply a rule written as `css:…`, `xpath:…` or a bare CSS selector."""
+    if rule.startswith("xpath:"):
+        return selector.xpath(rule[6:])
+    return selector.css(rule.removeprefix("css:"))
+
+
+def _text_of(nodes: Iterable[Selector]) -> str:
+    return " ".join(" ".join(node.xpath("string()").get("").split()) for node in nodes).strip()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def extract_article(html: bytes | str, url: str, *, rules: FieldRules | None = None,
+                    content_type: str | None = None, fetched_at: datetime | None = None,
+                    tz: ZoneInfo = SHANGHAI) -> ExtractedArticle:
+    """Extract the article in `html` (bytes are decoded, charset lies corrected) fetched from `url`."""
+    flags: list[str] = []
+    if isinstance(html, bytes):
+        decoded = decode_html(html, content_type)
+        text, encoding = decoded.text, decoded.encoding
+        if decoded.declared and decoded.declared[0] != encoding and not (
+                encoding == "gb18030" and decoded.declared[0] in ("gbk", "gb2312")):
+            flags.append(f"charset declared {decoded.declared[0]}, read as {encoding}")
+    else:
+        text, encoding = html, "utf_8"
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    reference = fetched_at or datetime.now(UTC)
+    if not text.strip():
+        return ExtractedArticle(kind="empty", encoding=encoding, flags=[*flags, "empty page"])
+    page = Selector(text=text)
+    plain = _page_text(text)
+
+    if _is_wechat(page, url):
+        special = _wechat_special(plain)
+        if special:
+            return ExtractedArticle(kind=special, encoding=encoding, flags=flags, method="wechat")
+
+    title, body_html, method = "", "", ""
+    if rules:
+        title = _text_of(select(page, rules.title)) if rules.title else ""
+        if rules.body:
+            body_html = "".join(node.get() for node in select(page, rules.body))
+            method = "rules" if body_html else ""
+    if not body_html and _is_wechat(page, url):
+        body_html = page.css("#js_content").get("")
+        method = "wechat" if body_html else ""
+    title = title or _title(page)
+    if not body_html:
+        body_html, method = _container(page)
+    if not body_html:
+        body_html, method, agreement = _generic(text, url)
+        if agreement < 0.6:
+            flags.append(f"generic extractors disagree (similarity {agreement:.2f}); check the body")
+
+    body_html = sanitize_html(_strip_chrome(body_html, title), url)
+    body_text = html_to_text(body_html)
+    if len(_norm(body_text)) < 40:
+        flags.append("little body text; check the extraction")
+
+    found, date_source = _date(page, plain, title, url, rules, reference, tz)
+    if found is None:
+        flags.append("no date found on the page")
+    author = (_text_of(select(page, rules.author)) if rules and rules.author else "") or _author(page, plain, title, body_text)
+    images = _images(page, body_html, url, rules)
+    return ExtractedArticle(
+        kind="article", title=title, text=body_text, html=body_html,
+        published_at=found.moment if found else None, date_source=date_source,
+        date_has_time=found.has_time if found else False, author=author, images=images,
+        source_name=_source_name(plain, title), method=method, encoding=encoding, flags=flags,
+    )
+
+
+def _page_text(text: str) -> str:
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    body = root.find("body")
+    return html_to_text(lxml.html.tostring(body if body is not None else root, encoding="unicode"))
+
+
+def _is_wechat(page: Selector, url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host.endswith("mp.weixin.qq.com") or bool(page.css("#js_content, #activity-name"))
+
+
+def _wechat_special(plain: str) -> str | None:
+    head = plain[:600]
+    if any(marker in head for marker in WECHAT_DELETED):
+        return "wechat-deleted"
+    if any(marker in head for marker in WECHAT_VERIFY):
+        return "wechat-verify"
+    return None
+
+
+def _meta(page: Selector, names: Iterable[str]) -> str:
+    for name in names:
+        value = page.xpath(f'//meta[@name="{name}" or @property="{name}" or @itemprop="{name}"]/@content').get()
+        if value and value.strip():
+            return value.strip()
+    return ""
+
+
+def _title(page: Selector) -> str:
+    wechat = _text_of(page.css("#activity-name"))
+    if wechat:
+        return wechat
+    page_title = " ".join(page.css("title::text").get("").split())
+    candidates = [_text_of([node]) for node in page.css(
+        "h1, h2, .title, .art-title, .article-title, .news_title, .tit, #title, .detail-title")]
+    inside_title = [c for c in candidates if len(c) >= 5 and _norm(c) in _norm(page_title)]
+    if inside_title:
+        return max(inside_title, key=len)
+    meta = _meta(page, TITLE_META)
+    if meta:
+        return meta
+    long_heads = [c for c in candidates if len(c) >= 8]
+    if long_heads:
+        return long_heads[0]
+    parts = re.split(r"\s*[_|｜—–-]{1,2}\s*", page_title)
+    return max(parts, key=len) if parts else page_title
+
+
+def _container(page: Selector) -> tuple[str, str]:
+    for selector in KNOWN_CONTAINERS:
+        nodes = page.css(selector)
+        if nodes and len(_norm(_text_of(nodes[:1]))) >= 30:
+            return nodes[0].get(), "container"
+    return "", ""
+
+
+def _generic(text: str, url: str) -> tuple[str, str, float]:
+    """readability-lxml and trafilatura; returns (html, method, how much the two agree 0…1)."""
+    import trafilatura
+    from readability import Document
+
+    try:
+        readable = Document(text).summary(html_partial=True)
+    except Exception:  # noqa: BLE001 — readability raises on some broken pages; trafilatura may still cope
+        readable = ""
+    try:
+        traf = trafilatura.extract(text, url=url, output_format="html", include_tables=True,
+                                   include_images=True, include_comments=False) or ""
+    except Exception:  # noqa: BLE001
+        traf = ""
+    readable_text, traf_text = html_to_text(readable), html_to_text(traf)
+    agreement = trigram_f1(readable_text, traf_text)
+    if not traf_text or (readable_text and len(_norm(readable_text)) >= len(_norm(traf_text)) * 1.2):
+        return readable, "readability", agreement
+    return traf, "trafilatura", agreement
+
+
+def trigram_f1(a: str, b: str) -> float:
+    """F1 of the character-trigram multisets of two texts (whitespace ignored)."""
+    from collections import Counter
+
+    def grams(value: str) -> Counter[str]:
+        flat = _norm(value)
+        return Counter(flat[i:i + 3] for i in range(max(0, len(flat) - 2)))
+
+    left, right = grams(a), grams(b)
+    if not left and not right:
+        return 1.0
+    overlap = sum((left & right).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(right.values()), overlap / sum(left.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _strip_chrome(fragment: str, title: str) -> str:
+    """Drop the title, the date/source line and toolbar lines when a container carries them."""
+    if not fragment.strip():
+        return fragment
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//form|.//button|.//input"):
+        bad.drop_tree()
+    norm_title = _norm(title)
+    for node in list(root.iter("h1", "h2", "h3", "p", "div", "span", "td", "section")):
+        if node.getparent() is None:
+            continue
+        own = " ".join(node.text_content().split())
+        if not own:
+            continue
+        is_title = bool(norm_title) and _norm(own) == norm_title
+        if (is_title or (len(own) < 120 and CHROME_LINE.match(own))) and not node.xpath(".//img"):
+            node.drop_tree()
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def _date(page: Selector, plain: str, title: str, url: str, rules: FieldRules | None,
+          reference: datetime, tz: ZoneInfo) -> tuple[FoundDate | None, str | None]:
+    hint = year_from_url(url)
+    if rules and rules.date:
+        found = find_date(_text_of(select(page, rules.date)), reference, tz, hint)
+        if found:
+            return found, "text"
+    script = " ".join(page.css("script::text").getall())
+    match = re.search(r"""var\s+(?:ct|create_time|publish_time_ts)\s*=\s*["']?(\d{9,10})""", script)
+    if match and (moment := from_timestamp(match.group(1))):
+        return FoundDate(moment, True, match.group(0)), "meta"
+    meta = _meta(page, DATE_META) or page.css("time::attr(datetime)").get("")
+    if meta and (found := find_date(meta.replace("T", " "), reference, tz, hint, allow_relative=False)):
+        return found, "meta"
+    match = re.search(r"""publish_time\s*=\s*["'](\d{4}-\d{1,2}-\d{1,2})""", script)
+    if match and (found := find_date(match.group(1), reference, tz)):
+        return found, "meta"
+    lines = plain.splitlines()
+    at = _line_of(lines, title)
+    if at is not None:
+        near = lines[at + 1:at + 7] + lines[max(0, at - 3):at]
+        for line in near:
+            labelled = LABELLED_DATE.search(line)
+            found = find_date(labelled.group("rest") if labelled else line, reference, tz, hint)
+            if found:
+                return found, "text"
+    for line in lines:
+        labelled = LABELLED_DATE.search(line)
+        if labelled and (found := find_date(labelled.group("rest"), reference, tz, hint)):
+            return found, "text"
+    found = date_from_url(url, tz)
+    if found:
+        return found, "url"
+    return None, None
+
+
+def _line_of(lines: list[str], title: str) -> int | None:
+    target = _norm(title)
+    if not target:
+        return None
+    for index, line in enumerate(lines):
+        norm = _norm(line)
+        if norm and (norm == target or (len(norm) <= len(target) + 20 and target in norm)):
+            return index
+    return None
+
+
+def _author(page: Selector, plain: str, title: str, body_text: str) -> str:
+    wechat = _text_of(page.css("#js_author_name")) or page.css("meta[name=author]::attr(content)").get("")
+    if wechat and not page.css("#js_name"):
+        return wechat.strip()
+    lines = plain.splitlines()
+    at = _line_of(lines, title)
+    header = lines[at + 1:at + 7] if at is not None else []
+    tail = body_text.splitlines()[-3:]
+    for pattern in AUTHOR_PATTERNS:
+        for line in header + tail:
+            match = pattern.search(line)
+            if match:
+                return match.group("name").strip()
+    return wechat.strip() if wechat else ""
+
+
+def _source_name(plain: str, title: str) -> str:
+    lines = plain.splitlines()
+    at = _line_of(lines, title)
+    for line in (lines[at + 1:at + 7] if at is not None else lines[:40]):
+        match = SOURCE_PATTERN.search(line)
+        if match:
+            return match.group("name").strip()
+    return ""
+
+
+def _images(page: Selector, body_html: str, url: str, rules: FieldRules | None) -> list[str]:
+    if rules and rules.images:
+        from urllib.parse import urljoin
+
+        found = [urljoin(url, src) for node in select(page, rules.images)
+                 for src in [node.attrib.get("data-src") or node.attrib.get("src") or ""] if src]
+    else:
+        found = Selector(text=body_html or "<p></p>").css("img::attr(src)").getall()
+    return list(dict.fromkeys(src for src in found if src.startswith("http") and not NOT_PHOTOS.search(src)))
