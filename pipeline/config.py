@@ -30,6 +30,7 @@ KNOWN_KEYS = {
                 "batch_size"},
     "daemon": {"ingest_every_minutes", "publish_every_seconds"},
     "loudspeaker": {"slots"},
+    "crawl": {"concurrency", "download_timeout", "retries", "user_agent"},
 }
 SLOT_KEYS = {"name", "time", "minutes"}
 STATION_COLUMNS = ("id", "name", "level", "parent", "township", "village", "lat", "lon")
@@ -95,12 +96,23 @@ class DaemonSettings:
 
 
 @dataclass(frozen=True)
+class CrawlSettings:
+    """Newsroom-wide crawl settings; per-domain politeness is set per source."""
+
+    concurrency: int = 8
+    download_timeout: int = 30
+    retries: int = 2
+    user_agent: str = "CentralKitchen/0.1 (county media center; +https://github.com/)"
+
+
+@dataclass(frozen=True)
 class Newsroom:
     root: Path
     site: SiteSettings
     database_url: str
     publish: PublishSettings
     daemon: DaemonSettings
+    crawl: CrawlSettings
     channel_options: dict[str, dict[str, Any]]
     slots: tuple[Slot, ...]
     themes: dict[str, Theme]
@@ -148,6 +160,16 @@ class Newsroom:
     def theme_name(self, theme_id: str | None) -> str:
         theme = self.themes.get(theme_id or "")
         return theme.name if theme else (theme_id or "")
+
+    def station_named_in(self, text: str) -> str | None:
+        """The station whose full name (or id) the text names; the longest name wins, so
+        "东村新时代文明实践站" is not mistaken for an institute whose name it contains."""
+        if not text:
+            return None
+        if text.strip() in self.stations:
+            return text.strip()
+        named = [s for s in self.stations.values() if s.name and s.name in text]
+        return max(named, key=lambda s: len(s.name)).id if named else None
 
     def resolve_theme(self, value: str | None) -> str | None:
         """Map a theme id or its Chinese name to the theme id; None when unknown or empty."""
@@ -301,7 +323,7 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
 
     check = _Checker(CONFIG_FILE, TomlLocator(text))
     check.known_keys(data, (), {"site", "store", "publish", "daemon", "channels", "loudspeaker",
-                                "themes", "monthly_themes", "sources"})
+                                "themes", "monthly_themes", "sources", "crawl"})
     for table, allowed in KNOWN_KEYS.items():
         check.known_keys(check.table(data, table), (table,), allowed)
 
@@ -312,6 +334,14 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
     daemon = DaemonSettings(
         ingest_every_minutes=check.integer(daemon_data, ("daemon", "ingest_every_minutes"), 15, 1, 1440),
         publish_every_seconds=check.integer(daemon_data, ("daemon", "publish_every_seconds"), 30, 1, 3600),
+    )
+    crawl_data = check.table(data, "crawl")
+    crawl = CrawlSettings(
+        concurrency=check.integer(crawl_data, ("crawl", "concurrency"), 8, 1, 64),
+        download_timeout=check.integer(crawl_data, ("crawl", "download_timeout"), 30, 1, 600),
+        retries=check.integer(crawl_data, ("crawl", "retries"), 2, 0, 10),
+        user_agent=check.string(crawl_data, ("crawl", "user_agent"), default=CrawlSettings.user_agent)
+        or CrawlSettings.user_agent,
     )
     slots = _load_slots(check, check.table(data, "loudspeaker"))
     themes, monthly = _load_themes(check, data)
@@ -328,6 +358,7 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
         database_url=database_url,
         publish=publish_settings,
         daemon=daemon,
+        crawl=crawl,
         channel_options=channel_options,
         slots=slots,
         themes=themes,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from pipeline.config import Newsroom
     from pipeline.ingest.reports import Filed
+    from pipeline.ingest.sources import Progress
     from pipeline.model import SourceConfig
     from pipeline.store import Store
 
@@ -32,10 +33,14 @@ class IngestSummary:
     """(item, reason) for items left where they are (e.g. a file type not read yet)."""
     source_errors: list[tuple[str, str]] = field(default_factory=list)
     """(source id, reason) for sources that could not be read at all."""
+    fetch_errors: list[tuple[str, str]] = field(default_factory=list)
+    """(url, reason) for pages, feeds and photos that could not be fetched."""
+    by_source: dict[str, IngestSummary] = field(default_factory=dict)
+    """Each source's own counts (filled by ingest_all)."""
 
     @property
     def failed(self) -> int:
-        return self.quarantined + len(self.source_errors)
+        return self.quarantined + len(self.source_errors) + len(self.fetch_errors)
 
     def count(self, filed: Filed) -> None:
         """Count one filed report by what it turned out to be."""
@@ -57,12 +62,17 @@ class IngestSummary:
         self.errors.extend(other.errors)
         self.skipped.extend(other.skipped)
         self.source_errors.extend(other.source_errors)
+        self.fetch_errors.extend(other.fetch_errors)
 
     def describe(self) -> str:
         text = (f"{self.new_reports} new report(s), {self.duplicates} already seen, "
                 f"{self.quarantined} quarantined")
         if self.skipped:
             text += f", {len(self.skipped)} left in place"
+        if self.updated:
+            text += f", {self.updated} updated"
+        if self.fetch_errors:
+            text += f", {len(self.fetch_errors)} fetch error(s)"
         if self.source_errors:
             text += f", {len(self.source_errors)} source(s) failed"
         return text
@@ -71,25 +81,29 @@ class IngestSummary:
         """(label, detail) for each thing a person should look at."""
         return ([("quarantined", f"{item}: {reason}") for item, reason in self.errors]
                 + [("left in place", f"{item}: {reason}") for item, reason in self.skipped]
+                + [("fetch failed", f"{url}: {reason}") for url, reason in self.fetch_errors]
                 + [("source failed", f"{source}: {reason}") for source, reason in self.source_errors])
 
 
 class SourceKind(Protocol):
-    @staticmethod
-    def check_options(options: dict[str, Any]) -> list[tuple[str, str]]: ...
+    def check_options(self, options: dict[str, Any]) -> list[tuple[str, str]]: ...
 
-    @staticmethod
-    def ingest(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime) -> IngestSummary: ...
+    def ingest(self, newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
+               progress: Progress | None = None) -> IngestSummary: ...
 
 
 def source_kinds() -> dict[str, SourceKind]:
-    from pipeline.ingest import inbox
+    """The registry of source kinds (cheap to build: crawling code is imported when a crawl runs)."""
+    from pipeline.ingest.inbox import InboxSource
+    from pipeline.ingest.sources import CrawledSource
 
-    return {"inbox": inbox.InboxSource}
+    return {"inbox": InboxSource(), "site": CrawledSource("site"), "wechat": CrawledSource("wechat"),
+            "feed": CrawledSource("feed")}
 
 
 def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
-               only: str | None = None, wait_for_lock: float = 0) -> IngestSummary:
+               only: str | None = None, wait_for_lock: float = 0,
+               progress: Progress | None = None) -> IngestSummary:
     """Ingest every configured source (or only the one named), holding the newsroom's ingest lock
     (or raising Busy); one bad source never stops the rest."""
     from pipeline.locks import holding
@@ -104,7 +118,9 @@ def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
             if only and source.id != only:
                 continue
             try:
-                summary.merge(kinds[source.kind].ingest(newsroom, store, source, now or utcnow()))
+                one = kinds[source.kind].ingest(newsroom, store, source, now or utcnow(), progress)
             except Exception as exc:  # noqa: BLE001 — a broken source is reported, the others go on
-                summary.source_errors.append((source.id, f"{type(exc).__name__}: {exc}"))
+                one = IngestSummary(source_errors=[(source.id, f"{type(exc).__name__}: {exc}")])
+            summary.merge(one)
+            summary.by_source[source.id] = one
     return summary

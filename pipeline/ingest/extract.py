@@ -91,7 +91,12 @@ def select(selector: Selector, rule: str) -> Selector:
 
 
 def _text_of(nodes: Iterable[Selector]) -> str:
-    return " ".join(" ".join(node.xpath("string()").get("").split()) for node in nodes).strip()
+    """The text of selected elements, or the values of selected attributes/text nodes."""
+    parts = []
+    for node in nodes:
+        value = node.root if isinstance(node.root, str) else node.xpath("string()").get("")
+        parts.append(" ".join(value.split()))
+    return " ".join(part for part in parts if part).strip()
 
 
 def _norm(text: str) -> str:

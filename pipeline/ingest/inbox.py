@@ -40,8 +40,7 @@ class _Outcome:
 
 
 class InboxSource:
-    @staticmethod
-    def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
+    def check_options(self, options: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
         for key in options:
             if key != "path":
@@ -50,8 +49,8 @@ class InboxSource:
             problems.append(("path", "must be a folder path in quotes"))
         return problems
 
-    @staticmethod
-    def ingest(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime) -> IngestSummary:
+    def ingest(self, newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
+               progress: Any = None) -> IngestSummary:
         return ingest_inbox(newsroom, store, source, now)
 
 

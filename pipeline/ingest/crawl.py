@@ -1,0 +1,226 @@
+"""Crawling a source and extracting what it fetched.
+
+A crawl runs `pipeline.ingest.spider` in a subprocess (the Twisted reactor cannot be restarted in
+one process) with a hard timeout; it stores raw documents. Then, in this process, every new page is
+extracted, dated, given its station and photos, and filed as a report (new story, repost, update).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from pipeline import store as t
+from pipeline.config import Newsroom
+from pipeline.ingest import IngestSummary
+from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article
+from pipeline.ingest.extract import select as select_rule
+from pipeline.ingest.reports import ReportInput, file_report
+from pipeline.ingest.sanitize import html_to_markdown
+from pipeline.ingest.sources import Progress, job_for
+from pipeline.media import BadImage, import_image
+from pipeline.model import ImageRef, SourceConfig
+from pipeline.store import Store
+
+
+def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSummary,
+          progress: Progress | None = None) -> None:
+    """Run the crawl subprocess for one source under a hard timeout, relaying its progress."""
+    job = job_for(newsroom, source, kind)
+    timeout = float(source.options.get("timeout_seconds", 600))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+        json.dump(asdict(job), handle)
+        job_path = handle.name
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.spider", job_path], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+    lines: queue.Queue[str | None] = queue.Queue()
+    errors: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    def drain_stderr() -> None:
+        assert process.stderr is not None
+        errors.extend(process.stderr.read().splitlines()[-20:])
+
+    threading.Thread(target=pump, daemon=True).start()
+    threading.Thread(target=drain_stderr, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                line = lines.get(timeout=max(0.05, min(1.0, deadline - time.monotonic())))
+            except queue.Empty:
+                if time.monotonic() > deadline:
+                    _stop(process)
+                    summary.source_errors.append((source.id, f"crawl stopped after {timeout:.0f} s (timeout_seconds); "
+                                                             "what was fetched so far is kept"))
+                    break
+                continue
+            if line is None:
+                break
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if event.get("event") == "fetched":
+                summary.fetched += 1
+            elif event.get("event") == "error":
+                summary.fetch_errors.append((event.get("url", ""), event.get("reason", "")))
+            if progress:
+                progress(source.id, event)
+        code = process.wait(timeout=30)
+        if code not in (0, None) and not summary.source_errors:
+            detail = errors[-1] if errors else f"exit status {code}"
+            summary.source_errors.append((source.id, f"the crawl process failed: {detail}"))
+    finally:
+        if process.poll() is None:
+            _stop(process)
+        os.unlink(job_path)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def extract_pending(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
+                    summary: IngestSummary) -> None:
+    """Extract every fetched page of the source not extracted yet and file it as a report."""
+    rules = FieldRules.from_options(source.options.get("fields"))
+    raw = t.raw_documents
+    with store.begin() as conn:
+        pending = [row.id for row in conn.execute(select(raw.c.id).where(
+            raw.c.source_id == source.id, raw.c.kind.in_(("page", "feed-entry")), raw.c.processed_at.is_(None))
+            .order_by(raw.c.id))]
+    for raw_id in pending:
+        with store.begin() as conn:
+            row = conn.execute(select(raw).where(raw.c.id == raw_id)).one()
+        try:
+            report, problem = _report_from(newsroom, store, source, rules, row, now)
+        except Exception as exc:  # noqa: BLE001 — one page's surprise must not stop the others
+            report, problem = None, f"extraction failed ({type(exc).__name__}: {exc})"
+        with store.begin() as conn:
+            if report is not None:
+                summary.count(file_report(conn, newsroom, report, now))
+            else:
+                conn.execute(insert(t.ingest_errors).values(
+                    source_id=source.id, raw_document_id=raw_id, item=row.url, reason=problem,
+                    created_at=now, stage="extract"))
+                summary.errors.append((row.url, problem))
+                summary.quarantined += 1
+            conn.execute(update(raw).where(raw.c.id == raw_id).values(processed_at=now, error=problem))
+
+
+def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: FieldRules | None, row: Any,
+                 now: datetime) -> tuple[ReportInput | None, str | None]:
+    feed = row.meta or {}
+    if row.kind == "feed-entry":
+        article = extract_article(f"<html><body><h1>{feed.get('title', '')}</h1><div class='article-content'>"
+                                  f"{row.body.decode('utf-8', 'replace')}</div></body></html>", row.url,
+                                  fetched_at=row.fetched_at, tz=newsroom.tz)
+        article.title = feed.get("title", "") or article.title
+    else:
+        article = extract_article(row.body, row.url, rules=rules, content_type=row.content_type,
+                                  fetched_at=row.fetched_at, tz=newsroom.tz)
+    if article.kind == "wechat-deleted":
+        return None, "the WeChat article was deleted by its publisher (recorded, not used as content)"
+    if article.kind == "wechat-verify":
+        return None, "WeChat answered with its verification page instead of the article; fetch it again later"
+    if article.kind == "empty":
+        return None, "the page is empty"
+    title = article.title or feed.get("title", "")
+    if not title:
+        return None, "no title found on the page"
+    if len(re.sub(r"\s", "", article.text)) < 10:
+        if feed.get("summary"):
+            article.text, article.html = feed["summary"], f"<p>{feed['summary']}</p>"
+        else:
+            return None, "the article body is empty"
+    flags = list(article.flags)
+    published_at, date_source = article.published_at, article.date_source
+    if feed.get("published") and (published_at is None or article.date_source == "url"):
+        published_at, date_source = datetime.fromisoformat(feed["published"]), "feed"
+    if published_at is None:
+        published_at, date_source = row.fetched_at, "fetch_time"
+        flags = [f for f in flags if not f.startswith("no date")] + ["no date on the page: using the fetch time"]
+    station_id = _station(newsroom, source, article, row)
+    if station_id is None:
+        return None, ("no station: the page names none we know and the source has no default "
+                      "(set station, or station_from, for this source)")
+    images, image_flags = _photos(newsroom, store, source, article, now)
+    author = article.author or feed.get("author", "")
+    body_md = html_to_markdown(_without_images(article.html))
+    if not body_md.strip():
+        body_md = article.text + "\n"
+    return ReportInput(
+        source_id=source.id, raw_document_id=row.id, station_id=station_id, title=title, body_md=body_md,
+        published_at=published_at, date_source=date_source or "text", author=author,
+        theme=newsroom.resolve_theme(source.options.get("theme")), images=images, flags=flags + image_flags,
+        url=row.url, method=article.method,
+    ), None
+
+
+def _without_images(html: str) -> str:
+    """Photos travel as the story's images (stored, captioned), not as remote links in the text."""
+    return re.sub(r"<img\b[^>]*>", "", html)
+
+
+def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle, row: Any) -> str | None:
+    mapping = source.options.get("station_from", {})
+    for prefix, station_id in (mapping.get("url") or {}).items():
+        if prefix in row.url and station_id in newsroom.stations:
+            return station_id
+    if mapping.get("field"):
+        from parsel import Selector
+
+        from pipeline.ingest.charset import decode_html
+
+        page = Selector(text=decode_html(row.body, row.content_type).text)
+        named = newsroom.station_named_in(" ".join(select_rule(page, mapping["field"]).xpath("string()").getall()))
+        if named:
+            return named
+    return newsroom.station_named_in(article.source_name) or source.station
+
+
+def _photos(newsroom: Newsroom, store: Store, source: SourceConfig, article: ExtractedArticle,
+            now: datetime) -> tuple[list[ImageRef], list[str]]:
+    """The article's photos from the stored downloads; a bad or missing one is noted, not fatal."""
+    refs, flags = [], []
+    raw = t.raw_documents
+    for url in article.images:
+        with store.begin() as conn:
+            row = conn.execute(select(raw.c.id, raw.c.body).where(
+                raw.c.source_id == source.id, raw.c.kind == "image", raw.c.url == url)
+                .order_by(raw.c.id.desc())).first()
+            if row is None:
+                flags.append(f"photo not downloaded: {url}")
+                continue
+            try:
+                refs.append(import_image(conn, newsroom.media_dir, row.body, url.rsplit("/", 1)[-1][:100], now))
+            except BadImage as exc:
+                flags.append(f"photo skipped: {exc}")
+                conn.execute(insert(t.ingest_errors).values(
+                    source_id=source.id, raw_document_id=row.id, item=url, reason=str(exc), created_at=now,
+                    stage="image"))
+    return refs, flags

@@ -1,0 +1,399 @@
+"""The crawler that runs in its own process: one Scrapy run per source, raw bytes first.
+
+`python -m pipeline.ingest.spider JOB.json` fetches a source's list pages, article pages, feed and
+photos, stores every response as a raw document (with headers, status and fetch time) and every
+failure as an ingest error, and reports progress as JSON lines on stdout. Extraction happens later,
+in the parent, from the stored bytes. Incremental: article pages and photos already fetched are
+not fetched again; list pages and feeds are fetched with If-None-Match / If-Modified-Since, and a
+304 is answered from the stored copy so their links can still be followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from sqlalchemy import insert, select, update
+
+from pipeline import store as t
+from pipeline.ingest.dedupe import canonical_url
+from pipeline.ingest.extract import KNOWN_CONTAINERS, NOT_PHOTOS
+from pipeline.ingest.extract import select as select_rule
+from pipeline.ingest.sources import CrawlJob
+from pipeline.store import Store
+
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+
+
+def load_job(path: str) -> CrawlJob:
+    with open(path, encoding="utf-8") as handle:
+        return CrawlJob(**json.load(handle))
+
+
+def emit(event: str, **data: Any) -> None:
+    """One progress line for the parent."""
+    sys.stdout.write(json.dumps({"event": event, **data}, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def matches_link_rule(rule: str, url: str) -> bool:
+    return bool(re.search(rule[3:], url)) if rule.startswith("re:") else True
+
+
+def links_by_rule(response: Response, rule: str | None) -> list[str]:
+    """Absolute URLs picked from a page by a `css:`/`xpath:` rule (links found by it) or `re:` (every
+    link whose absolute URL matches)."""
+    if not rule:
+        return []
+    if rule.startswith("re:"):
+        hrefs = response.css("a::attr(href)").getall()
+        return [url for url in (response.urljoin(h.strip()) for h in hrefs) if re.search(rule[3:], url)]
+    found = select_rule(response.selector, rule)
+    hrefs = found.xpath("./@href").getall() or found.css("a::attr(href)").getall() or found.xpath("string()").getall()
+    return [response.urljoin(h.strip()) for h in hrefs if h.strip()]
+
+
+class Recorder:
+    """Buffered writes to the store: raw documents, the seen-table and fetch errors."""
+
+    def __init__(self, job: CrawlJob):
+        self.job = job
+        self.store = Store(job.database_url, migrate=False)
+        self.pending: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.last_flush = time.monotonic()
+        self.seen: dict[str, dict[str, Any]] = {}
+        seen = t.crawl_seen
+        with self.store.begin() as conn:
+            for row in conn.execute(select(seen).where(seen.c.source_id == job.source_id)):
+                self.seen[row.url] = dict(row._mapping)
+
+    def fetched_before(self, url: str, kinds: tuple[str, ...] = ("page", "image", "feed-entry")) -> bool:
+        row = self.seen.get(canonical_url(url))
+        return row is not None and row["kind"] in kinds
+
+    def validators(self, url: str) -> dict[str, str]:
+        row = self.seen.get(canonical_url(url))
+        headers = {}
+        if row and row["raw_document_id"]:
+            if row["etag"]:
+                headers["If-None-Match"] = row["etag"]
+            if row["last_modified"]:
+                headers["If-Modified-Since"] = row["last_modified"]
+        return headers
+
+    def stored_body(self, url: str) -> bytes | None:
+        row = self.seen.get(canonical_url(url))
+        if not row or not row["raw_document_id"]:
+            return None
+        with self.store.begin() as conn:
+            return conn.execute(select(t.raw_documents.c.body).where(
+                t.raw_documents.c.id == row["raw_document_id"])).scalar()
+
+    def raw(self, url: str, kind: str, body: bytes, headers: dict[str, str], status: int,
+            meta: dict[str, Any] | None = None) -> None:
+        now = datetime.now(UTC)
+        self.pending.append({
+            "url": url, "kind": kind, "body": body, "headers": headers, "status": status, "meta": meta,
+            "content_type": headers.get("Content-Type", ""), "sha256": hashlib.sha256(body).hexdigest(),
+            "fetched_at": now,
+        })
+        key = canonical_url(url)
+        self.seen[key] = {"kind": kind, "etag": None, "last_modified": None, "raw_document_id": None}
+        emit("fetched", url=url, kind=kind, status=status, bytes=len(body))
+        self.maybe_flush()
+
+    def error(self, url: str, reason: str) -> None:
+        self.errors.append({"item": url, "reason": reason, "created_at": datetime.now(UTC)})
+        emit("error", url=url, reason=reason)
+        self.maybe_flush()
+
+    def touched(self, url: str) -> None:
+        """A 304: the stored copy is still current."""
+        self.pending.append({"touch": canonical_url(url), "fetched_at": datetime.now(UTC)})
+
+    def maybe_flush(self) -> None:
+        if len(self.pending) + len(self.errors) >= self.job.flush_every or time.monotonic() - self.last_flush > 2:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, errors = self.pending, self.errors
+        self.pending, self.errors, self.last_flush = [], [], time.monotonic()
+        if not pending and not errors:
+            return
+        seen = t.crawl_seen
+        with self.store.begin() as conn:
+            for doc in pending:
+                if "touch" in doc:
+                    conn.execute(update(seen).where(seen.c.source_id == self.job.source_id, seen.c.url == doc["touch"])
+                                 .values(last_fetched_at=doc["fetched_at"]))
+                    continue
+                raw_id = conn.execute(insert(t.raw_documents).values(
+                    source_id=self.job.source_id, url=doc["url"], fetched_at=doc["fetched_at"], headers=doc["headers"],
+                    content_type=doc["content_type"], body=doc["body"], sha256=doc["sha256"], size=len(doc["body"]),
+                    kind=doc["kind"], status=doc["status"], meta=doc["meta"])).inserted_primary_key[0]
+                key = canonical_url(doc["url"])
+                values = {"kind": doc["kind"], "etag": doc["headers"].get("ETag"),
+                          "last_modified": doc["headers"].get("Last-Modified"), "sha256": doc["sha256"],
+                          "raw_document_id": raw_id, "last_fetched_at": doc["fetched_at"]}
+                exists = conn.execute(select(seen.c.url).where(seen.c.source_id == self.job.source_id,
+                                                               seen.c.url == key)).first()
+                if exists:
+                    conn.execute(update(seen).where(seen.c.source_id == self.job.source_id, seen.c.url == key)
+                                 .values(**values))
+                else:
+                    conn.execute(insert(seen).values(source_id=self.job.source_id, url=key,
+                                                     first_seen_at=doc["fetched_at"], **values))
+                self.seen[key] = {**values, "url": key}
+            for error in errors:
+                conn.execute(insert(t.ingest_errors).values(source_id=self.job.source_id, stage="fetch", **error))
+
+
+class KitchenMiddleware:
+    """Downloader middleware: conditional GETs for list pages and feeds (a 304 is answered from the
+    stored copy), and redirects followed only inside the allowed domains — a redirect anywhere else
+    is recorded as an error instead of being dropped without a word."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> KitchenMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider: KitchenSpider = self.crawler.spider
+        if request.meta.get("conditional"):
+            for name, value in spider.recorder.validators(request.url).items():
+                request.headers.setdefault(name, value)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        spider: KitchenSpider = self.crawler.spider
+        if response.status == 304 and request.meta.get("conditional"):
+            body = spider.recorder.stored_body(request.url)
+            if body is not None:
+                spider.recorder.touched(request.url)
+                return response.replace(status=200, body=body, flags=[*response.flags, "not_modified"])
+        if response.status in REDIRECTS and b"Location" in response.headers:
+            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+            hops = request.meta.get("redirects", 0) + 1
+            if not spider.allowed(target, request.meta.get("kind", "page")):
+                spider.recorder.error(request.url, f"redirected to {urlparse(target).hostname}, "
+                                                   "a domain this source is not allowed to fetch")
+                raise IgnoreRequest("redirect outside the allowed domains")
+            if hops > MAX_REDIRECTS:
+                spider.recorder.error(request.url, f"more than {MAX_REDIRECTS} redirects")
+                raise IgnoreRequest("too many redirects")
+            meta = {**request.meta, "redirects": hops}
+            return request.replace(url=target, meta=meta, dont_filter=True)
+        return response
+
+
+class KitchenSpider(scrapy.Spider):
+    name = "kitchen"
+
+    def __init__(self, job: CrawlJob, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.job = job
+        self.recorder = Recorder(job)
+        self.allowed_domains = [*job.allowed_domains, *job.image_domains]
+        self.list_pages = 0
+
+    def allowed(self, url: str, kind: str) -> bool:
+        host = (urlparse(url).hostname or "").lower()
+        domains = self.job.allowed_domains + (self.job.image_domains if kind == "image" else [])
+        return any(host == d or host.endswith("." + d) for d in domains)
+
+    def _request(self, url: str, kind: str, callback: Any, **meta: Any) -> Request:
+        meta = {"kind": kind, "conditional": kind in ("list", "feed"), **meta}
+        if kind == "image":
+            meta["download_maxsize"] = self.job.max_image_bytes
+        return Request(url, callback=callback, errback=self.failed, meta=meta, dont_filter=kind in ("list", "feed"))
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.job.start_urls:
+            if self.job.kind == "feed":
+                yield self._request(url, "feed", self.parse_feed)
+            elif self.job.kind == "wechat" and self.job.article_links and matches_link_rule(self.job.article_links, url) \
+                    and self.job.article_links.startswith("re:"):
+                yield self._request(url, "page", self.parse_page)
+            else:
+                yield self._request(url, "list", self.parse_list)
+
+    def _headers(self, response: Response) -> dict[str, str]:
+        return {key.decode("latin-1"): b", ".join(values).decode("latin-1")
+                for key, values in response.headers.items()}
+
+    def parse_list(self, response: Response) -> Iterator[Request]:
+        if "not_modified" not in response.flags:
+            self.recorder.raw(response.url, "list", response.body, self._headers(response), response.status)
+        self.list_pages += 1
+        for url in links_by_rule(response, self.job.article_links):
+            if not self.allowed(url, "page"):
+                continue
+            if self.recorder.fetched_before(url):
+                emit("skipped", url=url, reason="fetched before")
+                continue
+            yield self._request(url, "page", self.parse_page)
+        for url in links_by_rule(response, self.job.next_page)[:1]:
+            if self.allowed(url, "list"):
+                yield self._request(url, "list", self.parse_list)
+
+    def parse_page(self, response: Response) -> Iterator[Request]:
+        meta = response.meta.get("feed_entry")
+        self.recorder.raw(response.url, "page", response.body, self._headers(response), response.status, meta)
+        for url in self.photo_urls(response):
+            if self.allowed(url, "image") and not self.recorder.fetched_before(url):
+                yield self._request(url, "image", self.parse_image)
+
+    def photo_urls(self, response: Response) -> list[str]:
+        """The photos of the article — in the source's body rule, a known CMS container, or
+        paragraphs and figures — so the extractor finds them stored later."""
+        page = response.selector
+        scopes = [select_rule(page, self.job.body_rule)] if self.job.body_rule else []
+        scopes += [page.css(selector) for selector in KNOWN_CONTAINERS]
+        scope = next((s for s in scopes if s), None)
+        if self.job.images_rule:
+            nodes = select_rule(page, self.job.images_rule)
+        elif scope is not None:
+            nodes = scope.css("img")
+        else:
+            nodes = page.xpath("//p//img|//figure//img")
+        urls = []
+        for node in nodes:
+            src = (node.attrib.get("data-src") or node.attrib.get("src") or "").strip()
+            if src and not src.startswith("data:") and not NOT_PHOTOS.search(src):
+                urls.append(response.urljoin(src))
+        return list(dict.fromkeys(urls))
+
+    def parse_image(self, response: Response) -> None:
+        self.recorder.raw(response.url, "image", response.body, self._headers(response), response.status)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        import feedparser
+
+        if "not_modified" not in response.flags:
+            self.recorder.raw(response.url, "feed", response.body, self._headers(response), response.status)
+        parsed = feedparser.parse(response.body, response_headers={
+            "content-type": response.headers.get("Content-Type", b"").decode("latin-1")})
+        if parsed.bozo and not parsed.entries:
+            self.recorder.error(response.url, f"not a readable feed: {parsed.bozo_exception}")
+            return
+        if parsed.bozo and "not_modified" not in response.flags:
+            self.recorder.error(response.url, f"feed is not well-formed XML ({parsed.bozo_exception}); "
+                                              f"read leniently, {len(parsed.entries)} entries found")
+        for entry in parsed.entries:
+            link = response.urljoin(entry.get("link", "")) if entry.get("link") else ""
+            if not link or self.recorder.fetched_before(link):
+                continue
+            info = {
+                "title": entry.get("title", ""),
+                "summary": entry.get("summary", ""),
+                "content": (entry.get("content") or [{}])[0].get("value", ""),
+                "author": entry.get("author", ""),
+                "published": _feed_time(entry),
+                "feed": response.url,
+            }
+            if self.job.full_text and self.allowed(link, "page"):
+                yield self._request(link, "page", self.parse_page, feed_entry=info)
+            else:
+                body = (info["content"] or info["summary"]).encode("utf-8")
+                self.recorder.raw(link, "feed-entry", body, {"Content-Type": "text/html; charset=utf-8"}, 200, info)
+
+    def failed(self, failure: Any) -> None:
+        request = failure.request
+        reason = _describe_failure(failure)
+        if reason.startswith("skipped"):
+            emit("skipped", url=request.url, reason=reason)
+            return
+        kind = request.meta.get("kind", "page")
+        self.recorder.error(request.url, f"{kind}: {reason}")
+
+    def closed(self, reason: str) -> None:
+        self.recorder.flush()
+        emit("done", reason=reason, list_pages=self.list_pages)
+
+
+def _feed_time(entry: Any) -> str | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+
+
+def _describe_failure(failure: Any) -> str:
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError
+    from twisted.internet.error import TimeoutError as TwistedTimeout
+    from twisted.web._newclient import ResponseNeverReceived
+
+    value = failure.value
+    if isinstance(value, HttpError):
+        return f"HTTP {value.response.status}"
+    if isinstance(value, IgnoreRequest):
+        text = str(value)
+        return "skipped: forbidden by robots.txt" if "robots" in text.lower() else f"skipped: {text}"
+    if isinstance(value, DNSLookupError):
+        return "the host name does not resolve"
+    if isinstance(value, TwistedTimeout) or "timeout" in type(value).__name__.lower():
+        return "timed out (after retries)"
+    if isinstance(value, ResponseNeverReceived):
+        return "the server closed the connection without an answer"
+    text = failure.getErrorMessage()
+    if "maxsize" in text.lower() or "cancel" in type(value).__name__.lower():
+        return f"larger than the size cap ({text})"
+    return f"{type(value).__name__}: {text}"
+
+
+def settings_for(job: CrawlJob) -> dict[str, Any]:
+    return {
+        "ROBOTSTXT_OBEY": job.obey_robots,
+        "USER_AGENT": job.user_agent,
+        "CONCURRENT_REQUESTS": job.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": job.concurrency_per_domain,
+        "DOWNLOAD_DELAY": job.delay_seconds,
+        "RANDOMIZE_DOWNLOAD_DELAY": job.delay_seconds > 0,
+        "AUTOTHROTTLE_ENABLED": job.delay_seconds > 0,
+        "AUTOTHROTTLE_START_DELAY": max(job.delay_seconds, 0.1),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(job.concurrency_per_domain),
+        "DOWNLOAD_MAXSIZE": job.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "DOWNLOAD_TIMEOUT": job.download_timeout,
+        "RETRY_TIMES": job.retries,
+        "CLOSESPIDER_PAGECOUNT": job.max_pages,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "ERROR",
+        "LOG_STDOUT": False,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "pipeline.ingest.spider.KitchenMiddleware": 600,
+        },
+        "HTTPERROR_ALLOWED_CODES": [],
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    }
+
+
+def main(argv: list[str]) -> int:
+    job = load_job(argv[0])
+    process = CrawlerProcess(settings=settings_for(job), install_root_handler=False)
+    process.crawl(KitchenSpider, job=job)
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,101 @@
+"""A small static web server for the demo practice-site web and for crawl tests: real HTTP on
+127.0.0.1 with ETag / Last-Modified and 304s, plus per-path header overrides (`_headers.json`),
+redirects (`_redirects.json`) and status codes (`_status.json`). It logs every request, so a test
+can say exactly what a crawl fetched."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pipeline.fsutil import UnsafePath, inside
+
+
+@dataclass
+class SiteHost:
+    root: Path
+    base_url: str = ""
+    log: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fetched(self, status: int | None = None) -> list[str]:
+        with self.lock:
+            return [path for _, path, code in self.log if status is None or code == status]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.log.clear()
+
+
+def _control(root: Path, name: str) -> dict[str, Any]:
+    path = root / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@contextmanager
+def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
+    """Serve `root` on 127.0.0.1 (a free port unless given) until the block ends."""
+    host = SiteHost(root=root.resolve())
+    headers_for, redirects, statuses = (_control(root, n) for n in ("_headers.json", "_redirects.json", "_status.json"))
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 — http.server's naming
+            path = unquote(urlsplit(self.path).path)
+            status, body, extra = self._answer(path)
+            self.send_response(status)
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            with host.lock:
+                host.log.append(("GET", path, status))
+
+        def _answer(self, path: str) -> tuple[int, bytes, dict[str, str]]:
+            if path in redirects:
+                return 302, b"", {"Location": redirects[path]}
+            if path in statuses:
+                return int(statuses[path]), b"<h1>error</h1>", {"Content-Type": "text/html"}
+            try:
+                file = inside(host.root, path.lstrip("/") or "index.html")
+            except UnsafePath:
+                return 404, b"not found", {"Content-Type": "text/plain"}
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.is_file() or file.name.startswith("_"):
+                return 404, b"<h1>404</h1>", {"Content-Type": "text/html"}
+            data = file.read_bytes()
+            etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+            modified = email.utils.formatdate(file.stat().st_mtime, usegmt=True)
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            headers = {"Content-Type": f"{kind}; charset=utf-8" if kind.startswith("text/") or kind.endswith("xml") else kind,
+                       "ETag": etag, "Last-Modified": modified, **headers_for.get(path, {})}
+            if self.headers.get("If-None-Match") == etag or (
+                    not self.headers.get("If-None-Match") and self.headers.get("If-Modified-Since") == modified):
+                return 304, b"", {"ETag": etag, "Last-Modified": modified}
+            return 200, data, headers
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    host.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield host
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,194 @@
+"""The pure pieces of extraction: Chinese dates, lying charsets, sanitising, canonical URLs and the
+de-duplication decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipeline.ingest import dedupe
+from pipeline.ingest.charset import decode_html
+from pipeline.ingest.dates import cn_number, date_from_url, find_date
+from pipeline.ingest.sanitize import html_to_markdown, html_to_text, sanitize_html
+
+TZ = ZoneInfo("Asia/Shanghai")
+FETCHED = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+
+
+def local(text: str | None) -> str | None:
+    found = find_date(text, FETCHED, TZ) if text is not None else None
+    if found is None:
+        return None
+    moment = found.moment.astimezone(TZ)
+    return moment.strftime("%Y-%m-%d %H:%M") if found.has_time else moment.strftime("%Y-%m-%d")
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("2022年8月8日", "2022-08-08"),
+    ("2022年08月08日 10:30", "2022-08-08 10:30"),
+    ("2026年11月20日9时30分", "2026-11-20 09:30"),
+    ("2022-08-08 10:30", "2022-08-08 10:30"),
+    ("2022-08-08 10:30:15", "2022-08-08 10:30"),
+    ("发布时间：2022/8/8", "2022-08-08"),
+    ("发布日期: 2022.08.08", "2022-08-08"),
+    ("时间: 2026-11-15 10:20 来源: 新桥村新时代文明实践站", "2026-11-15 10:20"),
+    ("二〇二二年八月八日", "2022-08-08"),
+    ("二〇二六年十一月二十日", "2026-11-20"),
+    ("二零二六年十二月三十一日", "2026-12-31"),
+    ("8月8日", "2026-08-08"),
+    ("12月25日", "2025-12-25"),  # later than the fetch date: last year
+    ("11月30日", "2026-11-30"),  # tomorrow is still this year (clocks differ)
+    ("11-20 09:30", "2026-11-20 09:30"),
+    ("昨天 10:20", "2026-11-28 10:20"),
+    ("前天", "2026-11-27"),
+    ("今天 08:05", "2026-11-29 08:05"),
+    ("3天前", "2026-11-26"),
+    ("2小时前", "2026-11-29 08:00"),
+    ("30分钟前", "2026-11-29 09:30"),
+    ("刚刚", "2026-11-29 10:00"),
+    ("2026年2月30日", None),
+    ("没有日期的一段话", None),
+    ("共有1036个实践点", None),
+])
+def test_chinese_dates(written: str, expected: str | None) -> None:
+    assert local(written) == expected
+
+
+def test_a_full_date_wins_over_a_month_day_earlier_in_the_text() -> None:
+    assert local("截至11月底，已开展活动。发布时间：2026-11-20") == "2026-11-20"
+
+
+def test_year_for_a_month_day_can_come_from_the_url() -> None:
+    found = find_date("8月8日", FETCHED, TZ, year_hint=2022)
+    assert found is not None and found.moment.astimezone(TZ).year == 2022
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://x.example.cn/art/2026/11/20/art_1234_5678.html", "2026-11-20"),
+    ("http://x.example.cn/a/2026/1120/123.html", "2026-11-20"),
+    ("http://x.example.cn/zwgk/202611/t20261120_998.html", "2026-11-20"),
+    ("http://x.example.cn/news/2026-11-20/88.html", "2026-11-20"),
+    ("http://x.example.cn/col/col123/index.html", None),
+])
+def test_dates_in_urls(url: str, expected: str | None) -> None:
+    found = date_from_url(url, TZ)
+    assert (found.moment.astimezone(TZ).strftime("%Y-%m-%d") if found else None) == expected
+
+
+def test_chinese_numerals() -> None:
+    assert [cn_number(x) for x in ("二〇二二", "十", "十一", "二十", "三十一", "八")] == [2022, 10, 11, 20, 31, 8]
+
+
+GBK_PAGE = '<html><head><meta charset="gbk"><title>镕喆堃</title></head><body><p>桥头镇东村开展志愿服务</p></body></html>'
+
+
+@pytest.mark.parametrize("header", ["text/html; charset=utf-8", "text/html; charset=ISO-8859-1", "text/html", None])
+def test_a_gbk_page_is_read_right_whatever_the_header_says(header: str | None) -> None:
+    decoded = decode_html(GBK_PAGE.encode("gb18030"), header)
+    assert "桥头镇东村开展志愿服务" in decoded.text and "镕喆堃" in decoded.text
+
+
+def test_a_utf8_page_declared_gbk_is_read_as_utf8() -> None:
+    page = GBK_PAGE.replace("gbk", "gb2312")
+    assert "镕喆堃" in decode_html(page.encode("utf-8"), "text/html; charset=gb2312").text
+
+
+def test_utf8_with_bom() -> None:
+    assert decode_html(b"\xef\xbb\xbf<p>\xe4\xbd\xa0\xe5\xa5\xbd</p>").text == "<p>你好</p>"
+
+
+def test_sanitising_removes_everything_that_could_run() -> None:
+    dirty = ('<p onclick="steal()" style="color:red">正文<script>alert(1)</script></p>'
+             '<img src=x onerror=alert(2)><img src="/pics/a.jpg" onload="x()">'
+             '<a href="javascript:alert(3)">点我</a><a href="/b.html">下一篇</a>'
+             '<iframe src="https://evil.example/"></iframe><style>p{}</style><svg onload=alert(4)></svg>')
+    clean = sanitize_html(dirty, "http://site.example.cn/art/1.html")
+    lowered = clean.lower()
+    for bad in ("script", "onclick", "onerror", "onload", "javascript:", "iframe", "style", "svg"):
+        assert bad not in lowered, bad
+    assert '<img src="http://site.example.cn/pics/a.jpg">' in clean
+    assert 'href="http://site.example.cn/b.html"' in clean
+
+
+def test_html_to_text_keeps_paragraphs_and_table_rows() -> None:
+    html = "<p>第一段</p><div>第二段<br>第三行</div><table><tr><td>姓名</td><td>人数</td></tr></table><ul><li>甲</li></ul>"
+    assert html_to_text(html) == "第一段\n第二段\n第三行\n姓名 人数\n甲"
+
+
+def test_html_to_markdown_is_what_editors_edit() -> None:
+    markdown = html_to_markdown(sanitize_html("<p>活动<strong>很成功</strong>。</p><ul><li>一</li><li>二</li></ul>"))
+    assert markdown == "活动**很成功**。\n\n- 一\n- 二\n"
+
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("HTTP://WWW.Qiaotou.Example.CN:80/art//1.html?utm_source=wx&from=timeline#top",
+     "http://www.qiaotou.example.cn/art/1.html"),
+    ("http://x.example.cn/a.html?id=3&spm=1.2&b=2", "http://x.example.cn/a.html?b=2&id=3"),
+    ("https://mp.weixin.qq.com/s?__biz=MzA5&mid=2650&idx=1&sn=abc&chksm=ff&scene=21&sessionid=9#wechat_redirect",
+     "https://mp.weixin.qq.com/s?__biz=MzA5&idx=1&mid=2650&sn=abc"),
+    ("http://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOpQrStUv?from=groupmessage",
+     "https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOpQrStUv"),
+])
+def test_canonical_urls(url: str, canonical: str) -> None:
+    assert dedupe.canonical_url(url) == canonical
+
+
+BODY = ("11月20日上午，东村新时代文明实践站在村文化广场开展“板凳课堂”理论宣讲活动，宣讲员用群众听得懂的话讲解"
+        "惠民政策，60余名村民参加。活动结束后，志愿者还为老人测量血压、讲解防范电信诈骗知识。")
+TEMPLATE = ("11月21日上午，西村新时代文明实践站在村文化广场开展“板凳课堂”理论宣讲活动，宣讲员用群众听得懂的话讲解"
+            "惠民政策，70余名村民参加。活动结束后，志愿者还为老人测量血压、讲解防范电信诈骗知识。")
+DAY = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+
+
+def candidate(story_id: int, text: str, station: str = "qiaotou-dongcun", when: datetime = DAY,
+              place: tuple[str, str] = ("桥头镇", "东村"), url: str | None = None) -> dedupe.Candidate:
+    return dedupe.Candidate(report_id=story_id, story_id=story_id, station_id=station, place=place,
+                            published_at=when, text_hash=dedupe.text_hash(text),
+                            minhash=dedupe.minhash_bytes(dedupe.minhash_of(text)), canonical_url=url)
+
+
+def decide(text: str, station: str, place: tuple[str, str], when: datetime, candidates: list, url: str | None = None):
+    return dedupe.decide(canonical=url, digest=dedupe.text_hash(text), signature=dedupe.minhash_of(text),
+                         station_id=station, place=place, published_at=when, candidates=candidates)
+
+
+def test_a_repost_word_for_word_joins_the_story() -> None:
+    decision = decide(BODY, "baisha-xinqiao", ("白沙镇", "新桥村"), DAY + timedelta(days=1), [candidate(1, BODY)])
+    assert (decision.relation, decision.story_id) == ("duplicate", 1)
+
+
+def test_the_same_event_reflowed_joins_the_story() -> None:
+    reflowed = BODY.replace("，", ", ").replace("“", '"').replace("”", '"') + "（通讯员 王丽）"
+    decision = decide(reflowed, "qiaotou-dongcun", ("桥头镇", "东村"), DAY + timedelta(hours=5), [candidate(1, BODY)])
+    assert (decision.relation, decision.story_id) == ("duplicate", 1)
+    assert decision.similarity >= dedupe.NEAR_DUPLICATE
+
+
+def test_a_templated_report_of_another_village_is_only_related() -> None:
+    similarity = dedupe.minhash_of(BODY).jaccard(dedupe.minhash_of(TEMPLATE))
+    assert similarity >= dedupe.NEAR_DUPLICATE  # stations really do write alike
+    decision = decide(TEMPLATE, "qiaotou-xicun", ("桥头镇", "西村"), DAY + timedelta(days=1), [candidate(1, BODY)])
+    assert (decision.relation, decision.related) == ("new", (1,))
+
+
+def test_the_same_station_weeks_apart_is_a_new_story() -> None:
+    later = BODY.replace("11月20日", "12月18日")
+    decision = decide(later, "qiaotou-dongcun", ("桥头镇", "东村"), DAY + timedelta(days=28), [candidate(1, BODY)])
+    assert decision.relation == "new" and decision.related == (1,)
+
+
+def test_the_same_url_again_is_seen_or_an_update() -> None:
+    url = "http://q.example.cn/art/1.html"
+    earlier = [candidate(1, BODY, url=url)]
+    assert decide(BODY, "qiaotou-dongcun", ("桥头镇", "东村"), DAY, earlier, url).relation == "seen"
+    changed = BODY + "本文有更新。"
+    decision = decide(changed, "qiaotou-dongcun", ("桥头镇", "东村"), DAY, earlier, url)
+    assert (decision.relation, decision.story_id) == ("update", 1)
+
+
+def test_unrelated_reports_are_new() -> None:
+    other = "白沙镇举办农技培训，专家讲解大棚蔬菜种植技术，50名种植户参加。"
+    decision = decide(other, "baisha", ("白沙镇", ""), DAY, [candidate(1, BODY)])
+    assert decision == dedupe.Decision("new")
