@@ -15,10 +15,12 @@ from rich.table import Table
 
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
+from pipeline.ingest.sources import Progress
 from pipeline.model import LEVELS
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
 from pipeline.schedule import PublishSummary, publish_due
+from pipeline.sitehost import serve
 from pipeline.store import open_store
 from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.timeutil import utcnow
@@ -45,7 +47,7 @@ def _prepare_folder(target: Path) -> None:
             raise ScaffoldError(f"{target} exists and is not a demo newsroom; choose another --dir")
 
 
-def run_demo(directory: Path, now: datetime | None = None) -> DemoResult:
+def run_demo(directory: Path, now: datetime | None = None, progress: Progress | None = None) -> DemoResult:
     now = now or utcnow()
     target = directory.expanduser().resolve()
     _prepare_folder(target)
@@ -57,11 +59,28 @@ def run_demo(directory: Path, now: datetime | None = None) -> DemoResult:
     shutil.copyfile(source / "stations.csv", target / "stations.csv")
     shutil.copytree(source / "inbox", target / "inbox", dirs_exist_ok=True)
 
+    with serve(source / "site") as site:
+        _add_site_sources(target, source / "site" / "sources.toml", site.base_url)
+        return _run_pipeline(target, now, site.base_url, progress)
+
+
+def _add_site_sources(root: Path, sources_toml: Path, base_url: str) -> None:
+    """The demo practice-site web's sources, pointed at the server running for this demo; no delay
+    between requests, since the server is our own."""
+    host = base_url.split("://", 1)[1].split(":", 1)[0]
+    text = sources_toml.read_text(encoding="utf-8").replace("{base}", base_url).replace("{host}", host)
+    text = text.replace('allowed_domains = ["' + host + '"]', 'allowed_domains = ["' + host + '"]\ndelay_seconds = 0')
+    with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n# The demo practice-site web (assets/demo/site), served on " + base_url + " during `kitchen demo`.\n")
+        handle.write(text)
+
+
+def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress | None) -> DemoResult:
     newsroom = load_newsroom(target)
     store = open_store(newsroom)
     result = DemoResult(root=target)
     try:
-        ingested = ingest_all(newsroom, store, now=now)
+        ingested = ingest_all(newsroom, store, now=now, progress=progress)
         ids = sorted(ingested.story_ids)
         tomorrow_8 = (now.astimezone(newsroom.tz) + timedelta(days=1)).replace(
             hour=8, minute=0, second=0, microsecond=0)
@@ -89,7 +108,7 @@ def run_demo(directory: Path, now: datetime | None = None) -> DemoResult:
         second = publish_due(newsroom, store, now=now)
         with store.begin() as conn:
             states = count_by_state(conn)
-        _describe(result, newsroom, ingested, states, first, second, plan, tomorrow_8)
+        _describe(result, newsroom, ingested, states, first, second, plan, tomorrow_8, site_url)
     finally:
         store.close()
     return result
@@ -111,7 +130,7 @@ def _editorial_plan(ids: list[int]) -> dict[str, list[int]]:
 
 def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str, int],
               first: PublishSummary, second: PublishSummary, plan: dict[str, list[int]],
-              tomorrow_8: datetime) -> None:
+              tomorrow_8: datetime, site_url: str) -> None:
     root = result.root
     outbox = open_channel(newsroom, "export").outbox
     documents = sorted(outbox.rglob("rev-*.json")) if outbox.exists() else []
@@ -127,9 +146,16 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
                  + ", ".join(f"{levels[level]} {level}" for level in LEVELS) + ")",
                  "kitchen.toml, stations.csv"))
     rows.append(("store", "SQLite in WAL mode, migrated", where(root / "kitchen.db")))
-    rows.append(("ingest", f"{ingested.new_reports} reports → draft stories (Markdown, JSON, text, GBK)",
-                 where(root / "inbox" / "_done")))
-    rows.append(("quarantine", f"{ingested.quarantined} bad files, each with a .reason.txt", where(quarantine)))
+    crawled = {sid: one for sid, one in ingested.by_source.items() if sid != "inbox"}
+    inbox = ingested.by_source.get("inbox")
+    if inbox is not None:
+        rows.append(("inbox", f"{inbox.new_reports} files → draft stories (Markdown, JSON, text, GBK)",
+                     where(root / "inbox" / "_done")))
+    for source_id, one in crawled.items():
+        rows.append((f"crawl {source_id}", f"{one.fetched} fetched, {one.new_reports} new, {one.duplicates} "
+                     f"duplicate, {one.updated} updated, {one.failed} failed", site_url))
+    rows.append(("quarantine", f"{inbox.quarantined if inbox else 0} bad inbox files, each with a .reason.txt",
+                 where(quarantine)))
     rows.append(("workflow", ", ".join(f"{n} {s}" for s, n in sorted(states.items())), "kitchen stories"))
     rows.append(("schedule", f"{len(plan['approve_later'])} stories due {tomorrow_8:%Y-%m-%d %H:%M}",
                  f"kitchen publish --dry-run --now '{tomorrow_8:%Y-%m-%d %H:%M}'"))

@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlparse
 
 from sqlalchemy import insert, select, update
 
@@ -188,9 +189,10 @@ def _without_images(html: str) -> str:
 
 def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle, row: Any) -> str | None:
     mapping = source.options.get("station_from", {})
-    for prefix, station_id in (mapping.get("url") or {}).items():
-        if prefix in row.url and station_id in newsroom.stations:
-            return station_id
+    path = urlparse(row.url).path
+    prefixes = [(p, sid) for p, sid in (mapping.get("url") or {}).items() if p in path and sid in newsroom.stations]
+    if prefixes:
+        return max(prefixes, key=lambda pair: len(pair[0]))[1]
     if mapping.get("field"):
         from parsel import Selector
 

@@ -36,8 +36,9 @@ DATE_META = ("PubDate", "pubdate", "publishdate", "publish_date", "article:publi
 TITLE_META = ("ArticleTitle", "og:title", "twitter:title", "title")
 WECHAT_DELETED = ("该内容已被发布者删除", "此内容因违规无法查看", "此内容被投诉且经审核涉嫌侵权", "该公众号已被屏蔽")
 WECHAT_VERIFY = ("环境异常", "完成验证后即可继续访问", "当前环境异常")
-CHROME_LINE = re.compile(r"^\s*(【?\s*字[体號号]\s*[:：]|打印本页|关闭窗口|分享到|浏览次数|阅读次数|点击[数量率]|"
+CHROME_LINE = re.compile(r"^\s*(【?\s*字[体號号]\s*[:：]|打印本页|关闭窗口|分享到|浏览次数|阅读次数|点击[数量率]|-{3,}\s*分隔线|"
                          r"发布时间\s*[:：]|发布日期\s*[:：]|来源\s*[:：]|上一篇|下一篇|责任编辑|扫一扫)")
+END_OF_ARTICLE = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|相关文章|相关阅读|相关新闻|分享到)")
 AUTHOR_PATTERNS = [
     re.compile(r"作者\s*[:：]\s*(?P<name>[\u4e00-\u9fa5·]{2,5}(?:[ 、，,][\u4e00-\u9fa5·]{2,5})*)"),
     re.compile(r"(?:记者|通讯员)\s*[:：]?\s*(?P<name>[\u4e00-\u9fa5·]{2,4}(?:[ 、，,][\u4e00-\u9fa5·]{2,4})*)"),
@@ -264,12 +265,23 @@ def trigram_f1(a: str, b: str) -> float:
 
 
 def _strip_chrome(fragment: str, title: str) -> str:
-    """Drop the title, the date/source line and toolbar lines when a container carries them."""
+    """Drop the title, the date/source line and toolbar lines when a container carries them, and
+    everything from the 上一篇/下一篇 or 打印/关闭 bar on (a container left unclosed by broken HTML
+    swallows the rest of the page)."""
     if not fragment.strip():
         return fragment
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//form|.//button|.//input"):
         bad.drop_tree()
+    _unwrap_layout_tables(root)
+    for node in root.iter():
+        own = " ".join((node.text_content() if isinstance(node.tag, str) else "").split())
+        if own and len(own) < 160 and END_OF_ARTICLE.match(own) and node is not root:
+            for later in node.xpath("following::*"):
+                if later.getparent() is not None:
+                    later.drop_tree()
+            node.drop_tree()
+            break
     norm_title = _norm(title)
     for node in list(root.iter("h1", "h2", "h3", "p", "div", "span", "td", "section")):
         if node.getparent() is None:
@@ -281,6 +293,27 @@ def _strip_chrome(fragment: str, title: str) -> str:
         if (is_title or (len(own) < 120 and CHROME_LINE.match(own))) and not node.xpath(".//img"):
             node.drop_tree()
     return lxml.html.tostring(root, encoding="unicode")
+
+
+def _unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
+    """Old CMS templates wrap the article in a one-column table; its cells are paragraphs, not data."""
+    for table in list(root.iter("table")):
+        rows = table.xpath(".//tr")
+        if not rows or any(len(row.xpath("./td|./th")) > 1 for row in rows) or table.getparent() is None:
+            continue
+        holder = lxml.html.Element("div")
+        # Broken pages leave paragraphs between cells and rows; they are kept in their place.
+        for node in table.xpath(".//tr/*|./*[not(self::tr) and not(self::tbody) and not(self::thead)]"):
+            if node.tag in ("td", "th"):
+                block = lxml.html.Element("div")
+                block.text = node.text
+                for child in list(node):
+                    block.append(child)
+                holder.append(block)
+            else:
+                holder.append(node)
+        holder.tail = table.tail
+        table.getparent().replace(table, holder)
 
 
 def _date(page: Selector, plain: str, title: str, url: str, rules: FieldRules | None,
