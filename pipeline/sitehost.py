@@ -1,7 +1,7 @@
 """A small static web server for the demo practice-site web and for crawl tests: real HTTP on
 127.0.0.1 with ETag / Last-Modified and 304s, plus per-path header overrides (`_headers.json`),
 redirects (`_redirects.json`) and status codes (`_status.json`). It logs every request, so a test
-can say exactly what a crawl fetched."""
+can say exactly what a crawl fetched. `_delays.json` makes chosen paths slow."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import hashlib
 import json
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,20 +47,26 @@ def _control(root: Path, name: str) -> dict[str, Any]:
 def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
     """Serve `root` on 127.0.0.1 (a free port unless given) until the block ends."""
     host = SiteHost(root=root.resolve())
-    headers_for, redirects, statuses = (_control(root, n) for n in ("_headers.json", "_redirects.json", "_status.json"))
+    headers_for, redirects, statuses, delays = (
+        _control(root, n) for n in ("_headers.json", "_redirects.json", "_status.json", "_delays.json"))
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 — http.server's naming
             path = unquote(urlsplit(self.path).path)
+            if path in delays:  # a slow page, for timeout tests
+                time.sleep(float(delays[path]))
             status, body, extra = self._answer(path)
             self.send_response(status)
             for name, value in extra.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (e.g. a crawler's size cap): normal
             with host.lock:
                 host.log.append(("GET", path, status))
 

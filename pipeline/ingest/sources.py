@@ -46,6 +46,7 @@ class CrawlJob:
     retries: int = 2
     user_agent: str = "CentralKitchen/0.1 (county media center crawler)"
     flush_every: int = 50
+    retry_failed_after_hours: float = 24
 
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -119,7 +120,7 @@ class CrawledSource:
         if not isinstance(station_from, dict) or set(station_from) - {"field", "url"}:
             problems.append(("station_from", "must be a table with field = \"css\" or url = {prefix = station}"))
         for key, low, high in (("delay_seconds", 0, 600), ("concurrency_per_domain", 1, 16),
-                               ("timeout_seconds", 5, 86400), ("max_pages", 1, 1_000_000),
+                               ("timeout_seconds", 1, 86400), ("max_pages", 1, 1_000_000),
                                ("max_page_bytes", 1024, 1 << 30), ("max_image_bytes", 1024, 1 << 30)):
             value = options.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high):

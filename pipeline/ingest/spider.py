@@ -81,8 +81,15 @@ class Recorder:
                 self.seen[row.url] = dict(row._mapping)
 
     def fetched_before(self, url: str, kinds: tuple[str, ...] = ("page", "image", "feed-entry")) -> bool:
+        """Fetched already, or failed recently (a dead link is tried again after a while, not on
+        every run)."""
         row = self.seen.get(canonical_url(url))
-        return row is not None and row["kind"] in kinds
+        if row is None:
+            return False
+        if row["kind"] == "failed":
+            age = datetime.now(UTC) - _aware(row["last_fetched_at"])
+            return age.total_seconds() < self.job.retry_failed_after_hours * 3600
+        return row["kind"] in kinds
 
     def validators(self, url: str) -> dict[str, str]:
         row = self.seen.get(canonical_url(url))
@@ -94,13 +101,15 @@ class Recorder:
                 headers["If-Modified-Since"] = row["last_modified"]
         return headers
 
-    def stored_body(self, url: str) -> bytes | None:
+    def stored_copy(self, url: str) -> tuple[bytes, dict[str, str]] | None:
+        """The body and headers last stored for a URL (to answer a 304 with)."""
         row = self.seen.get(canonical_url(url))
         if not row or not row["raw_document_id"]:
             return None
+        raw = t.raw_documents
         with self.store.begin() as conn:
-            return conn.execute(select(t.raw_documents.c.body).where(
-                t.raw_documents.c.id == row["raw_document_id"])).scalar()
+            stored = conn.execute(select(raw.c.body, raw.c.headers).where(raw.c.id == row["raw_document_id"])).first()
+        return (stored.body, stored.headers) if stored else None
 
     def raw(self, url: str, kind: str, body: bytes, headers: dict[str, str], status: int,
             meta: dict[str, Any] | None = None) -> None:
@@ -116,7 +125,10 @@ class Recorder:
         self.maybe_flush()
 
     def error(self, url: str, reason: str) -> None:
-        self.errors.append({"item": url, "reason": reason, "created_at": datetime.now(UTC)})
+        now = datetime.now(UTC)
+        self.errors.append({"item": url, "reason": reason, "created_at": now})
+        self.seen[canonical_url(url)] = {"kind": "failed", "last_fetched_at": now, "raw_document_id": None,
+                                         "etag": None, "last_modified": None}
         emit("error", url=url, reason=reason)
         self.maybe_flush()
 
@@ -159,6 +171,16 @@ class Recorder:
                 self.seen[key] = {**values, "url": key}
             for error in errors:
                 conn.execute(insert(t.ingest_errors).values(source_id=self.job.source_id, stage="fetch", **error))
+                key = canonical_url(error["item"])
+                failed = {"kind": "failed", "last_fetched_at": error["created_at"]}
+                exists = conn.execute(select(seen.c.kind).where(seen.c.source_id == self.job.source_id,
+                                                                seen.c.url == key)).first()
+                if exists is None:
+                    conn.execute(insert(seen).values(source_id=self.job.source_id, url=key,
+                                                     first_seen_at=error["created_at"], **failed))
+                elif exists.kind == "failed":
+                    conn.execute(update(seen).where(seen.c.source_id == self.job.source_id, seen.c.url == key)
+                                 .values(**failed))
 
 
 class KitchenMiddleware:
@@ -182,10 +204,12 @@ class KitchenMiddleware:
     def process_response(self, request: Request, response: Response) -> Request | Response:
         spider: KitchenSpider = self.crawler.spider
         if response.status == 304 and request.meta.get("conditional"):
-            body = spider.recorder.stored_body(request.url)
-            if body is not None:
+            stored = spider.recorder.stored_copy(request.url)
+            if stored is not None:
                 spider.recorder.touched(request.url)
-                return response.replace(status=200, body=body, flags=[*response.flags, "not_modified"])
+                body, headers = stored
+                return response.replace(status=200, body=body, headers=headers,
+                                        flags=[*response.flags, "not_modified"])
         if response.status in REDIRECTS and b"Location" in response.headers:
             target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
             hops = request.meta.get("redirects", 0) + 1
@@ -320,10 +344,20 @@ class KitchenSpider(scrapy.Spider):
             return
         kind = request.meta.get("kind", "page")
         self.recorder.error(request.url, f"{kind}: {reason}")
+        entry = request.meta.get("feed_entry")
+        if entry and (entry["content"] or entry["summary"]):
+            # The full page could not be had: the feed's own text is better than nothing.
+            body = (entry["content"] or entry["summary"]).encode("utf-8")
+            self.recorder.raw(request.url, "feed-entry", body, {"Content-Type": "text/html; charset=utf-8"}, 200,
+                              {**entry, "page_failed": reason})
 
     def closed(self, reason: str) -> None:
         self.recorder.flush()
         emit("done", reason=reason, list_pages=self.list_pages)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _feed_time(entry: Any) -> str | None:
@@ -389,7 +423,7 @@ def settings_for(job: CrawlJob) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     job = load_job(argv[0])
-    process = CrawlerProcess(settings=settings_for(job), install_root_handler=False)
+    process = CrawlerProcess(settings={**settings_for(job), "LOG_INSTALL_ROOT_HANDLER": False})
     process.crawl(KitchenSpider, job=job)
     process.start()
     return 0

@@ -1,0 +1,235 @@
+"""Crawling for real: Scrapy in its own process against HTTP servers on 127.0.0.1 — the demo
+practice-site web (three CMS styles, WeChat-style pages, a feed) and a small site of bad inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+
+from pipeline import store as t
+from pipeline.config import load_newsroom
+from pipeline.ingest import ingest_all
+from pipeline.resources import assets_dir
+from pipeline.sitehost import serve
+from pipeline.store import open_store
+from tests.conftest import NOW, make_newsroom
+
+DEMO_SITE = assets_dir() / "demo" / "site"
+BAD_SITE = Path(__file__).parent / "fixtures" / "crawlsite"
+
+
+def demo_newsroom(root: Path, base_url: str) -> Path:
+    make_newsroom(root)
+    shutil.copyfile(assets_dir() / "demo" / "stations.csv", root / "stations.csv")
+    host = urlparse(base_url).hostname
+    text = (DEMO_SITE / "sources.toml").read_text(encoding="utf-8").replace("{base}", base_url).replace("{host}", host)
+    text = text.replace(f'allowed_domains = ["{host}"]', f'allowed_domains = ["{host}"]\ndelay_seconds = 0')
+    with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n" + text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def demo_crawl(tmp_path_factory: pytest.TempPathFactory):
+    """The demo web crawled once (and a second time, to see what an unchanged site costs)."""
+    with serve(DEMO_SITE) as site:
+        root = demo_newsroom(tmp_path_factory.mktemp("crawl") / "newsroom", site.base_url)
+        newsroom = load_newsroom(root)
+        store = open_store(newsroom)
+        first = ingest_all(newsroom, store, now=NOW)
+        first_log = list(site.log)
+        site.clear()
+        second = ingest_all(newsroom, store, now=NOW)
+        second_log = list(site.log)
+        yield {"newsroom": newsroom, "store": store, "first": first, "second": second,
+               "first_log": first_log, "second_log": second_log, "base": site.base_url}
+
+
+def reports_by_path(store) -> dict[str, object]:
+    with store.begin() as conn:
+        rows = conn.execute(select(t.reports).where(t.reports.c.url.like("http%"))).all()
+    return {urlparse(row.url).path: row for row in rows}
+
+
+def test_every_demo_article_is_found_with_its_station_title_and_date(demo_crawl) -> None:
+    expected = json.loads((DEMO_SITE / "expected.json").read_text(encoding="utf-8"))
+    newsroom, reports = demo_crawl["newsroom"], reports_by_path(demo_crawl["store"])
+    assert len(expected) >= 30
+    wrong = []
+    for path, want in expected.items():
+        report = reports.get(path)
+        if report is None:
+            wrong.append(f"{path}: not crawled")
+            continue
+        local = report.published_at.astimezone(newsroom.tz)
+        if (report.station_id, report.title) != (want["station"], want["title"]):
+            wrong.append(f"{path}: {report.station_id} {report.title!r}")
+        if want["date"] is None:
+            if report.date_source != "fetch_time" or "no date on the page: using the fetch time" not in report.flags:
+                wrong.append(f"{path}: a page without a date got {report.date_source}")
+        elif local.strftime("%Y-%m-%d %H:%M" if len(want["date"]) > 10 else "%Y-%m-%d") != want["date"]:
+            wrong.append(f"{path}: date {local} from {report.date_source}, expected {want['date']}")
+    assert wrong == []
+
+
+def test_the_summary_counts_each_source(demo_crawl) -> None:
+    first = demo_crawl["first"]
+    assert set(first.by_source) == {"inbox", "qiaotou-site", "baisha-site", "chengguan-site", "qingshi-wechat",
+                                    "qingshi-feed"}
+    baisha = first.by_source["baisha-site"]
+    assert (baisha.new_reports, baisha.duplicates) == (6, 1)  # one page is a repost of a qiaotou story
+    assert all(one.fetched > 0 for sid, one in first.by_source.items() if sid != "inbox")
+
+
+def test_raw_bytes_are_kept_for_every_fetched_document(demo_crawl) -> None:
+    with demo_crawl["store"].begin() as conn:
+        raws = conn.execute(select(t.raw_documents.c.url, t.raw_documents.c.kind, t.raw_documents.c.body,
+                                   t.raw_documents.c.headers, t.raw_documents.c.status)).all()
+    kinds = {kind for _, kind, *_ in raws}
+    assert {"list", "page", "feed", "image"} <= kinds
+    gbk = next(row for row in raws if row.url.endswith("/baisha/a/2026/1119/206.html"))
+    assert gbk.body == (DEMO_SITE / "baisha/a/2026/1119/206.html").read_bytes()  # the bytes as sent
+    assert gbk.headers["Content-Type"] == "text/html; charset=utf-8" and gbk.status == 200
+
+
+def test_a_gbk_page_behind_a_lying_header_is_read_right(demo_crawl) -> None:
+    report = reports_by_path(demo_crawl["store"])["/baisha/a/2026/1119/206.html"]
+    assert "charset declared utf_8, read as gb18030" in report.flags
+    assert "\ufffd" not in report.body_md and "暖心驿站" in report.title
+
+
+def test_a_repost_is_clustered_under_the_original_story(demo_crawl) -> None:
+    reports = reports_by_path(demo_crawl["store"])
+    original = reports["/qiaotou/art/2026/11/16/art_1001_3107.html"]
+    repost = reports["/baisha/a/2026/1117/205.html"]
+    assert (repost.relation, repost.story_id) == ("duplicate", original.story_id)
+    from pipeline.ingest.reports import story_sources
+
+    with demo_crawl["store"].begin() as conn:
+        sources = story_sources(conn, original.story_id)
+    assert [s["relation"] for s in sources] == ["origin", "duplicate"]
+
+
+def test_failures_are_recorded_with_their_reason(demo_crawl) -> None:
+    with demo_crawl["store"].begin() as conn:
+        errors = {(row.stage, urlparse(row.item).path): row.reason for row in conn.execute(select(t.ingest_errors))}
+    assert "a domain this source is not allowed to fetch" in errors[("fetch", "/qiaotou/go/outside.html")]
+    assert errors[("fetch", "/baisha/a/2026/1101/missing.html")] == "page: HTTP 404"
+    assert "is not a readable image" in errors[("image", "/qingshi/images/2026/zhulin.jpg")]
+    report = reports_by_path(demo_crawl["store"])["/qingshi/art/2026/zhuyuan-zhulin-dongguan.html"]
+    assert any(flag.startswith("photo skipped") for flag in report.flags)  # the report itself is kept
+
+
+def test_robots_txt_is_obeyed(demo_crawl) -> None:
+    fetched = [path for _, path, _ in demo_crawl["first_log"]]
+    assert "/robots.txt" in fetched
+    assert "/qiaotou/admin/secret.html" not in fetched
+
+
+def test_photos_are_downloaded_and_stored_with_the_report(demo_crawl) -> None:
+    reports = [r for r in reports_by_path(demo_crawl["store"]).values() if r.images]
+    assert len(reports) >= 4
+    media = demo_crawl["newsroom"].media_dir
+    for report in reports:
+        for image in report.images:
+            assert (media / image["sha256"][:2] / f"{image['sha256']}.{image['ext']}").exists()
+
+
+def test_a_second_ingest_of_an_unchanged_site_fetches_only_lists_and_creates_nothing(demo_crawl) -> None:
+    second = demo_crawl["second"]
+    assert second.new_reports == 0 and second.duplicates == 0 and second.updated == 0
+    requested = [(path, status) for _, path, status in demo_crawl["second_log"]]
+    pages = {urlparse(url).path for url in reports_by_path(demo_crawl["store"])}
+    assert not [path for path, _ in requested if path in pages], "article pages were fetched again"
+    lists = {path for path, _ in requested if path != "/robots.txt"}
+    assert lists >= {"/qiaotou/col/col1001/index.html", "/baisha/list_1.html", "/wechat/index.html",
+                     "/feeds/qingshi.xml"}
+    assert all(status == 304 for path, status in requested if path in lists)
+    with demo_crawl["store"].begin() as conn:
+        stored = conn.execute(select(t.raw_documents.c.id)).all()
+    assert len(stored) == demo_crawl["first"].fetched  # nothing new stored either
+
+
+def test_the_demo_site_pages_render_as_markdown_without_markup_from_the_source(demo_crawl) -> None:
+    for report in reports_by_path(demo_crawl["store"]).values():
+        assert "<" not in report.body_md or "&lt;" in report.body_md, report.url
+        assert "上一篇" not in report.body_md and "版权所有" not in report.body_md, report.url
+
+
+@pytest.fixture
+def bad_site(tmp_path: Path):
+    root = tmp_path / "site"
+    shutil.copytree(BAD_SITE, root)
+    (root / "news" / "huge.html").write_text("<html><body><h1>超大</h1>" + "<p>填充内容。</p>" * 40000 + "</body></html>",
+                                             encoding="utf-8")
+    with serve(root) as site:
+        yield site
+
+
+def bad_site_newsroom(root: Path, base: str, extra: str = "") -> Path:
+    make_newsroom(root)
+    with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'''
+[[sources]]
+id = "test-site"
+kind = "site"
+station = "qiaotou"
+start_urls = ["{base}/index.html"]
+article_links = "css:ul.list li a"
+delay_seconds = 0
+max_page_bytes = 100000
+timeout_seconds = 60
+{extra}
+[[sources]]
+id = "test-feed"
+kind = "feed"
+station = "baisha"
+url = "{base}/feed.xml"
+delay_seconds = 0
+''')
+    return root
+
+
+def test_bad_inputs_are_each_recorded_and_the_rest_goes_on(bad_site, tmp_path: Path) -> None:
+    newsroom = load_newsroom(bad_site_newsroom(tmp_path / "newsroom", bad_site.base_url))
+    store = open_store(newsroom)
+    summary = ingest_all(newsroom, store, now=NOW)
+    with store.begin() as conn:
+        errors = {urlparse(row.item).path: (row.stage, row.reason, row.raw_document_id)
+                  for row in conn.execute(select(t.ingest_errors))}
+        reports = conn.execute(select(t.reports)).all()
+    assert errors["/news/error500.html"][:2] == ("fetch", "page: HTTP 500")
+    assert bad_site.fetched().count("/news/error500.html") == 3  # tried, then retried twice
+    assert errors["/news/huge.html"][0] == "fetch" and "size cap" in errors["/news/huge.html"][1]
+    deleted, verify, empty = errors["/news/deleted.html"], errors["/news/verify.html"], errors["/news/empty.html"]
+    assert deleted[0] == "extract" and "deleted by its publisher" in deleted[1] and deleted[2] is not None
+    assert verify[0] == "extract" and "verification page" in verify[1]
+    assert empty[0] == "extract" and "body is empty" in empty[1]
+    assert "/news/1.html" not in bad_site.fetched()  # a link to another domain is not followed
+    assert "not well-formed XML" in errors["/feed.xml"][1]  # the bare & …
+    titles = {report.title for report in reports}
+    assert "测试镇开展冬季义诊活动" in titles  # … and the good page still came in,
+    assert "只在订阅里的消息" in titles  # so did the feed's entries (one only in the feed)
+    feed_only = next(r for r in reports if r.title == "只在订阅里的消息")
+    assert feed_only.date_source == "feed" and feed_only.station_id == "baisha"
+    assert summary.by_source["test-site"].failed >= 5
+
+
+def test_a_crawl_that_runs_too_long_is_stopped_and_keeps_what_it_fetched(bad_site, tmp_path: Path) -> None:
+    root = bad_site_newsroom(tmp_path / "newsroom", bad_site.base_url)
+    text = (root / "kitchen.toml").read_text(encoding="utf-8").replace("timeout_seconds = 60", "timeout_seconds = 4")
+    (root / "kitchen.toml").write_text(text, encoding="utf-8")
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    summary = ingest_all(newsroom, store, now=NOW, only="test-site")
+    (source, reason), = summary.source_errors
+    assert source == "test-site" and "crawl stopped after 4 s" in reason
+    with store.begin() as conn:
+        titles = [row.title for row in conn.execute(select(t.reports.c.title))]
+    assert "测试镇开展冬季义诊活动" in titles
+
