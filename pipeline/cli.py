@@ -199,23 +199,71 @@ def demo(
 def ingest(
     source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
 ) -> None:
-    """Pull in new reports from the configured sources (inbox files for now)."""
+    """Pull in new reports from every configured source: inbox files, sites, WeChat pages, feeds."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
     from pipeline.ingest import ingest_all
     from pipeline.locks import Busy
 
-    with _errors():
+    counts: dict[str, list[int]] = {}
+    with _errors(), Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True,
+                             disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingest", total=None)
+
+        def show(source_id: str, event: dict[str, Any]) -> None:
+            fetched, failed = counts.setdefault(source_id, [0, 0])
+            if event.get("event") == "fetched":
+                fetched += 1
+            elif event.get("event") == "error":
+                failed += 1
+            counts[source_id] = [fetched, failed]
+            progress.update(task, description=f"{source_id}: {fetched} fetched, {failed} failed — "
+                                              f"{event.get('url', '')[-60:]}")
+
         try:
-            summary = ingest_all(ctx().newsroom, ctx().store, only=source)
+            summary = ingest_all(ctx().newsroom, ctx().store, only=source, progress=show)
         except Busy as exc:
             console.print(f"ingest: skipped, {exc}")
             return
+    table = Table("source", "fetched", "new", "updated", "duplicate", "failed", box=None)
+    for source_id, one in summary.by_source.items():
+        table.add_row(source_id, str(one.fetched), str(one.new_reports), str(one.updated), str(one.duplicates),
+                      str(one.failed))
+    console.print(table)
     console.print(f"ingest: {summary.describe()}")
     if summary.story_ids:
         console.print(f"new draft stories: {', '.join(map(str, summary.story_ids))}")
     for label, detail in summary.problems():
         say(label, "yellow", detail, err)
+    if summary.failed:
+        console.print("`kitchen errors` lists what failed and why")
     if summary.source_errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def errors(
+    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 50,
+) -> None:
+    """What failed during ingest and why: fetches, extractions, photos, inbox files."""
+    from sqlalchemy import select
+
+    from pipeline import store as tables
+
+    e = tables.ingest_errors
+    with _errors(), ctx().store.begin() as conn:
+        query = select(e).order_by(e.c.id.desc()).limit(limit)
+        if source:
+            query = query.where(e.c.source_id == source)
+        rows = conn.execute(query).all()
+    table = Table("when", "source", "stage", "document", "item", "reason", box=None)
+    for row in rows:
+        document = f"raw #{row.raw_document_id}" if row.raw_document_id else ""
+        table.add_row(_local(row.created_at), row.source_id, row.stage, document, row.item,
+                      row.reason + (f" → {row.quarantined_to}" if row.quarantined_to else ""))
+    console.print(table)
+    console.print(f"{len(rows)} error(s) shown" + (f" (the newest {limit}; --limit N for more)" if len(rows) == limit else ""))
 
 
 # --- stories -------------------------------------------------------------------------------------
@@ -251,6 +299,7 @@ def stories(
 @app.command()
 def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
     """Show a story: its text, revisions, channels and history."""
+    from pipeline.ingest.reports import story_sources
     from pipeline.ledger import list_publications
     from pipeline.stories import list_revisions, snapshot, story_events
 
@@ -261,6 +310,7 @@ def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
             revisions = list_revisions(conn, story_id)
             pubs = list_publications(conn, story_id=story_id)
             events = story_events(conn, story_id)
+            sources = story_sources(conn, story_id)
     content = snap.revision.content
     console.print(f"#{snap.story.id} {content.title}", style="bold")
     console.print(f"state: {_state(snap.story.state)}   revision: {snap.revision.number}   "
@@ -274,6 +324,12 @@ def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
     console.print()
     for image in content.images:
         console.print(f"image {image.sha256[:12]} {image.width}×{image.height} {image.caption}")
+    if sources:
+        console.print("sources", style="bold")
+        for source in sources:
+            where = source["url"] or f"raw #{source['raw_document_id']}"
+            console.print(f"  {source['relation']:<9} {source['source_id']}  {where}  "
+                          f"({newsroom.station_name(source['station_id'])}, {_local(source['published_at'])})")
     if len(revisions) > 1:
         console.print("revisions", style="bold")
         for rev in revisions:

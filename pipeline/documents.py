@@ -32,11 +32,13 @@ class DocumentError(ValueError):
 
 @dataclass
 class ImageSpec:
-    """An image as written in a document: a file path or a stored image id, with a caption."""
+    """An image as written in a document: a file path, a stored image id, or (Word files) the
+    image's own bytes — with a caption."""
 
     file: str | None = None
     media: str | None = None
     caption: str = ""
+    data: bytes | None = None
 
 
 @dataclass
@@ -171,8 +173,50 @@ def parse_plain_text(data: bytes) -> StoryFields:
     return fields_from_mapping(header, plain_to_markdown("\n".join(lines)))
 
 
+def parse_docx(data: bytes) -> StoryFields:
+    """A Word report (.docx): the first paragraph is the title, then `日期：`/`站点：`… lines as in
+    a text file, then the body; pictures in the document become the story's photos."""
+    import io
+
+    import lxml.html
+    import mammoth
+
+    from pipeline.ingest.sanitize import html_to_markdown, sanitize_html
+
+    pictures: list[bytes] = []
+
+    def keep(image: Any) -> dict[str, str]:
+        with image.open() as stream:
+            pictures.append(stream.read())
+        return {"src": f"docx-picture-{len(pictures)}"}
+
+    try:
+        converted = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(keep))
+    except Exception as exc:  # noqa: BLE001 — zipfile, XML and mammoth's own errors
+        raise DocumentError(f"not a readable Word (.docx) file ({type(exc).__name__}: {exc})") from None
+    if not converted.value.strip():
+        raise DocumentError("the Word file has no text")
+    root = lxml.html.fragment_fromstring(converted.value, create_parent="div")
+    blocks = [block for block in root if " ".join(block.text_content().split()) or block.xpath(".//img")]
+    header: dict[str, Any] = {}
+    while blocks and not header.get("title"):
+        header["title"] = " ".join(blocks.pop(0).text_content().split())
+    while blocks:
+        line = " ".join(blocks[0].text_content().split())
+        match = re.match(r"^([^:：]{1,10})\s*[:：]\s*(.*)$", line)
+        if not match or match.group(1).strip().lower() not in TEXT_HEADERS or blocks[0].xpath(".//img"):
+            break
+        header[TEXT_HEADERS[match.group(1).strip().lower()]] = match.group(2).strip()
+        blocks.pop(0)
+    body_html = "".join(lxml.html.tostring(block, encoding="unicode") for block in blocks)
+    body_md = html_to_markdown(re.sub(r"<img\b[^>]*>", "", sanitize_html(body_html)))
+    fields = fields_from_mapping(header, body_md)
+    fields.images = [ImageSpec(data=picture, file=f"picture-{n}") for n, picture in enumerate(pictures, 1)]
+    return fields
+
+
 PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".json": parse_json,
-           ".txt": parse_plain_text}
+           ".txt": parse_plain_text, ".docx": parse_docx}
 
 
 @dataclass(frozen=True)

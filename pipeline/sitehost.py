@@ -5,6 +5,7 @@ can say exactly what a crawl fetched. `_delays.json` makes chosen paths slow."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -63,10 +64,8 @@ def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (e.g. a crawler's size cap): normal
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)  # the client may give up (a crawler's size cap): normal
             with host.lock:
                 host.log.append(("GET", path, status))
 
@@ -106,3 +105,21 @@ def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m pipeline.sitehost FOLDER [PORT]`: serve a folder until interrupted (prints its URL)."""
+    import sys
+
+    with serve(Path(argv[0]), int(argv[1]) if len(argv) > 1 else 0) as host:
+        sys.stdout.write(host.base_url + "\n")
+        sys.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

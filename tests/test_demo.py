@@ -47,7 +47,8 @@ def test_demo_runs_ingest_workflow_and_publishing(demo) -> None:
     assert len(list(outbox.glob("story-*/canceled.json"))) == 1  # the kill
     pending = [p for p in pubs if p.state == "pending"]
     assert len(pending) == states["approved"] and all(p.due_at > NOW for p in pending)
-    assert {row[0] for row in demo.rows} >= {"newsroom", "store", "ingest", "quarantine", "workflow", "export"}
+    assert {row[0] for row in demo.rows} >= {"newsroom", "store", "inbox", "quarantine", "workflow", "export",
+                                            "crawl qiaotou-site", "crawl qingshi-feed"}
 
 
 def test_the_gbk_report_arrives_with_its_chinese_intact(demo) -> None:
@@ -66,7 +67,7 @@ def test_demo_rebuilds_its_own_folder_but_never_someone_elses(tmp_path: Path) ->
     run_demo(target, now=NOW)  # a second run starts fresh
     store = open_store(load_newsroom(target))
     with store.begin() as conn:
-        assert sum(count_by_state(conn).values()) == 25
+        assert sum(count_by_state(conn).values()) == 25 + 32  # inbox files + crawled articles (one is a repost)
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me", encoding="utf-8")

@@ -251,12 +251,12 @@ def test_one_bad_date_quarantines_its_file_and_the_rest_go_on(newsroom, store, n
 
 
 def test_unread_file_types_stay_in_place_and_are_named(newsroom, store, newsroom_dir) -> None:
-    (newsroom_dir / "inbox" / "report.docx").write_bytes(b"PK\x03\x04 not really")
+    (newsroom_dir / "inbox" / "report.pdf").write_bytes(b"%PDF-1.4 not really")
     (newsroom_dir / "inbox" / "x.md.reason.txt").write_text("a note we wrote", encoding="utf-8")
     summary = ingest_all(newsroom, store, now=NOW)
-    assert summary.skipped == [("report.docx", "'.docx' files are not read; save the report as .md, .json or .txt")]
+    assert summary.skipped == [("report.pdf", "'.pdf' files are not read; save the report as .docx, .md, .json or .txt")]
     assert summary.new_reports == 0 and summary.quarantined == 0
-    assert (newsroom_dir / "inbox" / "report.docx").exists()
+    assert (newsroom_dir / "inbox" / "report.pdf").exists()
 
 
 def test_two_ingests_at_once_do_not_both_run(newsroom, store, newsroom_dir) -> None:
@@ -279,3 +279,29 @@ def test_a_report_is_made_once_per_raw_document(store) -> None:
         conn.execute(t.reports.insert().values(**values))
     with pytest.raises(IntegrityError), store.begin() as conn:
         conn.execute(t.reports.insert().values(**values))
+
+
+def test_a_word_report_with_a_picture(newsroom, store, newsroom_dir, tmp_path) -> None:
+    import docx
+
+    picture = photo(tmp_path / "p.jpg", size=(640, 400))
+    document = docx.Document()
+    document.add_paragraph("白沙镇新桥村开展“冬日暖阳”志愿服务")
+    document.add_paragraph("日期：2026-11-25 14:00")
+    document.add_paragraph("站点：新桥村新时代文明实践站")
+    document.add_paragraph("作者：张敏")
+    document.add_paragraph("11月25日下午，新桥村志愿者走访慰问独居老人，送去棉衣和米面油。")
+    document.add_picture(str(picture))
+    document.add_paragraph("志愿者还帮老人打扫卫生、检查用电安全。")
+    document.save(newsroom_dir / "inbox" / "word.docx")
+    (newsroom_dir / "inbox" / "broken.docx").write_bytes(b"PK\x03\x04 not a real zip")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert summary.new_reports == 1 and "not a readable Word" in dict(summary.errors)["broken.docx"]
+    with store.begin() as conn:
+        content = snapshot(conn, summary.story_ids[0]).revision.content
+    assert content.title == "白沙镇新桥村开展“冬日暖阳”志愿服务"
+    assert (content.station_id, content.author) == ("baisha-xinqiao", "张敏")
+    assert content.dateline.isoformat() == "2026-11-25T06:00:00+00:00"
+    assert content.body_md == ("11月25日下午，新桥村志愿者走访慰问独居老人，送去棉衣和米面油。\n\n"
+                               "志愿者还帮老人打扫卫生、检查用电安全。\n")
+    assert [(image.width, image.height) for image in content.images] == [(640, 400)]

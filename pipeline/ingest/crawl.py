@@ -27,8 +27,8 @@ from pipeline import store as t
 from pipeline.config import Newsroom
 from pipeline.ingest import IngestSummary
 from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article
-from pipeline.ingest.extract import select as select_rule
 from pipeline.ingest.reports import ReportInput, file_report
+from pipeline.ingest.rules import select as select_rule
 from pipeline.ingest.sanitize import html_to_markdown
 from pipeline.ingest.sources import Progress, job_for
 from pipeline.media import BadImage, import_image
@@ -44,7 +44,7 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(asdict(job), handle)
         job_path = handle.name
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = dict(os.environ)
     process = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.spider", job_path], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
     lines: queue.Queue[str | None] = queue.Queue()

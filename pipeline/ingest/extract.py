@@ -20,17 +20,11 @@ from parsel import Selector
 
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url
+from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, select
 from pipeline.ingest.sanitize import html_to_text, sanitize_html
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# Containers used by the CMS templates county sites run on, most specific first.
-KNOWN_CONTAINERS = (
-    "#js_content", ".TRS_Editor", "#zoom", ".art-content", ".article-content", ".article_content",
-    ".news_content", ".newsContent", "#newsContent", ".detail-content", ".content-text", "#content_text",
-    ".wz_content", "#fontzoom", ".con_txt", ".article-body", ".post-content", ".entry-content",
-    "article .content", ".conTxt", "#artibody", ".main-text",
-)
 DATE_META = ("PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
              "og:release_date", "datePublished", "ArticlePubDate", "createDate", "firstpublishedtime")
 TITLE_META = ("ArticleTitle", "og:title", "twitter:title", "title")
@@ -54,7 +48,6 @@ NOT_NAMES = re.compile(r"(访问次数|访问|字号|字体|来源|点击|浏览
 ANONYMOUS = {"佚名", "匿名", "本站", "管理员", "admin"}
 SOURCE_PATTERN = re.compile(r"来源\s*[:：]\s*(?P<name>[^\s|｜，,]{2,40})")
 LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期|日期|时间|更新时间)\s*[:：]\s*(?P<rest>.{4,40})")
-NOT_PHOTOS = re.compile(r"qrcode|erweima|ewm|/icon|logo|share|blank\.gif|spacer|loading|mmbiz_gif|wx_fmt=gif", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,13 +82,6 @@ class ExtractedArticle:
     method: str = ""  # rules | wechat | container | readability | trafilatura
     encoding: str = "utf_8"
     flags: list[str] = field(default_factory=list)
-
-
-def select(selector: Selector, rule: str) -> Selector:
-    """Apply a rule written as `css:…`, `xpath:…` or a bare CSS selector."""
-    if rule.startswith("xpath:"):
-        return selector.xpath(rule[6:])
-    return selector.css(rule.removeprefix("css:"))
 
 
 def _text_of(nodes: Iterable[Selector]) -> str:
@@ -227,8 +213,8 @@ def _title(page: Selector) -> str:
 def _headline(node: Selector) -> str:
     """A heading's text, without a date/source line some templates put inside the <h1>."""
     lines = html_to_text(node.get()).splitlines()
-    if len(lines) > 1 and any(LABELLED_DATE.search(l) or SOURCE_PATTERN.search(l) or re.search(r"\d{4}-\d{1,2}-\d{1,2}", l)
-                              for l in lines[1:]):
+    if len(lines) > 1 and any(LABELLED_DATE.search(line) or SOURCE_PATTERN.search(line)
+                              or re.search(r"\d{4}-\d{1,2}-\d{1,2}", line) for line in lines[1:]):
         return lines[0]
     return " ".join(lines)
 

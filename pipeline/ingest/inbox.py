@@ -78,7 +78,7 @@ def candidate_files(root: Path, summary: IngestSummary | None = None) -> list[Pa
             elif summary is not None:
                 summary.skipped.append((path.relative_to(root).as_posix(),
                                         f"'{suffix or name}' files are not read; save the report as "
-                                        ".md, .json or .txt"))
+                                        ".docx, .md, .json or .txt"))
     return found
 
 
@@ -124,13 +124,14 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         default_station = folder if folder in newsroom.stations else source.station
         hint = f"; the folder '{folder}' is not a station id" if folder and folder not in newsroom.stations else ""
         checked = check_fields(fields, newsroom, default_station, hint)
-        image_files = _image_files(root, path, fields.images)
+        image_files = _image_files(root, path, [spec for spec in fields.images if spec.data is None])
+        pictures = [(image_path.read_bytes(), image_path.name, spec) for image_path, spec in image_files]
+        pictures += [(spec.data, f"{path.stem}-{spec.file}", spec) for spec in fields.images if spec.data is not None]
         with store.begin() as conn:
             refs = []
-            for image_path, spec in image_files:
+            for data_bytes, name, spec in pictures:
                 try:
-                    refs.append(import_image(conn, newsroom.media_dir, image_path.read_bytes(),
-                                             image_path.name, now, spec.caption))
+                    refs.append(import_image(conn, newsroom.media_dir, data_bytes, name, now, spec.caption))
                 except BadImage as exc:
                     raise DocumentError(str(exc)) from None
             filed = _create_report_and_story(conn, newsroom, source, raw_id, checked, refs,
@@ -202,7 +203,9 @@ def _store_raw(conn: Connection, source: SourceConfig, relative: str, path: Path
     stat = path.stat()
     headers = {"filename": relative, "mtime": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat()}
     content_type = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json",
-                    ".txt": "text/plain"}[path.suffix.lower()]
+                    ".txt": "text/plain",
+                    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    }[path.suffix.lower()]
     return int(conn.execute(insert(t.raw_documents).values(
         source_id=source.id, url=f"inbox:{relative}", fetched_at=now, headers=headers,
         content_type=content_type, body=data, sha256=digest, size=len(data),
@@ -240,7 +243,7 @@ def _referenced_images(path: Path, fields: Any) -> list[Path]:
     """The photos a quarantined file names, as far as it could be read."""
     found = []
     for spec in getattr(fields, "images", []):
-        if spec.file:
+        if spec.file and spec.data is None:
             try:
                 found.append(inside(path.parent, spec.file))
             except UnsafePath:

@@ -69,7 +69,7 @@ def check_rule(rule: Any) -> str | None:
         return "must be a rule in quotes: css:SELECTOR, xpath:EXPRESSION or re:PATTERN"
     from parsel import Selector
 
-    from pipeline.ingest.extract import select as select_rule
+    from pipeline.ingest.rules import select as select_rule
 
     try:
         if rule.startswith("re:"):

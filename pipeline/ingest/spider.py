@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import re
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -28,11 +30,12 @@ from sqlalchemy import insert, select, update
 
 from pipeline import store as t
 from pipeline.ingest.dedupe import canonical_url
-from pipeline.ingest.extract import KNOWN_CONTAINERS, NOT_PHOTOS
-from pipeline.ingest.extract import select as select_rule
+from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS
+from pipeline.ingest.rules import select as select_rule
 from pipeline.ingest.sources import CrawlJob
 from pipeline.store import Store
 
+CONTAINERS = ", ".join(KNOWN_CONTAINERS)  # one query finds the first container present
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
 
@@ -42,10 +45,16 @@ def load_job(path: str) -> CrawlJob:
         return CrawlJob(**json.load(handle))
 
 
+_last_flush = [0.0]
+
+
 def emit(event: str, **data: Any) -> None:
-    """One progress line for the parent."""
+    """One progress line for the parent (flushed a few times a second, and at the end)."""
     sys.stdout.write(json.dumps({"event": event, **data}, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    now = time.monotonic()
+    if event in ("done", "error") or now - _last_flush[0] > 0.2:
+        sys.stdout.flush()
+        _last_flush[0] = now
 
 
 def matches_link_rule(rule: str, url: str) -> bool:
@@ -74,6 +83,10 @@ class Recorder:
         self.pending: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.last_flush = time.monotonic()
+        # Writes happen on a thread of their own so the downloads never wait for the database.
+        self.batches: queue.Queue[tuple[list[dict[str, Any]], list[dict[str, Any]]] | None] = queue.Queue()
+        self.writer = threading.Thread(target=self._write_batches, daemon=True)
+        self.writer.start()
         self.seen: dict[str, dict[str, Any]] = {}
         seen = t.crawl_seen
         with self.store.begin() as conn:
@@ -143,44 +156,63 @@ class Recorder:
     def flush(self) -> None:
         pending, errors = self.pending, self.errors
         self.pending, self.errors, self.last_flush = [], [], time.monotonic()
-        if not pending and not errors:
-            return
-        seen = t.crawl_seen
+        if pending or errors:
+            self.batches.put((pending, errors))
+
+    def close(self) -> None:
+        """Write what is left and wait for the writer."""
+        self.flush()
+        self.batches.put(None)
+        self.writer.join()
+
+    def _write_batches(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            self._write(*batch)
+
+    def _write(self, pending: list[dict[str, Any]], errors: list[dict[str, Any]]) -> None:
+        """One transaction per batch, with bulk statements: the raw documents, then the seen-table
+        (inserted where new, updated where known), then the errors."""
+        seen, raw, source = t.crawl_seen, t.raw_documents, self.job.source_id
+        docs = [doc for doc in pending if "touch" not in doc]
+        touches = [doc for doc in pending if "touch" in doc]
         with self.store.begin() as conn:
-            for doc in pending:
-                if "touch" in doc:
-                    conn.execute(update(seen).where(seen.c.source_id == self.job.source_id, seen.c.url == doc["touch"])
-                                 .values(last_fetched_at=doc["fetched_at"]))
-                    continue
-                raw_id = conn.execute(insert(t.raw_documents).values(
-                    source_id=self.job.source_id, url=doc["url"], fetched_at=doc["fetched_at"], headers=doc["headers"],
-                    content_type=doc["content_type"], body=doc["body"], sha256=doc["sha256"], size=len(doc["body"]),
-                    kind=doc["kind"], status=doc["status"], meta=doc["meta"])).inserted_primary_key[0]
-                key = canonical_url(doc["url"])
-                values = {"kind": doc["kind"], "etag": doc["headers"].get("ETag"),
-                          "last_modified": doc["headers"].get("Last-Modified"), "sha256": doc["sha256"],
-                          "raw_document_id": raw_id, "last_fetched_at": doc["fetched_at"]}
-                exists = conn.execute(select(seen.c.url).where(seen.c.source_id == self.job.source_id,
-                                                               seen.c.url == key)).first()
-                if exists:
-                    conn.execute(update(seen).where(seen.c.source_id == self.job.source_id, seen.c.url == key)
-                                 .values(**values))
-                else:
-                    conn.execute(insert(seen).values(source_id=self.job.source_id, url=key,
-                                                     first_seen_at=doc["fetched_at"], **values))
-                self.seen[key] = {**values, "url": key}
-            for error in errors:
-                conn.execute(insert(t.ingest_errors).values(source_id=self.job.source_id, stage="fetch", **error))
-                key = canonical_url(error["item"])
-                failed = {"kind": "failed", "last_fetched_at": error["created_at"]}
-                exists = conn.execute(select(seen.c.kind).where(seen.c.source_id == self.job.source_id,
-                                                                seen.c.url == key)).first()
-                if exists is None:
-                    conn.execute(insert(seen).values(source_id=self.job.source_id, url=key,
-                                                     first_seen_at=error["created_at"], **failed))
-                elif exists.kind == "failed":
-                    conn.execute(update(seen).where(seen.c.source_id == self.job.source_id, seen.c.url == key)
-                                 .values(**failed))
+            ids: list[int] = []
+            if docs:
+                rows = [{"source_id": source, "url": d["url"], "fetched_at": d["fetched_at"], "headers": d["headers"],
+                         "content_type": d["content_type"], "body": d["body"], "sha256": d["sha256"],
+                         "size": len(d["body"]), "kind": d["kind"], "status": d["status"], "meta": d["meta"]}
+                        for d in docs]
+                ids = list(conn.execute(insert(raw).returning(raw.c.id, sort_by_parameter_order=True), rows).scalars())
+            entries: dict[str, dict[str, Any]] = {}
+            for doc, raw_id in zip(docs, ids, strict=True):
+                entries[canonical_url(doc["url"])] = {
+                    "kind": doc["kind"], "etag": doc["headers"].get("ETag"),
+                    "last_modified": doc["headers"].get("Last-Modified"), "sha256": doc["sha256"],
+                    "raw_document_id": raw_id, "last_fetched_at": doc["fetched_at"]}
+            failures = {canonical_url(e["item"]): {"kind": "failed", "last_fetched_at": e["created_at"]} for e in errors}
+            keys = list(entries) + [key for key in failures if key not in entries]
+            known: dict[str, str] = {}
+            for chunk in range(0, len(keys), 500):
+                known.update(conn.execute(select(seen.c.url, seen.c.kind).where(
+                    seen.c.source_id == source, seen.c.url.in_(keys[chunk:chunk + 500]))).tuples().all())
+            new_rows = [{"source_id": source, "url": key, "first_seen_at": values["last_fetched_at"], **values}
+                        for key, values in entries.items() if key not in known]
+            new_rows += [{"source_id": source, "url": key, "first_seen_at": values["last_fetched_at"], "etag": None,
+                          "last_modified": None, "sha256": None, "raw_document_id": None, **values}
+                         for key, values in failures.items() if key not in known and key not in entries]
+            if new_rows:
+                conn.execute(insert(seen), new_rows)
+            for key, values in entries.items():
+                if key in known:
+                    conn.execute(update(seen).where(seen.c.source_id == source, seen.c.url == key).values(**values))
+            for key, values in failures.items():
+                if known.get(key) == "failed":  # a page fetched fine before keeps its stored copy
+                    conn.execute(update(seen).where(seen.c.source_id == source, seen.c.url == key).values(**values))
+            for doc in touches:
+                conn.execute(update(seen).where(seen.c.source_id == source, seen.c.url == doc["touch"])
+                             .values(last_fetched_at=doc["fetched_at"]))
+            if errors:
+                conn.execute(insert(t.ingest_errors), [{"source_id": source, "stage": "fetch", **e} for e in errors])
 
 
 class KitchenMiddleware:
@@ -285,10 +317,12 @@ class KitchenSpider(scrapy.Spider):
     def photo_urls(self, response: Response) -> list[str]:
         """The photos of the article — in the source's body rule, a known CMS container, or
         paragraphs and figures — so the extractor finds them stored later."""
+        if b"<img" not in response.body and b"<IMG" not in response.body:
+            return []  # no pictures at all: no need to parse the page here
         page = response.selector
-        scopes = [select_rule(page, self.job.body_rule)] if self.job.body_rule else []
-        scopes += [page.css(selector) for selector in KNOWN_CONTAINERS]
-        scope = next((s for s in scopes if s), None)
+        scope = select_rule(page, self.job.body_rule) if self.job.body_rule else None
+        if not scope:
+            scope = page.css(CONTAINERS)[:1] or None
         if self.job.images_rule:
             nodes = select_rule(page, self.job.images_rule)
         elif scope is not None:
@@ -352,7 +386,7 @@ class KitchenSpider(scrapy.Spider):
                               {**entry, "page_failed": reason})
 
     def closed(self, reason: str) -> None:
-        self.recorder.flush()
+        self.recorder.close()
         emit("done", reason=reason, list_pages=self.list_pages)
 
 
@@ -381,6 +415,8 @@ def _describe_failure(failure: Any) -> str:
         return "skipped: forbidden by robots.txt" if "robots" in text.lower() else f"skipped: {text}"
     if isinstance(value, DNSLookupError):
         return "the host name does not resolve"
+    if "ConnectionRefused" in type(value).__name__:
+        return "the server refused the connection (is the site down?)"
     if isinstance(value, TwistedTimeout) or "timeout" in type(value).__name__.lower():
         return "timed out (after retries)"
     if isinstance(value, ResponseNeverReceived):
