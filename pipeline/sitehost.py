@@ -59,13 +59,14 @@ def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
             if path in delays:  # a slow page, for timeout tests
                 time.sleep(float(delays[path]))
             status, body, extra = self._answer(path)
-            self.send_response(status)
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            # The client may have given up (a crawler's timeout or size cap): that is normal.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)  # the client may give up (a crawler's size cap): normal
+                self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
             with host.lock:
                 host.log.append(("GET", path, status))
 

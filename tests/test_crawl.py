@@ -4,11 +4,13 @@ practice-site web (three CMS styles, WeChat-style pages, a feed) and a small sit
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from pipeline import store as t
@@ -167,6 +169,8 @@ def bad_site(tmp_path: Path):
     shutil.copytree(BAD_SITE, root)
     (root / "news" / "huge.html").write_text("<html><body><h1>超大</h1>" + "<p>填充内容。</p>" * 40000 + "</body></html>",
                                              encoding="utf-8")
+    noise = Image.effect_noise((800, 800), 90).convert("RGB")  # does not compress: a few hundred KB
+    noise.save(root / "img" / "big.jpg", "JPEG", quality=95)
     with serve(root) as site:
         yield site
 
@@ -175,6 +179,9 @@ def bad_site_newsroom(root: Path, base: str, extra: str = "") -> Path:
     make_newsroom(root)
     with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
         handle.write(f'''
+[crawl]
+download_timeout = 2
+
 [[sources]]
 id = "test-site"
 kind = "site"
@@ -183,6 +190,7 @@ start_urls = ["{base}/index.html"]
 article_links = "css:ul.list li a"
 delay_seconds = 0
 max_page_bytes = 100000
+max_image_bytes = 100000
 timeout_seconds = 60
 {extra}
 [[sources]]
@@ -206,6 +214,10 @@ def test_bad_inputs_are_each_recorded_and_the_rest_goes_on(bad_site, tmp_path: P
     assert errors["/news/error500.html"][:2] == ("fetch", "page: HTTP 500")
     assert bad_site.fetched().count("/news/error500.html") == 3  # tried, then retried twice
     assert errors["/news/huge.html"][0] == "fetch" and "size cap" in errors["/news/huge.html"][1]
+    assert errors["/news/slow.html"][:2] == ("fetch", "page: timed out (after retries)")
+    assert errors["/img/big.jpg"][0] == "fetch" and "image: larger than the size cap" in errors["/img/big.jpg"][1]
+    big = next(r for r in reports if r.title == "测试镇举办摄影展")
+    assert big.images == [] and any("photo not downloaded" in flag for flag in big.flags)  # the report is kept
     deleted, verify, empty = errors["/news/deleted.html"], errors["/news/verify.html"], errors["/news/empty.html"]
     assert deleted[0] == "extract" and "deleted by its publisher" in deleted[1] and deleted[2] is not None
     assert verify[0] == "extract" and "verification page" in verify[1]
@@ -233,3 +245,40 @@ def test_a_crawl_that_runs_too_long_is_stopped_and_keeps_what_it_fetched(bad_sit
         titles = [row.title for row in conn.execute(select(t.reports.c.title))]
     assert "测试镇开展冬季义诊活动" in titles
 
+
+
+def test_kitchen_ingest_prints_a_table_per_source_and_errors_lists_failures(bad_site, tmp_path: Path) -> None:
+    from tests.conftest import Kitchen
+
+    root = bad_site_newsroom(tmp_path / "newsroom", bad_site.base_url)
+    text = (root / "kitchen.toml").read_text(encoding="utf-8").replace("timeout_seconds = 60", "timeout_seconds = 60\nmax_pages = 4")
+    (root / "kitchen.toml").write_text(text, encoding="utf-8")
+    kitchen = Kitchen(root)
+    output = kitchen("ingest", "--source", "test-feed")
+    assert re.search(r"source\s+fetched\s+new\s+updated\s+duplicate\s+failed", output)
+    assert re.search(r"test-feed\s+\d+\s+2\s+0\s+0\s+\d+", output)
+    assert "`kitchen errors` lists what failed and why" in output
+    listing = kitchen("errors")
+    assert "test-feed" in listing and "not well-formed XML" in listing
+
+
+def test_wechat_article_urls_can_be_given_directly(tmp_path: Path) -> None:
+    with serve(DEMO_SITE) as site:
+        root = make_newsroom(tmp_path / "newsroom")
+        shutil.copyfile(assets_dir() / "demo" / "stations.csv", root / "stations.csv")
+        articles = sorted((DEMO_SITE / "wechat" / "s").glob("*.html"))[:2]
+        urls = ", ".join(f'"{site.base_url}/wechat/s/{a.name}"' for a in articles)
+        with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+            handle.write(f'''
+[[sources]]
+id = "wx"
+kind = "wechat"
+station = "qingshi"
+start_urls = [{urls}]
+article_links = "re:/wechat/s/[A-Za-z0-9_-]{{22}}[.]html$"
+delay_seconds = 0
+''')
+        newsroom = load_newsroom(root)
+        summary = ingest_all(newsroom, open_store(newsroom), now=NOW)
+    assert summary.by_source["wx"].new_reports == 2
+    assert "/wechat/index.html" not in site.fetched()
