@@ -198,12 +198,19 @@ def demo(
 @app.command()
 def ingest(
     source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Extract again the fetched pages that failed "
+                                               "(after fixing a source's rules or stations).")] = False,
 ) -> None:
     """Pull in new reports from every configured source: inbox files, sites, WeChat pages, feeds."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     from pipeline.ingest import ingest_all
+    from pipeline.ingest.crawl import requeue_failed
     from pipeline.locks import Busy
+
+    if retry_failed:
+        with _errors():
+            console.print(f"{requeue_failed(ctx().store, source)} failed page(s) will be extracted again")
 
     counts: dict[str, list[int]] = {}
     with _errors(), Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True,
@@ -258,6 +265,8 @@ def errors(
             query = query.where(e.c.source_id == source)
         rows = conn.execute(query).all()
     table = Table("when", "source", "stage", "document", "item", "reason", box=None)
+    for column in table.columns:
+        column.overflow = "fold"
     for row in rows:
         document = f"raw #{row.raw_document_id}" if row.raw_document_id else ""
         table.add_row(_local(row.created_at), row.source_id, row.stage, document, row.item,

@@ -224,7 +224,10 @@ class TomlLocator:
                 prefix = (*name.split("."), index)
                 self.lines.setdefault(prefix, number)
             elif match := self._TABLE.match(line):
-                prefix = tuple(self._clean(match.group(1)).split("."))
+                parts = self._clean(match.group(1)).split(".")
+                head = parts[0]
+                # `[sources.fields]` after `[[sources]]` belongs to that (latest) source
+                prefix = (head, counts[head] - 1, *parts[1:]) if head in counts and len(parts) > 1 else tuple(parts)
                 self.lines.setdefault(prefix, number)
             elif match := self._KEY.match(line):
                 key = tuple(self._clean(match.group(1)).split("."))
@@ -248,12 +251,16 @@ class _Checker:
         self.file = file
         self.locator = locator
         self.problems: list[Problem] = []
+        self.names: dict[int, str] = {}  # source index → its id, so errors can name the source
 
     def add(self, path: tuple[Any, ...], message: str, line: int | None = None) -> None:
         if line is None and self.locator is not None:
             line = self.locator.line_of(*path)
-        dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
-        self.problems.append(Problem(self.file, line, dotted.replace(".[", "["), message))
+        dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
+        if path[:1] == ("sources",) and len(path) > 1 and isinstance(path[1], int) and self.names:
+            name = self.names.get(path[1])
+            dotted = dotted.replace(f"sources[{path[1]}]", f"sources[{path[1]}] ({name})" if name else f"sources[{path[1]}]", 1)
+        self.problems.append(Problem(self.file, line, dotted, message))
 
     def known_keys(self, data: dict[str, Any], path: tuple[Any, ...], allowed: set[str]) -> None:
         """Flag keys nobody reads — usually a typo that would otherwise be silently ignored."""
@@ -522,6 +529,7 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
         return ()
     sources: list[SourceConfig] = []
     seen: set[str] = set()
+    check.names = {i: e.get("id") for i, e in enumerate(raw) if isinstance(e, dict) and isinstance(e.get("id"), str)}
     for index, entry in enumerate(raw):
         path = ("sources", index)
         if not isinstance(entry, dict):
@@ -542,7 +550,11 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
         options = {k: v for k, v in entry.items() if k not in ("id", "kind", "station")}
         if kind in kinds:
             for field_name, message in kinds[kind].check_options(options):
-                check.add((*path, field_name), message)
+                check.add((*path, *field_name.split(".")), message)
+        url_map = options.get("station_from", {}).get("url") if isinstance(options.get("station_from"), dict) else None
+        for prefix, mapped in (url_map or {}).items() if isinstance(url_map, dict) else ():
+            if stations and mapped not in stations:
+                check.add((*path, "station_from", "url"), f"'{prefix}' maps to '{mapped}', which is not a station in {STATIONS_FILE}")
         sources.append(SourceConfig(id=source_id, kind=kind, station=station, options=options))
     return tuple(sources)
 

@@ -138,9 +138,9 @@ def test_unknown_source_kind_and_station(newsroom_dir: Path) -> None:
         handle.write('\n[[sources]]\nid = "county-site"\nkind = "telegraph"\nstation = "nowhere"\n')
     problems = problems_of(newsroom_dir)
     line = line_of(newsroom_dir, "kitchen.toml", 'kind = "telegraph"')
-    assert any(p.startswith(f"kitchen.toml line {line}: sources[1].kind: unknown source kind 'telegraph'")
+    assert any(p.startswith(f"kitchen.toml line {line}: sources[1] (county-site).kind: unknown source kind 'telegraph'")
                for p in problems)
-    assert any("sources[1].station: 'nowhere' is not a station" in p for p in problems)
+    assert any("sources[1] (county-site).station: 'nowhere' is not a station" in p for p in problems)
 
 
 def test_monthly_theme_must_exist(newsroom_dir: Path) -> None:
@@ -222,3 +222,27 @@ def test_children_of_a_broken_row_are_not_called_unknown(newsroom_dir: Path) -> 
 def test_a_stations_file_with_only_a_header_is_an_error(newsroom_dir: Path) -> None:
     (newsroom_dir / "stations.csv").write_text("id,name,level,parent,township,village,lat,lon\n", encoding="utf-8")
     assert problems_of(newsroom_dir) == ["stations.csv: lists no stations; add one line per practice site under the header"]
+
+
+def add_source(root: Path, text: str) -> None:
+    with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n[[sources]]\n" + text)
+
+
+def test_crawled_sources_are_checked_where_people_go_wrong(newsroom_dir: Path) -> None:
+    add_source(newsroom_dir, 'id = "qiaotou-site"\nkind = "site"\nstart_urls = ["http://127.0.0.1:8765/q/index.html"]\n'
+                             'allowed_domains = ["qiaotou.gov.cn"]\narticle_links = "css:ul.list li a["\n'
+                             'next_page = "re:(unclosed"\n[sources.fields]\nbody = "xpath://div[@id=\'zoom\'"\n'
+                             '[sources.station_from]\nurl = {"/binhe/" = "no-such-station"}\n')
+    add_source(newsroom_dir, 'id = "feed"\nkind = "feed"\nurl = ""\n')
+    add_source(newsroom_dir, 'id = "wx"\nkind = "wechat"\n')
+    problems = problems_of(newsroom_dir)
+    text = "\n".join(problems)
+    assert "sources[1] (qiaotou-site).article_links: 'css:ul.list li a[' is not a valid rule" in text
+    assert "sources[1] (qiaotou-site).next_page: 're:(unclosed' is not a valid rule" in text
+    body_line = line_of(newsroom_dir, "kitchen.toml", "body = ")
+    assert f"kitchen.toml line {body_line}: sources[1] (qiaotou-site).fields.body:" in text
+    assert "allowed_domains: does not include 127.0.0.1, the host of http://127.0.0.1:8765/q/index.html" in text
+    assert "station_from.url: '/binhe/' maps to 'no-such-station', which is not a station" in text
+    assert "sources[2] (feed).url: is required" in text
+    assert "sources[3] (wx).start_urls: is required" in text

@@ -282,3 +282,52 @@ delay_seconds = 0
         summary = ingest_all(newsroom, open_store(newsroom), now=NOW)
     assert summary.by_source["wx"].new_reports == 2
     assert "/wechat/index.html" not in site.fetched()
+
+
+def single_page_newsroom(root: Path, base: str, extra: str = "") -> Path:
+    make_newsroom(root)
+    with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'''
+[[sources]]
+id = "one"
+kind = "site"
+start_urls = ["{base}/index.html"]
+article_links = "re:/news/good[.]html$"
+delay_seconds = 0
+{extra}
+''')
+    return root
+
+
+def test_pages_can_be_rechecked_for_changes_when_asked(bad_site, tmp_path: Path) -> None:
+    import time
+
+    root = single_page_newsroom(tmp_path / "newsroom", bad_site.base_url, 'station = "qiaotou"\nrecheck_days = 0.00001')
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    assert ingest_all(newsroom, store, now=NOW).new_reports == 1
+    time.sleep(1.2)
+    bad_site.clear()
+    second = ingest_all(newsroom, store, now=NOW)
+    assert ("GET", "/news/good.html", 304) in bad_site.log and second.updated == 0  # unchanged: a 304
+    page = bad_site.root / "news" / "good.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("120余名", "150余名"), encoding="utf-8")
+    time.sleep(1.2)
+    third = ingest_all(newsroom, store, now=NOW)
+    assert third.updated == 1
+    with store.begin() as conn:
+        latest = conn.execute(select(t.revisions.c.body_md).order_by(t.revisions.c.id.desc())).scalar()
+    assert "150余名" in latest  # nobody had edited the draft, so it follows the page
+
+
+def test_failed_pages_are_extracted_again_once_the_source_is_fixed(bad_site, tmp_path: Path) -> None:
+    from tests.conftest import Kitchen
+
+    root = single_page_newsroom(tmp_path / "newsroom", bad_site.base_url)  # no station, and the page names none
+    kitchen = Kitchen(root)
+    assert "no station" in kitchen("ingest", expect=0)
+    text = (root / "kitchen.toml").read_text(encoding="utf-8").replace('id = "one"', 'id = "one"\nstation = "qiaotou"')
+    (root / "kitchen.toml").write_text(text, encoding="utf-8")
+    assert "0 new report(s)" in kitchen("ingest")  # the page is not fetched again…
+    output = kitchen("ingest", "--retry-failed")  # …but its stored copy can be extracted again
+    assert "1 failed page(s) will be extracted again" in output and "1 new report(s)" in output

@@ -192,3 +192,23 @@ def test_unrelated_reports_are_new() -> None:
     other = "白沙镇举办农技培训，专家讲解大棚蔬菜种植技术，50名种植户参加。"
     decision = decide(other, "baisha", ("白沙镇", ""), DAY, [candidate(1, BODY)])
     assert decision == dedupe.Decision("new")
+
+
+def test_the_same_page_read_by_another_source_is_a_duplicate_not_an_update() -> None:
+    url = "http://q.example.cn/art/1.html"
+    earlier = [dedupe.Candidate(report_id=1, story_id=1, station_id="qiaotou-dongcun", place=("桥头镇", "东村"),
+                                published_at=DAY, text_hash=dedupe.text_hash(BODY),
+                                minhash=dedupe.minhash_bytes(dedupe.minhash_of(BODY)), canonical_url=url,
+                                source_id="qiaotou-site")]
+    decision = dedupe.decide(canonical=url, digest=dedupe.text_hash(BODY + "（转载）"),
+                             signature=dedupe.minhash_of(BODY + "（转载）"), station_id="qiaotou-dongcun",
+                             place=("桥头镇", "东村"), published_at=DAY, candidates=earlier, source_id="county-feed")
+    assert (decision.relation, decision.story_id) == ("duplicate", 1)
+
+
+def test_similarity_of_many_candidates_at_once_matches_one_by_one() -> None:
+    texts = [BODY, TEMPLATE, "白沙镇举办农技培训，专家讲解大棚蔬菜种植技术，50名种植户参加。"]
+    candidates = [candidate(i, text) for i, text in enumerate(texts, 1)]
+    signature = dedupe.minhash_of(BODY)
+    expected = [signature.jaccard(dedupe.minhash_of(text)) for text in texts]
+    assert dedupe.similarities(signature, candidates) == pytest.approx(expected)

@@ -35,6 +35,8 @@ class IngestSummary:
     """(source id, reason) for sources that could not be read at all."""
     fetch_errors: list[tuple[str, str]] = field(default_factory=list)
     """(url, reason) for pages, feeds and photos that could not be fetched."""
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(source id, note) for things worth knowing that are not failures (a page limit reached)."""
     by_source: dict[str, IngestSummary] = field(default_factory=dict)
     """Each source's own counts (filled by ingest_all)."""
 
@@ -63,6 +65,7 @@ class IngestSummary:
         self.skipped.extend(other.skipped)
         self.source_errors.extend(other.source_errors)
         self.fetch_errors.extend(other.fetch_errors)
+        self.notes.extend(other.notes)
 
     def describe(self) -> str:
         text = (f"{self.new_reports} new report(s), {self.duplicates} already seen, "
@@ -82,7 +85,8 @@ class IngestSummary:
         return ([("quarantined", f"{item}: {reason}") for item, reason in self.errors]
                 + [("left in place", f"{item}: {reason}") for item, reason in self.skipped]
                 + [("fetch failed", f"{url}: {reason}") for url, reason in self.fetch_errors]
-                + [("source failed", f"{source}: {reason}") for source, reason in self.source_errors])
+                + [("source failed", f"{source}: {reason}") for source, reason in self.source_errors]
+                + [("note", f"{source}: {note}") for source, note in self.notes])
 
 
 class SourceKind(Protocol):

@@ -27,13 +27,22 @@ class Decoded:
     """The charsets the header and the page named, normalised (header first)."""
 
 
+_NOT_FOR_PAGES = {"idna", "punycode", "raw_unicode_escape", "unicode_escape", "utf_7", "undefined"}
+
+
 def _normalise(name: str | None) -> str | None:
+    """A codec name a page may really be in, normalised; None for unknown or non-text codecs
+    (`charset=rot13` or `base64` is a mistake, not an encoding)."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name.replace("-", "_")
-    except LookupError:
+        info = codecs.lookup(name.strip().strip("\"'"))
+    except (LookupError, ValueError):
         return None
+    normal = info.name.replace("-", "_")
+    if not getattr(info, "_is_text_encoding", True) or normal in _NOT_FOR_PAGES:
+        return None
+    return normal
 
 
 def declared_charsets(body: bytes, content_type: str | None) -> tuple[str, ...]:
@@ -60,7 +69,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     for name in [*("gb18030" if n in _CHINESE else n for n in candidates), "gb18030"]:
         try:
             return Decoded(body.decode(name), name, declared)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     fallback = next((n for n in declared if n not in _LATIN), "gb18030")
     return Decoded(body.decode(fallback, "replace"), fallback, declared)

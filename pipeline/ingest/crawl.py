@@ -8,12 +8,10 @@ extracted, dated, given its station and photos, and filed as a report (new story
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict
@@ -41,12 +39,11 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
     """Run the crawl subprocess for one source under a hard timeout, relaying its progress."""
     job = job_for(newsroom, source, kind)
     timeout = float(source.options.get("timeout_seconds", 600))
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
-        json.dump(asdict(job), handle)
-        job_path = handle.name
-    env = dict(os.environ)
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.spider", job_path], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.spider", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    assert process.stdin is not None
+    process.stdin.write(json.dumps(asdict(job)))
+    process.stdin.close()
     lines: queue.Queue[str | None] = queue.Queue()
     errors: list[str] = []
 
@@ -80,10 +77,16 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
                 event = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if event.get("event") == "fetched":
+            kind = event.get("event")
+            if kind == "fetched":
                 summary.fetched += 1
-            elif event.get("event") == "error":
+            elif kind == "error":
                 summary.fetch_errors.append((event.get("url", ""), event.get("reason", "")))
+            elif kind == "fatal":
+                summary.source_errors.append((source.id, event.get("reason", "")))
+            elif kind == "done" and event.get("reason") == "closespider_pagecount":
+                summary.notes.append((source.id, f"stopped after max_pages ({job.max_pages}) responses; raise "
+                                                 "max_pages for this source to fetch more"))
             if progress:
                 progress(source.id, event)
         code = process.wait(timeout=30)
@@ -93,7 +96,6 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
     finally:
         if process.poll() is None:
             _stop(process)
-        os.unlink(job_path)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
@@ -147,9 +149,12 @@ def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: 
     if article.kind == "wechat-deleted":
         return None, "the WeChat article was deleted by its publisher (recorded, not used as content)"
     if article.kind == "wechat-verify":
-        return None, "WeChat answered with its verification page instead of the article; fetch it again later"
+        _fetch_again_later(store, source, row.url, now)
+        return None, "WeChat answered with its verification page instead of the article; it is fetched again later"
     if article.kind == "empty":
         return None, "the page is empty"
+    if article.kind == "unreadable":
+        return None, article.flags[0] if article.flags else "the page could not be read"
     title = article.title or feed.get("title", "")
     if not title:
         return None, "no title found on the page"
@@ -182,6 +187,29 @@ def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: 
     ), None
 
 
+def _fetch_again_later(store: Store, source: SourceConfig, url: str, now: datetime) -> None:
+    """Mark a fetched URL as failed in the seen-table, so the next crawls try it again (after the
+    usual wait for failed URLs) instead of skipping it as done."""
+    from pipeline.ingest.dedupe import canonical_url
+
+    seen = t.crawl_seen
+    with store.begin() as conn:
+        conn.execute(update(seen).where(seen.c.source_id == source.id, seen.c.url == canonical_url(url))
+                     .values(kind="failed", last_fetched_at=now))
+
+
+def requeue_failed(store: Store, source_id: str | None = None) -> int:
+    """Let extraction run again over pages it could not use (after the configuration was fixed);
+    returns how many pages will be tried again."""
+    raw = t.raw_documents
+    condition = [raw.c.kind.in_(("page", "feed-entry")), raw.c.processed_at.is_not(None), raw.c.error.is_not(None)]
+    if source_id:
+        condition.append(raw.c.source_id == source_id)
+    with store.begin() as conn:
+        result = conn.execute(update(raw).where(*condition).values(processed_at=None, error=None))
+    return result.rowcount or 0
+
+
 def _without_images(html: str) -> str:
     """Photos travel as the story's images (stored, captioned), not as remote links in the text."""
     return re.sub(r"<img\b[^>]*>", "", html)
@@ -190,7 +218,8 @@ def _without_images(html: str) -> str:
 def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle, row: Any) -> str | None:
     mapping = source.options.get("station_from", {})
     path = urlparse(row.url).path
-    prefixes = [(p, sid) for p, sid in (mapping.get("url") or {}).items() if p in path and sid in newsroom.stations]
+    prefixes = [(p, sid) for p, sid in (mapping.get("url") or {}).items()
+                if path.startswith(p) and sid in newsroom.stations]
     if prefixes:
         return max(prefixes, key=lambda pair: len(pair[0]))[1]
     if mapping.get("field"):

@@ -93,6 +93,7 @@ class Candidate:
     text_hash: str | None
     minhash: bytes | None
     canonical_url: str | None
+    source_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,25 +105,35 @@ class Decision:
     reason: str = ""
 
 
+def similarities(signature: MinHash, candidates: list[Candidate]) -> list[float]:
+    """Estimated Jaccard similarity to every candidate at once (vectorised: thousands per ms)."""
+    import numpy as np
+
+    rows = [c for c in candidates if c.minhash is not None]
+    if not rows:
+        return [0.0] * len(candidates)
+    matrix = np.frombuffer(b"".join(c.minhash for c in rows), dtype=np.uint32).reshape(len(rows), -1)
+    scores = iter((matrix == signature.hashvalues.astype(np.uint32)).mean(axis=1).tolist())
+    return [next(scores) if c.minhash is not None else 0.0 for c in candidates]
+
+
 def decide(*, canonical: str | None, digest: str, signature: MinHash, station_id: str,
-           place: tuple[str, str], published_at: datetime | None, candidates: list[Candidate]) -> Decision:
+           place: tuple[str, str], published_at: datetime | None, candidates: list[Candidate],
+           source_id: str = "") -> Decision:
     """Is this report new, the same page again (seen/update), a repost, or only related?"""
     if canonical:
-        for earlier in candidates:
+        for earlier in reversed(candidates):  # the latest copy of the page is the one to compare with
             if earlier.canonical_url == canonical and earlier.story_id is not None:
                 if earlier.text_hash == digest:
                     return Decision("seen", earlier.story_id, reason="same page, same text")
-                return Decision("update", earlier.story_id, reason="the page changed since it was fetched")
+                if earlier.source_id == source_id:
+                    return Decision("update", earlier.story_id, reason="the page changed since it was fetched")
+                return Decision("duplicate", earlier.story_id, reason="the same page, read by another source")
     for earlier in candidates:
         if earlier.text_hash == digest and earlier.story_id is not None:
             return Decision("duplicate", earlier.story_id, similarity=1.0, reason="same text (a repost)")
-    related: list[tuple[float, Candidate]] = []
-    for earlier in candidates:
-        if earlier.minhash is None or earlier.story_id is None:
-            continue
-        similarity = signature.jaccard(minhash_from_bytes(earlier.minhash))
-        if similarity >= NEAR_DUPLICATE:
-            related.append((similarity, earlier))
+    related = [(score, earlier) for score, earlier in zip(similarities(signature, candidates), candidates, strict=True)
+               if score >= NEAR_DUPLICATE and earlier.story_id is not None]
     related.sort(key=lambda pair: -pair[0])
     for similarity, earlier in related:
         same_place = earlier.station_id == station_id or (all(place) and earlier.place == place)

@@ -8,6 +8,7 @@ the station's name are looked for in the page around the title; body HTML is san
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from parsel import Selector
 
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url
-from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, select
+from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, image_source, select
 from pipeline.ingest.sanitize import html_to_text, sanitize_html
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -35,16 +36,19 @@ CHROME_LINE = re.compile(r"^\s*(【?\s*字[体號号]\s*[:：]|打印本页|关�
                          r"发布时间\s*[:：]|发布日期\s*[:：]|来源\s*[:：]|上一篇|下一篇|责任编辑|扫一扫)")
 END_OF_ARTICLE = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|相关文章|相关阅读|相关新闻|分享到|"
                             r"往期推荐|往期回顾|推荐阅读|长按识别|长按二维码|扫码关注)")
-_NAME = r"(?P<name>[\u4e00-\u9fa5·]{2,4}(?:[ 、，,][\u4e00-\u9fa5·]{2,4})*)"
+# 2–4 characters, and not the start of a longer run (an organisation's name is not an author).
+_LABELS = "字号|字体|来源|点击|浏览|阅读|编辑|时间|发布|访问|评论|审核|校对"
+_NAME = (r"(?P<name>[\u4e00-\u9fa5·]{2,4}(?:[ 、，,][\u4e00-\u9fa5·]{2,4})*)"
+         rf"(?=[^\u4e00-\u9fa5]|$|{_LABELS})")
 AUTHOR_PATTERNS = [
     re.compile(r"作者\s*[:：]\s*" + _NAME),
     re.compile(r"(?:记者|通讯员)\s*[:：]?\s*" + _NAME),
     re.compile(r"(?<![\u4e00-\u9fa5])文\s*(?:[/／|｜丨]\s*图)?\s*[/／|｜丨:：]\s*" + _NAME),
-    re.compile(r"(?:撰稿|供稿|撰文)\s*[:：|｜丨]\s*" + _NAME),
+    re.compile(r"(?:撰稿|撰文)\s*[:：|｜丨]\s*" + _NAME),
 ]
 EDITOR_PATTERN = re.compile(r"责任编辑\s*[:：]\s*" + _NAME)
 # Words that follow a name on an info line and are not part of it.
-NOT_NAMES = re.compile(r"(访问次数|访问|字号|字体|来源|点击|浏览|阅读|编辑|时间|发布|评论|审核|校对|字)$")
+NOT_NAMES = re.compile(rf"(访问次数|{_LABELS}|字)$")
 ANONYMOUS = {"佚名", "匿名", "本站", "管理员", "admin"}
 SOURCE_PATTERN = re.compile(r"来源\s*[:：]\s*(?P<name>[^\s|｜，,]{2,40})")
 LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期|日期|时间|更新时间)\s*[:：]\s*(?P<rest>.{4,40})")
@@ -100,9 +104,27 @@ def _norm(text: str) -> str:
 def extract_article(html: bytes | str, url: str, *, rules: FieldRules | None = None,
                     content_type: str | None = None, fetched_at: datetime | None = None,
                     tz: ZoneInfo = SHANGHAI) -> ExtractedArticle:
-    """Extract the article in `html` (bytes are decoded, charset lies corrected) fetched from `url`."""
+    """Extract the article in `html` (bytes are decoded, charset lies corrected) fetched from `url`.
+
+    Never raises for a page: whatever the page is (binary, a frameset, a broken encoding
+    declaration), the answer is a record — `kind="unreadable"` with the reason in `flags` when
+    nothing could be made of it."""
+    try:
+        return _extract(html, url, rules, content_type, fetched_at, tz)
+    except Exception as exc:  # noqa: BLE001 — the promise above
+        return ExtractedArticle(kind="unreadable", flags=[f"could not read the page ({type(exc).__name__}: {exc})"])
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _extract(html: bytes | str, url: str, rules: FieldRules | None, content_type: str | None,
+             fetched_at: datetime | None, tz: ZoneInfo) -> ExtractedArticle:
     flags: list[str] = []
     if isinstance(html, bytes):
+        head = html[:4096]
+        if head and sum(byte < 9 or 13 < byte < 32 for byte in head) > len(head) // 50:
+            return ExtractedArticle(kind="unreadable", flags=["not a web page (binary data: an image, PDF or program?)"])
         decoded = decode_html(html, content_type)
         text, encoding = decoded.text, decoded.encoding
         if decoded.declared and decoded.declared[0] != encoding and not (
@@ -110,7 +132,7 @@ def extract_article(html: bytes | str, url: str, *, rules: FieldRules | None = N
             flags.append(f"charset declared {decoded.declared[0]}, read as {encoding}")
     else:
         text, encoding = html, "utf_8"
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", text))  # lxml refuses control characters
     reference = fetched_at or datetime.now(UTC)
     if not text.strip():
         return ExtractedArticle(kind="empty", encoding=encoding, flags=[*flags, "empty page"])
@@ -162,10 +184,11 @@ def _page_text(text: str) -> str:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
         return ""
-    for bad in root.xpath("//script|//style|//noscript"):
+    for bad in root.xpath("//script|//style|//noscript|//head"):
         bad.drop_tree()
     body = root.find("body")
-    return html_to_text(lxml.html.tostring(body if body is not None else root, encoding="unicode"))
+    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in (body if body is not None else root))
+    return html_to_text(inner or "<p></p>")
 
 
 def _is_wechat(page: Selector, url: str) -> bool:
@@ -232,6 +255,7 @@ def _generic(text: str, url: str) -> tuple[str, str, float]:
     import trafilatura
     from readability import Document
 
+    logging.getLogger("readability.readability").setLevel(logging.CRITICAL)  # it logs tracebacks for empty pages
     try:
         readable = Document(text).summary(html_partial=True)
     except Exception:  # noqa: BLE001 — readability raises on some broken pages; trafilatura may still cope
@@ -336,7 +360,8 @@ def _date(page: Selector, plain: str, title: str, body_text: str, url: str, rule
     if match and (moment := from_timestamp(match.group(1))):
         return FoundDate(moment, True, match.group(0)), "meta"
     meta = _meta(page, DATE_META) or page.css("time::attr(datetime)").get("")
-    if meta and (found := find_date(meta.replace("T", " "), reference, tz, hint, allow_relative=False)):
+    if meta and (found := _iso_date(meta, tz) or find_date(meta.replace("T", " "), reference, tz, hint,
+                                                           allow_relative=False)):
         return found, "meta"
     match = re.search(r"""publish_time\s*=\s*["'](\d{4}-\d{1,2}-\d{1,2})""", script)
     if match and (found := find_date(match.group(1), reference, tz)):
@@ -363,6 +388,18 @@ def _date(page: Selector, plain: str, title: str, body_text: str, url: str, rule
     if found:
         return found, "url"
     return None, None
+
+
+def _iso_date(value: str, tz: ZoneInfo) -> FoundDate | None:
+    """`2026-11-20T01:30:00Z`, `2026-11-20T09:30:00+08:00`: an offset, when given, wins."""
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    has_time = "T" in value or ":" in value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return FoundDate(moment.astimezone(UTC), has_time, value)
 
 
 def _line_of(lines: list[str], title: str) -> int | None:
@@ -424,8 +461,7 @@ def _images(page: Selector, body_html: str, url: str, rules: FieldRules | None) 
     if rules and rules.images:
         from urllib.parse import urljoin
 
-        found = [urljoin(url, src) for node in select(page, rules.images)
-                 for src in [node.attrib.get("data-src") or node.attrib.get("src") or ""] if src]
+        found = [urljoin(url, src) for node in select(page, rules.images) if (src := image_source(node.attrib))]
     else:
         found = Selector(text=body_html or "<p></p>").css("img::attr(src)").getall()
     return list(dict.fromkeys(src for src in found if src.startswith("http") and not NOT_PHOTOS.search(src)))

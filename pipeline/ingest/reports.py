@@ -13,10 +13,17 @@ from pipeline.config import Newsroom
 from pipeline.ingest import dedupe
 from pipeline.model import ImageRef, StoryDraft
 from pipeline.render.markdown import markdown_to_text
-from pipeline.stories import Actor, add_revision, create_story, get_story, record_event
+from pipeline.stories import (
+    Actor,
+    add_revision,
+    create_story,
+    get_revision,
+    get_story,
+    record_event,
+)
 
 INGEST_ACTOR = Actor("ingest", "system")
-CANDIDATE_WINDOW = timedelta(days=10)
+CANDIDATE_WINDOW = timedelta(days=4)  # reposts come within days; merging needs ±2 days anyway
 
 
 @dataclass
@@ -54,12 +61,13 @@ def _candidates(conn: Connection, canonical: str | None, digest: str,
         conditions.append(r.c.canonical_url == canonical)
     rows = conn.execute(
         select(r.c.id, r.c.story_id, r.c.station_id, r.c.published_at, r.c.text_hash, r.c.minhash,
-               r.c.canonical_url, s.c.township, s.c.village)
+               r.c.canonical_url, r.c.source_id, s.c.township, s.c.village)
         .select_from(r.outerjoin(s, s.c.id == r.c.station_id))
         .where(or_(*conditions)).order_by(r.c.id))
     return [dedupe.Candidate(report_id=row.id, story_id=row.story_id, station_id=row.station_id,
                              place=(row.township or "", row.village or ""), published_at=row.published_at,
-                             text_hash=row.text_hash, minhash=row.minhash, canonical_url=row.canonical_url)
+                             text_hash=row.text_hash, minhash=row.minhash, canonical_url=row.canonical_url,
+                             source_id=row.source_id)
             for row in rows]
 
 
@@ -73,7 +81,8 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     place = (station.township, station.village) if station else ("", "")
     decision = dedupe.decide(canonical=canonical, digest=digest, signature=signature,
                              station_id=report.station_id, place=place, published_at=report.published_at,
-                             candidates=_candidates(conn, canonical, digest, report.published_at))
+                             candidates=_candidates(conn, canonical, digest, report.published_at),
+                             source_id=report.source_id)
     relation = "origin" if decision.relation == "new" else decision.relation
     flags = list(report.flags)
     if decision.related:
@@ -104,15 +113,18 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     story_id = decision.story_id
     conn.execute(update(t.reports).where(t.reports.c.id == report_id).values(story_id=story_id))
     story = get_story(conn, story_id)
-    if decision.relation == "update" and story.state == "draft":
+    untouched = get_revision(conn, story_id).created_by == INGEST_ACTOR.name
+    note = decision.reason
+    if decision.relation == "update" and story.state == "draft" and untouched:
         draft = StoryDraft(title=report.title, body_md=report.body_md, station_id=report.station_id,
                            theme=report.theme, dateline=report.published_at, author=report.author,
                            summary=report.summary, images=tuple(report.images))
         add_revision(conn, story_id, draft, INGEST_ACTOR, now, note="")
+        note += "; the draft now has the new text"
+    elif decision.relation == "update":
+        reason = "an editor has worked on it" if untouched is False else f"the story is {story.state}"
+        note += f"; {reason}, so its text was left as it is — compare the sources and edit if needed"
     action = {"duplicate": "duplicate-source", "update": "source-updated", "seen": "source-seen-again"}
-    note = decision.reason
-    if decision.relation == "update" and story.state != "draft":
-        note += f"; the story is {story.state}, so its text was left as it is — compare and correct if needed"
     record_event(conn, now, INGEST_ACTOR, action[decision.relation], story_id, story.state, story.state,
                  note, {**data, "similarity": round(decision.similarity, 3)})
     return Filed(report_id, decision.relation, story_id, decision.related)

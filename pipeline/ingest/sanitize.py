@@ -10,6 +10,8 @@ import lxml.html
 import nh3
 from markdownify import markdownify
 
+from pipeline.ingest.rules import image_source
+
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "img", "ul", "ol", "li", "h2", "h3",
                 "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td",
                 "figure", "figcaption", "sub", "sup", "hr", "div", "span", "section"}
@@ -29,7 +31,7 @@ def absolutize(fragment: str, base_url: str) -> str:
         return ""
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for image in list(root.iter("img")):
-        src = (image.get("data-src") or image.get("data-original") or image.get("src") or "").strip()
+        src = image_source(dict(image.attrib))
         if not _LOOKS_LIKE_A_PATH.search(src):  # `<img src=x onerror=…>` and friends
             image.drop_tree()
             continue

@@ -47,6 +47,7 @@ class CrawlJob:
     user_agent: str = "CentralKitchen/0.1 (county media center crawler)"
     flush_every: int = 50
     retry_failed_after_hours: float = 24
+    recheck_days: float = 0
 
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -54,7 +55,7 @@ RULE_PREFIXES = ("css:", "xpath:", "re:")
 FIELD_KEYS = {"title", "date", "body", "author", "images"}
 COMMON_KEYS = {"allowed_domains", "image_domains", "delay_seconds", "concurrency_per_domain",
                "timeout_seconds", "max_pages", "max_page_bytes", "max_image_bytes", "obey_robots",
-               "fields", "station_from", "theme"}
+               "fields", "station_from", "theme", "recheck_days"}
 KIND_KEYS = {
     "site": {"start_urls", "article_links", "next_page"},
     "wechat": {"start_urls", "article_links", "next_page"},
@@ -94,9 +95,11 @@ class CrawledSource:
             if key not in allowed:
                 problems.append((key, f"unknown setting for a {self.kind} source; known: {', '.join(sorted(allowed))}"))
         urls = [options.get("url")] if self.kind == "feed" else options.get("start_urls")
-        if not urls or not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
-            key = "url" if self.kind == "feed" else "start_urls"
-            problems.append((key, "is required" if not urls else "must be a list of URLs in quotes"))
+        key = "url" if self.kind == "feed" else "start_urls"
+        if not urls or urls == [None] or urls == [""]:
+            problems.append((key, "is required"))
+        elif not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
+            problems.append((key, "must be a URL in quotes" if self.kind == "feed" else "must be a list of URLs in quotes"))
         else:
             for url in urls:
                 if urlparse(url).scheme not in ("http", "https"):
@@ -119,9 +122,23 @@ class CrawledSource:
         station_from = options.get("station_from", {})
         if not isinstance(station_from, dict) or set(station_from) - {"field", "url"}:
             problems.append(("station_from", "must be a table with field = \"css\" or url = {prefix = station}"))
+        elif "field" in station_from and (problem := check_rule(station_from["field"])):
+            problems.append(("station_from.field", problem))
+        elif "url" in station_from and not isinstance(station_from["url"], dict):
+            problems.append(("station_from.url", 'must be a table of URL path prefixes, e.g. {"/binhe/" = "chengguan-binhe"}'))
+        domains = options.get("allowed_domains")
+        if domains is not None:
+            if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+                problems.append(("allowed_domains", 'must be a list of host names in quotes, e.g. ["qiaotou.gov.cn"]'))
+            elif isinstance(urls, list):
+                for url in urls:
+                    host = (urlparse(url).hostname or "") if isinstance(url, str) else ""
+                    if host and not any(host == d.lower() or host.endswith("." + d.lower()) for d in domains):
+                        problems.append(("allowed_domains", f"does not include {host}, the host of {url}"))
         for key, low, high in (("delay_seconds", 0, 600), ("concurrency_per_domain", 1, 16),
                                ("timeout_seconds", 1, 86400), ("max_pages", 1, 1_000_000),
-                               ("max_page_bytes", 1024, 1 << 30), ("max_image_bytes", 1024, 1 << 30)):
+                               ("max_page_bytes", 1024, 1 << 30), ("max_image_bytes", 1024, 1 << 30),
+                               ("recheck_days", 0, 365)):
             value = options.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high):
                 problems.append((key, f"must be a number between {low} and {high}"))
@@ -144,7 +161,8 @@ class CrawledSource:
 def job_for(newsroom: Newsroom, source: SourceConfig, kind: str) -> CrawlJob:
     options = source.options
     urls = [options["url"]] if kind == "feed" else list(options["start_urls"])
-    domains = options.get("allowed_domains") or sorted({urlparse(u).hostname or "" for u in urls})
+    domains = options.get("allowed_domains") or sorted({urlparse(u).hostname or "" for u in urls}
+                                                        | ({"mp.weixin.qq.com"} if kind == "wechat" else set()))
     image_domains = list(options.get("image_domains", WECHAT_IMAGE_DOMAINS if kind == "wechat" else ()))
     fields = options.get("fields", {})
     settings = newsroom.crawl
@@ -159,6 +177,7 @@ def job_for(newsroom: Newsroom, source: SourceConfig, kind: str) -> CrawlJob:
         max_page_bytes=int(options.get("max_page_bytes", 5 * 1024 * 1024)),
         max_image_bytes=int(options.get("max_image_bytes", 10 * 1024 * 1024)),
         download_timeout=settings.download_timeout, retries=settings.retries, user_agent=settings.user_agent,
+        recheck_days=float(options.get("recheck_days", 0)),
     )
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import queue
 import re
+import signal
 import sys
 import threading
 import time
@@ -26,11 +28,12 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.responsetypes import responsetypes
 from sqlalchemy import insert, select, update
 
 from pipeline import store as t
 from pipeline.ingest.dedupe import canonical_url
-from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS
+from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, image_source
 from pipeline.ingest.rules import select as select_rule
 from pipeline.ingest.sources import CrawlJob
 from pipeline.store import Store
@@ -41,6 +44,10 @@ MAX_REDIRECTS = 5
 
 
 def load_job(path: str) -> CrawlJob:
+    """The job from a file, or from standard input when the path is `-` (how the parent sends it,
+    so the database URL never sits in a temporary file)."""
+    if path == "-":
+        return CrawlJob(**json.loads(sys.stdin.read()))
     with open(path, encoding="utf-8") as handle:
         return CrawlJob(**json.load(handle))
 
@@ -75,23 +82,23 @@ def links_by_rule(response: Response, rule: str | None) -> list[str]:
 
 
 class Recorder:
-    """Buffered writes to the store: raw documents, the seen-table and fetch errors."""
+    """Writes to the store from a thread of its own, so downloads never wait for the database:
+    raw documents, the seen-table and fetch errors, in batches of at most `flush_every` documents or
+    half a second. A database that keeps refusing the writes stops the crawl with an error the
+    parent reports, rather than losing documents quietly."""
 
     def __init__(self, job: CrawlJob):
         self.job = job
         self.store = Store(job.database_url, migrate=False)
-        self.pending: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.last_flush = time.monotonic()
-        # Writes happen on a thread of their own so the downloads never wait for the database.
-        self.batches: queue.Queue[tuple[list[dict[str, Any]], list[dict[str, Any]]] | None] = queue.Queue()
-        self.writer = threading.Thread(target=self._write_batches, daemon=True)
-        self.writer.start()
+        self.queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.failure: str | None = None
         self.seen: dict[str, dict[str, Any]] = {}
         seen = t.crawl_seen
         with self.store.begin() as conn:
             for row in conn.execute(select(seen).where(seen.c.source_id == job.source_id)):
                 self.seen[row.url] = dict(row._mapping)
+        self.writer = threading.Thread(target=self._write_batches, daemon=True)
+        self.writer.start()
 
     def fetched_before(self, url: str, kinds: tuple[str, ...] = ("page", "image", "feed-entry")) -> bool:
         """Fetched already, or failed recently (a dead link is tried again after a while, not on
@@ -103,6 +110,13 @@ class Recorder:
             age = datetime.now(UTC) - _aware(row["last_fetched_at"])
             return age.total_seconds() < self.job.retry_failed_after_hours * 3600
         return row["kind"] in kinds
+
+    def due_for_recheck(self, url: str, days: float) -> bool:
+        """A page fetched before and last checked more than `days` ago (0: never re-checked)."""
+        row = self.seen.get(canonical_url(url))
+        if not days or row is None or row["kind"] != "page" or not row.get("last_fetched_at"):
+            return False
+        return (datetime.now(UTC) - _aware(row["last_fetched_at"])).total_seconds() > days * 86400
 
     def validators(self, url: str) -> dict[str, str]:
         row = self.seen.get(canonical_url(url))
@@ -125,49 +139,64 @@ class Recorder:
         return (stored.body, stored.headers) if stored else None
 
     def raw(self, url: str, kind: str, body: bytes, headers: dict[str, str], status: int,
-            meta: dict[str, Any] | None = None) -> None:
+            meta: dict[str, Any] | None = None, aliases: list[str] | None = None) -> None:
+        """Store a response; `aliases` are the URLs that redirected to it (seen as fetched too)."""
         now = datetime.now(UTC)
-        self.pending.append({
+        self.queue.put({
             "url": url, "kind": kind, "body": body, "headers": headers, "status": status, "meta": meta,
             "content_type": headers.get("Content-Type", ""), "sha256": hashlib.sha256(body).hexdigest(),
-            "fetched_at": now,
+            "fetched_at": now, "aliases": aliases or [],
         })
-        key = canonical_url(url)
-        self.seen[key] = {"kind": kind, "etag": None, "last_modified": None, "raw_document_id": None}
+        for key in {canonical_url(u) for u in [url, *(aliases or [])]}:
+            self.seen[key] = {"kind": kind, "etag": None, "last_modified": None, "raw_document_id": None}
         emit("fetched", url=url, kind=kind, status=status, bytes=len(body))
-        self.maybe_flush()
 
     def error(self, url: str, reason: str) -> None:
         now = datetime.now(UTC)
-        self.errors.append({"item": url, "reason": reason, "created_at": now})
+        self.queue.put({"error": {"item": url, "reason": reason, "created_at": now}})
         self.seen[canonical_url(url)] = {"kind": "failed", "last_fetched_at": now, "raw_document_id": None,
                                          "etag": None, "last_modified": None}
         emit("error", url=url, reason=reason)
-        self.maybe_flush()
 
     def touched(self, url: str) -> None:
         """A 304: the stored copy is still current."""
-        self.pending.append({"touch": canonical_url(url), "fetched_at": datetime.now(UTC)})
-
-    def maybe_flush(self) -> None:
-        if len(self.pending) + len(self.errors) >= self.job.flush_every or time.monotonic() - self.last_flush > 2:
-            self.flush()
-
-    def flush(self) -> None:
-        pending, errors = self.pending, self.errors
-        self.pending, self.errors, self.last_flush = [], [], time.monotonic()
-        if pending or errors:
-            self.batches.put((pending, errors))
+        self.queue.put({"touch": canonical_url(url), "fetched_at": datetime.now(UTC)})
 
     def close(self) -> None:
         """Write what is left and wait for the writer."""
-        self.flush()
-        self.batches.put(None)
+        self.queue.put(None)
         self.writer.join()
 
     def _write_batches(self) -> None:
-        while (batch := self.batches.get()) is not None:
-            self._write(*batch)
+        done = False
+        while not done:
+            batch: list[dict[str, Any]] = []
+            deadline = time.monotonic() + 0.5
+            while len(batch) < self.job.flush_every:
+                try:
+                    item = self.queue.get(timeout=max(0.01, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                if item is None:
+                    done = True
+                    break
+                batch.append(item)
+            if batch and self.failure is None:
+                self._write_with_retries(batch)
+
+    def _write_with_retries(self, batch: list[dict[str, Any]]) -> None:
+        pending = [item for item in batch if "error" not in item]
+        errors = [item["error"] for item in batch if "error" in item]
+        for attempt in range(4):
+            try:
+                self._write(pending, errors)
+                return
+            except Exception as exc:  # noqa: BLE001 — a locked or unreachable database
+                reason = f"{type(exc).__name__}: {exc}"
+                time.sleep(2 ** attempt)
+        self.failure = f"could not store what was fetched ({reason}); the crawl was stopped"
+        emit("fatal", reason=self.failure)
+        os.kill(os.getpid(), signal.SIGTERM)  # Scrapy shuts down; the parent records the failure
 
     def _write(self, pending: list[dict[str, Any]], errors: list[dict[str, Any]]) -> None:
         """One transaction per batch, with bulk statements: the raw documents, then the seen-table
@@ -185,10 +214,11 @@ class Recorder:
                 ids = list(conn.execute(insert(raw).returning(raw.c.id, sort_by_parameter_order=True), rows).scalars())
             entries: dict[str, dict[str, Any]] = {}
             for doc, raw_id in zip(docs, ids, strict=True):
-                entries[canonical_url(doc["url"])] = {
-                    "kind": doc["kind"], "etag": doc["headers"].get("ETag"),
-                    "last_modified": doc["headers"].get("Last-Modified"), "sha256": doc["sha256"],
-                    "raw_document_id": raw_id, "last_fetched_at": doc["fetched_at"]}
+                for url in [doc["url"], *doc["aliases"]]:
+                    entries[canonical_url(url)] = {
+                        "kind": doc["kind"], "etag": doc["headers"].get("ETag") if url == doc["url"] else None,
+                        "last_modified": doc["headers"].get("Last-Modified") if url == doc["url"] else None,
+                        "sha256": doc["sha256"], "raw_document_id": raw_id, "last_fetched_at": doc["fetched_at"]}
             failures = {canonical_url(e["item"]): {"kind": "failed", "last_fetched_at": e["created_at"]} for e in errors}
             keys = list(entries) + [key for key in failures if key not in entries]
             known: dict[str, str] = {}
@@ -240,8 +270,9 @@ class KitchenMiddleware:
             if stored is not None:
                 spider.recorder.touched(request.url)
                 body, headers = stored
-                return response.replace(status=200, body=body, headers=headers,
-                                        flags=[*response.flags, "not_modified"])
+                cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+                return cls(url=request.url, status=200, headers=headers, body=body, request=request,
+                           flags=[*response.flags, "not_modified"])
         if response.status in REDIRECTS and b"Location" in response.headers:
             target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
             hops = request.meta.get("redirects", 0) + 1
@@ -252,7 +283,8 @@ class KitchenMiddleware:
             if hops > MAX_REDIRECTS:
                 spider.recorder.error(request.url, f"more than {MAX_REDIRECTS} redirects")
                 raise IgnoreRequest("too many redirects")
-            meta = {**request.meta, "redirects": hops}
+            meta = {**request.meta, "redirects": hops,
+                    "redirected_from": [*request.meta.get("redirected_from", []), request.url]}
             return request.replace(url=target, meta=meta, dont_filter=True)
         return response
 
@@ -266,6 +298,8 @@ class KitchenSpider(scrapy.Spider):
         self.recorder = Recorder(job)
         self.allowed_domains = [*job.allowed_domains, *job.image_domains]
         self.list_pages = 0
+        self.visited_lists: set[str] = set()  # a last page linking to itself must not loop
+        _watch_parent()
 
     def allowed(self, url: str, kind: str) -> bool:
         host = (urlparse(url).hostname or "").lower()
@@ -294,22 +328,29 @@ class KitchenSpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> Iterator[Request]:
         if "not_modified" not in response.flags:
-            self.recorder.raw(response.url, "list", response.body, self._headers(response), response.status)
+            self.recorder.raw(response.url, "list", response.body, self._headers(response), response.status,
+                              aliases=response.meta.get("redirected_from"))
         self.list_pages += 1
+        self.visited_lists.update(canonical_url(u) for u in [response.url, *response.meta.get("redirected_from", [])])
         for url in links_by_rule(response, self.job.article_links):
             if not self.allowed(url, "page"):
                 continue
             if self.recorder.fetched_before(url):
-                emit("skipped", url=url, reason="fetched before")
+                if self.recorder.due_for_recheck(url, self.job.recheck_days):
+                    yield self._request(url, "page", self.parse_page, conditional=True)
                 continue
             yield self._request(url, "page", self.parse_page)
         for url in links_by_rule(response, self.job.next_page)[:1]:
-            if self.allowed(url, "list"):
+            if self.allowed(url, "list") and canonical_url(url) not in self.visited_lists:
+                self.visited_lists.add(canonical_url(url))
                 yield self._request(url, "list", self.parse_list)
 
     def parse_page(self, response: Response) -> Iterator[Request]:
+        if "not_modified" in response.flags:
+            return  # re-checked and unchanged
         meta = response.meta.get("feed_entry")
-        self.recorder.raw(response.url, "page", response.body, self._headers(response), response.status, meta)
+        self.recorder.raw(response.url, "page", response.body, self._headers(response), response.status, meta,
+                          aliases=response.meta.get("redirected_from"))
         for url in self.photo_urls(response):
             if self.allowed(url, "image") and not self.recorder.fetched_before(url):
                 yield self._request(url, "image", self.parse_image)
@@ -331,7 +372,7 @@ class KitchenSpider(scrapy.Spider):
             nodes = page.xpath("//p//img|//figure//img")
         urls = []
         for node in nodes:
-            src = (node.attrib.get("data-src") or node.attrib.get("src") or "").strip()
+            src = image_source(node.attrib)
             if src and not src.startswith("data:") and not NOT_PHOTOS.search(src):
                 urls.append(response.urljoin(src))
         return list(dict.fromkeys(urls))
@@ -347,7 +388,11 @@ class KitchenSpider(scrapy.Spider):
         parsed = feedparser.parse(response.body, response_headers={
             "content-type": response.headers.get("Content-Type", b"").decode("latin-1")})
         if parsed.bozo and not parsed.entries:
-            self.recorder.error(response.url, f"not a readable feed: {parsed.bozo_exception}")
+            kind = response.headers.get("Content-Type", b"").decode("latin-1")
+            if "html" in kind.lower():
+                self.recorder.error(response.url, f"the URL serves a web page ({kind}), not an RSS/Atom feed")
+            else:
+                self.recorder.error(response.url, f"not a readable feed: {parsed.bozo_exception}")
             return
         if parsed.bozo and "not_modified" not in response.flags:
             self.recorder.error(response.url, f"feed is not well-formed XML ({parsed.bozo_exception}); "
@@ -388,6 +433,22 @@ class KitchenSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         self.recorder.close()
         emit("done", reason=reason, list_pages=self.list_pages)
+        sys.stdout.flush()
+
+
+def _watch_parent() -> None:
+    """Stop when the parent goes away (killed, or stopped by its own timeout) instead of running on
+    as an orphan: first gracefully, then for good."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(20)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _aware(moment: datetime) -> datetime:
@@ -413,7 +474,7 @@ def _describe_failure(failure: Any) -> str:
     if isinstance(value, IgnoreRequest):
         text = str(value)
         return "skipped: forbidden by robots.txt" if "robots" in text.lower() else f"skipped: {text}"
-    if isinstance(value, DNSLookupError):
+    if isinstance(value, DNSLookupError) or "ResolveHost" in type(value).__name__:
         return "the host name does not resolve"
     if "ConnectionRefused" in type(value).__name__:
         return "the server refused the connection (is the site down?)"
