@@ -192,7 +192,7 @@ class Recorder:
                 self._write(pending, errors)
                 return
             except Exception as exc:  # noqa: BLE001 — a locked or unreachable database
-                reason = f"{type(exc).__name__}: {exc}"
+                reason = f"{type(exc).__name__}: {getattr(exc, 'orig', None) or exc}"[:300]
                 time.sleep(2 ** attempt)
         self.failure = f"could not store what was fetched ({reason}); the crawl was stopped"
         emit("fatal", reason=self.failure)
