@@ -114,6 +114,7 @@ class Story:
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None = None
+    slug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class StorySnapshot:
     revision: Revision
     first_published_at: datetime | None = None
     corrections: tuple[Revision, ...] = ()
+    first_title: str = ""  # the title of revision 1, which the story's web address is made from
 
 
 @dataclass(frozen=True)

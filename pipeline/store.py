@@ -164,6 +164,7 @@ stories = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("published_at", UTCDateTime),
+    Column("slug", String(80)),  # the web address's words, fixed at first web publication
     Index("ix_stories_state", "state"),
 )
 
@@ -270,7 +271,8 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("kitchen_read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -349,6 +351,15 @@ class Store:
         """One transaction: committed when the block ends, rolled back on an exception."""
         with self.engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction: a consistent view that does not hold up writers (long reads,
+        like a site build, use this)."""
+        with self.engine.connect() as connection:
+            connection.execution_options(kitchen_read_only=True)
+            with connection.begin():
+                yield connection
 
     def close(self) -> None:
         self.engine.dispose()

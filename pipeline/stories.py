@@ -88,11 +88,11 @@ def _story_from_row(row: Any) -> Story:
     return Story(
         id=row.id, state=row.state, current_revision=row.current_revision, station_id=row.station_id,
         theme=row.theme, report_id=row.report_id, created_at=row.created_at,
-        updated_at=row.updated_at, published_at=row.published_at,
+        updated_at=row.updated_at, published_at=row.published_at, slug=row.slug,
     )
 
 
-def _revision_from_row(row: Any) -> Revision:
+def revision_from_row(row: Any) -> Revision:
     content = StoryDraft(
         title=row.title, body_md=row.body_md, station_id=row.station_id, theme=row.theme,
         dateline=row.dateline, author=row.author, summary=row.summary,
@@ -116,24 +116,23 @@ def get_revision(conn: Connection, story_id: int, number: int | None = None) -> 
         t.revisions.c.story_id == story_id, t.revisions.c.number == number)).first()
     if row is None:
         raise LookupError(f"story {story_id} has no revision {number}")
-    return _revision_from_row(row)
+    return revision_from_row(row)
 
 
 def list_revisions(conn: Connection, story_id: int) -> list[Revision]:
     rows = conn.execute(select(t.revisions).where(t.revisions.c.story_id == story_id)
                         .order_by(t.revisions.c.number))
-    return [_revision_from_row(row) for row in rows]
+    return [revision_from_row(row) for row in rows]
 
 
 def snapshot(conn: Connection, story_id: int, revision: int | None = None) -> StorySnapshot:
     """A story with one revision (default: the current one) and the corrections made up to it."""
     story = get_story(conn, story_id)
     chosen = get_revision(conn, story_id, revision)
-    corrections = tuple(
-        r for r in list_revisions(conn, story_id) if r.note and 1 < r.number <= chosen.number
-    ) if chosen.number > 1 else ()
+    history = list_revisions(conn, story_id) if chosen.number > 1 else [chosen]
+    corrections = tuple(r for r in history if r.note and 1 < r.number <= chosen.number)
     return StorySnapshot(story=story, revision=chosen, first_published_at=story.published_at,
-                         corrections=corrections)
+                         corrections=corrections, first_title=history[0].content.title)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 
 
-def make_newsroom(root: Path, extra_toml: str = "") -> Path:
+def make_newsroom(root: Path, extra_toml: str = "", channels: str = '["export"]') -> Path:
+    """A test newsroom; most tests publish on the export channel only (cheaper than a site build)."""
     init_newsroom(root, title="测试县融媒体中心", base_url="https://news.test.example.cn/",
                   monthly_themes=[("2026-11", "yifeng")])
     shutil.copyfile(FIXTURES / "stations.csv", root / "stations.csv")
+    replace_in_config(root, 'channels = ["web", "rss", "export"]', f"channels = {channels}")
     if extra_toml:
         with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
             handle.write("\n" + extra_toml)

@@ -29,9 +29,9 @@ class Renderer:
 
 
 def _registry() -> dict[str, Renderer]:
-    from pipeline.render import ninjs
+    from pipeline.render import ninjs, web
 
-    return {renderer.kind: renderer for renderer in (ninjs.RENDERER,)}
+    return {renderer.kind: renderer for renderer in (ninjs.RENDERER, web.ARTICLE, web.FEED_ITEM)}
 
 
 def renderer_for(kind: str) -> Renderer:

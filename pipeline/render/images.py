@@ -1,0 +1,81 @@
+"""Web renditions of photos: a few widths for `srcset`, EXIF orientation applied and every piece of
+metadata stripped (phones write the GPS position into their photos). Made once per photo and width,
+kept in a cache folder, and linked into each site build."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from pipeline.fsutil import atomic_write
+from pipeline.media import media_path
+from pipeline.model import ImageRef
+
+WIDTHS = (480, 960, 1440)
+QUALITY = 82
+
+
+@dataclass(frozen=True)
+class WebImage:
+    """The renditions of one photo: (width, height, site path) per width, smallest first."""
+
+    sha256: str
+    sizes: tuple[tuple[int, int, str], ...]
+    caption: str
+
+    def card(self, alt: str, sizes: str = "(max-width: 720px) 100vw, 720px") -> dict[str, object]:
+        """What templates get for an image (see templates/web/CONTEXT.md)."""
+        width, height, src = self.sizes[min(1, len(self.sizes) - 1)]
+        return {"src": src, "srcset": ", ".join(f"{path} {w}w" for w, _, path in self.sizes), "sizes": sizes,
+                "width": width, "height": height, "alt": self.caption or alt, "caption": self.caption}
+
+    @property
+    def largest(self) -> str:
+        return self.sizes[-1][2]
+
+
+def site_path(sha256: str, width: int) -> str:
+    return f"/media/{sha256[:2]}/{sha256[:16]}-{width}.jpg"
+
+
+def web_renditions(media_dir: Path, cache_dir: Path, image: ImageRef) -> WebImage | None:
+    """Make (or find in the cache) the renditions of a stored photo; None if it cannot be read."""
+    widths = [w for w in WIDTHS if w < image.width] + [min(image.width, WIDTHS[-1])] if image.width else list(WIDTHS[:1])
+    widths = sorted(set(widths))
+    sizes = []
+    source: Image.Image | None = None
+    for width in widths:
+        target = cache_dir / site_path(image.sha256, width).lstrip("/")
+        if not target.exists():
+            if source is None:
+                try:
+                    with Image.open(media_path(media_dir, image.sha256, image.ext)) as opened:
+                        source = _upright_rgb(opened)
+                except (OSError, ValueError):
+                    return None
+            atomic_write(target, _encode(source, width), durable=False)
+        with Image.open(target) as made:  # reads the header only: the upright size
+            sizes.append((made.width, made.height, site_path(image.sha256, width)))
+    return WebImage(sha256=image.sha256, sizes=tuple(sizes), caption=image.caption)
+
+
+def _upright_rgb(opened: Image.Image) -> Image.Image:
+    upright = ImageOps.exif_transpose(opened)
+    if upright.mode in ("RGBA", "LA", "P"):
+        rgba = upright.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return upright.convert("RGB")
+
+
+def _encode(source: Image.Image, width: int) -> bytes:
+    image = source
+    if source.width > width:
+        image = source.resize((width, max(1, round(source.height * width / source.width))), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)  # no exif=: metadata is dropped
+    return out.getvalue()

@@ -1,0 +1,738 @@
+"""The static news site: every page and feed computed from the stories live on the `web` and `rss`
+channels, written into a new build folder that is then switched in atomically.
+
+Phased like Pelican: load what is live, work out the shared model (archives, pages, feeds), then
+write. Incremental like a build system: every output has a fingerprint of what it shows (the
+stories on it and their revisions, the templates, the site settings); a build writes only the files
+whose fingerprint changed and links the rest from the previous build, so a full rebuild and an
+incremental one produce the same tree. Pagination is counted from the oldest story, so a new story
+changes the newest page of each archive it is in, not every page after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from sqlalchemy import Connection, select
+
+from pipeline import store as t
+from pipeline.config import Newsroom
+from pipeline.model import LEVEL_NAMES_ZH, Revision, Station
+from pipeline.render.images import WebImage, web_renditions
+from pipeline.render.markdown import markdown_to_html, markdown_to_text, summarize
+from pipeline.resources import templates_dir
+from pipeline.stories import list_revisions, revision_from_row
+
+PAGE_SIZE = 20
+FEED_SIZE = 20
+KEEP_BUILDS = 5
+LEVEL_WORDS = {"center": "中心", "institute": "实践所", "station": "实践站", "point": "实践点"}
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """Hanyu pinyin words joined by hyphens: `东村开展板凳课堂` → `dong-cun-kai-zhan-ban-deng-ke-tang`."""
+    from pypinyin import lazy_pinyin
+
+    words = []
+    for word in lazy_pinyin(text, errors=lambda chars: [chars]):
+        cleaned = re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+        if cleaned:
+            words.append(cleaned)
+    slug = "-".join(words)[:limit].strip("-")
+    return re.sub(r"-{2,}", "-", slug) or "story"
+
+
+def date_zh(moment: datetime, tz: Any) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+@dataclass(frozen=True)
+class LiveStory:
+    id: int
+    revision: Revision
+    created_at: datetime
+    slug: str
+    corrections: tuple[Revision, ...]
+
+    @property
+    def path(self) -> str:
+        return f"/{self.created_at:%Y}/{self.created_at:%m}/{self.id}-{self.slug}/"
+
+    @property
+    def sort_key(self) -> tuple[datetime, int]:
+        return (self.revision.content.dateline or self.created_at, self.id)
+
+
+def live_stories(conn: Connection, newsroom: Newsroom, channel: str,
+                 overrides: dict[int, int | None] | None = None) -> list[LiveStory]:
+    """Stories live on a channel according to the ledger (the revision that went out), with
+    `overrides` applied: story id → revision being published, or None when being taken down."""
+    p, s, r = t.publications, t.stories, t.revisions
+    live: dict[int, int] = {row.story_id: row.published_revision for row in conn.execute(
+        select(p.c.story_id, p.c.published_revision).where(
+            p.c.channel == channel, p.c.action == "publish", p.c.published_revision.is_not(None),
+            p.c.story_id.is_not(None)))}
+    for story_id, revision in (overrides or {}).items():
+        if revision is None:
+            live.pop(story_id, None)
+        else:
+            live[story_id] = revision
+    if not live:
+        return []
+    stories = {row.id: row for row in conn.execute(select(s.c.id, s.c.created_at, s.c.slug).where(s.c.id.in_(live)))}
+    revisions: dict[int, list[Revision]] = {}
+    for row in conn.execute(select(r).where(r.c.story_id.in_(live)).order_by(r.c.story_id, r.c.number)):
+        revisions.setdefault(row.story_id, []).append(revision_from_row(row))
+    result = []
+    for story_id, number in live.items():
+        story, history = stories.get(story_id), revisions.get(story_id, [])
+        chosen = next((rev for rev in history if rev.number == number), None)
+        if story is None or chosen is None:
+            continue
+        corrections = tuple(rev for rev in history if rev.note and 1 < rev.number <= number)
+        slug = story.slug or slugify(history[0].content.title)
+        result.append(LiveStory(story_id, chosen, story.created_at, slug, corrections))
+    return sorted(result, key=lambda story: story.sort_key, reverse=True)
+
+
+def assign_slug(conn: Connection, story_id: int) -> str:
+    """Fix a story's URL words the first time it goes on the site (from its first title)."""
+    row = conn.execute(select(t.stories.c.slug).where(t.stories.c.id == story_id)).one()
+    if row.slug:
+        return row.slug
+    first = list_revisions(conn, story_id)[0]
+    slug = slugify(first.content.title)
+    conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(slug=slug))
+    return slug
+
+
+@dataclass
+class Archive:
+    key: tuple[str, str]
+    title: str
+    url: str
+    description: str = ""
+    story_ids: list[int] = field(default_factory=list)
+    has_feed: bool = False
+
+    def page_url(self, number: int, total: int) -> str:
+        return self.url if number == 0 else f"{self.url}page/{number}/"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its fingerprint and how to make its bytes."""
+
+    fingerprint: str
+    render: Callable[[], bytes]
+
+
+class SiteBuilder:
+    """Works out every output of the site for a set of live stories."""
+
+    def __init__(self, newsroom: Newsroom, web: list[LiveStory], rss: list[LiveStory], images: dict[str, WebImage],
+                 image_bytes: dict[str, int] | None = None):
+        from pipeline.templating import environment
+
+        self.newsroom = newsroom
+        self.rss_enabled = "rss" in newsroom.publish.channels
+        self.image_bytes = image_bytes or {}
+        self.site = newsroom.site
+        self.tz = newsroom.tz
+        self.web = web
+        self.rss = rss
+        self.by_id = {story.id: story for story in web}
+        self.rss_by_id = {story.id: story for story in rss}
+        self.images = images
+        self.env = environment(newsroom.root)
+        self.css = self._static("site.css")
+        self.css_url = f"/static/site.css?v={hashlib.sha256(self.css).hexdigest()[:10]}"
+        self.globals = self._global_fingerprint()
+        self.newest = max((s.revision.created_at for s in web + rss), default=datetime(2000, 1, 1, tzinfo=UTC))
+        self.web_archives = self._archives(web)
+        self.rss_archives = self._archives(rss)
+
+    # --- the shared model ------------------------------------------------------------------------
+
+    def _static(self, name: str) -> bytes:
+        override = self.newsroom.root / "templates" / "web" / "static" / name
+        return (override if override.exists() else templates_dir() / "web" / "static" / name).read_bytes()
+
+    def _global_fingerprint(self) -> str:
+        hasher = hashlib.sha256()
+        for folder in (templates_dir() / "web", self.newsroom.root / "templates" / "web"):
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        hasher.update(path.name.encode() + path.read_bytes())
+        stations = sorted((s.id, s.name, s.level, s.parent, s.township, s.village, s.lat, s.lon)
+                          for s in self.newsroom.stations.values())
+        hasher.update(json.dumps([self.site.title, self.site.base_url, self.site.language, stations,
+                                  sorted((th.id, th.name) for th in self.newsroom.themes.values())],
+                                 ensure_ascii=False, default=str).encode())
+        return hasher.hexdigest()
+
+    def chain(self, station_id: str) -> list[Station]:
+        """The station and everything above it, nearest first."""
+        found, current = [], self.newsroom.stations.get(station_id)
+        while current is not None and current not in found:
+            found.append(current)
+            current = self.newsroom.stations.get(current.parent or "")
+        return found
+
+    def _archives(self, stories: list[LiveStory]) -> dict[tuple[str, str], Archive]:
+        """Every station, township and theme has its page (the map and the directory link to them
+        all, with or without stories yet); months exist where there are stories."""
+        archives: dict[tuple[str, str], Archive] = {("home", ""): Archive(("home", ""), "最新动态", "/", has_feed=True)}
+        for station in sorted(self.newsroom.stations.values(), key=lambda s: s.id):
+            archives[("station", station.id)] = Archive(
+                ("station", station.id), station.name, self.station_url(station.id),
+                f"{station.township} {station.village} {LEVEL_WORDS.get(station.level, '')}".replace("  ", " ").strip(),
+                has_feed=True)
+            if station.township:
+                key = ("township", station.township)
+                archives.setdefault(key, Archive(key, station.township, self.township_url(station.township)))
+        for theme in self.newsroom.themes.values():
+            archives[("theme", theme.id)] = Archive(("theme", theme.id), theme.name, self.theme_url(theme.id),
+                                                    has_feed=True)
+        for story in stories:  # newest first, so every archive's list is too
+            content = story.revision.content
+            keys = [("home", ""), *(("station", s.id) for s in self.chain(content.station_id))]
+            station = self.newsroom.stations.get(content.station_id)
+            if station and station.township:
+                keys.append(("township", station.township))
+            if content.theme in self.newsroom.themes:
+                keys.append(("theme", content.theme))
+            month = (content.dateline or story.created_at).astimezone(self.tz)
+            key = ("month", f"{month:%Y-%m}")
+            archives.setdefault(key, Archive(key, f"{month.year}年{month.month}月", f"/{month:%Y}/{month:%m}/"))
+            keys.append(key)
+            for key in dict.fromkeys(keys):
+                if key in archives:
+                    archives[key].story_ids.append(story.id)
+        return archives
+
+    def station_url(self, station_id: str) -> str:
+        return f"/stations/{station_id}/"
+
+    def township_url(self, township: str) -> str:
+        return f"/townships/{slugify(township, 40)}/"
+
+    def theme_url(self, theme_id: str) -> str:
+        return f"/themes/{theme_id}/"
+
+    def absolute(self, path: str) -> str:
+        return urljoin(self.site.base_url, path.lstrip("/"))
+
+    # --- what every page gets ---------------------------------------------------------------------
+
+    def common(self, title: str, path: str, description: str = "", og_type: str = "website",
+               og_image: str | None = None, feeds: Iterable[tuple[str, str, str]] = (),
+               breadcrumbs: Iterable[tuple[str, str]] = (), current: str = "") -> dict[str, Any]:
+        nav = [("首页", "/"), ("实践站点", "/stations/"), ("实践地图", "/map/")]
+        nav += [(theme.name, self.theme_url(theme.id)) for theme in list(self.newsroom.themes.values())[:6]]
+        return {
+            "site": {"title": self.site.title, "base_url": self.site.base_url, "language": self.site.language,
+                     "css_url": self.css_url, "year": self.newest.astimezone(self.tz).year},
+            "nav": [{"title": name, "url": url, "current": url == current} for name, url in nav],
+            "page": {"title": title if path == "/" else f"{title} - {self.site.title}",
+                     "description": description or self.site.title, "canonical_abs": self.absolute(path),
+                     "og_type": og_type, "og_image_abs": self.absolute(og_image) if og_image else None,
+                     "feeds": [{"title": name, "url": url, "type": kind} for name, url, kind in feeds]},
+            "breadcrumbs": [{"title": name, "url": url} for name, url in breadcrumbs],
+        }
+
+    def _render(self, template: str, context: dict[str, Any]) -> bytes:
+        return self.env.get_template(f"web/{template}").render(**context).encode("utf-8")
+
+    def fingerprint(self, *parts: Any) -> str:
+        return hashlib.sha256(json.dumps([self.globals, self.css_url, *parts], ensure_ascii=False,
+                                         default=str).encode()).hexdigest()
+
+    # --- stories ----------------------------------------------------------------------------------
+
+    def image_of(self, story: LiveStory, index: int = 0) -> WebImage | None:
+        images = story.revision.content.images
+        return self.images.get(images[index].sha256) if len(images) > index else None
+
+    def card(self, story: LiveStory) -> dict[str, Any]:
+        content = story.revision.content
+        station = self.newsroom.stations.get(content.station_id)
+        image = self.image_of(story)
+        moment = content.dateline or story.created_at
+        return {
+            "url": story.path, "title": content.title, "date_display": date_zh(moment, self.tz),
+            "date_iso": moment.astimezone(self.tz).isoformat(), "station_name": station.name if station else "",
+            "station_url": self.station_url(content.station_id) if station else "",
+            "theme_name": self.newsroom.theme_name(content.theme) if content.theme else "",
+            "theme_url": self.theme_url(content.theme) if content.theme in self.newsroom.themes else "",
+            "summary": content.summary or summarize(markdown_to_text(content.body_md)),
+            "image": image.card(content.title, "(max-width: 720px) 100vw, 360px") if image else None,
+            "corrected": bool(story.corrections),
+        }
+
+    def story_context(self, story: LiveStory) -> dict[str, Any]:
+        content = story.revision.content
+        chain = self.chain(content.station_id)
+        station = chain[0] if chain else None
+        institute = next((s for s in chain if s.level == "institute"), None)
+        moment = content.dateline or story.created_at
+        images = [img.card(content.title) for ref in content.images if (img := self.images.get(ref.sha256))]
+        context = self.common(
+            content.title, story.path, content.summary or summarize(markdown_to_text(content.body_md)),
+            "article", self.image_of(story).largest if self.image_of(story) else None,
+            feeds=self._feed_links(("station", content.station_id)) if station else (),
+            breadcrumbs=[("首页", "/")] + [(s.name, self.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
+        )
+        context["story"] = {
+            "id": story.id, "title": content.title, "body_html": markdown_to_html(content.body_md),
+            "summary": content.summary or summarize(markdown_to_text(content.body_md)),
+            "date_display": date_zh(moment, self.tz), "date_iso": moment.astimezone(self.tz).isoformat(),
+            "updated_iso": story.revision.created_at.astimezone(self.tz).isoformat(), "author": content.author,
+            "station": {"name": station.name, "url": self.station_url(station.id),
+                        "level_name": LEVEL_NAMES_ZH.get(station.level, "")} if station else None,
+            "township": {"name": station.township, "url": self.township_url(station.township)}
+            if station and station.township else None,
+            "institute": {"name": institute.name, "url": self.station_url(institute.id)} if institute else None,
+            "theme": {"name": self.newsroom.theme_name(content.theme), "url": self.theme_url(content.theme)}
+            if content.theme in self.newsroom.themes else None,
+            "images": images,
+            "corrections": [{"date_display": date_zh(rev.created_at, self.tz), "note": rev.note}
+                            for rev in story.corrections],
+            "canonical_abs": self.absolute(story.path),
+        }
+        return context
+
+    def article_page(self, story: LiveStory) -> bytes:
+        return self._render("article.html", self.story_context(story))
+
+    # --- archives ---------------------------------------------------------------------------------
+
+    def _feed_links(self, key: tuple[str, str]) -> list[tuple[str, str, str]]:
+        archive = self.rss_archives.get(key)
+        if not self.rss_enabled or archive is None or not archive.has_feed:
+            return []
+        return [(f"{archive.title} RSS", f"{archive.url}feed.xml", "application/rss+xml"),
+                (f"{archive.title} Atom", f"{archive.url}atom.xml", "application/atom+xml")]
+
+    def listing_pages(self, archive: Archive) -> dict[str, Output]:
+        """The archive's front page (newest stories) and its numbered pages, counted from the oldest."""
+        ids = archive.story_ids
+        total = max(1, math.ceil(len(ids) / PAGE_SIZE))
+        outputs: dict[str, Output] = {}
+        for number in range(0, total + 1):
+            if number == 0:
+                on_page = ids[:PAGE_SIZE]
+            else:  # page 1 holds the oldest PAGE_SIZE stories, page `total` the newest remainder
+                end = len(ids) - (number - 1) * PAGE_SIZE
+                on_page = ids[max(0, end - PAGE_SIZE):end]
+            if number and not on_page:
+                continue
+            if number == 0:
+                older, newer = (archive.page_url(total - 1, total) if total > 1 else None), None
+            else:
+                older = archive.page_url(number - 1, total) if number > 1 else None
+                newer = archive.page_url(number + 1, total) if number < total else archive.url
+            window = [n for n in range(max(1, number - 2), min(total, number + 2) + 1)] if number else []
+            pagination = {"current": number, "total": total,
+                          "newer_url": newer, "older_url": older,
+                          "pages": [{"number": n, "url": archive.page_url(n, total), "current": n == number}
+                                    for n in window]}
+            path = archive.page_url(number, total)
+            revisions = [(i, self.by_id[i].revision.number) for i in on_page]
+            outputs[path] = Output(self.fingerprint("listing", archive.key, path, revisions, pagination,
+                                                    archive.title, self._feed_links(archive.key),
+                                                    self._station_children(archive)),
+                                   lambda a=archive, p=path, o=on_page, pg=pagination: self._listing(a, p, o, pg))
+        return outputs
+
+    def _station_children(self, archive: Archive) -> list[tuple[str, int]]:
+        if archive.key[0] != "station":
+            return []
+        return [(child.id, len(self.web_archives.get(("station", child.id), Archive(("", ""), "", "")).story_ids))
+                for child in self.newsroom.stations.values() if child.parent == archive.key[1]]
+
+    def _listing(self, archive: Archive, path: str, on_page: list[int], pagination: dict[str, Any]) -> bytes:
+        title = archive.title if not pagination["current"] else f"{archive.title}（第{pagination['current']}页）"
+        crumbs: list[tuple[str, str]] = [("首页", "/")] if archive.key[0] != "home" else []
+        context = self.common(title, path, archive.description, feeds=self._feed_links(archive.key),
+                              breadcrumbs=crumbs, current=archive.url)
+        context["listing"] = {"title": archive.title, "description": archive.description, "kind": archive.key[0],
+                              "feed_url": f"{archive.url}feed.xml" if archive.has_feed else None,
+                              "atom_url": f"{archive.url}atom.xml" if archive.has_feed else None,
+                              "count": len(archive.story_ids)}
+        context["stories"] = [self.card(self.by_id[i]) for i in on_page]
+        context["pagination"] = pagination
+        if archive.key[0] == "station":
+            station = self.newsroom.stations[archive.key[1]]
+            parent = self.newsroom.stations.get(station.parent or "")
+            context["station"] = {
+                "name": station.name, "url": archive.url, "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
+                "parent": {"name": parent.name, "url": self.station_url(parent.id)} if parent else None,
+                "children": [{"name": self.newsroom.stations[cid].name, "url": self.station_url(cid),
+                              "level_name": LEVEL_NAMES_ZH.get(self.newsroom.stations[cid].level, ""), "count": count}
+                             for cid, count in self._station_children(archive)],
+            }
+        return self._render("index.html" if archive.key[0] == "home" else "list.html", context)
+
+    # --- feeds ------------------------------------------------------------------------------------
+
+    def feed_outputs(self, archive: Archive) -> dict[str, Output]:
+        from pipeline.render.feeds import Feed, render_atom, render_rss
+
+        items = archive.story_ids[:FEED_SIZE]
+        revisions = [(i, self.rss_by_id[i].revision.number) for i in items]
+        feed = lambda: Feed(  # noqa: E731 — built only when the file is written
+            id=f"urn:kitchen:{self.site.host}:feed:{archive.key[0]}:{archive.key[1]}",
+            title=archive.title if archive.key[0] == "home" else f"{archive.title} - {self.site.title}",
+            link=self.absolute(archive.url), description=archive.description or self.site.title,
+            language=self.site.language, rss_url=self.absolute(f"{archive.url}feed.xml"),
+            atom_url=self.absolute(f"{archive.url}atom.xml"),
+            items=tuple(self.feed_item(self.rss_by_id[i]) for i in items))
+        fingerprint = self.fingerprint("feed", archive.key, revisions, self.newest if not items else None)
+        return {f"{archive.url}feed.xml": Output(fingerprint, lambda: render_rss(feed(), self.tz, self.newest)),
+                f"{archive.url}atom.xml": Output(fingerprint, lambda: render_atom(feed(), self.tz, self.newest))}
+
+    def feed_item(self, story: LiveStory) -> Any:
+        from pipeline.render.feeds import Enclosure, FeedItem
+
+        content = story.revision.content
+        image = self.image_of(story)
+        enclosure = None
+        if image is not None:
+            enclosure = Enclosure(self.absolute(image.largest), self.image_bytes.get(image.largest, 0), "image/jpeg")
+        body = markdown_to_html(content.body_md)
+        pictures = "".join(f'<p><img src="{self.absolute(img.largest)}" alt="{_attr(img.caption or content.title)}"></p>'
+                           for ref in content.images if (img := self.images.get(ref.sha256)))
+        notes = "".join(f"<p><strong>更正（{date_zh(rev.created_at, self.tz)}）：</strong>{_text(rev.note)}</p>"
+                        for rev in story.corrections)
+        return FeedItem(
+            guid=f"urn:kitchen:{self.site.host}:story:{story.id}", title=content.title, link=self.absolute(story.path),
+            summary=content.summary or summarize(markdown_to_text(content.body_md)),
+            content_html=notes + pictures + _absolute_urls(body, self.site.base_url),
+            published=content.dateline or story.created_at, updated=story.revision.created_at, author=content.author,
+            categories=tuple(filter(None, [self.newsroom.theme_name(content.theme) if content.theme else "",
+                                           self.newsroom.station_name(content.station_id)])),
+            enclosure=enclosure)
+
+    # --- the site-wide pages ----------------------------------------------------------------------
+
+    def site_outputs(self) -> dict[str, Output]:
+        outputs: dict[str, Output] = {}
+        for story in self.web:
+            outputs[f"{story.path}index.html"] = Output(
+                self.fingerprint("article", story.id, story.revision.number, [r.number for r in story.corrections],
+                                 story.path),
+                lambda s=story: self.article_page(s))
+        for archive in self.web_archives.values():
+            for path, output in self.listing_pages(archive).items():
+                outputs[f"{path}index.html"] = output
+        if self.rss_enabled:  # the home feed exists even while it is empty
+            for archive in self.rss_archives.values():
+                if archive.has_feed:
+                    outputs.update(self.feed_outputs(archive))
+        latest = self._latest_by_station()
+        counts = {key[1]: len(a.story_ids) for key, a in self.web_archives.items() if key[0] == "station"}
+        outputs["/stations/index.html"] = Output(self.fingerprint("stations", counts), self._directory)
+        outputs["/map/index.html"] = Output(self.fingerprint("map", latest), lambda: self._map(latest))
+        outputs["/map/stations.geojson"] = Output(self.fingerprint("geojson", latest), lambda: self._geojson(latest))
+        outputs["/404.html"] = Output(self.fingerprint("404"), lambda: self._render("404.html", self.common("页面未找到", "/404.html")))
+        outputs["/robots.txt"] = Output(self.fingerprint("robots"), lambda: (
+            f"User-agent: *\nAllow: /\nSitemap: {self.absolute('/sitemap.xml')}\n").encode())
+        outputs["/static/site.css"] = Output(self.fingerprint("css"), lambda: self.css)
+        outputs.update(self._sitemaps())
+        return outputs
+
+    def _latest_by_station(self) -> dict[str, list[int]]:
+        latest: dict[str, list[int]] = {}
+        for story in self.web:  # newest first
+            bucket = latest.setdefault(story.revision.content.station_id, [])
+            if len(bucket) < 3:
+                bucket.append(story.id)
+        return latest
+
+    def _tree(self, station: Station) -> dict[str, Any]:
+        children = sorted((s for s in self.newsroom.stations.values() if s.parent == station.id), key=lambda s: s.id)
+        return {"name": station.name, "url": self.station_url(station.id), "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
+                "count": len(self.web_archives.get(("station", station.id), Archive(("", ""), "", "")).story_ids),
+                "township": station.township, "children": [self._tree(child) for child in children]}
+
+    def _directory(self) -> bytes:
+        centers = [s for s in self.newsroom.stations.values() if s.level == "center"]
+        context = self.common("新时代文明实践站点", "/stations/", "全县新时代文明实践中心、所、站、点一览",
+                              breadcrumbs=[("首页", "/")], current="/stations/")
+        trees = [self._tree(center) for center in sorted(centers, key=lambda s: s.id)]
+        context["center"] = trees[0] if trees else None
+        context["institutes"] = [child for tree in trees for child in tree["children"]]
+        context["map_url"] = "/map/"
+        context["geojson_url"] = "/map/stations.geojson"
+        return self._render("stations.html", context)
+
+    def _map(self, latest: dict[str, list[int]]) -> bytes:
+        placed = [s for s in self.newsroom.stations.values() if s.lat is not None and s.lon is not None]
+        width, height, project = _projection(placed)
+        points = []
+        for station in sorted(placed, key=lambda s: ("center", "institute", "station", "point").index(s.level)):
+            x, y = project(station)
+            points.append({"x": x, "y": y, "name": station.name, "url": self.station_url(station.id),
+                           "level": station.level, "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
+                           "township": station.township,
+                           "latest": [{"title": self.by_id[i].revision.content.title, "url": self.by_id[i].path,
+                                       "date_display": self.card(self.by_id[i])["date_display"]}
+                                      for i in latest.get(station.id, [])]})
+        townships: dict[str, list[tuple[float, float]]] = {}
+        for point in points:
+            if point["township"]:
+                townships.setdefault(point["township"], []).append((point["x"], point["y"]))
+        context = self.common("文明实践地图", "/map/", "全县新时代文明实践阵地分布图", breadcrumbs=[("首页", "/")],
+                              current="/map/")
+        context["map"] = {"width": width, "height": height, "points": points,
+                          "townships": [{"name": name, "x": round(sum(x for x, _ in xy) / len(xy), 1),
+                                         "y": round(min(y for _, y in xy) - 14, 1)} for name, xy in sorted(townships.items())],
+                          "legend": [{"level": level, "level_name": LEVEL_NAMES_ZH[level]} for level in
+                                     ("center", "institute", "station", "point")]}
+        context["geojson_url"] = "/map/stations.geojson"
+        return self._render("map.html", context)
+
+    def _geojson(self, latest: dict[str, list[int]]) -> bytes:
+        features = []
+        for station in sorted(self.newsroom.stations.values(), key=lambda s: s.id):
+            if station.lat is None or station.lon is None:
+                continue
+            features.append({"type": "Feature", "id": station.id,
+                             "geometry": {"type": "Point", "coordinates": [station.lon, station.lat]},
+                             "properties": {"name": station.name, "level": station.level, "township": station.township,
+                                            "village": station.village, "url": self.absolute(self.station_url(station.id)),
+                                            "latest": [{"title": self.by_id[i].revision.content.title,
+                                                        "url": self.absolute(self.by_id[i].path)}
+                                                       for i in latest.get(station.id, [])]}})
+        return (json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n").encode()
+
+    def _sitemaps(self) -> dict[str, Output]:
+        months: dict[str, list[LiveStory]] = {}
+        for story in self.web:
+            months.setdefault(f"{story.created_at:%Y-%m}", []).append(story)
+        outputs: dict[str, Output] = {}
+        for month, stories in months.items():
+            entries = sorted((s.path, s.revision.created_at.astimezone(self.tz).isoformat()) for s in stories)
+            outputs[f"/sitemaps/{month}.xml"] = Output(self.fingerprint("sitemap", month, entries),
+                                                      lambda e=entries: _urlset(self, e))
+        sections = sorted([("/", None), ("/stations/", None), ("/map/", None)]
+                          + [(a.url, None) for a in self.web_archives.values() if a.key[0] != "home"])
+        outputs["/sitemaps/sections.xml"] = Output(self.fingerprint("sitemap", "sections", sections),
+                                                  lambda: _urlset(self, sections))
+        names = sorted(["sections", *months])
+        outputs["/sitemap.xml"] = Output(self.fingerprint("sitemap-index", names), lambda: (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(f"  <sitemap><loc>{self.absolute(f'/sitemaps/{n}.xml')}</loc></sitemap>\n" for n in names)
+            + "</sitemapindex>\n").encode())
+        return outputs
+
+
+def _urlset(builder: SiteBuilder, entries: list[tuple[str, str | None]]) -> bytes:
+    rows = "".join(f"  <url><loc>{builder.absolute(path)}</loc>{f'<lastmod>{modified}</lastmod>' if modified else ''}</url>\n"
+                   for path, modified in entries)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + rows + "</urlset>\n").encode()
+
+
+def _projection(stations: list[Station]) -> tuple[int, int, Callable[[Station], tuple[float, float]]]:
+    """Equirectangular projection of the county into an SVG box, north up, with a margin."""
+    width, margin = 800, 40
+    if not stations:
+        return width, 500, lambda s: (width / 2, 250.0)
+    lats = [s.lat for s in stations if s.lat is not None]
+    lons = [s.lon for s in stations if s.lon is not None]
+    lat0 = (max(lats) + min(lats)) / 2
+    span_x = max((max(lons) - min(lons)) * math.cos(math.radians(lat0)), 1e-4)
+    span_y = max(max(lats) - min(lats), 1e-4)
+    scale = (width - 2 * margin) / max(span_x, span_y)
+    height = int(span_y * scale + 2 * margin)
+    inner_width = span_x * scale
+    offset_x = (width - inner_width) / 2
+
+    def project(station: Station) -> tuple[float, float]:
+        assert station.lat is not None and station.lon is not None
+        x = offset_x + (station.lon - min(lons)) * math.cos(math.radians(lat0)) * scale
+        y = margin + (max(lats) - station.lat) * scale
+        return round(x, 1), round(y, 1)
+
+    return width, max(height, 200), project
+
+
+def _absolute_urls(html: str, base_url: str) -> str:
+    return re.sub(r'(href|src)="(/[^"]*)"', lambda m: f'{m.group(1)}="{urljoin(base_url, m.group(2).lstrip("/"))}"', html)
+
+
+def _attr(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=True)
+
+
+def _text(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=False)
+
+
+# --- building and switching -----------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    build: str
+    written: list[str]
+    removed: list[str]
+    total: int
+    seconds: float = 0.0
+
+
+class SiteOutput:
+    """The folder of builds: `builds/NNNNNN/` trees, `live` pointing at the current one."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.builds = root / "builds"
+        self.live = root / "live"
+        self.image_cache = root / "image-cache"
+
+    def current(self) -> Path | None:
+        return self.live.resolve() if self.live.is_symlink() and self.live.resolve().is_dir() else None
+
+    def history(self) -> list[Path]:
+        return sorted(p for p in self.builds.iterdir() if p.is_dir() and p.name.isdigit()) if self.builds.is_dir() else []
+
+    def new_build_dir(self) -> Path:
+        history = self.history()
+        number = int(history[-1].name) + 1 if history else 1
+        path = self.builds / f"{number:06d}"
+        if path.exists():  # a build that a crash left half done
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+        return path
+
+    def switch(self, build: Path) -> None:
+        """Point `live` at the build in one atomic rename."""
+        temporary = self.root / f".live-{os.getpid()}"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(os.path.relpath(build, self.root))
+        os.replace(temporary, self.live)
+
+    def prune(self, keep: int = KEEP_BUILDS) -> None:
+        current = self.current()
+        for old in self.history()[:-keep]:
+            if old != current:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+MANIFEST = ".manifest.json"
+
+
+def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[int, int | None]] | None = None,
+               full: bool = False) -> BuildResult:
+    """Build the site for what is live (plus `overrides` per channel) and switch it in."""
+    import time
+
+    started = time.perf_counter()
+    overrides = overrides or {}
+    web = live_stories(conn, newsroom, "web", overrides.get("web"))
+    rss = live_stories(conn, newsroom, "rss", overrides.get("rss")) if "rss" in newsroom.publish.channels else []
+    output = SiteOutput(newsroom.root / "site")
+    images = _images(newsroom, output, web, rss)
+    builder = SiteBuilder(newsroom, web, rss, images, {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size
+                                                       for img in images.values()})
+    plan = builder.site_outputs()
+    media = {path for img in images.values() for _, _, path in img.sizes}
+
+    previous = None if full else output.current()
+    manifest: dict[str, str] = {}
+    if previous is not None and (previous / MANIFEST).exists():
+        manifest = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+    target = output.new_build_dir()
+    if previous is not None:
+        _link_tree(previous, target)
+    written, removed = [], []
+    for path, item in plan.items():
+        if manifest.get(path) == item.fingerprint and (target / path.lstrip("/")).exists():
+            continue
+        _write(target / path.lstrip("/"), item.render())
+        written.append(path)
+    for path in media:
+        destination = target / path.lstrip("/")
+        if not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(output.image_cache / path.lstrip("/"), destination)
+    wanted = set(plan) | media
+    for path in manifest:  # the previous build's files that nothing shows any more
+        if path not in wanted and (target / path.lstrip("/")).exists():
+            (target / path.lstrip("/")).unlink()
+            removed.append(path)
+    _prune_empty_dirs(target)
+    fingerprints = {path: item.fingerprint for path, item in plan.items()} | {path: "media" for path in media}
+    (target / MANIFEST).write_text(json.dumps(fingerprints, sort_keys=True, indent=0), encoding="utf-8")
+    output.switch(target)
+    output.prune()
+    return BuildResult(target.name, sorted(written), sorted(set(removed)), len(plan) + len(media),
+                       time.perf_counter() - started)
+
+
+def _images(newsroom: Newsroom, output: SiteOutput, *story_sets: list[LiveStory]) -> dict[str, WebImage]:
+    images: dict[str, WebImage] = {}
+    for stories in story_sets:
+        for story in stories:
+            for ref in story.revision.content.images:
+                if ref.sha256 not in images:
+                    made = web_renditions(newsroom.media_dir, output.image_cache, ref)
+                    if made is not None:
+                        images[ref.sha256] = made
+    return images
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file of a new build; a file linked from the previous build is replaced, not changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    path.write_bytes(data)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Give the new build every file of the previous one as a hard link (no bytes copied)."""
+    for folder, _dirs, files in os.walk(source):
+        relative = os.path.relpath(folder, source)
+        destination = target if relative == "." else target / relative
+        destination.mkdir(exist_ok=True)
+        for name in files:
+            if name != MANIFEST:
+                os.link(os.path.join(folder, name), destination / name)
+
+
+def _prune_empty_dirs(root: Path) -> None:
+    for folder, dirs, files in os.walk(root, topdown=False):
+        if folder != str(root) and not dirs and not files:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+
+
+def rollback(newsroom: Newsroom) -> Path:
+    """Point the live site at the build before the current one."""
+    output = SiteOutput(newsroom.root / "site")
+    current, history = output.current(), output.history()
+    earlier = [build for build in history if current is None or build.name < current.name]
+    if not earlier:
+        raise LookupError("there is no earlier build to go back to")
+    output.switch(earlier[-1])
+    return earlier[-1]

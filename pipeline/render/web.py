@@ -1,0 +1,58 @@
+"""Renditions for the web and rss channels: a story's article page, exactly as the site build
+writes it, and its feed item."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pipeline.config import Newsroom
+from pipeline.model import Rendition, StorySnapshot
+from pipeline.render import Renderer
+from pipeline.render.site import LiveStory, SiteBuilder, SiteOutput, _images, slugify
+
+
+def live(snap: StorySnapshot) -> LiveStory:
+    return LiveStory(snap.story.id, snap.revision, snap.story.created_at,
+                     snap.story.slug or slugify(snap.first_title or snap.revision.content.title), snap.corrections)
+
+
+def _builder(snap: StorySnapshot, newsroom: Newsroom, rss: bool) -> tuple[SiteBuilder, LiveStory]:
+    story = live(snap)
+    output = SiteOutput(newsroom.root / "site")
+    images = _images(newsroom, output, [story])
+    sizes = {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size for img in images.values()}
+    return SiteBuilder(newsroom, [story], [story] if rss else [], images, sizes), story
+
+
+def render_article(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+    builder, story = _builder(snap, newsroom, rss=False)
+    content = builder.article_page(story)
+    return Rendition(story_id=story.id, revision=story.revision.number, kind="article", content=content,
+                     sha256=hashlib.sha256(content).hexdigest(), media=story.revision.content.images,
+                     meta={"path": story.path})
+
+
+def render_feed_item(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+    builder, story = _builder(snap, newsroom, rss=True)
+    item = builder.feed_item(story)
+    data: dict[str, Any] = {
+        "guid": item.guid, "title": item.title, "link": item.link, "summary": item.summary,
+        "content_html": item.content_html, "published": item.published.isoformat(),
+        "updated": item.updated.isoformat(), "author": item.author, "categories": list(item.categories),
+        "enclosure": None if item.enclosure is None else vars(item.enclosure),
+    }
+    content = (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    return Rendition(story_id=story.id, revision=story.revision.number, kind="feed-item", content=content,
+                     sha256=hashlib.sha256(content).hexdigest(), media=story.revision.content.images,
+                     meta={"guid": item.guid})
+
+
+def _recipe(newsroom: Newsroom) -> str:
+    """The templates, the stylesheet and the site settings: what shapes every page besides the story."""
+    return SiteBuilder(newsroom, [], [], {}).globals
+
+
+ARTICLE = Renderer(kind="article", render=render_article, recipe=_recipe)
+FEED_ITEM = Renderer(kind="feed-item", render=render_feed_item, recipe=_recipe)

@@ -1,0 +1,16 @@
+"""The `rss` channel: RSS 2.0 and Atom feeds — site-wide and per station, institute and theme —
+written as part of the site build (see `publishers.web`). A story approved for `rss` appears in
+the feeds it belongs to; a correction updates its entry in place (same guid, new updated time);
+a kill takes it out."""
+
+from __future__ import annotations
+
+from publishers.web import SiteChannel
+
+
+class FeedChannel(SiteChannel):
+    name = "rss"
+    rendition_kind = "feed-item"
+
+
+CHANNEL = FeedChannel

@@ -1,0 +1,272 @@
+"""The web and rss channels: the static site and its feeds, built from what the ledger says is
+live, switched in atomically, incremental, and read back by a real feed parser."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+from PIL import Image
+
+from pipeline.config import load_newsroom
+from pipeline.ingest import ingest_all
+from pipeline.render.site import build_site, rollback, slugify
+from pipeline.schedule import publish_due
+from pipeline.store import open_store
+from pipeline.stories import Actor, snapshot
+from pipeline.workflow import perform
+from tests.conftest import NOW, make_newsroom, write_report
+
+EDITOR, CHIEF = Actor("王编辑", "editor"), Actor("李主任", "chief")
+CHANNELS = '["web", "rss"]'
+
+
+def gps_photo(path: Path) -> Path:
+    """A phone photo: rotated by EXIF, with a GPS position in its metadata."""
+    image = Image.new("RGB", (640, 480), "#aa3333")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (32.0, 0.0, 0.0)  # GPSLatitude
+    image.save(path, "JPEG", exif=exif)
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    root = make_newsroom(tmp_path / "newsroom", channels=CHANNELS)
+    gps_photo(root / "inbox" / "photo.jpg")
+    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", date="2026-11-20 09:30",
+                 extra="author: 王丽\nimages:\n  - file: photo.jpg\n    caption: 宣讲现场\n")
+    write_report(root, "b.md", title="新桥村志愿者清扫河道", station="baisha-xinqiao", date="2026-11-21 08:00",
+                 body="新桥村30名志愿者沿河清理垃圾，还向村民宣传护河知识。")
+    write_report(root, "c.md", title="东村举办移风易俗宣讲", date="2026-11-22 10:00",
+                 body="东村红白理事会向村民宣讲婚事新办、丧事简办。")
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    ids = ingest_all(newsroom, store, now=NOW).story_ids
+    return newsroom, store, ids
+
+
+def approve(newsroom, store, story_id, at=None, channels=None):
+    with store.begin() as conn:
+        perform(conn, newsroom, story_id, "approve", EDITOR, NOW, at=at, channels=channels)
+
+
+def live(newsroom) -> Path:
+    return newsroom.root / "site" / "live"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    found = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath) / name
+            if name != ".manifest.json":
+                found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def test_pinyin_slugs_are_ascii() -> None:
+    assert slugify("东村开展“板凳课堂”理论宣讲") == "dong-cun-kai-zhan-ban-deng-ke-tang-li-lun-xuan-jiang"
+    assert slugify("2026年“村晚”ABC") == "2026-nian-cun-wan-abc"
+
+
+def test_published_stories_get_pages_archives_and_feeds(site) -> None:
+    newsroom, store, (a, b, c) = site
+    for story_id in (a, b, c):
+        approve(newsroom, store, story_id)
+    assert publish_due(newsroom, store, now=NOW).published == 6
+    root = live(newsroom)
+    with store.begin() as conn:
+        created = snapshot(conn, a).story.created_at
+    article = root / f"{created:%Y}/{created:%m}/{a}-dong-cun-kai-zhan-ban-deng-ke-tang-li-lun-xuan-jiang/index.html"
+    html = article.read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in html and "东村开展板凳课堂理论宣讲" in html and "60余名村民参加" in html
+    assert 'rel="canonical"' in html and "https://news.test.example.cn/" in html and 'property="og:image"' in html
+    assert 'srcset="/media/' in html
+    for page in ("index.html", "stations/qiaotou-dongcun/index.html", "stations/qiaotou/index.html",
+                 "stations/index.html", "map/index.html", "map/stations.geojson", "themes/xuanjiang/index.html",
+                 "404.html", "robots.txt", "sitemap.xml", "feed.xml", "atom.xml",
+                 "stations/qiaotou/feed.xml", "themes/xuanjiang/atom.xml", "static/site.css"):
+        assert (root / page).is_file(), page
+    home = (root / "index.html").read_text(encoding="utf-8")
+    assert home.index("东村举办移风易俗宣讲") < home.index("新桥村志愿者清扫河道") < home.index("东村开展板凳课堂")
+    institute = (root / "stations/qiaotou/index.html").read_text(encoding="utf-8")
+    assert "东村开展板凳课堂" in institute and "新桥村" not in institute  # a station's stories show at its institute
+    geojson = json.loads((root / "map/stations.geojson").read_text(encoding="utf-8"))
+    assert len(geojson["features"]) == 6 and geojson["features"][0]["geometry"]["type"] == "Point"
+    assert "<svg" in (root / "map/index.html").read_text(encoding="utf-8")
+
+
+def test_photos_are_upright_resized_and_stripped_of_their_metadata(site) -> None:
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    photos = sorted((live(newsroom) / "media").rglob("*.jpg"))
+    assert photos
+    for path in photos:
+        with Image.open(path) as image:
+            assert image.height > image.width  # the EXIF rotation was applied
+            assert not image.getexif()  # and the metadata (GPS, maker) is gone
+            assert b"PhoneMaker" not in path.read_bytes()
+
+
+def test_feeds_parse_cleanly_and_round_trip(site) -> None:
+    newsroom, store, (a, b, c) = site
+    for story_id in (a, b, c):
+        approve(newsroom, store, story_id)
+    publish_due(newsroom, store, now=NOW)
+    for name in ("feed.xml", "atom.xml", "stations/qiaotou/feed.xml", "themes/xuanjiang/atom.xml"):
+        parsed = feedparser.parse((live(newsroom) / name).read_bytes())
+        assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
+    rss = feedparser.parse((live(newsroom) / "feed.xml").read_bytes())
+    atom = feedparser.parse((live(newsroom) / "atom.xml").read_bytes())
+    assert [e.title for e in rss.entries] == ["东村举办移风易俗宣讲", "新桥村志愿者清扫河道", "东村开展板凳课堂理论宣讲"]
+    assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
+    first = next(e for e in rss.entries if e.title == "东村开展板凳课堂理论宣讲")
+    assert first.id == f"urn:kitchen:news.test.example.cn:story:{a}" and first.guidislink is False
+    assert first.published == "Fri, 20 Nov 2026 09:30:00 +0800"
+    assert first.enclosures[0].type == "image/jpeg" and first.enclosures[0].href.startswith("https://news.test.example.cn/media/")
+    assert "60余名村民参加" in first.content[0].value and 'src="https://news.test.example.cn/media/' in first.content[0].value
+    assert first.summary.startswith("11月20日上午")
+    atom_first = next(e for e in atom.entries if e.title == "东村开展板凳课堂理论宣讲")
+    assert "60余名村民参加" in atom_first.content[0].value  # description() did not overwrite the content
+    assert {link.rel for link in atom_first.links} == {"alternate", "enclosure"}
+    assert rss.feed.links[0].href == "https://news.test.example.cn/" or any(
+        link.rel == "self" and link.href == "https://news.test.example.cn/feed.xml" for link in rss.feed.links)
+
+
+def test_feeds_are_deterministic_and_dated_by_their_newest_story(site) -> None:
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a)
+    publish_due(newsroom, store, now=NOW)
+    first = (live(newsroom) / "feed.xml").read_bytes()
+    with store.read() as conn:
+        build_site(newsroom, conn, full=True)
+    assert (live(newsroom) / "feed.xml").read_bytes() == first  # no "now" anywhere
+    parsed = feedparser.parse(first)
+    with store.begin() as conn:
+        revision_time = snapshot(conn, a).revision.created_at
+    assert parsed.feed.updated_parsed[:6] == revision_time.utctimetuple()[:6]
+    empty = feedparser.parse((live(newsroom) / "themes/jiankang/feed.xml").read_bytes())
+    assert empty.bozo == 0 and empty.entries == [] and empty.feed.updated_parsed[:6] == revision_time.utctimetuple()[:6]
+
+
+def test_a_scheduled_story_appears_nowhere_before_its_time(site) -> None:
+    newsroom, store, (a, b, _) = site
+    approve(newsroom, store, a)
+    approve(newsroom, store, b, at=NOW + timedelta(days=1))
+    publish_due(newsroom, store, now=NOW)
+    files = tree(live(newsroom))
+    assert not any(f"/{b}-" in path or path.startswith(f"{b}-") for path in files)
+    everything = b"".join((live(newsroom) / path).read_bytes() for path in files)
+    assert "新桥村志愿者清扫河道".encode() not in everything
+    publish_due(newsroom, store, now=NOW + timedelta(days=1))
+    assert "新桥村志愿者清扫河道" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
+
+
+def test_kill_removes_the_story_from_every_page_and_feed(site) -> None:
+    newsroom, store, (a, b, _) = site
+    approve(newsroom, store, a)
+    approve(newsroom, store, b)
+    publish_due(newsroom, store, now=NOW)
+    with store.begin() as conn:
+        perform(conn, newsroom, a, "kill", CHIEF, NOW, note="信息有误")
+    assert publish_due(newsroom, store, now=NOW).retracted == 2
+    files = tree(live(newsroom))
+    everything = b"".join((live(newsroom) / path).read_bytes() for path in files)
+    assert "东村开展板凳课堂理论宣讲".encode() not in everything
+    assert not any(f"/{a}-" in path for path in files)
+    assert "新桥村志愿者清扫河道" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_correction_keeps_the_address_shows_a_note_and_updates_the_feed_entry(site) -> None:
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a)
+    publish_due(newsroom, store, now=NOW)
+    before = {path for path in tree(live(newsroom)) if f"/{a}-" in path}
+    with store.begin() as conn:
+        content = snapshot(conn, a).revision.content
+        perform(conn, newsroom, a, "correct", CHIEF, NOW + timedelta(hours=2), note="参加人数应为80余名",
+                draft=replace(content, title="东村“板凳课堂”讲到村民心坎上", body_md=content.body_md.replace("60余名", "80余名")))
+    publish_due(newsroom, store, now=NOW + timedelta(hours=2))
+    after = {path for path in tree(live(newsroom)) if f"/{a}-" in path}
+    assert before == after  # the URL did not follow the title
+    page = (live(newsroom) / next(iter(after))).read_text(encoding="utf-8")
+    assert "更正" in page and "参加人数应为80余名" in page and "东村“板凳课堂”讲到村民心坎上" in page
+    entries = feedparser.parse((live(newsroom) / "feed.xml").read_bytes()).entries
+    assert len(entries) == 1 and entries[0].id.endswith(f"story:{a}") and entries[0].title == "东村“板凳课堂”讲到村民心坎上"
+    assert "更正" in entries[0].content[0].value
+
+
+def test_an_incremental_build_writes_only_what_changed_and_equals_a_full_build(site) -> None:
+    newsroom, store, (a, b, c) = site
+    approve(newsroom, store, a)
+    approve(newsroom, store, b)
+    publish_due(newsroom, store, now=NOW)
+    approve(newsroom, store, c)
+    publish_due(newsroom, store, now=NOW)
+    incremental = tree(live(newsroom))
+    with store.read() as conn:
+        result = build_site(newsroom, conn, {"web": {}}, full=False)
+    assert result.written == []  # nothing changed, nothing written
+    with store.read() as conn:
+        full = build_site(newsroom, conn, full=True)
+    assert tree(live(newsroom)) == incremental
+    assert len(full.written) > 50
+
+
+def test_a_new_story_rewrites_only_the_pages_that_show_it(site) -> None:
+    newsroom, store, (a, b, c) = site
+    approve(newsroom, store, a, channels=["web"])
+    approve(newsroom, store, b, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    with store.read() as conn:
+        result = build_site(newsroom, conn, {"web": {c: 1}})
+    written = set(result.written)
+    with store.begin() as conn:
+        created = snapshot(conn, c).story.created_at
+    assert f"/{created:%Y}/{created:%m}/{c}-dong-cun-ju-ban-yi-feng-yi-su-xuan-jiang/index.html" in written
+    assert "/index.html" in written and "/stations/qiaotou-dongcun/index.html" in written
+    assert not any(path.startswith("/stations/baisha") for path in written)  # another township's pages
+    assert not any(f"/{a}-" in path or f"/{b}-" in path for path in written)  # other articles
+
+
+def test_builds_switch_atomically_and_roll_back(site) -> None:
+    newsroom, store, (a, b, _) = site
+    approve(newsroom, store, a, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    first = live(newsroom).resolve()
+    approve(newsroom, store, b, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    second = live(newsroom).resolve()
+    assert first != second and live(newsroom).is_symlink()
+    assert "新桥村志愿者清扫河道" in (second / "index.html").read_text(encoding="utf-8")
+    assert rollback(newsroom) == first
+    assert "新桥村志愿者清扫河道" not in (live(newsroom) / "index.html").read_text(encoding="utf-8")
+    # the file a reader had open keeps its content: builds never change files of another build
+    assert (first / "index.html").stat().st_ino != (second / "index.html").stat().st_ino
+
+
+def test_only_the_last_builds_are_kept(site) -> None:
+    newsroom, store, _ = site
+    for _ in range(8):
+        with store.read() as conn:
+            build_site(newsroom, conn, full=True)
+    assert len(list((newsroom.root / "site" / "builds").iterdir())) == 5
+
+
+def test_site_images_keep_only_pixels() -> None:
+    from pipeline.render.images import _encode
+
+    data = _encode(Image.new("RGB", (100, 50), "red"), 80)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (80, 40) and not image.getexif()
