@@ -325,8 +325,8 @@ class SiteBuilder:
         archive = self.rss_archives.get(key)
         if not self.rss_enabled or archive is None or not archive.has_feed:
             return []
-        return [(f"{archive.title} RSS", f"{archive.url}feed.xml", "application/rss+xml"),
-                (f"{archive.title} Atom", f"{archive.url}atom.xml", "application/atom+xml")]
+        return [(archive.title, f"{archive.url}feed.xml", "application/rss+xml"),
+                (archive.title, f"{archive.url}atom.xml", "application/atom+xml")]
 
     def listing_pages(self, archive: Archive) -> dict[str, Output]:
         """The archive's front page (newest stories) and its numbered pages, counted from the oldest."""
@@ -346,18 +346,23 @@ class SiteBuilder:
             else:
                 older = archive.page_url(number - 1, total) if number > 1 else None
                 newer = archive.page_url(number + 1, total) if number < total else archive.url
-            window = [n for n in range(max(1, number - 2), min(total, number + 2) + 1)] if number else []
-            pagination = {"current": number, "total": total,
-                          "newer_url": newer, "older_url": older,
-                          "pages": [{"number": n, "url": archive.page_url(n, total), "current": n == number}
-                                    for n in window]}
+            pagination = {"current": number, "total": total if number == 0 else None,
+                          "range": self._date_range(on_page) if number else None,
+                          "newer_url": newer, "older_url": older, "pages": []}
             path = archive.page_url(number, total)
             revisions = [(i, self.by_id[i].revision.number) for i in on_page]
+            front = (len(ids), self._station_children(archive)) if number == 0 else None
             outputs[path] = Output(self.fingerprint("listing", archive.key, path, revisions, pagination,
-                                                    archive.title, self._feed_links(archive.key),
-                                                    self._station_children(archive)),
+                                                    archive.title, self._feed_links(archive.key), front),
                                    lambda a=archive, p=path, o=on_page, pg=pagination: self._listing(a, p, o, pg))
         return outputs
+
+    def _date_range(self, story_ids: list[int]) -> str:
+        moments = [self.by_id[i].revision.content.dateline or self.by_id[i].created_at for i in story_ids]
+        first, last = date_zh(min(moments), self.tz), date_zh(max(moments), self.tz)
+        if first == last:
+            return first
+        return f"{first}至{last[5:] if first[:5] == last[:5] else last}"
 
     def _station_children(self, archive: Archive) -> list[tuple[str, int]]:
         if archive.key[0] != "station":
@@ -384,7 +389,7 @@ class SiteBuilder:
                 "parent": {"name": parent.name, "url": self.station_url(parent.id)} if parent else None,
                 "children": [{"name": self.newsroom.stations[cid].name, "url": self.station_url(cid),
                               "level_name": LEVEL_NAMES_ZH.get(self.newsroom.stations[cid].level, ""), "count": count}
-                             for cid, count in self._station_children(archive)],
+                             for cid, count in self._station_children(archive)] if not pagination["current"] else [],
             }
         return self._render("index.html" if archive.key[0] == "home" else "list.html", context)
 
@@ -453,6 +458,7 @@ class SiteBuilder:
         outputs["/robots.txt"] = Output(self.fingerprint("robots"), lambda: (
             f"User-agent: *\nAllow: /\nSitemap: {self.absolute('/sitemap.xml')}\n").encode())
         outputs["/static/site.css"] = Output(self.fingerprint("css"), lambda: self.css)
+        outputs["/static/favicon.svg"] = Output(self.fingerprint("favicon"), lambda: self._static("favicon.svg"))
         outputs.update(self._sitemaps())
         return outputs
 
@@ -500,8 +506,9 @@ class SiteBuilder:
         context = self.common("文明实践地图", "/map/", "全县新时代文明实践阵地分布图", breadcrumbs=[("首页", "/")],
                               current="/map/")
         context["map"] = {"width": width, "height": height, "points": points,
-                          "townships": [{"name": name, "x": round(sum(x for x, _ in xy) / len(xy), 1),
-                                         "y": round(min(y for _, y in xy) - 14, 1)} for name, xy in sorted(townships.items())],
+                          "townships": [{"name": name, "x": round(min(width - 40, max(40, sum(x for x, _ in xy) / len(xy))), 1),
+                                         "y": round(max(14, min(y for _, y in xy) - 14), 1)}
+                                        for name, xy in sorted(townships.items())],
                           "legend": [{"level": level, "level_name": LEVEL_NAMES_ZH[level]} for level in
                                      ("center", "institute", "station", "point")]}
         context["geojson_url"] = "/map/stations.geojson"
