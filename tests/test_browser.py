@@ -14,8 +14,8 @@ from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.schedule import publish_due
 from pipeline.sitehost import serve
-from pipeline.stories import Actor
 from pipeline.store import open_store
+from pipeline.stories import Actor
 from pipeline.workflow import perform
 from tests.conftest import NOW, make_newsroom, write_report
 from tests.test_site import gps_photo
