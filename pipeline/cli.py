@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,6 +31,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The newsroom's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+web_app = typer.Typer(help="The static site that the web and rss channels publish (site/live).", no_args_is_help=True)
+app.add_typer(web_app, name="web")
 
 # Markup is off: titles, notes and error messages carry text from reports and config files, and a
 # `[` in them must print as itself. Colour is applied with `say` instead.
@@ -616,6 +618,62 @@ def status() -> None:
     if upcoming:
         console.print(f"next due: {_local(upcoming)}")
     console.print(f"ingest errors recorded: {errors}")
+
+
+@web_app.command("build")
+def web_build(
+    full: Annotated[bool, typer.Option("--full", help="Render every page, not only the ones whose content changed.")] = False,
+) -> None:
+    """Build the site from what the ledger says is live, and switch it in (after a template change)."""
+    from pipeline.render.site import build_site
+
+    with _errors(), ctx().store.read() as conn:
+        result = build_site(ctx().newsroom, conn, full=full)
+    console.print(f"build {result.build}: {len(result.written)} file(s) written, {len(result.removed)} removed, "
+                  f"{result.total} in the site ({result.seconds:.1f} s); live at {ctx().newsroom.root / 'site' / 'live'}")
+
+
+@web_app.command("rollback")
+def web_rollback() -> None:
+    """Switch the live site back to the build before the current one."""
+    from pipeline.render.site import rollback
+
+    with _errors():
+        build = rollback(ctx().newsroom)
+    console.print(f"the live site is build {build.name} again")
+
+
+@web_app.command("status")
+def web_status() -> None:
+    """The live build and the ones kept for rollback."""
+    from pipeline.render.site import SiteOutput
+
+    output = SiteOutput(ctx().newsroom.root / "site")
+    current = output.current()
+    for build in output.history():
+        mark = "live" if build == current else ""
+        console.print(f"{build.name}  {_local(datetime.fromtimestamp(build.stat().st_mtime).astimezone())}  {mark}")
+    if current is None:
+        console.print("nothing published on the site yet")
+
+
+@app.command()
+def preview(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+) -> None:
+    """Serve the live site on 127.0.0.1 for a look in a browser (Ctrl-C stops)."""
+    import threading
+
+    from pipeline.sitehost import serve
+
+    with _errors():
+        live = ctx().newsroom.root / "site" / "live"
+        if not live.exists():
+            raise LookupError("nothing is published on the site yet (approve stories for web, then kitchen publish)")
+        with serve(live, port) as host:
+            console.print(f"serving {live.resolve()} at {host.base_url}/ — Ctrl-C stops")
+            with suppress(KeyboardInterrupt):
+                threading.Event().wait()
 
 
 @db_app.command("upgrade")

@@ -159,8 +159,16 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
     rows.append(("workflow", ", ".join(f"{n} {s}" for s, n in sorted(states.items())), "kitchen stories"))
     rows.append(("schedule", f"{len(plan['approve_later'])} stories due {tomorrow_8:%Y-%m-%d %H:%M}",
                  f"kitchen publish --dry-run --now '{tomorrow_8:%Y-%m-%d %H:%M}'"))
-    rows.append(("export", f"{len(documents)} ninjs documents: {first.published} published, "
-                 f"{second.published} re-published after a correction", where(outbox)))
+    rows.append(("export", f"{len(documents)} ninjs documents (with the kill and the correction)", where(outbox)))
+    live = root / "site" / "live"
+    if live.exists():
+        pages = sum(1 for p in live.resolve().rglob("index.html"))
+        feeds = sum(1 for p in live.resolve().rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
+        rows.append(("web", f"static site: {pages} pages (home, articles, station/township/theme/month archives, "
+                     "directory, SVG map), photos without metadata, GeoJSON, sitemap", "site/live/"))
+        rows.append(("rss", f"{feeds} RSS/Atom feeds (site-wide, per station and theme)", "site/live/feed.xml"))
+    rows.append(("ledger", f"{first.published + second.published} deliveries, {first.retracted + second.retracted} "
+                 "take-downs, exactly once per channel", "kitchen publish --failed"))
     rows.append(("kill", f"{len(canceled)} story taken down (pubstatus canceled)",
                  ", ".join(where(p) for p in canceled)))
     command = _kitchen_command()
@@ -168,6 +176,7 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
     result.notes.append(f"Try:  {command} --newsroom {root} show {example}")
     result.notes.append(f"      {command} --newsroom {root} stories --state in_review")
     result.notes.append(f"      {command} --newsroom {root} status")
+    result.notes.append(f"      {command} --newsroom {root} preview      # the site at http://127.0.0.1:8000/")
 
 
 def _kitchen_command() -> str:

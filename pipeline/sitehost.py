@@ -82,7 +82,9 @@ def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
             if file.is_dir():
                 file = file / "index.html"
             if not file.is_file() or file.name.startswith("_"):
-                return 404, b"<h1>404</h1>", {"Content-Type": "text/html"}
+                page = host.root / "404.html"  # a site's own 404 page, as a web server would serve it
+                body = page.read_bytes() if page.is_file() else b"<h1>404</h1>"
+                return 404, body, {"Content-Type": "text/html; charset=utf-8"}
             data = file.read_bytes()
             etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
             modified = email.utils.formatdate(file.stat().st_mtime, usegmt=True)

@@ -68,6 +68,16 @@ class Channel:
         `kitchen check` prints it before a publish run finds out the hard way."""
         return []
 
+    @classmethod
+    def unfinished(cls, newsroom: Newsroom) -> bool:
+        """Whether deliveries already recorded still wait for `flush` (a crash came in between)."""
+        return False
+
+    def flush(self) -> dict[str, Any] | None:
+        """Finish what this pass delivered (a channel may do its work once per pass, not per row);
+        called at the end of every publish pass, and at the start of one when `unfinished`."""
+        return None
+
     def recover(self) -> None:
         """Clean up after a delivery a crash interrupted (called once per publish pass, under the
         publish lock, before the first delivery)."""

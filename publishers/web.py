@@ -1,7 +1,10 @@
-"""The `web` channel: the static news site. Publishing a story writes the pages that show it into
-a new build of the site (every other file linked from the previous build) and switches the live
-site to it atomically; retracting does the same without the story. Re-publishing after a crash
-builds the same tree again, so delivery is idempotent."""
+"""The `web` channel: the static news site.
+
+The site is a function of the ledger: every story whose `web` row went out, at the revision that
+went out. Delivering a row marks the site as needing a build; at the end of the publish pass one
+build writes every page that changed (the rest linked from the previous build) and switches the
+live site to it atomically. A crash between a row being marked done and the build leaves the mark,
+and the next publish run builds first — the same tree, since builds are deterministic."""
 
 from __future__ import annotations
 
@@ -33,24 +36,40 @@ class SiteChannel(Channel):
             self._store = Store(self.newsroom.database_url, migrate=False)
         return self._store
 
+    @classmethod
+    def unfinished(cls, newsroom: Any) -> bool:
+        return _marker(newsroom).exists()
+
     def publish(self, rendition: Rendition) -> dict[str, Any]:
         with self.store.begin() as conn:
             assign_slug(conn, rendition.story_id)
-        with self.store.read() as conn:
-            result = build_site(self.newsroom, conn, {self.name: {rendition.story_id: rendition.revision}})
-        return {"build": result.build, "written": len(result.written), "path": rendition.meta.get("path"),
-                "sha256": rendition.sha256}
+        _marker(self.newsroom).touch()
+        return {"path": rendition.meta.get("path"), "sha256": rendition.sha256}
 
     def retract(self, retraction: Retraction) -> dict[str, Any]:
-        assert retraction.story_id is not None
+        _marker(self.newsroom).touch()
+        return {"retracted": retraction.story_id}
+
+    def flush(self) -> dict[str, Any] | None:
+        """Build the site once for everything this pass delivered (web and rss share the build)."""
+        marker = _marker(self.newsroom)
+        if not marker.exists():
+            return None
         with self.store.read() as conn:
-            result = build_site(self.newsroom, conn, {self.name: {retraction.story_id: None}})
-        return {"build": result.build, "written": len(result.written), "removed": len(result.removed)}
+            result = build_site(self.newsroom, conn)
+        marker.unlink(missing_ok=True)
+        return {"build": result.build, "written": len(result.written), "removed": len(result.removed),
+                "seconds": round(result.seconds, 2)}
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _marker(newsroom: Any) -> Any:
+    newsroom.runtime_dir.mkdir(parents=True, exist_ok=True)
+    return newsroom.runtime_dir / "site-needs-build"
 
 
 CHANNEL = SiteChannel

@@ -43,12 +43,19 @@ def test_demo_runs_ingest_workflow_and_publishing(demo) -> None:
     assert not [p for p in (demo.root / "inbox").iterdir() if p.is_file()]  # everything was handled
     outbox = demo.root / "outbox/export"
     assert len(list(outbox.glob("story-*/rev-1.json"))) == states["published"] + states["killed"]
+    site = demo.root / "site" / "live"
+    assert (site / "index.html").exists() and (site / "map" / "stations.geojson").exists()
+    articles = [p for p in site.glob("20*/*/*-*/index.html")]
+    assert len(articles) == states["published"]  # the killed story is not on the site
+    import feedparser
+
+    assert feedparser.parse((site / "feed.xml").read_bytes()).bozo == 0
     assert len(list(outbox.glob("story-*/rev-2.json"))) == 1  # the correction
     assert len(list(outbox.glob("story-*/canceled.json"))) == 1  # the kill
     pending = [p for p in pubs if p.state == "pending"]
     assert len(pending) == states["approved"] and all(p.due_at > NOW for p in pending)
     assert {row[0] for row in demo.rows} >= {"newsroom", "store", "inbox", "quarantine", "workflow", "export",
-                                            "crawl qiaotou-site", "crawl qingshi-feed"}
+                                            "crawl qiaotou-site", "crawl qingshi-feed", "web", "rss"}
 
 
 def test_the_gbk_report_arrives_with_its_chinese_intact(demo) -> None:

@@ -270,3 +270,21 @@ def test_site_images_keep_only_pixels() -> None:
     data = _encode(Image.new("RGB", (100, 50), "red"), 80)
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (80, 40) and not image.getexif()
+
+
+def test_a_crash_between_delivery_and_build_is_repaired_by_the_next_run(site) -> None:
+    import subprocess
+    import sys
+
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a, channels=["web"])
+    env = {**os.environ, "KITCHEN_CRASH_AT": "schedule.done:1"}
+    killed = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish"],
+                            env=env, capture_output=True)
+    assert killed.returncode == -9
+    assert not live(newsroom).exists()  # the row is done, but the build never ran
+    again = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish"],
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 published" in again.stdout and "site build" in again.stdout
+    assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
