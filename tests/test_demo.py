@@ -53,7 +53,7 @@ def test_demo_runs_ingest_workflow_and_publishing(demo) -> None:
     assert len(list(outbox.glob("story-*/rev-2.json"))) == 1  # the correction
     assert len(list(outbox.glob("story-*/canceled.json"))) == 1  # the kill
     pending = [p for p in pubs if p.state == "pending"]
-    assert len(pending) == states["approved"] and all(p.due_at > NOW for p in pending)
+    assert len(pending) == 3 * states["approved"] and all(p.due_at > NOW for p in pending)  # web, rss, export
     assert {row[0] for row in demo.rows} >= {"newsroom", "store", "inbox", "quarantine", "workflow", "export",
                                             "crawl qiaotou-site", "crawl qingshi-feed", "web", "rss"}
 
