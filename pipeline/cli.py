@@ -670,7 +670,7 @@ def preview(
         live = ctx().newsroom.root / "site" / "live"
         if not live.exists():
             raise LookupError("nothing is published on the site yet (approve stories for web, then kitchen publish)")
-        with serve(live, port) as host:
+        with serve(live, port, jail=live.parent) as host:
             console.print(f"serving {live.resolve()} at {host.base_url}/ — Ctrl-C stops")
             with suppress(KeyboardInterrupt):
                 threading.Event().wait()

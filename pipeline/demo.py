@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections import Counter
@@ -162,8 +163,8 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
     rows.append(("export", f"{len(documents)} ninjs documents (with the kill and the correction)", where(outbox)))
     live = root / "site" / "live"
     if live.exists():
-        pages = sum(1 for p in live.resolve().rglob("index.html"))
-        feeds = sum(1 for p in live.resolve().rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
+        names = [name for _, _, files in os.walk(live, followlinks=True) for name in files]
+        pages, feeds = names.count("index.html"), names.count("feed.xml") + names.count("atom.xml")
         rows.append(("web", f"static site: {pages} pages (home, articles, station/township/theme/month archives, "
                      "directory, SVG map), photos without metadata, GeoJSON, sitemap", "site/live/"))
         rows.append(("rss", f"{feeds} RSS/Atom feeds (site-wide, per station and theme)", "site/live/feed.xml"))

@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline.fsutil import UnsafePath, inside
-
 
 @dataclass
 class SiteHost:
@@ -45,9 +43,12 @@ def _control(root: Path, name: str) -> dict[str, Any]:
 
 
 @contextmanager
-def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
-    """Serve `root` on 127.0.0.1 (a free port unless given) until the block ends."""
-    host = SiteHost(root=root.resolve())
+def serve(root: Path, port: int = 0, jail: Path | None = None) -> Iterator[SiteHost]:
+    """Serve `root` on 127.0.0.1 (a free port unless given) until the block ends. Files are looked
+    up under `root` as given (it may be a link, like a site's `live`), and must resolve inside
+    `jail` (default: root itself)."""
+    host = SiteHost(root=root)
+    boundary = (jail or root).resolve()
     headers_for, redirects, statuses, delays = (
         _control(root, n) for n in ("_headers.json", "_redirects.json", "_status.json", "_delays.json"))
 
@@ -75,9 +76,10 @@ def serve(root: Path, port: int = 0) -> Iterator[SiteHost]:
                 return 302, b"", {"Location": redirects[path]}
             if path in statuses:
                 return int(statuses[path]), b"<h1>error</h1>", {"Content-Type": "text/html"}
-            try:
-                file = inside(host.root, path.lstrip("/") or "index.html")
-            except UnsafePath:
+            if ".." in path.split("/") or "\x00" in path:
+                return 404, b"not found", {"Content-Type": "text/plain"}
+            file = (host.root / (path.lstrip("/") or "index.html")).resolve()
+            if not file.is_relative_to(boundary):
                 return 404, b"not found", {"Content-Type": "text/plain"}
             if file.is_dir():
                 file = file / "index.html"

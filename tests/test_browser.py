@@ -48,7 +48,7 @@ def published_site(tmp_path_factory: pytest.TempPathFactory):
         for story_id in story_ids:
             perform(conn, newsroom, story_id, "approve", Actor("编辑", "editor"), NOW)
     publish_due(newsroom, store, now=NOW)
-    with serve(root / "site" / "live") as host:
+    with serve(root / "site" / "live", jail=root / "site") as host:
         yield host
 
 

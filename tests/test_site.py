@@ -66,7 +66,7 @@ def live(newsroom) -> Path:
 
 def tree(folder: Path) -> dict[str, str]:
     found = {}
-    for dirpath, _dirs, files in os.walk(folder):
+    for dirpath, _dirs, files in os.walk(folder, followlinks=True):
         for name in files:
             path = Path(dirpath) / name
             if name != ".manifest.json":
@@ -110,7 +110,7 @@ def test_photos_are_upright_resized_and_stripped_of_their_metadata(site) -> None
     newsroom, store, (a, _, _) = site
     approve(newsroom, store, a, channels=["web"])
     publish_due(newsroom, store, now=NOW)
-    photos = sorted((live(newsroom) / "media").rglob("*.jpg"))
+    photos = sorted((live(newsroom) / "media").glob("*/*.jpg"))
     assert photos
     for path in photos:
         with Image.open(path) as image:

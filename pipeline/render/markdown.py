@@ -43,8 +43,13 @@ class _TextCollector(HTMLParser):
 
 def markdown_to_text(body_md: str) -> str:
     """Plain text, one paragraph per line."""
+    return html_to_plain(markdown_to_html(body_md))
+
+
+def html_to_plain(html: str) -> str:
+    """The text of HTML we rendered from Markdown, one paragraph per line."""
     collector = _TextCollector()
-    collector.feed(markdown_to_html(body_md))
+    collector.feed(html)
     lines = (line.strip() for line in "".join(collector.parts).splitlines())
     return "\n".join(line for line in lines if line)
 

@@ -11,7 +11,7 @@ changes the newest page of each archive it is in, not every page after it.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -31,7 +31,7 @@ from pipeline import store as t
 from pipeline.config import Newsroom
 from pipeline.model import LEVEL_NAMES_ZH, Revision, Station
 from pipeline.render.images import WebImage, web_renditions
-from pipeline.render.markdown import markdown_to_html, markdown_to_text, summarize
+from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.resources import templates_dir
 from pipeline.stories import list_revisions, revision_from_row
 
@@ -41,6 +41,7 @@ KEEP_BUILDS = 5
 LEVEL_WORDS = {"center": "中心", "institute": "实践所", "station": "实践站", "point": "实践点"}
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str, limit: int = 60) -> str:
     """Hanyu pinyin words joined by hyphens: `东村开展板凳课堂` → `dong-cun-kai-zhan-ban-deng-ke-tang`."""
     from pypinyin import lazy_pinyin
@@ -80,32 +81,47 @@ def live_stories(conn: Connection, newsroom: Newsroom, channel: str,
                  overrides: dict[int, int | None] | None = None) -> list[LiveStory]:
     """Stories live on a channel according to the ledger (the revision that went out), with
     `overrides` applied: story id → revision being published, or None when being taken down."""
+    return live_on(conn, {channel: overrides or {}})[channel]
+
+
+def live_on(conn: Connection, channels: dict[str, dict[int, int | None]]) -> dict[str, list[LiveStory]]:
+    """`live_stories` for several channels at once, reading each story's revisions once."""
     p, s, r = t.publications, t.stories, t.revisions
-    live: dict[int, int] = {row.story_id: row.published_revision for row in conn.execute(
-        select(p.c.story_id, p.c.published_revision).where(
-            p.c.channel == channel, p.c.action == "publish", p.c.published_revision.is_not(None),
-            p.c.story_id.is_not(None)))}
-    for story_id, revision in (overrides or {}).items():
-        if revision is None:
-            live.pop(story_id, None)
-        else:
-            live[story_id] = revision
-    if not live:
-        return []
-    stories = {row.id: row for row in conn.execute(select(s.c.id, s.c.created_at, s.c.slug).where(s.c.id.in_(live)))}
+    wanted: dict[str, dict[int, int]] = {channel: {} for channel in channels}
+    for row in conn.execute(select(p.c.channel, p.c.story_id, p.c.published_revision).where(
+            p.c.channel.in_(list(channels)), p.c.action == "publish", p.c.published_revision.is_not(None),
+            p.c.story_id.is_not(None))):
+        wanted[row.channel][row.story_id] = row.published_revision
+    for channel, overrides in channels.items():
+        for story_id, revision in overrides.items():
+            if revision is None:
+                wanted[channel].pop(story_id, None)
+            else:
+                wanted[channel][story_id] = revision
+    ids = sorted({story_id for live in wanted.values() for story_id in live})
+    stories: dict[int, Any] = {}
     revisions: dict[int, list[Revision]] = {}
-    for row in conn.execute(select(r).where(r.c.story_id.in_(live)).order_by(r.c.story_id, r.c.number)):
-        revisions.setdefault(row.story_id, []).append(revision_from_row(row))
-    result = []
-    for story_id, number in live.items():
-        story, history = stories.get(story_id), revisions.get(story_id, [])
-        chosen = next((rev for rev in history if rev.number == number), None)
-        if story is None or chosen is None:
-            continue
-        corrections = tuple(rev for rev in history if rev.note and 1 < rev.number <= number)
-        slug = story.slug or slugify(history[0].content.title)
-        result.append(LiveStory(story_id, chosen, story.created_at, slug, corrections))
-    return sorted(result, key=lambda story: story.sort_key, reverse=True)
+    for chunk in range(0, len(ids), 5000):
+        part = ids[chunk:chunk + 5000]
+        stories.update((row.id, row) for row in conn.execute(select(s.c.id, s.c.created_at, s.c.slug).where(s.c.id.in_(part))))
+        for row in conn.execute(select(r).where(r.c.story_id.in_(part)).order_by(r.c.story_id, r.c.number)):
+            revisions.setdefault(row.story_id, []).append(revision_from_row(row))
+    made: dict[tuple[int, int], LiveStory] = {}
+    result: dict[str, list[LiveStory]] = {}
+    for channel, live in wanted.items():
+        stories_on = []
+        for story_id, number in live.items():
+            if (story_id, number) not in made:
+                story, history = stories.get(story_id), revisions.get(story_id, [])
+                chosen = next((rev for rev in history if rev.number == number), None)
+                if story is None or chosen is None:
+                    continue
+                corrections = tuple(rev for rev in history if rev.note and 1 < rev.number <= number)
+                slug = story.slug or slugify(history[0].content.title)
+                made[(story_id, number)] = LiveStory(story_id, chosen, story.created_at, slug, corrections)
+            stories_on.append(made[(story_id, number)])
+        result[channel] = sorted(stories_on, key=lambda story: story.sort_key, reverse=True)
+    return result
 
 
 def assign_slug(conn: Connection, story_id: int) -> str:
@@ -164,6 +180,9 @@ class SiteBuilder:
         self.newest = max((s.revision.created_at for s in web + rss), default=datetime(2000, 1, 1, tzinfo=UTC))
         self.web_archives = self._archives(web)
         self.rss_archives = self._archives(rss)
+        self._derived: dict[tuple[int, int], tuple[str, str, str]] = {}
+        self._cards: dict[tuple[int, int], dict[str, Any]] = {}
+        self._items: dict[tuple[int, int], Any] = {}
 
     # --- the shared model ------------------------------------------------------------------------
 
@@ -208,12 +227,14 @@ class SiteBuilder:
         for theme in self.newsroom.themes.values():
             archives[("theme", theme.id)] = Archive(("theme", theme.id), theme.name, self.theme_url(theme.id),
                                                     has_feed=True)
+        station_keys: dict[str, list[tuple[str, str]]] = {}
         for story in stories:  # newest first, so every archive's list is too
             content = story.revision.content
-            keys = [("home", ""), *(("station", s.id) for s in self.chain(content.station_id))]
-            station = self.newsroom.stations.get(content.station_id)
-            if station and station.township:
-                keys.append(("township", station.township))
+            if content.station_id not in station_keys:
+                station = self.newsroom.stations.get(content.station_id)
+                station_keys[content.station_id] = [("home", ""), *(("station", s.id) for s in self.chain(content.station_id))] \
+                    + ([("township", station.township)] if station and station.township else [])
+            keys = list(station_keys[content.station_id])
             if content.theme in self.newsroom.themes:
                 keys.append(("theme", content.theme))
             month = (content.dateline or story.created_at).astimezone(self.tz)
@@ -264,11 +285,28 @@ class SiteBuilder:
 
     # --- stories ----------------------------------------------------------------------------------
 
+    def derived(self, story: LiveStory) -> tuple[str, str, str]:
+        """The story's body as HTML, as text, and its summary — worked out once per build (a story
+        shows on many pages and feeds)."""
+        key = (story.id, story.revision.number)
+        if key not in self._derived:
+            content = story.revision.content
+            html = markdown_to_html(content.body_md)
+            text = html_to_plain(html)
+            self._derived[key] = (html, text, content.summary or summarize(text))
+        return self._derived[key]
+
     def image_of(self, story: LiveStory, index: int = 0) -> WebImage | None:
         images = story.revision.content.images
         return self.images.get(images[index].sha256) if len(images) > index else None
 
     def card(self, story: LiveStory) -> dict[str, Any]:
+        key = (story.id, story.revision.number)
+        if key not in self._cards:
+            self._cards[key] = self._card(story)
+        return self._cards[key]
+
+    def _card(self, story: LiveStory) -> dict[str, Any]:
         content = story.revision.content
         station = self.newsroom.stations.get(content.station_id)
         image = self.image_of(story)
@@ -279,7 +317,7 @@ class SiteBuilder:
             "station_url": self.station_url(content.station_id) if station else "",
             "theme_name": self.newsroom.theme_name(content.theme) if content.theme else "",
             "theme_url": self.theme_url(content.theme) if content.theme in self.newsroom.themes else "",
-            "summary": content.summary or summarize(markdown_to_text(content.body_md)),
+            "summary": self.derived(story)[2],
             "image": image.card(content.title, "(max-width: 720px) 100vw, 360px") if image else None,
             "corrected": bool(story.corrections),
         }
@@ -291,15 +329,15 @@ class SiteBuilder:
         institute = next((s for s in chain if s.level == "institute"), None)
         moment = content.dateline or story.created_at
         images = [img.card(content.title) for ref in content.images if (img := self.images.get(ref.sha256))]
+        body_html, _, summary = self.derived(story)
         context = self.common(
-            content.title, story.path, content.summary or summarize(markdown_to_text(content.body_md)),
+            content.title, story.path, summary,
             "article", self.image_of(story).largest if self.image_of(story) else None,
             feeds=self._feed_links(("station", content.station_id)) if station else (),
             breadcrumbs=[("首页", "/")] + [(s.name, self.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
         )
         context["story"] = {
-            "id": story.id, "title": content.title, "body_html": markdown_to_html(content.body_md),
-            "summary": content.summary or summarize(markdown_to_text(content.body_md)),
+            "id": story.id, "title": content.title, "body_html": body_html, "summary": summary,
             "date_display": date_zh(moment, self.tz), "date_iso": moment.astimezone(self.tz).isoformat(),
             "updated_iso": story.revision.created_at.astimezone(self.tz).isoformat(), "author": content.author,
             "station": {"name": station.name, "url": self.station_url(station.id),
@@ -412,6 +450,12 @@ class SiteBuilder:
                 f"{archive.url}atom.xml": Output(fingerprint, lambda: render_atom(feed(), self.tz, self.newest))}
 
     def feed_item(self, story: LiveStory) -> Any:
+        key = (story.id, story.revision.number)
+        if key not in self._items:
+            self._items[key] = self._feed_item(story)
+        return self._items[key]
+
+    def _feed_item(self, story: LiveStory) -> Any:
         from pipeline.render.feeds import Enclosure, FeedItem
 
         content = story.revision.content
@@ -419,15 +463,14 @@ class SiteBuilder:
         enclosure = None
         if image is not None:
             enclosure = Enclosure(self.absolute(image.largest), self.image_bytes.get(image.largest, 0), "image/jpeg")
-        body = markdown_to_html(content.body_md)
+        body, _, summary = self.derived(story)
         pictures = "".join(f'<p><img src="{self.absolute(img.largest)}" alt="{_attr(img.caption or content.title)}"></p>'
                            for ref in content.images if (img := self.images.get(ref.sha256)))
         notes = "".join(f"<p><strong>更正（{date_zh(rev.created_at, self.tz)}）：</strong>{_text(rev.note)}</p>"
                         for rev in story.corrections)
         return FeedItem(
             guid=f"urn:kitchen:{self.site.host}:story:{story.id}", title=content.title, link=self.absolute(story.path),
-            summary=content.summary or summarize(markdown_to_text(content.body_md)),
-            content_html=notes + pictures + _absolute_urls(body, self.site.base_url),
+            summary=summary, content_html=notes + pictures + _absolute_urls(body, self.site.base_url),
             published=content.dateline or story.created_at, updated=story.revision.created_at, author=content.author,
             categories=tuple(filter(None, [self.newsroom.theme_name(content.theme) if content.theme else "",
                                            self.newsroom.station_name(content.station_id)])),
@@ -597,6 +640,14 @@ def _text(text: str) -> str:
 
 
 # --- building and switching -----------------------------------------------------------------------
+#
+# A build is a folder `builds/NNNNNN/` that a web server can serve as it is. Files at the top two
+# levels (the home page, feeds, /stations/index.html …) are in it directly; every deeper folder
+# (/2026/11/, /stations/qiaotou/, /page/3/, /media/ab/ …) is a symbolic link to an immutable chunk
+# folder `chunks/<fingerprint>/` named by what is in it. A build only makes the chunks whose
+# content changed (linking their unchanged files from the chunk they replace), so publishing one
+# story costs a few folders, not a copy of the whole site; and the live site still switches from one
+# complete build to the next in one rename.
 
 
 @dataclass
@@ -609,11 +660,12 @@ class BuildResult:
 
 
 class SiteOutput:
-    """The folder of builds: `builds/NNNNNN/` trees, `live` pointing at the current one."""
+    """The site folder: `builds/`, `chunks/`, the `live` link, the image cache."""
 
     def __init__(self, root: Path):
         self.root = root
         self.builds = root / "builds"
+        self.chunks = root / "chunks"
         self.live = root / "live"
         self.image_cache = root / "image-cache"
 
@@ -640,13 +692,30 @@ class SiteOutput:
         os.replace(temporary, self.live)
 
     def prune(self, keep: int = KEEP_BUILDS) -> None:
+        """Drop old builds, and the chunks that no kept build uses."""
         current = self.current()
         for old in self.history()[:-keep]:
             if old != current:
                 shutil.rmtree(old, ignore_errors=True)
+        used = set()
+        for build in self.history():
+            manifest = build / MANIFEST
+            if manifest.exists():
+                used.update(json.loads(manifest.read_text(encoding="utf-8")).get("chunks", {}).values())
+        if self.chunks.is_dir():
+            for chunk in self.chunks.iterdir():
+                if chunk.name not in used:
+                    shutil.rmtree(chunk, ignore_errors=True)
 
 
 MANIFEST = ".manifest.json"
+
+
+def chunk_of(path: str) -> str | None:
+    """The depth-two folder a file lives in (`/2026/11/12-x/index.html` → `2026/11`), or None for
+    the files kept directly in a build."""
+    parts = path.strip("/").split("/")
+    return "/".join(parts[:2]) if len(parts) >= 3 else None
 
 
 def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[int, int | None]] | None = None,
@@ -656,45 +725,74 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
 
     started = time.perf_counter()
     overrides = overrides or {}
-    web = live_stories(conn, newsroom, "web", overrides.get("web"))
-    rss = live_stories(conn, newsroom, "rss", overrides.get("rss")) if "rss" in newsroom.publish.channels else []
+    wanted = {"web": overrides.get("web") or {}}
+    if "rss" in newsroom.publish.channels:
+        wanted["rss"] = overrides.get("rss") or {}
+    live = live_on(conn, wanted)
+    web, rss = live["web"], live.get("rss", [])
     output = SiteOutput(newsroom.root / "site")
     images = _images(newsroom, output, web, rss)
     builder = SiteBuilder(newsroom, web, rss, images, {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size
                                                        for img in images.values()})
     plan = builder.site_outputs()
-    media = {path for img in images.values() for _, _, path in img.sizes}
+    for image in images.values():
+        for _, _, path in image.sizes:
+            plan[path] = Output(f"media:{path}", lambda p=path: (output.image_cache / p.lstrip("/")).read_bytes())
 
-    previous = None if full else output.current()
-    manifest: dict[str, str] = {}
+    previous = None if full else output.current()  # a full build links nothing from the last one
+    before: dict[str, Any] = {"files": {}, "chunks": {}}
     if previous is not None and (previous / MANIFEST).exists():
-        manifest = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+        before = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
     target = output.new_build_dir()
-    if previous is not None:
-        _link_tree(previous, target)
-    written, removed = [], []
-    for path, item in plan.items():
-        if manifest.get(path) == item.fingerprint and (target / path.lstrip("/")).exists():
+    groups: dict[str | None, list[str]] = {}
+    for path in plan:
+        groups.setdefault(chunk_of(path), []).append(path)
+    written: list[str] = []
+    chunks: dict[str, str] = {}
+    for chunk, paths in sorted(groups.items(), key=lambda item: item[0] or ""):
+        if chunk is None:
+            for path in paths:
+                old_file = previous / path.lstrip("/") if previous is not None else None
+                written += _place(plan, path, target / path.lstrip("/"), old_file, before, output)
             continue
-        _write(target / path.lstrip("/"), item.render())
-        written.append(path)
-    for path in media:
-        destination = target / path.lstrip("/")
-        if not destination.exists():
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.link(output.image_cache / path.lstrip("/"), destination)
-    wanted = set(plan) | media
-    for path in manifest:  # the previous build's files that nothing shows any more
-        if path not in wanted and (target / path.lstrip("/")).exists():
-            (target / path.lstrip("/")).unlink()
-            removed.append(path)
-    _prune_empty_dirs(target)
-    fingerprints = {path: item.fingerprint for path, item in plan.items()} | {path: "media" for path in media}
-    (target / MANIFEST).write_text(json.dumps(fingerprints, sort_keys=True, indent=0), encoding="utf-8")
+        name = hashlib.sha256(json.dumps(sorted((p, plan[p].fingerprint) for p in paths)).encode()).hexdigest()[:24]
+        if full:  # everything made anew, even where an identical chunk exists
+            name += f"-{target.name}"
+        chunks[chunk] = name
+        folder = output.chunks / name
+        if not folder.exists():
+            made = output.chunks / f".tmp-{name}-{os.getpid()}"
+            shutil.rmtree(made, ignore_errors=True)
+            old = output.chunks / before["chunks"][chunk] if chunk in before["chunks"] else None
+            for path in paths:
+                inside_chunk = path.lstrip("/")[len(chunk) + 1:]
+                written += _place(plan, path, made / inside_chunk, old / inside_chunk if old else None, before, output)
+            os.replace(made, folder)
+        link = target / chunk
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(folder, link.parent))
+    removed = sorted(path for path in before["files"] if path not in plan)
+    files = {path: item.fingerprint for path, item in plan.items()}
+    (target / MANIFEST).write_text(json.dumps({"files": files, "chunks": chunks}, sort_keys=True), encoding="utf-8")
     output.switch(target)
     output.prune()
-    return BuildResult(target.name, sorted(written), sorted(set(removed)), len(plan) + len(media),
-                       time.perf_counter() - started)
+    return BuildResult(target.name, sorted(written), removed, len(plan), time.perf_counter() - started)
+
+
+def _place(plan: dict[str, Output], path: str, destination: Path, old_file: Path | None, before: dict[str, Any],
+           output: SiteOutput) -> list[str]:
+    """Put one file in place: a link to the previous build's copy when its fingerprint did not
+    change, else freshly made. Returns [path] when it was made."""
+    item = plan[path]
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if item.fingerprint.startswith("media:"):
+        os.link(output.image_cache / path.lstrip("/"), destination)
+        return []
+    if old_file is not None and before["files"].get(path) == item.fingerprint and old_file.exists():
+        os.link(old_file, destination)
+        return []
+    destination.write_bytes(item.render())
+    return [path]
 
 
 def _images(newsroom: Newsroom, output: SiteOutput, *story_sets: list[LiveStory]) -> dict[str, WebImage]:
@@ -707,31 +805,6 @@ def _images(newsroom: Newsroom, output: SiteOutput, *story_sets: list[LiveStory]
                     if made is not None:
                         images[ref.sha256] = made
     return images
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write a file of a new build; a file linked from the previous build is replaced, not changed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    path.write_bytes(data)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """Give the new build every file of the previous one as a hard link (no bytes copied)."""
-    for folder, _dirs, files in os.walk(source):
-        relative = os.path.relpath(folder, source)
-        destination = target if relative == "." else target / relative
-        destination.mkdir(exist_ok=True)
-        for name in files:
-            if name != MANIFEST:
-                os.link(os.path.join(folder, name), destination / name)
-
-
-def _prune_empty_dirs(root: Path) -> None:
-    for folder, dirs, files in os.walk(root, topdown=False):
-        if folder != str(root) and not dirs and not files:
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)
 
 
 def rollback(newsroom: Newsroom) -> Path:
