@@ -112,8 +112,8 @@ def pelican_build(work: Path, stories: list[dict]) -> dict:
     for story in stories:
         (content / f"{story['n']}.md").write_text(
             f"Title: {story['title']}\nDate: {story['when']:%Y-%m-%d %H:%M}\n"
-            f"Category: station{story['station'].replace('st', '').replace('-', 'x')}\n"
-            f"Tags: {story['theme']}, town{TOWNS.index(story['town'])}\nSlug: story-{story['n']}\nAuthor: tongxunyuan\n\n"
+            f"Category: station{story['station'].replace('st', '').replace('-', 'x')}z\n"
+            f"Tags: {story['theme']}, town{TOWNS.index(story['town'])}z\nSlug: story-{story['n']}\nAuthor: tongxunyuan\n\n"
             f"{story['body']}",
             encoding="utf-8")
     config = work / "pelican" / "pelicanconf.py"

@@ -15,9 +15,12 @@ import functools
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,9 +71,9 @@ class LiveStory:
     slug: str
     corrections: tuple[Revision, ...]
 
-    @property
+    @functools.cached_property
     def path(self) -> str:
-        return f"/{self.created_at:%Y}/{self.created_at:%m}/{self.id}-{self.slug}/"
+        return f"/{self.created_at.year:04d}/{self.created_at.month:02d}/{self.id}-{self.slug}/"
 
     @property
     def sort_key(self) -> tuple[datetime, int]:
@@ -177,9 +180,11 @@ class SiteBuilder:
         self.css = self._static("site.css")
         self.css_url = f"/static/site.css?v={hashlib.sha256(self.css).hexdigest()[:10]}"
         self.globals = self._global_fingerprint()
+        self._fingerprint_base = hashlib.sha256(f"{self.globals}|{self.css_url}|".encode())
         self.newest = max((s.revision.created_at for s in web + rss), default=datetime(2000, 1, 1, tzinfo=UTC))
         self.web_archives = self._archives(web)
-        self.rss_archives = self._archives(rss)
+        same = len(rss) == len(web) and all(a is b for a, b in zip(rss, web, strict=True))
+        self.rss_archives = self.web_archives if same else self._archives(rss)
         self._derived: dict[tuple[int, int], tuple[str, str, str]] = {}
         self._cards: dict[tuple[int, int], dict[str, Any]] = {}
         self._items: dict[tuple[int, int], Any] = {}
@@ -280,8 +285,11 @@ class SiteBuilder:
         return self.env.get_template(f"web/{template}").render(**context).encode("utf-8")
 
     def fingerprint(self, *parts: Any) -> str:
-        return hashlib.sha256(json.dumps([self.globals, self.css_url, *parts], ensure_ascii=False,
-                                         default=str).encode()).hexdigest()
+        """What an output depends on, hashed: its own parts (ids, revisions, links) plus the templates
+        and settings every output depends on. `repr` of plain values is stable and quick."""
+        hasher = self._fingerprint_base.copy()
+        hasher.update(repr(parts).encode())
+        return hasher.hexdigest()
 
     # --- stories ----------------------------------------------------------------------------------
 
@@ -540,7 +548,7 @@ class SiteBuilder:
                            "level": station.level, "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
                            "township": station.township,
                            "latest": [{"title": self.by_id[i].revision.content.title, "url": self.by_id[i].path,
-                                       "date_display": self.card(self.by_id[i])["date_display"]}
+                                       "date_display": date_zh(self.by_id[i].sort_key[0], self.tz)}
                                       for i in latest.get(station.id, [])]})
         townships: dict[str, list[tuple[float, float]]] = {}
         for point in points:
@@ -703,9 +711,21 @@ class SiteOutput:
             if manifest.exists():
                 used.update(json.loads(manifest.read_text(encoding="utf-8")).get("chunks", {}).values())
         if self.chunks.is_dir():
+            trash = self.root / "trash"
+            trash.mkdir(exist_ok=True)
             for chunk in self.chunks.iterdir():
-                if chunk.name not in used:
-                    shutil.rmtree(chunk, ignore_errors=True)
+                if chunk.name not in used and not chunk.name.startswith(".tmp-"):
+                    os.replace(chunk, trash / f"{chunk.name}-{os.getpid()}")
+            self.empty_trash()
+
+    def empty_trash(self) -> None:
+        """Delete unused chunks in a process of its own: a build does not wait for thousands of
+        unlinks (they were moved out of the way with one rename each)."""
+        trash = self.root / "trash"
+        if trash.is_dir() and any(trash.iterdir()):
+            subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, True)",
+                              *map(str, trash.iterdir())], start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 MANIFEST = ".manifest.json"
@@ -747,17 +767,20 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
     groups: dict[str | None, list[str]] = {}
     for path in plan:
         groups.setdefault(chunk_of(path), []).append(path)
-    written: list[str] = []
+    to_render: list[tuple[str, Path]] = []
     chunks: dict[str, str] = {}
+    finished: list[tuple[Path, Path]] = []  # chunk folders made under a temporary name
     for chunk, paths in sorted(groups.items(), key=lambda item: item[0] or ""):
         if chunk is None:
             for path in paths:
                 old_file = previous / path.lstrip("/") if previous is not None else None
-                written += _place(plan, path, target / path.lstrip("/"), old_file, before, output)
+                to_render += _place(plan, path, target / path.lstrip("/"), old_file, before, output)
             continue
         name = hashlib.sha256(json.dumps(sorted((p, plan[p].fingerprint) for p in paths)).encode()).hexdigest()[:24]
         if full:  # everything made anew, even where an identical chunk exists
             name += f"-{target.name}"
+        elif before["chunks"].get(chunk, "").split("-")[0] == name:
+            name = before["chunks"][chunk]  # unchanged since a full build made it under its own name
         chunks[chunk] = name
         folder = output.chunks / name
         if not folder.exists():
@@ -766,23 +789,27 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
             old = output.chunks / before["chunks"][chunk] if chunk in before["chunks"] else None
             for path in paths:
                 inside_chunk = path.lstrip("/")[len(chunk) + 1:]
-                written += _place(plan, path, made / inside_chunk, old / inside_chunk if old else None, before, output)
-            os.replace(made, folder)
+                to_render += _place(plan, path, made / inside_chunk, old / inside_chunk if old else None, before, output)
+            finished.append((made, folder))
         link = target / chunk
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(os.path.relpath(folder, link.parent))
+    _render_all(builder, plan, to_render)
+    for made, folder in finished:
+        os.replace(made, folder)
     removed = sorted(path for path in before["files"] if path not in plan)
     files = {path: item.fingerprint for path, item in plan.items()}
     (target / MANIFEST).write_text(json.dumps({"files": files, "chunks": chunks}, sort_keys=True), encoding="utf-8")
     output.switch(target)
     output.prune()
-    return BuildResult(target.name, sorted(written), removed, len(plan), time.perf_counter() - started)
+    return BuildResult(target.name, sorted(path for path, _ in to_render), removed, len(plan),
+                       time.perf_counter() - started)
 
 
 def _place(plan: dict[str, Output], path: str, destination: Path, old_file: Path | None, before: dict[str, Any],
-           output: SiteOutput) -> list[str]:
-    """Put one file in place: a link to the previous build's copy when its fingerprint did not
-    change, else freshly made. Returns [path] when it was made."""
+           output: SiteOutput) -> list[tuple[str, Path]]:
+    """Put one file in place by linking: the previous build's copy when its fingerprint did not
+    change, or the image cache's photo. Returns [(path, destination)] when it must be made."""
     item = plan[path]
     destination.parent.mkdir(parents=True, exist_ok=True)
     if item.fingerprint.startswith("media:"):
@@ -791,8 +818,55 @@ def _place(plan: dict[str, Output], path: str, destination: Path, old_file: Path
     if old_file is not None and before["files"].get(path) == item.fingerprint and old_file.exists():
         os.link(old_file, destination)
         return []
-    destination.write_bytes(item.render())
-    return [path]
+    return [(path, destination)]
+
+
+_JOBS: tuple[SiteBuilder, dict[str, Output], list[tuple[str, Path]]] | None = None
+
+
+_STORIES: list[LiveStory] = []
+
+
+def _derive_range(bounds: tuple[int, int]) -> list[tuple[tuple[int, int], tuple[str, str, str]]]:
+    assert _JOBS is not None
+    return [((s.id, s.revision.number), _JOBS[0].derived(s)) for s in _STORIES[bounds[0]:bounds[1]]]
+
+
+def _render_range(bounds: tuple[int, int]) -> int:
+    assert _JOBS is not None
+    _, plan, jobs = _JOBS
+    for path, destination in jobs[bounds[0]:bounds[1]]:
+        destination.write_bytes(plan[path].render())
+    return bounds[1] - bounds[0]
+
+
+def _ranges(total: int, workers: int) -> list[tuple[int, int]]:
+    step = max(50, total // (workers * 8))
+    return [(start, min(start + step, total)) for start in range(0, total, step)]
+
+
+def _render_all(builder: SiteBuilder, plan: dict[str, Output], jobs: list[tuple[str, Path]]) -> None:
+    """Render and write the files that changed — across the cores when there are many (a full
+    build). First every story's Markdown is rendered once, in parallel, and handed back; then
+    forked workers, sharing the whole model, write disjoint files."""
+    global _JOBS
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < 400 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for path, destination in jobs:
+            destination.write_bytes(plan[path].render())
+        return
+    _JOBS = (builder, plan, jobs)
+    _STORIES[:] = list({(s.id, s.revision.number): s for s in builder.web + builder.rss}.values())
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for part in pool.map(_derive_range, _ranges(len(_STORIES), workers)):
+                builder._derived.update(part)
+        with context.Pool(workers) as pool:
+            pool.map(_render_range, _ranges(len(jobs), workers))
+    finally:
+        _JOBS = None
+        _STORIES.clear()
 
 
 def _images(newsroom: Newsroom, output: SiteOutput, *story_sets: list[LiveStory]) -> dict[str, WebImage]:
