@@ -84,6 +84,11 @@ def test_pages_load_cleanly_link_correctly_and_fit_a_phone(published_site, tmp_p
             broken_images = page.evaluate(
                 "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
             assert broken_images == [], (path, broken_images)
+            # accessibility basics: the language, one top heading, a text alternative on every image
+            assert page.evaluate("document.documentElement.lang") == "zh-CN"
+            assert page.evaluate("document.querySelectorAll('h1').length") == 1, path
+            assert page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt')).length") == 0, path
+            assert page.evaluate("document.querySelector('main') !== null"), path
             links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
             sources = page.evaluate("[...document.querySelectorAll('img[src], link[href]')].map(e => e.src || e.href)")
             for url in links + sources:

@@ -140,8 +140,8 @@ def test_feeds_parse_cleanly_and_round_trip(site) -> None:
     atom_first = next(e for e in atom.entries if e.title == "东村开展板凳课堂理论宣讲")
     assert "60余名村民参加" in atom_first.content[0].value  # description() did not overwrite the content
     assert {link.rel for link in atom_first.links} == {"alternate", "enclosure"}
-    assert rss.feed.links[0].href == "https://news.test.example.cn/" or any(
-        link.rel == "self" and link.href == "https://news.test.example.cn/feed.xml" for link in rss.feed.links)
+    assert rss.feed.link == "https://news.test.example.cn/"  # the channel's <link> is the site, not the feed
+    assert any(link.rel == "self" and link.href == "https://news.test.example.cn/feed.xml" for link in rss.feed.links)
 
 
 def test_feeds_are_deterministic_and_dated_by_their_newest_story(site) -> None:
@@ -288,3 +288,34 @@ def test_a_crash_between_delivery_and_build_is_repaired_by_the_next_run(site) ->
     assert again.returncode == 0, again.stdout + again.stderr
     assert "0 published" in again.stdout and "site build" in again.stdout
     assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
+
+
+def test_feedgen_refuses_naive_times_and_the_wrapper_never_passes_them() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from feedgen.feed import FeedGenerator
+
+    from pipeline.render.feeds import Feed, FeedItem, render_rss
+
+    with pytest.raises(ValueError):
+        FeedGenerator().lastBuildDate(datetime(2026, 11, 20, 9, 30))  # the pitfall itself
+    tz = ZoneInfo("Asia/Shanghai")
+    moment = datetime(2026, 11, 20, 9, 30, tzinfo=tz)
+    feed = Feed(id="urn:x", title="t", link="https://x.example.cn/", description="d", language="zh-CN",
+                rss_url="https://x.example.cn/feed.xml", atom_url="https://x.example.cn/atom.xml",
+                items=(FeedItem("urn:1", "标题", "https://x.example.cn/1/", "摘要", "<p>正文</p>", moment, moment),))
+    assert b"Fri, 20 Nov 2026 09:30:00 +0800" in render_rss(feed, tz, moment)
+
+
+def test_the_web_commands(site) -> None:
+    from tests.conftest import Kitchen
+
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a, channels=["web"])
+    kitchen = Kitchen(newsroom.root)
+    assert "site build" in kitchen("publish")
+    output = kitchen("web", "build", "--full")
+    assert "file(s) written" in output
+    assert "live" in kitchen("web", "status")
+    assert "is build 000001 again" in kitchen("web", "rollback")
