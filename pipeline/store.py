@@ -282,14 +282,24 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # A pool keeps connections open: opening one costs the PRAGMAs, and closing the last one
         # checkpoints the WAL — both far dearer than the transactions themselves.
-        engine = create_engine(url, pool_size=5, max_overflow=10, json_serializer=_json_dumps)
+        engine = create_engine(url, pool_size=5, max_overflow=10, json_serializer=_json_dumps,
+                               json_deserializer=_json_loads)
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps, json_deserializer=_json_loads)
 
 
 def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _json_loads(text: str) -> Any:
+    """Most JSON columns hold an empty list or object: no parser needed for those."""
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    return json.loads(text)
 
 
 def _alembic_config(connection: Connection) -> Any:

@@ -255,7 +255,12 @@ class SiteBuilder:
         return f"/stations/{station_id}/"
 
     def township_url(self, township: str) -> str:
-        return f"/townships/{slugify(township, 40)}/"
+        """Named after the township's institute (`/townships/qiaotou/`), which already has an ASCII id."""
+        if not hasattr(self, "_township_ids"):
+            self._township_ids = {s.township: s.id for s in sorted(self.newsroom.stations.values(), key=lambda s: s.id)
+                                  if s.level == "institute" and s.township}
+        slug = self._township_ids.get(township) or hashlib.sha256(township.encode()).hexdigest()[:10]
+        return f"/townships/{slug}/"
 
     def theme_url(self, theme_id: str) -> str:
         return f"/themes/{theme_id}/"
