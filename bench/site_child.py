@@ -24,7 +24,9 @@ def main(argv: list[str]) -> int:
             story = int(argv[2])
             result = build_site(newsroom, conn, {"web": {story: 1}, "rss": {story: 1}})
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the builder's own peak, and the largest of the render workers it forked (they share its pages)
+    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     print(json.dumps({"seconds": seconds, "written": len(result.written), "total": result.total, "peak_mb": peak_mb}))
     return 0
 

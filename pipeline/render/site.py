@@ -147,7 +147,7 @@ class Archive:
     story_ids: list[int] = field(default_factory=list)
     has_feed: bool = False
 
-    def page_url(self, number: int, total: int) -> str:
+    def page_url(self, number: int) -> str:
         return self.url if number == 0 else f"{self.url}page/{number}/"
 
 
@@ -393,14 +393,14 @@ class SiteBuilder:
             if number and not on_page:
                 continue
             if number == 0:
-                older, newer = (archive.page_url(total - 1, total) if total > 1 else None), None
+                older, newer = (archive.page_url(total - 1) if total > 1 else None), None
             else:
-                older = archive.page_url(number - 1, total) if number > 1 else None
-                newer = archive.page_url(number + 1, total) if number < total else archive.url
+                older = archive.page_url(number - 1) if number > 1 else None
+                newer = archive.page_url(number + 1) if number < total else archive.url
             pagination = {"current": number, "total": total if number == 0 else None,
                           "range": self._date_range(on_page) if number else None,
                           "newer_url": newer, "older_url": older, "pages": []}
-            path = archive.page_url(number, total)
+            path = archive.page_url(number)
             revisions = [(i, self.by_id[i].revision.number) for i in on_page]
             front = (len(ids), self._station_children(archive)) if number == 0 else None
             outputs[path] = Output(self.fingerprint("listing", archive.key, path, revisions, pagination,
