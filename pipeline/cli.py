@@ -625,9 +625,10 @@ def web_build(
     full: Annotated[bool, typer.Option("--full", help="Render every page, not only the ones whose content changed.")] = False,
 ) -> None:
     """Build the site from what the ledger says is live, and switch it in (after a template change)."""
+    from pipeline.locks import holding
     from pipeline.render.site import build_site
 
-    with _errors(), ctx().store.read() as conn:
+    with _errors(), holding(ctx().newsroom, "publish", wait=60), ctx().store.read() as conn:
         result = build_site(ctx().newsroom, conn, full=full)
     console.print(f"build {result.build}: {len(result.written)} file(s) written, {len(result.removed)} removed, "
                   f"{result.total} in the site ({result.seconds:.1f} s); live at {ctx().newsroom.root / 'site' / 'live'}")
@@ -636,9 +637,10 @@ def web_build(
 @web_app.command("rollback")
 def web_rollback() -> None:
     """Switch the live site back to the build before the current one."""
+    from pipeline.locks import holding
     from pipeline.render.site import rollback
 
-    with _errors():
+    with _errors(), holding(ctx().newsroom, "publish", wait=60):
         build = rollback(ctx().newsroom)
     console.print(f"the live site is build {build.name} again")
 
