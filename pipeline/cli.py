@@ -579,7 +579,7 @@ def publish(
             console.print(f"publish: skipped, {exc}")
             return
     console.print(f"publish: {describe(summary)}")
-    if summary.failed:
+    if summary.failed or summary.flush_errors:
         raise typer.Exit(1)
 
 

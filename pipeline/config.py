@@ -34,7 +34,7 @@ KNOWN_KEYS = {
 }
 SLOT_KEYS = {"name", "time", "minutes"}
 STATION_COLUMNS = ("id", "name", "level", "parent", "township", "village", "lat", "lon")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")  # used with .match: anchored at both ends
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 

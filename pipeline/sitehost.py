@@ -82,6 +82,9 @@ def serve(root: Path, port: int = 0, jail: Path | None = None) -> Iterator[SiteH
             if not file.is_relative_to(boundary):
                 return 404, b"not found", {"Content-Type": "text/plain"}
             if file.is_dir():
+                if not path.endswith("/"):  # as web servers do: the folder's address ends with a slash
+                    raw = urlsplit(self.path)
+                    return 301, b"", {"Location": raw.path + "/" + (f"?{raw.query}" if raw.query else "")}
                 file = file / "index.html"
             if not file.is_file() or file.name.startswith("_"):
                 page = host.root / "404.html"  # a site's own 404 page, as a web server would serve it

@@ -20,3 +20,22 @@ def environment(newsroom_root: Path | None = None) -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def template_problems(newsroom_root: Path, folder: str) -> list[str]:
+    """Syntax errors in the templates of one folder (`web`, `broadcast`, …), the newsroom's
+    overrides and what they include, as 'file, line: message' — found before a build needs them."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    env = environment(newsroom_root)
+    names = sorted(name for name in env.list_templates() if name.startswith(f"{folder}/")
+                   and name.endswith((".html", ".xml", ".txt", ".j2")))
+    problems = []
+    for name in names:
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(f"template {exc.filename or name}, line {exc.lineno}: {exc.message}")
+        except TemplateError as exc:
+            problems.append(f"template {name}: {exc}")
+    return problems

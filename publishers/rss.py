@@ -12,5 +12,9 @@ class FeedChannel(SiteChannel):
     name = "rss"
     rendition_kind = "feed-item"
 
+    def preflight(self) -> list[str]:
+        # the feeds are built with the site's templates: reported once, under `web`, when both run
+        return [] if "web" in self.newsroom.publish.channels else super().preflight()
+
 
 CHANNEL = FeedChannel

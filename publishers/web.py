@@ -36,13 +36,18 @@ class SiteChannel(Channel):
             self._store = Store(self.newsroom.database_url, migrate=False)
         return self._store
 
+    def preflight(self) -> list[str]:
+        from pipeline.templating import template_problems
+
+        return template_problems(self.newsroom.root, "web")
+
     @classmethod
     def unfinished(cls, newsroom: Any) -> bool:
         return _marker(newsroom).exists()
 
     def publish(self, rendition: Rendition) -> dict[str, Any]:
         with self.store.begin() as conn:
-            assign_slug(conn, rendition.story_id)
+            assign_slug(conn, rendition.story_id, rendition.meta.get("title", ""))
         _marker(self.newsroom).touch()
         return {"path": rendition.meta.get("path"), "sha256": rendition.sha256}
 

@@ -127,13 +127,15 @@ def test_feeds_parse_cleanly_and_round_trip(site) -> None:
     for name in ("feed.xml", "atom.xml", "stations/qiaotou/feed.xml", "themes/xuanjiang/atom.xml"):
         parsed = feedparser.parse((live(newsroom) / name).read_bytes())
         assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
+    atom_xml = (live(newsroom) / "atom.xml").read_text(encoding="utf-8")
+    assert atom_xml.count('<content type="html">') == 3 and "CDATA" not in atom_xml
     rss = feedparser.parse((live(newsroom) / "feed.xml").read_bytes())
     atom = feedparser.parse((live(newsroom) / "atom.xml").read_bytes())
     assert [e.title for e in rss.entries] == ["东村举办移风易俗宣讲", "新桥村志愿者清扫河道", "东村开展板凳课堂理论宣讲"]
     assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
     first = next(e for e in rss.entries if e.title == "东村开展板凳课堂理论宣讲")
     assert first.id == f"urn:kitchen:news.test.example.cn:story:{a}" and first.guidislink is False
-    assert first.published == "Fri, 20 Nov 2026 09:30:00 +0800"
+    assert first.published == "Sun, 29 Nov 2026 10:00:00 +0800"  # when it went out, not the activity's date
     assert first.enclosures[0].type == "image/jpeg" and first.enclosures[0].href.startswith("https://news.test.example.cn/media/")
     assert "60余名村民参加" in first.content[0].value and 'src="https://news.test.example.cn/media/' in first.content[0].value
     assert first.summary.startswith("11月20日上午")
@@ -261,7 +263,29 @@ def test_only_the_last_builds_are_kept(site) -> None:
     for _ in range(8):
         with store.read() as conn:
             build_site(newsroom, conn, full=True)
-    assert len(list((newsroom.root / "site" / "builds").iterdir())) == 5
+    builds = newsroom.root / "site" / "builds"
+    assert sorted(p.name for p in builds.iterdir() if p.is_dir()) == [f"{n:06d}" for n in range(4, 9)]
+    assert all((builds / f"{n:06d}.json").exists() for n in range(4, 9))  # each build's manifest beside it
+
+
+def test_a_half_made_build_is_never_switched_to_and_is_cleared_away(site) -> None:
+    newsroom, store, _ = site
+    with store.read() as conn:
+        build_site(newsroom, conn, full=True)
+        build_site(newsroom, conn, full=True)
+    builds = newsroom.root / "site" / "builds"
+    (builds / ".tmp-build-crashed").mkdir()  # a build a crash interrupted
+    # an older build whose chunk was lost is not a build to go back to
+    broken = builds / "000001"
+    link = next(p for p in broken.rglob("*") if p.is_symlink())
+    link.unlink()
+    link.symlink_to(newsroom.root / "site" / "chunks" / "gone")
+    with pytest.raises(LookupError, match="no earlier complete build"):
+        rollback(newsroom)
+    assert live(newsroom).resolve().name == "000002"
+    with store.read() as conn:
+        result = build_site(newsroom, conn)
+    assert result.build == "000003" and not (builds / ".tmp-build-crashed").exists()
 
 
 def test_site_images_keep_only_pixels() -> None:
@@ -319,3 +343,103 @@ def test_the_web_commands(site) -> None:
     assert "file(s) written" in output
     assert "live" in kitchen("web", "status")
     assert "is build 000001 again" in kitchen("web", "rollback")
+
+
+def test_a_shared_photo_keeps_each_storys_caption(site) -> None:
+    newsroom, store, (a, _, _) = site
+    gps_photo(newsroom.root / "inbox" / "photo.jpg")  # the same photo again (the first went to _done)
+    write_report(newsroom.root, "d.md", title="东村文艺队排练新节目", date="2026-11-23 15:00",
+                 body="东村文艺队在文明实践站排练快板新节目，准备元旦演出。", extra="images:\n  - file: photo.jpg\n    caption: 排练间隙\n")
+    (d,) = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.read() as conn:
+        assert snapshot(conn, a).revision.content.images[0].sha256 == snapshot(conn, d).revision.content.images[0].sha256
+    approve(newsroom, store, a, channels=["web"])
+    approve(newsroom, store, d, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    pages = {path: (live(newsroom) / path).read_text(encoding="utf-8") for path in tree(live(newsroom))
+             if path.endswith("index.html") and (f"/{a}-" in path or f"/{d}-" in path)}
+    page_a = next(text for path, text in pages.items() if f"/{a}-" in path)
+    page_d = next(text for path, text in pages.items() if f"/{d}-" in path)
+    assert "宣讲现场" in page_a and "排练间隙" not in page_a
+    assert "排练间隙" in page_d and "宣讲现场" not in page_d
+
+
+def test_a_correction_reaches_the_map(site) -> None:
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    with store.begin() as conn:
+        content = snapshot(conn, a).revision.content
+        perform(conn, newsroom, a, "correct", CHIEF, NOW, note="标题有误", draft=replace(content, title="东村板凳课堂开讲"))
+    publish_due(newsroom, store, now=NOW)
+    for name in ("map/index.html", "map/stations.geojson"):
+        text = (live(newsroom) / name).read_text(encoding="utf-8")
+        assert "东村板凳课堂开讲" in text and "东村开展板凳课堂理论宣讲" not in text, name
+
+
+def test_a_story_only_in_the_feeds_links_to_the_home_page(site) -> None:
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a, channels=["rss"])
+    publish_due(newsroom, store, now=NOW)
+    (entry,) = feedparser.parse((live(newsroom) / "feed.xml").read_bytes()).entries
+    assert entry.link == newsroom.site.base_url.rstrip("/") + "/"
+    assert not any(f"/{a}-" in path for path in tree(live(newsroom)))  # no page was made for it
+
+
+def test_the_address_comes_from_the_title_it_is_published_with(site) -> None:
+    newsroom, store, (a, _, _) = site
+    with store.begin() as conn:
+        content = snapshot(conn, a).revision.content
+        perform(conn, newsroom, a, "edit", EDITOR, NOW, draft=replace(content, title="板凳课堂进东村"))
+    approve(newsroom, store, a, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    paths = [path for path in tree(live(newsroom)) if f"/{a}-" in path]
+    assert paths and all(f"/{a}-ban-deng-ke-tang-jin-dong-cun/" in path for path in paths)
+
+
+def test_slugs_end_on_a_whole_syllable() -> None:
+    slug = slugify("东村新时代文明实践站组织志愿者开展垃圾分类宣传和河道清理活动受到村民欢迎", limit=30)
+    assert len(slug) <= 30 and not slug.endswith("-")
+    words = slugify("东村新时代文明实践站组织志愿者开展垃圾分类宣传和河道清理活动受到村民欢迎", limit=200).split("-")
+    assert slug.split("-") == words[:len(slug.split("-"))]
+
+
+def test_a_broken_template_is_reported_by_check_and_fails_the_publish_run(site) -> None:
+    from tests.conftest import Kitchen
+
+    newsroom, store, (a, _, _) = site
+    kitchen = Kitchen(newsroom.root)
+    assert "OK" in kitchen("check")
+    override = newsroom.root / "templates" / "web" / "map.html"  # a page of the build, not of one story
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% extends "web/base.html" %}\n{% block content %}\n{{ map.points }\n{% endblock %}\n',
+                        encoding="utf-8")
+    output = kitchen("check", expect=1)
+    assert "not ready: channel web: template" in output and "map.html, line 3" in output
+    assert output.count("map.html, line 3") == 1  # rss shares the templates: said once
+    approve(newsroom, store, a, channels=["web"])
+    output = kitchen("publish", expect=1)
+    assert "1 published" in output and "web: FAILED to finish" in output
+    assert not live(newsroom).exists()  # nothing half built went live
+    override.unlink()  # fixed: the next run builds what the failed one could not
+    assert "site build" in kitchen("publish")
+    assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
+
+
+def test_preview_serves_folders_at_their_slashed_address(site) -> None:
+    import http.client
+
+    from pipeline.sitehost import serve
+
+    newsroom, store, (a, _, _) = site
+    approve(newsroom, store, a, channels=["web"])
+    publish_due(newsroom, store, now=NOW)
+    with serve(live(newsroom), jail=newsroom.root / "site") as host:
+        connection = http.client.HTTPConnection(host.base_url.removeprefix("http://"), timeout=10)
+        connection.request("GET", "/stations?x=1")
+        answer = connection.getresponse()
+        answer.read()
+        assert (answer.status, answer.getheader("Location")) == (301, "/stations/?x=1")
+        connection.request("GET", "/stations/")
+        answer = connection.getresponse()
+        assert answer.status == 200 and "文明实践" in answer.read().decode("utf-8")

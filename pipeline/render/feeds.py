@@ -10,7 +10,8 @@
   `isSummary=True`, after `content()`;
 - enclosures are links with rel=enclosure in Atom: added after the alternate link, never replaced;
 - feedgen 1.0 writes Atom entry links without their rel/type/length (its writer shadows the link
-  data with the XML element it creates): the attributes are put back after generation.
+  data with the XML element it creates), and marks HTML content `type="CDATA"`: both are put right
+  after generation (the content becomes escaped text of `type="html"`).
 """
 
 from __future__ import annotations
@@ -106,4 +107,6 @@ def render_atom(feed: Feed, tz: ZoneInfo, fallback: datetime) -> bytes:
             wanted.append({"rel": "enclosure", "type": item.enclosure.type, "length": str(item.enclosure.length)})
         for link, attributes in zip(entry.findall(f"{namespace}link"), wanted, strict=True):
             link.attrib.update(attributes)
+        for content in entry.findall(f"{namespace}content"):  # feedgen writes type="CDATA", not valid Atom
+            content.set("type", "html")
     return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -20,17 +20,17 @@ QUALITY = 82
 
 @dataclass(frozen=True)
 class WebImage:
-    """The renditions of one photo: (width, height, site path) per width, smallest first."""
+    """The renditions of one photo: (width, height, site path) per width, smallest first. A photo
+    can serve several stories, each with its own caption, so captions are not kept here."""
 
     sha256: str
     sizes: tuple[tuple[int, int, str], ...]
-    caption: str
 
-    def card(self, alt: str, sizes: str = "(max-width: 720px) 100vw, 720px") -> dict[str, object]:
+    def card(self, alt: str, caption: str = "", sizes: str = "(max-width: 720px) 100vw, 720px") -> dict[str, object]:
         """What templates get for an image (see templates/web/CONTEXT.md)."""
         width, height, src = self.sizes[min(1, len(self.sizes) - 1)]
         return {"src": src, "srcset": ", ".join(f"{path} {w}w" for w, _, path in self.sizes), "sizes": sizes,
-                "width": width, "height": height, "alt": self.caption or alt, "caption": self.caption}
+                "width": width, "height": height, "alt": caption or alt, "caption": caption}
 
     @property
     def largest(self) -> str:
@@ -41,10 +41,18 @@ def site_path(sha256: str, width: int) -> str:
     return f"/media/{sha256[:2]}/{sha256[:16]}-{width}.jpg"
 
 
+_ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+
+
 def web_renditions(media_dir: Path, cache_dir: Path, image: ImageRef) -> WebImage | None:
     """Make (or find in the cache) the renditions of a stored photo; None if it cannot be read."""
-    widths = [w for w in WIDTHS if w < image.width] + [min(image.width, WIDTHS[-1])] if image.width else list(WIDTHS[:1])
-    widths = sorted(set(widths))
+    source_path = media_path(media_dir, image.sha256, image.ext)
+    try:
+        with Image.open(source_path) as header:  # the header only: the upright width decides the sizes
+            upright_width = header.height if header.getexif().get(0x0112) in _ROTATED else header.width
+    except (OSError, ValueError):
+        return None
+    widths = sorted({w for w in WIDTHS if w < upright_width} | {min(upright_width, WIDTHS[-1])})
     sizes = []
     source: Image.Image | None = None
     for width in widths:
@@ -52,14 +60,14 @@ def web_renditions(media_dir: Path, cache_dir: Path, image: ImageRef) -> WebImag
         if not target.exists():
             if source is None:
                 try:
-                    with Image.open(media_path(media_dir, image.sha256, image.ext)) as opened:
+                    with Image.open(source_path) as opened:
                         source = _upright_rgb(opened)
                 except (OSError, ValueError):
                     return None
             atomic_write(target, _encode(source, width), durable=False)
         with Image.open(target) as made:  # reads the header only: the upright size
             sizes.append((made.width, made.height, site_path(image.sha256, width)))
-    return WebImage(sha256=image.sha256, sizes=tuple(sizes), caption=image.caption)
+    return WebImage(sha256=image.sha256, sizes=tuple(sizes))
 
 
 def _upright_rgb(opened: Image.Image) -> Image.Image:

@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +37,7 @@ from pipeline.model import LEVEL_NAMES_ZH, Revision, Station
 from pipeline.render.images import WebImage, web_renditions
 from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.resources import templates_dir
-from pipeline.stories import list_revisions, revision_from_row
+from pipeline.stories import revision_from_row
 
 PAGE_SIZE = 20
 FEED_SIZE = 20
@@ -54,8 +55,12 @@ def slugify(text: str, limit: int = 60) -> str:
         cleaned = re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
         if cleaned:
             words.append(cleaned)
-    slug = "-".join(words)[:limit].strip("-")
-    return re.sub(r"-{2,}", "-", slug) or "story"
+    slug = ""
+    for word in words:  # whole syllables only
+        if len(slug) + len(word) + 1 > limit and slug:
+            break
+        slug = f"{slug}-{word}" if slug else word[:limit]
+    return slug or "story"
 
 
 def date_zh(moment: datetime, tz: Any) -> str:
@@ -70,10 +75,12 @@ class LiveStory:
     created_at: datetime
     slug: str
     corrections: tuple[Revision, ...]
+    month: str  # YYYY/MM of created_at in the newsroom's timezone: the address's folder
+    published_at: datetime | None = None  # when the story first went out on any channel
 
     @functools.cached_property
     def path(self) -> str:
-        return f"/{self.created_at.year:04d}/{self.created_at.month:02d}/{self.id}-{self.slug}/"
+        return f"/{self.month}/{self.id}-{self.slug}/"
 
     @property
     def sort_key(self) -> tuple[datetime, int]:
@@ -84,10 +91,20 @@ def live_stories(conn: Connection, newsroom: Newsroom, channel: str,
                  overrides: dict[int, int | None] | None = None) -> list[LiveStory]:
     """Stories live on a channel according to the ledger (the revision that went out), with
     `overrides` applied: story id → revision being published, or None when being taken down."""
-    return live_on(conn, {channel: overrides or {}})[channel]
+    return live_on(conn, {channel: overrides or {}}, newsroom.tz)[channel]
 
 
-def live_on(conn: Connection, channels: dict[str, dict[int, int | None]]) -> dict[str, list[LiveStory]]:
+def live_story(story_id: int, revision: Revision, history: list[Revision], created_at: datetime,
+               slug: str | None, published_at: datetime | None, tz: Any) -> LiveStory:
+    """A story as the site shows it; the address words come from the title it is first published
+    with (stored then), not the title it was ingested with."""
+    corrections = tuple(rev for rev in history if rev.note and 1 < rev.number <= revision.number)
+    local = created_at.astimezone(tz)
+    return LiveStory(story_id, revision, created_at, slug or slugify(revision.content.title), corrections,
+                     f"{local.year:04d}/{local.month:02d}", published_at)
+
+
+def live_on(conn: Connection, channels: dict[str, dict[int, int | None]], tz: Any) -> dict[str, list[LiveStory]]:
     """`live_stories` for several channels at once, reading each story's revisions once."""
     p, s, r = t.publications, t.stories, t.revisions
     wanted: dict[str, dict[int, int]] = {channel: {} for channel in channels}
@@ -106,7 +123,8 @@ def live_on(conn: Connection, channels: dict[str, dict[int, int | None]]) -> dic
     revisions: dict[int, list[Revision]] = {}
     for chunk in range(0, len(ids), 5000):
         part = ids[chunk:chunk + 5000]
-        stories.update((row.id, row) for row in conn.execute(select(s.c.id, s.c.created_at, s.c.slug).where(s.c.id.in_(part))))
+        stories.update((row.id, row) for row in conn.execute(
+            select(s.c.id, s.c.created_at, s.c.slug, s.c.published_at).where(s.c.id.in_(part))))
         for row in conn.execute(select(r).where(r.c.story_id.in_(part)).order_by(r.c.story_id, r.c.number)):
             revisions.setdefault(row.story_id, []).append(revision_from_row(row))
     made: dict[tuple[int, int], LiveStory] = {}
@@ -119,21 +137,20 @@ def live_on(conn: Connection, channels: dict[str, dict[int, int | None]]) -> dic
                 chosen = next((rev for rev in history if rev.number == number), None)
                 if story is None or chosen is None:
                     continue
-                corrections = tuple(rev for rev in history if rev.note and 1 < rev.number <= number)
-                slug = story.slug or slugify(history[0].content.title)
-                made[(story_id, number)] = LiveStory(story_id, chosen, story.created_at, slug, corrections)
+                made[(story_id, number)] = live_story(story_id, chosen, history, story.created_at, story.slug,
+                                                      story.published_at, tz)
             stories_on.append(made[(story_id, number)])
         result[channel] = sorted(stories_on, key=lambda story: story.sort_key, reverse=True)
     return result
 
 
-def assign_slug(conn: Connection, story_id: int) -> str:
-    """Fix a story's URL words the first time it goes on the site (from its first title)."""
+def assign_slug(conn: Connection, story_id: int, title: str) -> str:
+    """Fix a story's address words the first time it goes on the site, from the title it goes out
+    with (an editor may have changed the ingested one, and should not find it in the address)."""
     row = conn.execute(select(t.stories.c.slug).where(t.stories.c.id == story_id)).one()
     if row.slug:
         return row.slug
-    first = list_revisions(conn, story_id)[0]
-    slug = slugify(first.content.title)
+    slug = slugify(title)
     conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(slug=slug))
     return slug
 
@@ -180,8 +197,10 @@ class SiteBuilder:
         self.css = self._static("site.css")
         self.css_url = f"/static/site.css?v={hashlib.sha256(self.css).hexdigest()[:10]}"
         self.globals = self._global_fingerprint()
-        self._fingerprint_base = hashlib.sha256(f"{self.globals}|{self.css_url}|".encode())
         self.newest = max((s.revision.created_at for s in web + rss), default=datetime(2000, 1, 1, tzinfo=UTC))
+        # every page shows the year of the newest story in its footer
+        self._fingerprint_base = hashlib.sha256(
+            f"{self.globals}|{self.css_url}|{self.newest.astimezone(self.tz).year}|".encode())
         self.web_archives = self._archives(web)
         same = len(rss) == len(web) and all(a is b for a, b in zip(rss, web, strict=True))
         self.rss_archives = self.web_archives if same else self._archives(rss)
@@ -279,7 +298,7 @@ class SiteBuilder:
             "site": {"title": self.site.title, "base_url": self.site.base_url, "language": self.site.language,
                      "css_url": self.css_url, "year": self.newest.astimezone(self.tz).year},
             "nav": [{"title": name, "url": url, "current": url == current} for name, url in nav],
-            "page": {"title": title if path == "/" else f"{title} - {self.site.title}",
+            "page": {"title": self.site.title if path == "/" else f"{title} - {self.site.title}",
                      "description": description or self.site.title, "canonical_abs": self.absolute(path),
                      "og_type": og_type, "og_image_abs": self.absolute(og_image) if og_image else None,
                      "feeds": [{"title": name, "url": url, "type": kind} for name, url, kind in feeds]},
@@ -323,6 +342,7 @@ class SiteBuilder:
         content = story.revision.content
         station = self.newsroom.stations.get(content.station_id)
         image = self.image_of(story)
+        caption = content.images[0].caption if content.images else ""
         moment = content.dateline or story.created_at
         return {
             "url": story.path, "title": content.title, "date_display": date_zh(moment, self.tz),
@@ -331,7 +351,7 @@ class SiteBuilder:
             "theme_name": self.newsroom.theme_name(content.theme) if content.theme else "",
             "theme_url": self.theme_url(content.theme) if content.theme in self.newsroom.themes else "",
             "summary": self.derived(story)[2],
-            "image": image.card(content.title, "(max-width: 720px) 100vw, 360px") if image else None,
+            "image": image.card(content.title, caption, "(max-width: 720px) 100vw, 360px") if image else None,
             "corrected": bool(story.corrections),
         }
 
@@ -341,7 +361,7 @@ class SiteBuilder:
         station = chain[0] if chain else None
         institute = next((s for s in chain if s.level == "institute"), None)
         moment = content.dateline or story.created_at
-        images = [img.card(content.title) for ref in content.images if (img := self.images.get(ref.sha256))]
+        images = [img.card(content.title, ref.caption) for ref in content.images if (img := self.images.get(ref.sha256))]
         body_html, _, summary = self.derived(story)
         context = self.common(
             content.title, story.path, summary,
@@ -392,8 +412,9 @@ class SiteBuilder:
                 on_page = ids[max(0, end - PAGE_SIZE):end]
             if number and not on_page:
                 continue
-            if number == 0:
-                older, newer = (archive.page_url(total - 1) if total > 1 else None), None
+            if number == 0:  # "older" goes to the page holding the story right after the front page's last
+                older = archive.page_url((len(ids) - 1 - PAGE_SIZE) // PAGE_SIZE + 1) if len(ids) > PAGE_SIZE else None
+                newer = None
             else:
                 older = archive.page_url(number - 1) if number > 1 else None
                 newer = archive.page_url(number + 1) if number < total else archive.url
@@ -450,7 +471,7 @@ class SiteBuilder:
         from pipeline.render.feeds import Feed, render_atom, render_rss
 
         items = archive.story_ids[:FEED_SIZE]
-        revisions = [(i, self.rss_by_id[i].revision.number) for i in items]
+        revisions = [(i, self.rss_by_id[i].revision.number, i in self.by_id) for i in items]
         feed = lambda: Feed(  # noqa: E731 — built only when the file is written
             id=f"urn:kitchen:{self.site.host}:feed:{archive.key[0]}:{archive.key[1]}",
             title=archive.title if archive.key[0] == "home" else f"{archive.title} - {self.site.title}",
@@ -477,14 +498,17 @@ class SiteBuilder:
         if image is not None:
             enclosure = Enclosure(self.absolute(image.largest), self.image_bytes.get(image.largest, 0), "image/jpeg")
         body, _, summary = self.derived(story)
-        pictures = "".join(f'<p><img src="{self.absolute(img.largest)}" alt="{_attr(img.caption or content.title)}"></p>'
+        pictures = "".join(f'<p><img src="{self.absolute(img.largest)}" alt="{_attr(ref.caption or content.title)}"></p>'
                            for ref in content.images if (img := self.images.get(ref.sha256)))
         notes = "".join(f"<p><strong>更正（{date_zh(rev.created_at, self.tz)}）：</strong>{_text(rev.note)}</p>"
                         for rev in story.corrections)
+        on_site = story.id in self.by_id  # a story only in the feeds has no page to link to
         return FeedItem(
-            guid=f"urn:kitchen:{self.site.host}:story:{story.id}", title=content.title, link=self.absolute(story.path),
+            guid=f"urn:kitchen:{self.site.host}:story:{story.id}", title=content.title,
+            link=self.absolute(story.path if on_site else "/"),
             summary=summary, content_html=notes + pictures + _absolute_urls(body, self.site.base_url),
-            published=content.dateline or story.created_at, updated=story.revision.created_at, author=content.author,
+            published=min(story.published_at or story.revision.created_at, story.revision.created_at),
+            updated=story.revision.created_at, author=content.author,
             categories=tuple(filter(None, [self.newsroom.theme_name(content.theme) if content.theme else "",
                                            self.newsroom.station_name(content.station_id)])),
             enclosure=enclosure)
@@ -508,8 +532,9 @@ class SiteBuilder:
         latest = self._latest_by_station()
         counts = {key[1]: len(a.story_ids) for key, a in self.web_archives.items() if key[0] == "station"}
         outputs["/stations/index.html"] = Output(self.fingerprint("stations", counts), self._directory)
-        outputs["/map/index.html"] = Output(self.fingerprint("map", latest), lambda: self._map(latest))
-        outputs["/map/stations.geojson"] = Output(self.fingerprint("geojson", latest), lambda: self._geojson(latest))
+        on_map = self._latest_revisions(latest)
+        outputs["/map/index.html"] = Output(self.fingerprint("map", on_map), lambda: self._map(latest))
+        outputs["/map/stations.geojson"] = Output(self.fingerprint("geojson", on_map), lambda: self._geojson(latest))
         outputs["/404.html"] = Output(self.fingerprint("404"), lambda: self._render("404.html", self.common("页面未找到", "/404.html")))
         outputs["/robots.txt"] = Output(self.fingerprint("robots"), lambda: (
             f"User-agent: *\nAllow: /\nSitemap: {self.absolute('/sitemap.xml')}\n").encode())
@@ -525,6 +550,10 @@ class SiteBuilder:
             if len(bucket) < 3:
                 bucket.append(story.id)
         return latest
+
+    def _latest_revisions(self, latest: dict[str, list[int]]) -> dict[str, list[tuple[int, int]]]:
+        """For fingerprints: a correction of a story on the map changes the map."""
+        return {sid: [(i, self.by_id[i].revision.number) for i in ids] for sid, ids in latest.items()}
 
     def _tree(self, station: Station) -> dict[str, Any]:
         children = sorted((s for s in self.newsroom.stations.values() if s.parent == station.id), key=lambda s: s.id)
@@ -587,7 +616,7 @@ class SiteBuilder:
     def _sitemaps(self) -> dict[str, Output]:
         months: dict[str, list[LiveStory]] = {}
         for story in self.web:
-            months.setdefault(f"{story.created_at:%Y-%m}", []).append(story)
+            months.setdefault(story.month.replace("/", "-"), []).append(story)
         outputs: dict[str, Output] = {}
         for month, stories in months.items():
             entries = sorted((s.path, s.revision.created_at.astimezone(self.tz).isoformat()) for s in stories)
@@ -686,16 +715,31 @@ class SiteOutput:
         return self.live.resolve() if self.live.is_symlink() and self.live.resolve().is_dir() else None
 
     def history(self) -> list[Path]:
-        return sorted(p for p in self.builds.iterdir() if p.is_dir() and p.name.isdigit()) if self.builds.is_dir() else []
+        """Complete builds only: a build gets its number (and its manifest) when it is finished."""
+        if not self.builds.is_dir():
+            return []
+        return sorted(p for p in self.builds.iterdir() if p.is_dir() and p.name.isdigit() and self.manifest(p).exists())
+
+    def manifest(self, build: Path) -> Path:
+        """What a build holds, kept beside it (not inside: the build is what the web server serves)."""
+        return build.with_name(build.name + ".json")
 
     def new_build_dir(self) -> Path:
-        history = self.history()
-        number = int(history[-1].name) + 1 if history else 1
-        path = self.builds / f"{number:06d}"
-        if path.exists():  # a build that a crash left half done
-            shutil.rmtree(path)
+        """A folder to build in, under a temporary name until `finish`."""
+        path = self.builds / f".tmp-build-{uuid.uuid4().hex[:12]}"
         path.mkdir(parents=True)
         return path
+
+    def finish(self, made: Path, manifest: dict[str, Any]) -> Path:
+        """Give a complete build its number and its manifest."""
+        history = self.history()
+        number = int(history[-1].name) + 1 if history else 1
+        build = self.builds / f"{number:06d}"
+        if build.exists():  # left by a crash between the rename and the manifest
+            shutil.rmtree(build)
+        os.replace(made, build)
+        self.manifest(build).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+        return build
 
     def switch(self, build: Path) -> None:
         """Point `live` at the build in one atomic rename."""
@@ -705,23 +749,27 @@ class SiteOutput:
         os.replace(temporary, self.live)
 
     def prune(self, keep: int = KEEP_BUILDS) -> None:
-        """Drop old builds, and the chunks that no kept build uses."""
+        """Drop old builds, builds and chunks a crash left half made, and chunks no kept build uses.
+        Only ever called under the publish lock, so nothing else is building meanwhile."""
         current = self.current()
+        trash = self.root / "trash"
+        trash.mkdir(exist_ok=True)
         for old in self.history()[:-keep]:
             if old != current:
-                shutil.rmtree(old, ignore_errors=True)
+                self.manifest(old).unlink(missing_ok=True)
+                os.replace(old, trash / f"build-{uuid.uuid4().hex[:12]}")
+        if self.builds.is_dir():
+            for leftover in self.builds.iterdir():
+                if leftover.name.startswith(".tmp-") or (leftover.is_dir() and not self.manifest(leftover).exists()):
+                    os.replace(leftover, trash / f"leftover-{uuid.uuid4().hex[:12]}")
         used = set()
         for build in self.history():
-            manifest = build / MANIFEST
-            if manifest.exists():
-                used.update(json.loads(manifest.read_text(encoding="utf-8")).get("chunks", {}).values())
+            used.update(json.loads(self.manifest(build).read_text(encoding="utf-8")).get("chunks", {}).values())
         if self.chunks.is_dir():
-            trash = self.root / "trash"
-            trash.mkdir(exist_ok=True)
             for chunk in self.chunks.iterdir():
-                if chunk.name not in used and not chunk.name.startswith(".tmp-"):
-                    os.replace(chunk, trash / f"{chunk.name}-{os.getpid()}")
-            self.empty_trash()
+                if chunk.name not in used:
+                    os.replace(chunk, trash / f"chunk-{uuid.uuid4().hex[:12]}")
+        self.empty_trash()
 
     def empty_trash(self) -> None:
         """Delete unused chunks in a process of its own: a build does not wait for thousands of
@@ -731,9 +779,6 @@ class SiteOutput:
             subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, True)",
                               *map(str, trash.iterdir())], start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-MANIFEST = ".manifest.json"
 
 
 def chunk_of(path: str) -> str | None:
@@ -753,7 +798,7 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
     wanted = {"web": overrides.get("web") or {}}
     if "rss" in newsroom.publish.channels:
         wanted["rss"] = overrides.get("rss") or {}
-    live = live_on(conn, wanted)
+    live = live_on(conn, wanted, newsroom.tz)
     web, rss = live["web"], live.get("rss", [])
     output = SiteOutput(newsroom.root / "site")
     images = _images(newsroom, output, web, rss)
@@ -766,8 +811,8 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
 
     previous = None if full else output.current()  # a full build links nothing from the last one
     before: dict[str, Any] = {"files": {}, "chunks": {}}
-    if previous is not None and (previous / MANIFEST).exists():
-        before = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+    if previous is not None and output.manifest(previous).exists():
+        before = json.loads(output.manifest(previous).read_text(encoding="utf-8"))
     target = output.new_build_dir()
     groups: dict[str | None, list[str]] = {}
     for path in plan:
@@ -804,10 +849,10 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
         os.replace(made, folder)
     removed = sorted(path for path in before["files"] if path not in plan)
     files = {path: item.fingerprint for path, item in plan.items()}
-    (target / MANIFEST).write_text(json.dumps({"files": files, "chunks": chunks}, sort_keys=True), encoding="utf-8")
-    output.switch(target)
+    build = output.finish(target, {"files": files, "chunks": chunks})
+    output.switch(build)
     output.prune()
-    return BuildResult(target.name, sorted(path for path, _ in to_render), removed, len(plan),
+    return BuildResult(build.name, sorted(path for path, _ in to_render), removed, len(plan),
                        time.perf_counter() - started)
 
 
@@ -891,7 +936,9 @@ def rollback(newsroom: Newsroom) -> Path:
     output = SiteOutput(newsroom.root / "site")
     current, history = output.current(), output.history()
     earlier = [build for build in history if current is None or build.name < current.name]
-    if not earlier:
-        raise LookupError("there is no earlier build to go back to")
-    output.switch(earlier[-1])
-    return earlier[-1]
+    for build in reversed(earlier):
+        broken = [link for link in build.rglob("*") if link.is_symlink() and not link.exists()]
+        if not broken:
+            output.switch(build)
+            return build
+    raise LookupError("there is no earlier complete build to go back to")

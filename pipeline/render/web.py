@@ -10,16 +10,12 @@ from typing import Any
 from pipeline.config import Newsroom
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer
-from pipeline.render.site import LiveStory, SiteBuilder, SiteOutput, _images, slugify
-
-
-def live(snap: StorySnapshot) -> LiveStory:
-    return LiveStory(snap.story.id, snap.revision, snap.story.created_at,
-                     snap.story.slug or slugify(snap.first_title or snap.revision.content.title), snap.corrections)
+from pipeline.render.site import LiveStory, SiteBuilder, SiteOutput, _images, live_story
 
 
 def _builder(snap: StorySnapshot, newsroom: Newsroom, rss: bool) -> tuple[SiteBuilder, LiveStory]:
-    story = live(snap)
+    story = live_story(snap.story.id, snap.revision, list(snap.corrections), snap.story.created_at, snap.story.slug,
+                       snap.story.published_at, newsroom.tz)
     output = SiteOutput(newsroom.root / "site")
     images = _images(newsroom, output, [story])
     sizes = {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size for img in images.values()}
@@ -31,7 +27,7 @@ def render_article(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
     content = builder.article_page(story)
     return Rendition(story_id=story.id, revision=story.revision.number, kind="article", content=content,
                      sha256=hashlib.sha256(content).hexdigest(), media=story.revision.content.images,
-                     meta={"path": story.path})
+                     meta={"path": story.path, "title": story.revision.content.title})
 
 
 def render_feed_item(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
@@ -46,7 +42,7 @@ def render_feed_item(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
     content = (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
     return Rendition(story_id=story.id, revision=story.revision.number, kind="feed-item", content=content,
                      sha256=hashlib.sha256(content).hexdigest(), media=story.revision.content.images,
-                     meta={"guid": item.guid})
+                     meta={"guid": item.guid, "path": story.path, "title": story.revision.content.title})
 
 
 def _recipe(newsroom: Newsroom) -> str:
