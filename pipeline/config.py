@@ -31,6 +31,7 @@ KNOWN_KEYS = {
     "daemon": {"ingest_every_minutes", "publish_every_seconds"},
     "loudspeaker": {"slots"},
     "crawl": {"concurrency", "download_timeout", "retries", "user_agent"},
+    "render": {"font", "cards", "clips", "workers", "clip_timeout_seconds"},
 }
 SLOT_KEYS = {"name", "time", "minutes"}
 STATION_COLUMNS = ("id", "name", "level", "parent", "township", "village", "lat", "lon")
@@ -106,6 +107,25 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class RenderSettings:
+    """Cards, posters and clips: which recipes every approved story gets, and how to render them."""
+
+    font: Path | None = None  # None: Noto Sans SC from the pylopdf-fonts-zh-cn package
+    cards: tuple[str, ...] = ("cover", "square", "poster")
+    clips: tuple[str, ...] = ("vertical", "landscape")
+    workers: int = 0  # 0: as many as the cores allow
+    clip_timeout_seconds: int = 600
+
+    @property
+    def font_path(self) -> Path:
+        if self.font is not None:
+            return self.font
+        from pylopdf_fonts_zh_cn import sans_path
+
+        return Path(sans_path())
+
+
+@dataclass(frozen=True)
 class Newsroom:
     root: Path
     site: SiteSettings
@@ -119,6 +139,7 @@ class Newsroom:
     monthly_themes: dict[str, str]
     sources: tuple[SourceConfig, ...]
     stations: dict[str, Station] = field(repr=False)
+    render: RenderSettings = field(default_factory=RenderSettings)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -330,7 +351,7 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
 
     check = _Checker(CONFIG_FILE, TomlLocator(text))
     check.known_keys(data, (), {"site", "store", "publish", "daemon", "channels", "loudspeaker",
-                                "themes", "monthly_themes", "sources", "crawl"})
+                                "themes", "monthly_themes", "sources", "crawl", "render"})
     for table, allowed in KNOWN_KEYS.items():
         check.known_keys(check.table(data, table), (table,), allowed)
 
@@ -351,6 +372,7 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
         or CrawlSettings.user_agent,
     )
     slots = _load_slots(check, check.table(data, "loudspeaker"))
+    render = _load_render(check, check.table(data, "render"), root)
     themes, monthly = _load_themes(check, data)
 
     stations, station_problems = load_stations(root / STATIONS_FILE)
@@ -372,6 +394,37 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
         monthly_themes=monthly,
         sources=sources,
         stations=stations,
+        render=render,
+    )
+
+
+def _load_render(check: _Checker, data: dict[str, Any], root: Path) -> RenderSettings:
+    from pipeline.render.cards import recipe_paths
+
+    font_text = check.string(data, ("render", "font"))
+    font = None
+    if font_text:
+        font = (root / font_text).resolve()
+        if font.suffix.lower() not in (".ttf", ".otf", ".ttc") or not font.is_file():
+            check.add(("render", "font"), f"must name a .ttf, .otf or .ttc font file; {font} is not one")
+            font = None
+    lists = {}
+    for key, folder in (("cards", "cards"), ("clips", "clips")):
+        value = data.get(key, list(getattr(RenderSettings, key)))
+        known = recipe_paths(root, folder)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            check.add(("render", key), f"must be a list of recipe names, not {value!r}")
+            value = list(getattr(RenderSettings, key))
+        for name in value:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
+                check.add(("render", key), f"no {folder} recipe '{name}' in templates/{folder}/; {hint}")
+        lists[key] = tuple(v for v in value if v in known)
+    return RenderSettings(
+        font=font, cards=lists["cards"], clips=lists["clips"],
+        workers=check.integer(data, ("render", "workers"), 0, 0, 64),
+        clip_timeout_seconds=check.integer(data, ("render", "clip_timeout_seconds"), 600, 10, 7200),
     )
 
 

@@ -1,0 +1,348 @@
+"""Share cards and posters drawn with Pillow from recipes (`templates/cards/*.toml`).
+
+A recipe is data: the canvas size, where the photo goes, text boxes naming the story field they
+show, a theme badge, the site's name as a logo line, and a QR code to the story's web address.
+A newsroom overrides a recipe by putting a file of the same name in its `templates/cards/`.
+
+Drawing is deterministic: the same story revision, recipe and font give the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageColor, ImageDraw
+
+from pipeline.render.text import fit, load_font
+
+FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")
+MOTIFS = ("rays", "rings", "plain")
+RECIPE_VERSION = "cards-1"  # bump when the drawing code changes what a recipe produces
+
+
+class RecipeError(ValueError):
+    """A recipe file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class TextBox:
+    field: str
+    box: tuple[int, int, int, int]
+    size: int
+    min_size: int
+    max_lines: int
+    color: str
+    align: str = "top"  # top|bottom (vertical), or left|right for one-line boxes
+
+
+@dataclass(frozen=True)
+class CardRecipe:
+    name: str
+    size: tuple[int, int]
+    format: str
+    background: str
+    photo_box: tuple[int, int, int, int] | None
+    shade: str | None = None
+    shade_from: float = 0.4
+    shade_opacity: float = 0.8
+    fallback_colors: tuple[str, str] = ("#b3261e", "#5c1010")
+    motif: str = "rays"
+    panel: tuple[tuple[int, int, int, int], str] | None = None
+    texts: tuple[TextBox, ...] = ()
+    badge: TextBox | None = None
+    badge_fill: str = "#c8102e"
+    logo: TextBox | None = None
+    qr: dict[str, Any] | None = None
+    source: str = ""  # the recipe file's text: part of the rendition's recipe hash
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.format == "png" else "jpg"
+
+
+@dataclass(frozen=True)
+class CardData:
+    """What a card shows of one story revision."""
+
+    title: str
+    station: str
+    date: str
+    theme: str
+    site: str
+    summary: str
+    caption: str
+    url: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        if name == "byline":
+            return " · ".join(part for part in (self.station, self.date) if part)
+        return str(getattr(self, name, "") or self.extra.get(name, ""))
+
+
+# --- recipes ---------------------------------------------------------------------------------------
+
+def recipe_paths(newsroom_root: Path | None, folder: str = "cards") -> dict[str, Path]:
+    """Recipe name → file: the shipped ones, replaced by the newsroom's files of the same name."""
+    from pipeline.resources import templates_dir
+
+    found: dict[str, Path] = {}
+    for base in (templates_dir() / folder, (newsroom_root / "templates" / folder) if newsroom_root else None):
+        if base is not None and base.is_dir():
+            found.update((path.stem, path) for path in sorted(base.glob("*.toml")))
+    return found
+
+
+def load_recipe(path: Path) -> CardRecipe:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RecipeError(f"{path}: malformed TOML: {exc}") from None
+    return parse_recipe(path.stem, data, text, str(path))
+
+
+def parse_recipe(name: str, data: dict[str, Any], source: str = "", where: str = "") -> CardRecipe:
+    where = where or name
+
+    def fail(key: str, message: str) -> RecipeError:
+        return RecipeError(f"{where}: {key}: {message}")
+
+    def box(value: Any, key: str) -> tuple[int, int, int, int]:
+        if not (isinstance(value, list) and len(value) == 4 and all(isinstance(v, int) and v >= 0 for v in value)):
+            raise fail(key, f"must be [left, top, width, height] in whole pixels, not {value!r}")
+        return tuple(value)  # type: ignore[return-value]
+
+    def color(value: Any, key: str) -> str:
+        try:
+            ImageColor.getrgb(value)
+        except (ValueError, AttributeError, TypeError):
+            raise fail(key, f"is not a colour (use #rrggbb): {value!r}") from None
+        return value
+
+    def text_box(item: dict[str, Any], key: str, field_required: bool = True) -> TextBox:
+        name_ = item.get("field", "")
+        if field_required and name_ not in FIELDS:
+            raise fail(f"{key}.field", f"must be one of {', '.join(FIELDS)}, not {name_!r}")
+        size = item.get("size", 32)
+        min_size = item.get("min_size", size)
+        if not (isinstance(size, int) and isinstance(min_size, int) and 6 <= min_size <= size <= 400):
+            raise fail(f"{key}.size", "size and min_size must be whole numbers with 6 ≤ min_size ≤ size ≤ 400")
+        align = item.get("align", "top")
+        if align not in ("top", "bottom", "left", "right", "center"):
+            raise fail(f"{key}.align", f"must be top, bottom, left, right or center, not {align!r}")
+        return TextBox(name_, box(item.get("box"), f"{key}.box"), size, min_size, int(item.get("max_lines", 1)),
+                       color(item.get("color", "#000000"), f"{key}.color"), align)
+
+    size = data.get("size")
+    if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and 16 <= v <= 8000 for v in size)):
+        raise fail("size", f"must be [width, height] in pixels, not {size!r}")
+    fmt = data.get("format", "jpeg")
+    if fmt not in ("jpeg", "png"):
+        raise fail("format", f"must be jpeg or png, not {fmt!r}")
+    photo = data.get("photo")
+    fallback = data.get("fallback", {})
+    colors = tuple(color(c, "fallback.colors") for c in fallback.get("colors", ["#b3261e", "#5c1010"]))
+    if len(colors) != 2:
+        raise fail("fallback.colors", "must name two colours (top and bottom of the gradient)")
+    motif = fallback.get("motif", "rays")
+    if motif not in MOTIFS:
+        raise fail("fallback.motif", f"must be one of {', '.join(MOTIFS)}")
+    panel = data.get("panel")
+    badge = data.get("badge")
+    logo = data.get("logo")
+    qr = data.get("qr")
+    if qr is not None:
+        qr = {**qr, "box": box(qr.get("box"), "qr.box")}
+        for key in ("dark", "light", "caption_color"):
+            if key in qr:
+                color(qr[key], f"qr.{key}")
+    return CardRecipe(
+        name=name, size=tuple(size), format=fmt,  # type: ignore[arg-type]
+        background=color(data.get("background", "#ffffff"), "background"),
+        photo_box=box(photo.get("box"), "photo.box") if photo else None,
+        shade=color(photo["shade"], "photo.shade") if photo and "shade" in photo else None,
+        shade_from=float(photo.get("shade_from", 0.4)) if photo else 0.4,
+        shade_opacity=float(photo.get("shade_opacity", 0.8)) if photo else 0.8,
+        fallback_colors=colors,  # type: ignore[arg-type]
+        motif=motif,
+        panel=(box(panel.get("box"), "panel.box"), color(panel.get("fill", "#ffffff"), "panel.fill")) if panel else None,
+        texts=tuple(text_box(item, f"text[{i}]") for i, item in enumerate(data.get("text", []))),
+        badge=text_box(badge, "badge") if badge else None,
+        badge_fill=color(badge.get("fill", "#c8102e"), "badge.fill") if badge else "#c8102e",
+        logo=text_box({**logo, "field": "site"}, "logo") if logo else None,
+        qr=qr, source=source,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_recipe(path: str, mtime: float) -> CardRecipe:
+    return load_recipe(Path(path))
+
+
+def recipe_named(newsroom_root: Path | None, name: str) -> CardRecipe:
+    paths = recipe_paths(newsroom_root)
+    if name not in paths:
+        raise RecipeError(f"no card recipe '{name}'; known: {', '.join(sorted(paths))}")
+    return _cached_recipe(str(paths[name]), paths[name].stat().st_mtime)
+
+
+def recipe_key(recipe: CardRecipe, font_path: Path) -> str:
+    """Everything besides the story that shapes a card: the recipe text, the font, the code."""
+    font = hashlib.sha256(font_path.read_bytes()).hexdigest() if font_path.exists() else str(font_path)
+    return hashlib.sha256(f"{RECIPE_VERSION}|{recipe.name}|{recipe.source}|{font}".encode()).hexdigest()
+
+
+# --- drawing ---------------------------------------------------------------------------------------
+
+def _rgba(value: str) -> tuple[int, int, int, int]:
+    rgb = ImageColor.getrgb(value)
+    return rgb if len(rgb) == 4 else (*rgb, 255)  # type: ignore[return-value]
+
+
+def fallback_art(width: int, height: int, colors: tuple[str, str], motif: str, label: str, font_path: Path) -> Image.Image:
+    """A designed background for a story without a usable photo: a gradient, a motif of rays or
+    rings from the lower left, and the theme's name large and faint."""
+    top, bottom = ImageColor.getrgb(colors[0])[:3], ImageColor.getrgb(colors[1])[:3]
+    gradient = Image.linear_gradient("L").resize((width, height))
+    art = Image.composite(Image.new("RGB", (width, height), bottom), Image.new("RGB", (width, height), top), gradient)
+    overlay = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    cx, cy = int(width * 0.15), int(height * 1.05)
+    reach = int(math.hypot(width, height) * 1.1)
+    if motif == "rays":
+        for i in range(0, 180, 12):
+            a1, a2 = math.radians(180 + i), math.radians(180 + i + 6)
+            draw.polygon([(cx, cy), (cx + reach * math.cos(a1), cy + reach * math.sin(a1)),
+                          (cx + reach * math.cos(a2), cy + reach * math.sin(a2))], fill=(255, 255, 255, 18))
+    elif motif == "rings":
+        step = max(24, min(width, height) // 10)
+        for r in range(step, reach, step):
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(255, 255, 255, 26), width=max(2, step // 6))
+    if label:
+        fitted = fit(label, font_path, width * 0.9, height * 0.5, max(24, height // 3), 16, max_lines=1)
+        font = load_font(font_path, fitted.size)
+        text = fitted.lines[0] if fitted.lines else ""
+        draw.text((width - font.getlength(text) - width * 0.04, height * 0.06), text, font=font, fill=(255, 255, 255, 30))
+    return Image.alpha_composite(art.convert("RGBA"), overlay).convert("RGB")
+
+
+def _shade(image: Image.Image, color: str, start: float, opacity: float) -> Image.Image:
+    width, height = image.size
+    rgb = ImageColor.getrgb(color)[:3]
+    mask = Image.new("L", (1, height))
+    first = int(height * start)
+    for y in range(height):
+        share = 0.0 if y < first else (y - first) / max(1, height - first)
+        mask.putpixel((0, y), int(255 * opacity * min(1.0, share) ** 1.2))
+    return Image.composite(Image.new("RGB", image.size, rgb), image.convert("RGB"), mask.resize(image.size))
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, box: TextBox, text: str, font_path: Path) -> dict[str, Any]:
+    left, top, width, height = box.box
+    if not text.strip():
+        return {"field": box.field, "lines": [], "size": 0}
+    fitted = fit(text, font_path, width, height, box.size, box.min_size, max_lines=box.max_lines)
+    font = load_font(font_path, fitted.size)
+    block = fitted.line_height * len(fitted.lines)
+    y = top + (height - block if box.align == "bottom" else (height - block) // 2 if box.align == "center" else 0)
+    ascent = font.getmetrics()[0]
+    for line in fitted.lines:
+        x = left + (width - font.getlength(line) if box.align == "right" else 0)
+        # baseline-anchored: a line sits at the same place whatever characters it has
+        draw.text((x, y + (fitted.line_height - fitted.size) // 2 + ascent), line, font=font, fill=box.color, anchor="ls")
+        y += fitted.line_height
+    return {"field": box.field, "lines": list(fitted.lines), "size": fitted.size, "truncated": fitted.truncated}
+
+
+def _draw_badge(draw: ImageDraw.ImageDraw, box: TextBox, fill: str, text: str, font_path: Path) -> None:
+    if not text:
+        return
+    left, top, width, height = box.box
+    font = load_font(font_path, box.size)
+    pad = box.size * 0.6
+    text_width = font.getlength(text)
+    right = left + (width or text_width + 2 * pad)
+    draw.rounded_rectangle((left, top, right, top + height), radius=height // 2, fill=fill)
+    draw.text(((left + right) / 2, top + height / 2), text, font=font, fill=box.color, anchor="mm")
+
+
+def qr_image(url: str, size: int, dark: str = "#000000", light: str = "#ffffff") -> Image.Image:
+    """The story's address as a QR code (error correction M, a 4-module quiet zone), scaled by
+    whole modules so every module has the same width, then centred on `size` pixels."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    matrix = list(code.matrix)
+    modules = len(matrix) + 8
+    scale = max(1, size // modules)
+    image = Image.new("RGB", (modules * scale, modules * scale), light)
+    draw = ImageDraw.Draw(image)
+    for y, row in enumerate(matrix):
+        for x, bit in enumerate(row):
+            if bit:
+                draw.rectangle(((x + 4) * scale, (y + 4) * scale, (x + 5) * scale - 1, (y + 5) * scale - 1), fill=dark)
+    canvas = Image.new("RGB", (size, size), light)
+    offset = (size - image.width) // 2
+    canvas.paste(image, (offset, offset))
+    return canvas
+
+
+def draw_card(recipe: CardRecipe, data: CardData, photo: Image.Image | None, font_path: Path) -> tuple[Image.Image, dict[str, Any]]:
+    """Draw one card; returns the image and what was drawn where (for tests and the desk)."""
+    from pipeline.render.photos import crop_to
+
+    canvas = Image.new("RGB", recipe.size, recipe.background)
+    drawn: dict[str, Any] = {"photo": "none", "texts": []}
+    if recipe.photo_box:
+        left, top, width, height = recipe.photo_box
+        if photo is not None:
+            picture = crop_to(photo, width, height)
+            drawn["photo"] = "photo"
+        else:
+            picture = fallback_art(width, height, recipe.fallback_colors, recipe.motif, data.theme or data.site, font_path)
+            drawn["photo"] = "fallback"
+        if recipe.shade:
+            picture = _shade(picture, recipe.shade, recipe.shade_from, recipe.shade_opacity)
+        canvas.paste(picture, (left, top))
+    draw = ImageDraw.Draw(canvas)
+    if recipe.panel:
+        (left, top, width, height), fill = recipe.panel
+        draw.rectangle((left, top, left + width - 1, top + height - 1), fill=fill)
+    for box in recipe.texts:
+        drawn["texts"].append(_draw_text(draw, box, data.text(box.field), font_path))
+    if recipe.badge:
+        _draw_badge(draw, recipe.badge, recipe.badge_fill, data.text(recipe.badge.field), font_path)
+    if recipe.logo:
+        drawn["texts"].append(_draw_text(draw, recipe.logo, data.site, font_path))
+    if recipe.qr and data.url:
+        left, top, width, _ = recipe.qr["box"]
+        code = qr_image(data.url, width, recipe.qr.get("dark", "#000000"), recipe.qr.get("light", "#ffffff"))
+        canvas.paste(code, (left, top))
+        drawn["qr"] = {"box": [left, top, width, width], "url": data.url}
+        caption = recipe.qr.get("caption", "")
+        if caption:
+            size = int(recipe.qr.get("caption_size", 22))
+            caption_box = TextBox("caption", (left - width // 4, top + width + 6, width + width // 2, int(size * 1.5)),
+                                  size, max(10, size - 8), 1, recipe.qr.get("caption_color", "#000000"), "top")
+            fitted = fit(caption, font_path, caption_box.box[2], caption_box.box[3], size, caption_box.min_size, 1)
+            font = load_font(font_path, fitted.size)
+            draw.text((left + width / 2, top + width + 6), fitted.lines[0] if fitted.lines else "", font=font,
+                      fill=caption_box.color, anchor="mt")
+    return canvas, drawn
+
+
+def encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "png":
+        image.save(out, "PNG", optimize=False)
+    else:
+        image.save(out, "JPEG", quality=88, optimize=True, progressive=True, subsampling="4:2:0")
+    return out.getvalue()

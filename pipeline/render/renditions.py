@@ -1,0 +1,364 @@
+"""Media renditions of a story revision — cards, posters, clips — made once and kept.
+
+Their files live content-addressed under the newsroom's `renditions/` folder (`ab/abcd….jpg`);
+the `renditions` table holds one row per (story, revision, kind) with the recipe hash they were
+made with, so a rendition is made again only when the revision or the recipe changes. Kinds are
+`card-<recipe>` and `clip-<recipe>`.
+
+Rendering runs in a process pool: the parent reads the store and gathers each job's inputs, the
+workers only draw and encode, and the parent stores what comes back. A photo that cannot be used is
+skipped with its reason; a job that fails is recorded with the story id and reason, in the story's
+history (events) — the other jobs go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from pipeline import store as t
+from pipeline.config import Newsroom
+from pipeline.media import media_path
+from pipeline.model import StorySnapshot
+from pipeline.render.cards import CardData, RecipeError, draw_card, encode, recipe_key, recipe_named
+from pipeline.stories import Actor, record_event, snapshot
+
+RENDERER = Actor("渲染", "system")
+MAX_PHOTO_SIDE = 2400  # photos are decoded at most this large for cards and clips
+
+
+@dataclass(frozen=True)
+class StoredRendition:
+    story_id: int
+    revision: int
+    kind: str
+    files: dict[str, str]  # role → path relative to the renditions folder ("main" always)
+    sha256: str
+    meta: dict[str, Any]
+
+
+@dataclass
+class RenderSummary:
+    made: list[tuple[int, str]] = field(default_factory=list)
+    kept: int = 0
+    failed: list[tuple[int, str, str]] = field(default_factory=list)  # (story, kind, reason)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def renditions_dir(newsroom: Newsroom) -> Path:
+    return newsroom.root / "renditions"
+
+
+def kinds_for(newsroom: Newsroom, cards: bool = True, clips: bool = True) -> list[str]:
+    return ([f"card-{name}" for name in newsroom.render.cards] if cards else []) + \
+           ([f"clip-{name}" for name in newsroom.render.clips] if clips else [])
+
+
+def store_file(newsroom: Newsroom, source: Path | bytes, ext: str) -> tuple[str, str]:
+    """Put a file into the renditions folder by content; returns (relative path, sha256)."""
+    data = source if isinstance(source, bytes) else None
+    digest = hashlib.sha256(data).hexdigest() if data is not None else _sha256_file(source)  # type: ignore[arg-type]
+    relative = f"{digest[:2]}/{digest}.{ext}"
+    target = renditions_dir(newsroom) / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+        if data is not None:
+            temporary.write_bytes(data)
+        else:
+            shutil.copyfile(source, temporary)  # type: ignore[arg-type]
+        os.replace(temporary, target)
+    return relative, digest
+
+
+def _sha256_file(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def stored(conn: Connection, story_id: int, revision: int, kind: str, recipe: str | None = None) -> StoredRendition | None:
+    r = t.renditions
+    row = conn.execute(select(r).where(r.c.story_id == story_id, r.c.revision == revision, r.c.kind == kind)).first()
+    if row is None or row.path is None or (recipe is not None and row.recipe_hash != recipe):
+        return None
+    return StoredRendition(story_id, revision, kind, dict(row.meta.get("files", {"main": row.path})), row.sha256,
+                           dict(row.meta))
+
+
+def stored_for(conn: Connection, pairs: Iterable[tuple[int, int]], prefix: str = "") -> dict[tuple[int, int], dict[str, StoredRendition]]:
+    """Every stored media rendition of these (story, revision) pairs, by kind."""
+    wanted = set(pairs)
+    ids = sorted({story for story, _ in wanted})
+    r = t.renditions
+    found: dict[tuple[int, int], dict[str, StoredRendition]] = {}
+    for chunk in range(0, len(ids), 5000):
+        query = select(r.c.story_id, r.c.revision, r.c.kind, r.c.path, r.c.sha256, r.c.meta).where(
+            r.c.story_id.in_(ids[chunk:chunk + 5000]), r.c.path.is_not(None))
+        for row in conn.execute(query):
+            if (row.story_id, row.revision) in wanted and row.kind.startswith(prefix):
+                found.setdefault((row.story_id, row.revision), {})[row.kind] = StoredRendition(
+                    row.story_id, row.revision, row.kind, dict(row.meta.get("files", {"main": row.path})),
+                    row.sha256, dict(row.meta))
+    return found
+
+
+def save(conn: Connection, newsroom: Newsroom, story_id: int, revision: int, kind: str, recipe: str,
+         files: dict[str, tuple[Path | bytes, str]], meta: dict[str, Any], now: datetime) -> StoredRendition:
+    """Store the files of a rendition (role → (file or bytes, extension)) and its row."""
+    placed = {role: store_file(newsroom, source, ext) for role, (source, ext) in files.items()}
+    paths = {role: path for role, (path, _) in placed.items()}
+    r = t.renditions
+    conn.execute(delete(r).where(r.c.story_id == story_id, r.c.revision == revision, r.c.kind == kind))
+    full_meta = {**meta, "files": paths}
+    conn.execute(insert(r).values(story_id=story_id, revision=revision, kind=kind, recipe_hash=recipe, content=None,
+                                  path=paths["main"], sha256=placed["main"][1], meta=full_meta, created_at=now))
+    return StoredRendition(story_id, revision, kind, paths, placed["main"][1], full_meta)
+
+
+# --- what a card shows ---------------------------------------------------------------------------
+
+def story_address(snap: StorySnapshot, newsroom: Newsroom) -> str:
+    """The story's web address, as the site gives it (the QR code's target)."""
+    from pipeline.render.site import live_story
+
+    story = live_story(snap.story.id, snap.revision, list(snap.corrections), snap.story.created_at, snap.story.slug,
+                       snap.story.published_at, newsroom.tz)
+    return newsroom.site.base_url.rstrip("/") + story.path
+
+
+def card_data(snap: StorySnapshot, newsroom: Newsroom) -> CardData:
+    from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
+    from pipeline.render.site import date_zh
+
+    content = snap.revision.content
+    moment = content.dateline or snap.story.created_at
+    local = moment.astimezone(newsroom.tz)
+    month_theme = newsroom.monthly_themes.get(f"{local:%Y-%m}")
+    theme = month_theme or content.theme
+    summary = content.summary or summarize(html_to_plain(markdown_to_html(content.body_md)), 90)
+    return CardData(
+        title=content.title, station=newsroom.station_name(content.station_id), date=date_zh(moment, newsroom.tz),
+        theme=newsroom.theme_name(theme) if theme else "", site=newsroom.site.title, summary=summary,
+        caption=content.images[0].caption if content.images else "", url=story_address(snap, newsroom))
+
+
+def photo_paths(newsroom: Newsroom, snap: StorySnapshot) -> list[tuple[Path, str]]:
+    media = newsroom.root / "media"
+    return [(media_path(media, ref.sha256, ref.ext), ref.caption) for ref in snap.revision.content.images]
+
+
+# --- jobs ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    story_id: int
+    revision: int
+    kind: str
+    recipe: str  # its hash
+    data: CardData
+    photos: tuple[tuple[str, str], ...]  # (path, caption)
+    root: str  # the newsroom folder (recipes may be overridden there)
+    font: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str]) -> Any:
+    from pipeline.render.photos import PhotoProblem, open_photo
+
+    for path, _ in photos:
+        try:
+            return open_photo(Path(path), max_side=MAX_PHOTO_SIDE)
+        except PhotoProblem as problem:
+            warnings.append(f"photo {Path(path).name} skipped: {problem}")
+    return None
+
+
+def run_card_job(job: Job) -> tuple[dict[str, tuple[bytes, str]], dict[str, Any]]:
+    """In a worker: draw one card. Returns its files and meta."""
+    recipe = recipe_named(Path(job.root), job.kind.removeprefix("card-"))
+    warnings: list[str] = []
+    photo = _first_usable_photo(job.photos, warnings) if recipe.photo_box else None
+    image, drawn = draw_card(recipe, job.data, photo, Path(job.font))
+    meta = {"width": image.width, "height": image.height, "format": recipe.format, "drawn": drawn,
+            "warnings": warnings}
+    return {"main": (encode(image, recipe.format), recipe.extension)}, meta
+
+
+def run_job(job: Job) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
+    if job.kind.startswith("card-"):
+        return run_card_job(job)
+    from pipeline.render.clips import run_clip_job
+
+    return run_clip_job(job)
+
+
+def recipe_hash(newsroom: Newsroom, kind: str) -> str:
+    if kind.startswith("card-"):
+        return recipe_key(recipe_named(newsroom.root, kind.removeprefix("card-")), newsroom.render.font_path)
+    from pipeline.render.clips import clip_recipe_key
+
+    return clip_recipe_key(newsroom, kind.removeprefix("clip-"))
+
+
+def plan(conn: Connection, newsroom: Newsroom, kinds: list[str], story_ids: list[int] | None = None,
+         force: bool = False, broken: dict[str, str] | None = None) -> list[Job]:
+    """The jobs to run: every kind for the stories given (default: approved and published ones, at
+    their current revision) whose rendition is missing or was made with another recipe. A kind
+    whose recipe cannot be read goes into `broken` (kind → reason) instead."""
+    from pipeline.render.clips import ClipError
+
+    s = t.stories
+    query = select(s.c.id, s.c.current_revision)
+    query = query.where(s.c.id.in_(story_ids)) if story_ids else query.where(s.c.state.in_(["approved", "published"]))
+    recipes = {}
+    for kind in kinds:
+        try:
+            recipes[kind] = recipe_hash(newsroom, kind)
+        except (RecipeError, ClipError) as exc:
+            if broken is not None:
+                broken[kind] = str(exc)
+    jobs = []
+    for row in conn.execute(query.order_by(s.c.id)):
+        snap = None
+        for kind, recipe in recipes.items():
+            if not force and stored(conn, row.id, row.current_revision, kind, recipe) is not None:
+                continue
+            snap = snap or snapshot(conn, row.id, row.current_revision)
+            jobs.append(Job(row.id, row.current_revision, kind, recipe, card_data(snap, newsroom),
+                            tuple((str(p), c) for p, c in photo_paths(newsroom, snap)), str(newsroom.root),
+                            str(newsroom.render.font_path), _clip_extra(kind, snap, newsroom)))
+    return jobs
+
+
+def _clip_extra(kind: str, snap: StorySnapshot, newsroom: Newsroom) -> dict[str, Any]:
+    if not kind.startswith("clip-"):
+        return {}
+    from pipeline.render.clips import clip_inputs
+
+    return clip_inputs(snap, newsroom)
+
+
+def workers_for(newsroom: Newsroom, jobs: list[Job]) -> int:
+    cores = os.cpu_count() or 1
+    wanted = newsroom.render.workers or cores
+    return max(1, min(wanted, cores, len(jobs)))
+
+
+def render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | None = None,
+           story_ids: list[int] | None = None, force: bool = False,
+           progress: Callable[[str, float], None] | None = None) -> RenderSummary:
+    """Make every missing rendition; each one stored as soon as it is made."""
+    kinds = kinds if kinds is not None else kinds_for(newsroom)
+    summary = RenderSummary()
+    broken: dict[str, str] = {}
+    with store.read() as conn:
+        jobs = plan(conn, newsroom, kinds, story_ids, force, broken)
+    if broken:
+        _record_broken(newsroom, store, kinds, story_ids, broken, now, summary)
+    if not jobs:
+        return summary
+    workers = workers_for(newsroom, jobs)
+    clip_threads = max(1, (os.cpu_count() or 1) // workers)
+    jobs = [job if not job.kind.startswith("clip-") else
+            Job(**{**job.__dict__, "extra": {**job.extra, "threads": clip_threads,
+                                              "timeout": newsroom.render.clip_timeout_seconds}}) for job in jobs]
+    scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))
+    try:
+        jobs = [Job(**{**job.__dict__, "extra": {**job.extra, "scratch": str(scratch)}}) for job in jobs]
+        if workers == 1:
+            results = ((job, _safe(job)) for job in jobs)
+            for job, outcome in results:
+                _finish(newsroom, store, job, outcome, now, summary)
+                if progress:
+                    progress(f"{job.story_id} {job.kind}", len(summary.made) + len(summary.failed))
+        else:
+            import multiprocessing
+
+            context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = {pool.submit(_safe, job): job for job in jobs}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    _finish(newsroom, store, job, future.result(), now, summary)
+                    if progress:
+                        progress(f"{job.story_id} {job.kind}", len(summary.made) + len(summary.failed))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if summary.made:
+        _mark_site(newsroom, store, {story for story, _ in summary.made})
+    return summary
+
+
+def _record_broken(newsroom: Newsroom, store: Any, kinds: list[str], story_ids: list[int] | None,
+                   broken: dict[str, str], now: datetime, summary: RenderSummary) -> None:
+    """A recipe that cannot be read fails every story that needed it, each recorded."""
+    with store.begin() as conn:
+        s = t.stories
+        query = select(s.c.id, s.c.current_revision)
+        query = query.where(s.c.id.in_(story_ids)) if story_ids else query.where(s.c.state.in_(["approved", "published"]))
+        for row in conn.execute(query.order_by(s.c.id)).all():
+            for kind, reason in broken.items():
+                summary.failed.append((row.id, kind, reason))
+                record_event(conn, now, RENDERER, "render-failed", row.id, note=f"{kind}: {reason}",
+                             data={"kind": kind, "revision": row.current_revision})
+
+
+def _scratch_root(newsroom: Newsroom) -> Path:
+    folder = newsroom.runtime_dir / "render"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _safe(job: Job) -> tuple[str, Any]:
+    """Run a job; a failure comes back as its reason (never as a crashed pool)."""
+    from pipeline.render.clips import ClipError
+
+    try:
+        return "ok", run_job(job)
+    except (RecipeError, ClipError, OSError, ValueError) as exc:
+        return "failed", f"{type(exc).__name__}: {exc}" if not isinstance(exc, RecipeError | ClipError) else str(exc)
+
+
+def _finish(newsroom: Newsroom, store: Any, job: Job, outcome: tuple[str, Any], now: datetime,
+            summary: RenderSummary) -> None:
+    status, value = outcome
+    with store.begin() as conn:
+        if status == "ok":
+            files, meta = value
+            save(conn, newsroom, job.story_id, job.revision, job.kind, job.recipe, files, meta, now)
+            summary.made.append((job.story_id, job.kind))
+            for warning in meta.get("warnings", []):
+                summary.warnings.append((job.story_id, job.kind, warning))
+                record_event(conn, now, RENDERER, "render-warning", job.story_id,
+                             note=f"{job.kind}: {warning}", data={"kind": job.kind, "revision": job.revision})
+        else:
+            summary.failed.append((job.story_id, job.kind, value))
+            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=f"{job.kind}: {value}",
+                         data={"kind": job.kind, "revision": job.revision})
+    for path in meta.get("temporary", []) if status == "ok" else []:
+        Path(path).unlink(missing_ok=True)
+
+
+def _mark_site(newsroom: Newsroom, store: Any, story_ids: set[int]) -> None:
+    """New covers or clips of stories already on the site: the next publish pass rebuilds it."""
+    p = t.publications
+    with store.read() as conn:
+        live = conn.execute(select(p.c.id).where(p.c.story_id.in_(sorted(story_ids)), p.c.channel.in_(["web", "rss"]),
+                                                 p.c.published_revision.is_not(None)).limit(1)).first()
+    if live is not None:
+        from publishers.web import _marker
+
+        _marker(newsroom).touch()

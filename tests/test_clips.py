@@ -1,0 +1,134 @@
+"""Clips, encoded for real by the static ffmpeg: duration and frames, an audio stream, subtitles
+that cover the clip in order, a picture mid-clip, `+faststart`, narration, and failures that
+leave nothing behind."""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+from imageio_ffmpeg import count_frames_and_secs
+from PIL import Image, ImageStat
+
+from pipeline.config import load_newsroom
+from pipeline.ingest import ingest_all
+from pipeline.render.clips import ffmpeg_exe, load_clip_recipe, plan_timeline, sentences
+from pipeline.render.renditions import render, renditions_dir, stored
+from pipeline.store import open_store
+from pipeline.stories import Actor, story_events
+from pipeline.workflow import perform
+from tests.conftest import NOW, make_newsroom, write_report
+from tests.test_cards import photo
+
+EDITOR = Actor("王编辑", "editor")
+# small and quick, with the shipped design: the shipped recipes are tested the same way in the bench
+SMALL = {"size = [720, 1280]": "size = [360, 640]", "photo_seconds = 4.0": "photo_seconds = 1.6",
+         "seconds = 2.5": "seconds = 1.2", "transition_seconds = 0.6": "transition_seconds = 0.4",
+         'preset = "veryfast"': 'preset = "ultrafast"', "size = 40 ": "size = 22 ", "margin = 110 ": "margin = 50 "}
+BODY = ("11月20日上午，东村文明实践站开展板凳课堂。宣讲员用方言讲解惠民政策，60余名村民边听边问。"
+        "课后，志愿者为老人测量血压。大家说，这样的课堂听得懂、用得上。")
+
+
+def small_recipe(root: Path, name: str = "vertical", **changes: str) -> None:
+    text = load_clip_recipe(None, name).source
+    for old, new in {**SMALL, **changes}.items():
+        text = text.replace(old, new)
+    target = root / "templates" / "clips" / f"{name}.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def clip_story(tmp_path: Path):
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    photo(root / "inbox" / "p1.jpg")
+    photo(root / "inbox" / "p2.jpg", size=(1200, 1600))
+    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", body=BODY,
+                 extra="images:\n  - file: p1.jpg\n    caption: 宣讲现场\n  - file: p2.jpg\n    caption: 测量血压\n")
+    small_recipe(root)
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    (story_id,) = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        perform(conn, newsroom, story_id, "approve", EDITOR, NOW)
+    return newsroom, store, story_id
+
+
+def files_of(newsroom, store, story_id, kind="clip-vertical"):
+    with store.read() as conn:
+        found = stored(conn, story_id, 1, kind)
+    assert found is not None
+    return {role: renditions_dir(newsroom) / path for role, path in found.files.items()}, found.meta
+
+
+def parse_cues(vtt: str) -> list[tuple[float, float]]:
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    return [(seconds(line.split(" --> ")[0]), seconds(line.split(" --> ")[1])) for line in vtt.splitlines() if " --> " in line]
+
+
+def test_a_clip_is_encoded_with_pictures_sound_and_subtitles(clip_story) -> None:
+    newsroom, store, story_id = clip_story
+    summary = render(newsroom, store, NOW, kinds=["clip-vertical"])
+    assert summary.made == [(story_id, "clip-vertical")], summary.failed
+    files, meta = files_of(newsroom, store, story_id)
+    frames, seconds = count_frames_and_secs(str(files["main"]))
+    assert math.isclose(seconds, meta["duration"], abs_tol=0.15)
+    assert abs(frames - meta["duration"] * 25) <= 3
+    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(files["main"])], capture_output=True, text=True).stderr
+    assert "Video: h264" in info and "360x640" in info and "Audio: aac" in info
+    data = files["main"].read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # +faststart: plays while it downloads
+    cues = parse_cues(files["vtt"].read_text(encoding="utf-8"))
+    assert cues[0][0] == 0.0 and all(a <= b for a, b in cues) and all(c[1] <= d[0] + 1e-6 for c, d in zip(cues, cues[1:], strict=False))
+    assert cues[-1][1] <= meta["duration"] + 1e-6 and cues[-1][1] >= meta["duration"] - 1.5
+    assert files["srt"].read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> ")
+    assert "东村开展板凳课堂理论宣讲" in files["vtt"].read_text(encoding="utf-8")
+    middle = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{meta['duration'] / 2:.2f}", "-i", str(files["main"]),
+                             "-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-"], capture_output=True, check=True).stdout
+    assert ImageStat.Stat(Image.open(io.BytesIO(middle)).convert("L")).stddev[0] > 10  # a picture, not a blank
+    assert Image.open(files["poster"]).size == (360, 640)
+
+
+def test_captions_follow_a_narration_when_there_is_one(clip_story) -> None:
+    newsroom, store, story_id = clip_story
+    recording = newsroom.root / "recordings" / f"{story_id}.wav"
+    recording.parent.mkdir()
+    with wave.open(str(recording), "wb") as out:  # 7 s of a quiet tone stands in for the announcer
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(22050)
+        out.writeframes(b"".join(int(3000 * math.sin(i / 8)).to_bytes(2, "little", signed=True) for i in range(22050 * 7)))
+    assert render(newsroom, store, NOW, kinds=["clip-vertical"]).made
+    files, meta = files_of(newsroom, store, story_id)
+    assert meta["narration"] is True and meta["duration"] >= 7
+    spoken = [c for c in meta["cues"] if c[2] != "东村开展板凳课堂理论宣讲"]
+    assert spoken[0][0] > 0 and abs((spoken[-1][1] - spoken[0][0]) - 7) < 0.7  # the captions span the reading
+    assert [c[2] for c in spoken] == sentences(BODY, 28)
+
+
+def test_a_failed_encode_is_recorded_and_leaves_no_file(clip_story) -> None:
+    newsroom, store, story_id = clip_story
+    small_recipe(newsroom.root, **{'transition = "fade"': 'transition = "no-such-transition"'})
+    summary = render(newsroom, store, NOW, kinds=["clip-vertical"])
+    assert not summary.made and summary.failed[0][:2] == (story_id, "clip-vertical")
+    assert "ffmpeg failed" in summary.failed[0][2]
+    assert not list(renditions_dir(newsroom).rglob("*.mp4"))
+    assert not list((newsroom.runtime_dir / "render").rglob("*.mp4"))
+    with store.read() as conn:
+        assert any(e.action == "render-failed" and "ffmpeg" in e.note for e in story_events(conn, story_id))
+
+
+def test_the_timeline_never_overruns_and_fills_short_stories() -> None:
+    recipe = load_clip_recipe(None, "vertical")
+    long = plan_timeline(recipe, 8, "标题", BODY * 5, [], narration_seconds=200)
+    assert long.total <= recipe.max_seconds + 1e-6
+    short = plan_timeline(recipe, 1, "标题", "一句话。", [], None)
+    assert short.total >= recipe.min_seconds - 1e-6
+    assert all(b > a for a, b in zip(short.starts, short.starts[1:], strict=False))
