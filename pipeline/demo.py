@@ -18,6 +18,7 @@ from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.ingest.sources import Progress
 from pipeline.model import LEVELS
+from pipeline.render.renditions import RenderSummary, kinds_for, render
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
 from pipeline.schedule import PublishSummary, publish_due
@@ -38,6 +39,7 @@ class DemoResult:
     root: Path
     rows: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rendered: tuple[RenderSummary, RenderSummary] = field(default_factory=lambda: (RenderSummary(), RenderSummary()))
 
 
 def _prepare_folder(target: Path) -> None:
@@ -95,6 +97,12 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
                 perform(conn, newsroom, story_id, "approve", EDITOR, now)
             for story_id in plan["approve_later"]:
                 perform(conn, newsroom, story_id, "approve", EDITOR, now, at=tomorrow_8)
+        # cards and posters for every approved story; clips for the newest few (each takes seconds)
+        rendered = render(newsroom, store, now, kinds=kinds_for(newsroom, clips=False))
+        with_photos = _stories_with_photos(store, plan["approve_now"])[-DEMO_CLIPS:]
+        rendered_clips = render(newsroom, store, now, kinds=kinds_for(newsroom, cards=False), story_ids=with_photos) \
+            if with_photos else RenderSummary()
+        result.rendered = (rendered, rendered_clips)
         first = publish_due(newsroom, store, now=now)
         with store.begin() as conn:
             killed, corrected = plan["kill"], plan["correct"]
@@ -113,6 +121,14 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
     finally:
         store.close()
     return result
+
+
+DEMO_CLIPS = 3
+
+
+def _stories_with_photos(store: Any, ids: list[int]) -> list[int]:
+    with store.read() as conn:
+        return [story_id for story_id in ids if snapshot(conn, story_id).revision.content.images]
 
 
 def _editorial_plan(ids: list[int]) -> dict[str, list[int]]:
@@ -168,6 +184,16 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
         rows.append(("web", f"static site: {pages} pages (home, articles, station/township/theme/month archives, "
                      "directory, SVG map), photos without metadata, GeoJSON, sitemap", "site/live/"))
         rows.append(("rss", f"{feeds} RSS/Atom feeds (site-wide, per station and theme)", "site/live/feed.xml"))
+    cards, clips = result.rendered
+    made = Counter(kind for _, kind in cards.made + clips.made)
+    if made:
+        rows.append(("cards", ", ".join(f"{n} {kind.removeprefix('card-')}" for kind, n in sorted(made.items())
+                                         if kind.startswith("card-")) + " (Pillow, QR codes to the stories)",
+                     where(root / "renditions")))
+        rows.append(("clips", ", ".join(f"{n} {kind.removeprefix('clip-')}" for kind, n in sorted(made.items())
+                                         if kind.startswith("clip-")) + " MP4 with SRT/WebVTT captions and a poster "
+                     f"frame (`kitchen render` makes the rest){' — ' + str(len(cards.failed + clips.failed)) + ' failed' if cards.failed or clips.failed else ''}",
+                     "embedded in the article pages"))
     rows.append(("ledger", f"{first.published + second.published} deliveries, {first.retracted + second.retracted} "
                  "take-downs, exactly once per channel", "kitchen publish --failed"))
     rows.append(("kill", f"{len(canceled)} story taken down (pubstatus canceled)",

@@ -132,3 +132,24 @@ def test_the_timeline_never_overruns_and_fills_short_stories() -> None:
     short = plan_timeline(recipe, 1, "标题", "一句话。", [], None)
     assert short.total >= recipe.min_seconds - 1e-6
     assert all(b > a for a, b in zip(short.starts, short.starts[1:], strict=False))
+
+
+def test_the_article_page_shows_the_cover_and_plays_the_clip_and_feeds_carry_the_cover(clip_story) -> None:
+    import feedparser
+
+    from pipeline.schedule import publish_due
+
+    newsroom, store, story_id = clip_story
+    small_recipe(newsroom.root, "landscape", **{"size = [1280, 720]": "size = [640, 360]", "size = 36 ": "size = 20 "})
+    assert len(render(newsroom, store, NOW, kinds=["card-cover", "clip-landscape"]).made) == 2
+    publish_due(newsroom, store, now=NOW)
+    live = newsroom.root / "site" / "live"
+    page = next(live.glob(f"*/*/{story_id}-*/index.html")).read_text(encoding="utf-8")
+    files, _ = files_of(newsroom, store, story_id, "clip-landscape")
+    assert '<video controls preload="none"' in page and 'type="video/mp4"' in page and '<track kind="subtitles"' in page
+    for src in __import__("re").findall(r'(?:src|poster)="(/media/r/[^"]+)"', page):
+        assert (live / src.lstrip("/")).is_file(), src
+    assert 'property="og:image" content="https://news.test.example.cn/media/r/' in page
+    (entry,) = feedparser.parse((live / "feed.xml").read_bytes()).entries
+    (enclosure,) = [link for link in entry.links if link.rel == "enclosure"]
+    assert "/media/r/" in enclosure.href and int(enclosure.length) > 1000

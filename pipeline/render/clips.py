@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import subprocess
 import threading
 import time
 import tomllib
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,8 @@ from typing import Any
 from pipeline.config import Newsroom
 from pipeline.model import StorySnapshot
 
-CLIP_VERSION = "clips-1"  # bump when the code changes what a recipe produces
+CLIP_VERSION = "clips-1"
+STILL_SCALE = 1.5  # photos go to zoompan at 1.5× the clip's size  # bump when the code changes what a recipe produces
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 
@@ -374,20 +377,22 @@ def prepare_stills(recipe: ClipRecipe, cards: list[Any], photos: list[Any], fold
     """Cards scaled to the clip, photos cropped to its shape with room for the zoom."""
     from pipeline.render.photos import crop_to
 
-    stills = []
-    scale = 1.5  # zoompan picks whole input pixels: a larger input makes the motion smooth
     intro, outro = cards
-    for k, image in enumerate([intro, *photos, outro]):
-        if image is None:
-            continue
-        is_card = image is intro or image is outro
-        size = (recipe.width, recipe.height) if is_card else (int(recipe.width * scale) // 2 * 2,
-                                                              int(recipe.height * scale) // 2 * 2)
+    todo = [(k, image, image is intro or image is outro) for k, image in enumerate([intro, *photos, outro])
+            if image is not None]
+
+    def made(item: tuple[int, Any, bool]) -> Path:
+        k, image, is_card = item
+        # zoompan picks whole input pixels: a larger input makes the motion smooth
+        size = (recipe.width, recipe.height) if is_card else (int(recipe.width * STILL_SCALE) // 2 * 2,
+                                                              int(recipe.height * STILL_SCALE) // 2 * 2)
         path = folder / f"still-{k:02d}.{'png' if is_card else 'jpg'}"
         framed = crop_to(image, *size)
-        framed.save(path, **({"format": "PNG"} if is_card else {"format": "JPEG", "quality": 92}))
-        stills.append(path)
-    return stills
+        framed.save(path, **({"format": "PNG", "compress_level": 1} if is_card else {"format": "JPEG", "quality": 92}))
+        return path
+
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        return list(pool.map(made, todo))
 
 
 def run_clip_job(job: Any) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
@@ -405,14 +410,22 @@ def run_clip_job(job: Any) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
     work.mkdir(parents=True)
     warnings: list[str] = []
     photos, captions = [], []
-    for path, caption in job.photos:
-        if len(photos) >= recipe.max_photos:
-            break
+    # decoding happens outside the GIL: the photos open side by side
+    largest = int(max(recipe.width, recipe.height) * STILL_SCALE) + 2
+
+    def opened(path: str) -> Any:
         try:
-            photos.append(open_photo(Path(path), max_side=max(recipe.width, recipe.height) * 2))
-            captions.append(caption)
+            return open_photo(Path(path), max_side=largest)
         except PhotoProblem as problem:
-            warnings.append(f"photo {Path(path).name} skipped: {problem}")
+            return problem
+
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        for (path, caption), image in zip(job.photos, pool.map(opened, [p for p, _ in job.photos]), strict=True):
+            if isinstance(image, PhotoProblem):
+                warnings.append(f"photo {Path(path).name} skipped: {image}")
+            elif len(photos) < recipe.max_photos:
+                photos.append(image)
+                captions.append(caption)
     if not photos:
         photos = [fallback_art(recipe.width, recipe.height, ("#b3261e", "#5c1010"), "rays", job.data.theme or job.data.site, font)]
         warnings.append("no usable photo: the clip shows the designed background")

@@ -13,6 +13,7 @@ history (events) — the other jobs go on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -34,7 +35,8 @@ from pipeline.render.cards import CardData, RecipeError, draw_card, encode, reci
 from pipeline.stories import Actor, record_event, snapshot
 
 RENDERER = Actor("渲染", "system")
-MAX_PHOTO_SIDE = 2400  # photos are decoded at most this large for cards and clips
+MAX_PHOTO_SIDE = 2600  # photos are decoded at most this large for cards and clips
+CARD_PHOTO_SIDE = 1920  # enough for every shipped card's photo region
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,20 @@ class Job:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str]) -> Any:
-    from pipeline.render.photos import PhotoProblem, open_photo
+@functools.lru_cache(maxsize=4)
+def _opened(path: str, max_side: int, mtime: float) -> Any:
+    """A worker renders a story's cards one after another: its photo is decoded once."""
+    from pipeline.render.photos import open_photo
+
+    return open_photo(Path(path), max_side=max_side)
+
+
+def _first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str], max_side: int = MAX_PHOTO_SIDE) -> Any:
+    from pipeline.render.photos import PhotoProblem
 
     for path, _ in photos:
         try:
-            return open_photo(Path(path), max_side=MAX_PHOTO_SIDE)
+            return _opened(path, max_side, os.stat(path).st_mtime if os.path.exists(path) else 0.0)
         except PhotoProblem as problem:
             warnings.append(f"photo {Path(path).name} skipped: {problem}")
     return None
@@ -190,7 +200,11 @@ def run_card_job(job: Job) -> tuple[dict[str, tuple[bytes, str]], dict[str, Any]
     """In a worker: draw one card. Returns its files and meta."""
     recipe = recipe_named(Path(job.root), job.kind.removeprefix("card-"))
     warnings: list[str] = []
-    photo = _first_usable_photo(job.photos, warnings) if recipe.photo_box else None
+    # decoded no larger than the region needs (a 4:3 photo filling a square needs 4/3 of its side):
+    # JPEGs then decode at a reduced scale, which is most of a card's time
+    needed = int(max(recipe.photo_box[2:]) * 1.34) + 1 if recipe.photo_box else 0
+    side = CARD_PHOTO_SIDE if needed <= CARD_PHOTO_SIDE else MAX_PHOTO_SIDE  # one size: one decode per story
+    photo = _first_usable_photo(job.photos, warnings, side) if recipe.photo_box else None
     image, drawn = draw_card(recipe, job.data, photo, Path(job.font))
     meta = {"width": image.width, "height": image.height, "format": recipe.format, "drawn": drawn,
             "warnings": warnings}

@@ -180,7 +180,7 @@ class SiteBuilder:
     """Works out every output of the site for a set of live stories."""
 
     def __init__(self, newsroom: Newsroom, web: list[LiveStory], rss: list[LiveStory], images: dict[str, WebImage],
-                 image_bytes: dict[str, int] | None = None):
+                 image_bytes: dict[str, int] | None = None, media: dict[tuple[int, int], dict[str, Any]] | None = None):
         from pipeline.templating import environment
 
         self.newsroom = newsroom
@@ -193,6 +193,7 @@ class SiteBuilder:
         self.by_id = {story.id: story for story in web}
         self.rss_by_id = {story.id: story for story in rss}
         self.images = images
+        self.media = media or {}  # (story, revision) → kind → StoredRendition (cards, clips)
         self.env = environment(newsroom.root)
         self.css = self._static("site.css")
         self.css_url = f"/static/site.css?v={hashlib.sha256(self.css).hexdigest()[:10]}"
@@ -332,6 +333,22 @@ class SiteBuilder:
         images = story.revision.content.images
         return self.images.get(images[index].sha256) if len(images) > index else None
 
+    def media_of(self, story: LiveStory) -> dict[str, Any]:
+        """The story's cover card and clip, where they have been rendered (see `kitchen render`)."""
+        made = self.media.get((story.id, story.revision.number), {})
+        found: dict[str, Any] = {}
+        cover = made.get("card-cover")
+        if cover is not None:
+            found["cover"] = {"src": rendition_site_path(cover.files["main"]), "width": cover.meta.get("width"),
+                              "height": cover.meta.get("height"), "alt": story.revision.content.title}
+        clip = made.get("clip-landscape") or made.get("clip-vertical")
+        if clip is not None and {"main", "poster", "vtt"} <= set(clip.files):
+            found["video"] = {"src": rendition_site_path(clip.files["main"]),
+                              "poster": rendition_site_path(clip.files["poster"]),
+                              "vtt": rendition_site_path(clip.files["vtt"]), "width": clip.meta.get("width"),
+                              "height": clip.meta.get("height"), "duration": clip.meta.get("duration")}
+        return found
+
     def card(self, story: LiveStory) -> dict[str, Any]:
         key = (story.id, story.revision.number)
         if key not in self._cards:
@@ -363,9 +380,10 @@ class SiteBuilder:
         moment = content.dateline or story.created_at
         images = [img.card(content.title, ref.caption) for ref in content.images if (img := self.images.get(ref.sha256))]
         body_html, _, summary = self.derived(story)
+        media = self.media_of(story)
+        og_image = media["cover"]["src"] if "cover" in media else self.image_of(story).largest if self.image_of(story) else None
         context = self.common(
-            content.title, story.path, summary,
-            "article", self.image_of(story).largest if self.image_of(story) else None,
+            content.title, story.path, summary, "article", og_image,
             feeds=self._feed_links(("station", content.station_id)) if station else (),
             breadcrumbs=[("首页", "/")] + [(s.name, self.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
         )
@@ -381,6 +399,8 @@ class SiteBuilder:
             "theme": {"name": self.newsroom.theme_name(content.theme), "url": self.theme_url(content.theme)}
             if content.theme in self.newsroom.themes else None,
             "images": images,
+            "cover": media.get("cover"),
+            "video": media.get("video"),
             "corrections": [{"date_display": date_zh(rev.created_at, self.tz), "note": rev.note}
                             for rev in story.corrections],
             "canonical_abs": self.absolute(story.path),
@@ -471,7 +491,8 @@ class SiteBuilder:
         from pipeline.render.feeds import Feed, render_atom, render_rss
 
         items = archive.story_ids[:FEED_SIZE]
-        revisions = [(i, self.rss_by_id[i].revision.number, i in self.by_id) for i in items]
+        revisions = [(i, self.rss_by_id[i].revision.number, i in self.by_id, self._media_key(self.rss_by_id[i]))
+                     for i in items]
         feed = lambda: Feed(  # noqa: E731 — built only when the file is written
             id=f"urn:kitchen:{self.site.host}:feed:{archive.key[0]}:{archive.key[1]}",
             title=archive.title if archive.key[0] == "home" else f"{archive.title} - {self.site.title}",
@@ -495,7 +516,10 @@ class SiteBuilder:
         content = story.revision.content
         image = self.image_of(story)
         enclosure = None
-        if image is not None:
+        cover = self.media_of(story).get("cover")
+        if cover is not None:  # the cover card is what a feed reader shows for the entry
+            enclosure = Enclosure(self.absolute(cover["src"]), self.image_bytes.get(cover["src"], 0), "image/jpeg")
+        elif image is not None:
             enclosure = Enclosure(self.absolute(image.largest), self.image_bytes.get(image.largest, 0), "image/jpeg")
         body, _, summary = self.derived(story)
         pictures = "".join(f'<p><img src="{self.absolute(img.largest)}" alt="{_attr(ref.caption or content.title)}"></p>'
@@ -520,7 +544,7 @@ class SiteBuilder:
         for story in self.web:
             outputs[f"{story.path}index.html"] = Output(
                 self.fingerprint("article", story.id, story.revision.number, [r.number for r in story.corrections],
-                                 story.path),
+                                 story.path, self._media_key(story)),
                 lambda s=story: self.article_page(s))
         for archive in self.web_archives.values():
             for path, output in self.listing_pages(archive).items():
@@ -550,6 +574,9 @@ class SiteBuilder:
             if len(bucket) < 3:
                 bucket.append(story.id)
         return latest
+
+    def _media_key(self, story: LiveStory) -> list[tuple[str, str]]:
+        return sorted((kind, made.sha256) for kind, made in self.media.get((story.id, story.revision.number), {}).items())
 
     def _latest_revisions(self, latest: dict[str, list[int]]) -> dict[str, list[tuple[int, int]]]:
         """For fingerprints: a correction of a story on the map changes the map."""
@@ -781,6 +808,13 @@ class SiteOutput:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def rendition_site_path(stored_path: str) -> str:
+    """Where a rendition file (`ab/abcdef….jpg` in the renditions folder) is on the site."""
+    name = stored_path.rsplit("/", 1)[-1]
+    stem, _, ext = name.partition(".")
+    return f"/media/r/{stem[:2]}/{stem[:20]}.{ext}"
+
+
 def chunk_of(path: str) -> str | None:
     """The depth-two folder a file lives in (`/2026/11/12-x/index.html` → `2026/11`), or None for
     the files kept directly in a build."""
@@ -802,12 +836,21 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
     web, rss = live["web"], live.get("rss", [])
     output = SiteOutput(newsroom.root / "site")
     images = _images(newsroom, output, web, rss)
-    builder = SiteBuilder(newsroom, web, rss, images, {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size
-                                                       for img in images.values()})
+    from pipeline.render.renditions import renditions_dir, stored_for
+
+    media = stored_for(conn, {(s.id, s.revision.number) for s in web + rss})
+    media_files = {rendition_site_path(path): renditions_dir(newsroom) / path
+                   for kinds in media.values() for made in kinds.values() for path in made.files.values()}
+    sizes = {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size for img in images.values()}
+    sizes.update((site, path.stat().st_size) for site, path in media_files.items() if path.exists())
+    builder = SiteBuilder(newsroom, web, rss, images, sizes, media)
     plan = builder.site_outputs()
     for image in images.values():
         for _, _, path in image.sizes:
             plan[path] = Output(f"media:{path}", lambda p=path: (output.image_cache / p.lstrip("/")).read_bytes())
+    for site_path_, file in media_files.items():
+        if file.exists():
+            plan[site_path_] = Output(f"file:{file}", lambda f=file: f.read_bytes())
 
     previous = None if full else output.current()  # a full build links nothing from the last one
     before: dict[str, Any] = {"files": {}, "chunks": {}}
@@ -862,8 +905,13 @@ def _place(plan: dict[str, Output], path: str, destination: Path, old_file: Path
     change, or the image cache's photo. Returns [(path, destination)] when it must be made."""
     item = plan[path]
     destination.parent.mkdir(parents=True, exist_ok=True)
-    if item.fingerprint.startswith("media:"):
-        os.link(output.image_cache / path.lstrip("/"), destination)
+    if item.fingerprint.startswith(("media:", "file:")):  # photos and renditions: made once, linked
+        source = output.image_cache / path.lstrip("/") if item.fingerprint.startswith("media:") \
+            else Path(item.fingerprint.removeprefix("file:"))
+        try:
+            os.link(source, destination)
+        except OSError:  # another file system
+            shutil.copyfile(source, destination)
         return []
     if old_file is not None and before["files"].get(path) == item.fingerprint and old_file.exists():
         os.link(old_file, destination)
