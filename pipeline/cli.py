@@ -171,6 +171,9 @@ def check() -> None:
         ctx().store  # noqa: B018 — opening it checks the database URL and applies migrations
         warnings = [f"channel {name}: {problem}" for name in newsroom.publish.channels
                     for problem in open_channel(newsroom, name).preflight()]
+        from pipeline.render.renditions import recipe_problems
+
+        warnings += [f"render {problem}" for problem in recipe_problems(newsroom)]
     for warning in warnings:
         say("not ready:", "red", warning, err)
     if warnings:
@@ -226,8 +229,18 @@ def render(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as progress:
             task = progress.add_task("render", total=total)
+            encodes: dict[str, Any] = {}
+
+            def encoding(label: str, share: float) -> None:  # one bar per clip, from ffmpeg's -progress
+                if label not in encodes:
+                    encodes[label] = progress.add_task(f"  {label}", total=100)
+                progress.update(encodes[label], completed=round(share * 100))
+                if share >= 1:
+                    progress.remove_task(encodes.pop(label))
+
             summary = render_all(newsroom, store, utcnow(), kinds, story_ids or None, force,
-                                 progress=lambda label, done: progress.update(task, completed=done, description=label))
+                                 progress=lambda label, done: progress.update(task, completed=done, description=label),
+                                 encoding=encoding if err.is_terminal else None)
     for story_id, kind_name in summary.made:
         console.print(f"story {story_id}: {kind_name}")
     for story_id, kind_name, warning in summary.warnings:

@@ -16,6 +16,7 @@ WHAT = {
     "publish": "another `kitchen publish` or `kitchen run` is publishing this newsroom",
     "ingest": "another `kitchen ingest` or `kitchen run` is ingesting this newsroom",
     "daemon": "another `kitchen run` is already running for this newsroom",
+    "render": "another `kitchen render` or `kitchen run` is rendering cards and clips for this newsroom",
 }
 
 

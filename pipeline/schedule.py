@@ -220,10 +220,23 @@ class Daemon:
         with holding(self.newsroom, "daemon"):
             self._loop(max_cycles)
 
+    def _render(self, clips: bool) -> None:
+        from pipeline.render.renditions import kinds_for, render
+
+        try:
+            summary = render(self.newsroom, self.store, utcnow(), kinds_for(self.newsroom, clips=clips), wait_for_lock=1)
+        except Busy as exc:
+            self.log(f"render: skipped ({exc})")
+            return
+        if summary.made or summary.failed:
+            self.log(f"render: {len(summary.made)} made, {len(summary.failed)} failed")
+        for story_id, kind, reason in summary.failed:
+            self.log(f"render: story {story_id} {kind} failed: {reason}")
+
     def _loop(self, max_cycles: int | None) -> None:
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         settings = self.newsroom.daemon
-        next_ingest = next_publish = 0.0
+        next_ingest = next_publish = next_clips = 0.0
         cycles = 0
         try:
             while not self.stopping:
@@ -240,6 +253,11 @@ class Daemon:
                             self.log(f"ingest: {label} {detail}")
                 if now >= next_publish:
                     next_publish = now + settings.publish_every_seconds
+                    # cards before a pass (quick: covers go out with the stories); clips after an
+                    # ingest, since they take seconds each and the site picks them up when made
+                    self._render(clips=now >= next_clips)
+                    if now >= next_clips:
+                        next_clips = now + settings.ingest_every_minutes * 60
                     try:
                         result = publish_due(self.newsroom, self.store, wait_for_lock=5)
                     except Busy as exc:

@@ -12,12 +12,14 @@ import pytest
 
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
+from pipeline.render.renditions import render
 from pipeline.schedule import publish_due
 from pipeline.sitehost import serve
 from pipeline.store import open_store
 from pipeline.stories import Actor
 from pipeline.workflow import perform
 from tests.conftest import NOW, make_newsroom, write_report
+from tests.test_clips import small_recipe
 from tests.test_site import gps_photo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -47,6 +49,9 @@ def published_site(tmp_path_factory: pytest.TempPathFactory):
     with store.begin() as conn:
         for story_id in story_ids:
             perform(conn, newsroom, story_id, "approve", Actor("编辑", "editor"), NOW)
+    # the newest story (the article the test opens) gets its cover card and a small landscape clip
+    small_recipe(root, "landscape", **{"size = [1280, 720]": "size = [640, 360]", "size = 36 ": "size = 20 "})
+    assert len(render(newsroom, store, NOW, kinds=["card-cover", "clip-landscape"], story_ids=[max(story_ids)]).made) == 2
     publish_due(newsroom, store, now=NOW)
     with serve(root / "site" / "live", jail=root / "site") as host:
         yield host
@@ -90,7 +95,14 @@ def test_pages_load_cleanly_link_correctly_and_fit_a_phone(published_site, tmp_p
             assert page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt')).length") == 0, path
             assert page.evaluate("document.querySelector('main') !== null"), path
             links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
-            sources = page.evaluate("[...document.querySelectorAll('img[src], link[href]')].map(e => e.src || e.href)")
+            sources = page.evaluate("[...document.querySelectorAll('img[src], link[href], video[poster], source[src], "
+                                    "track[src]')].map(e => e.src || e.href || e.poster)")
+            if name == "article":  # the clip plays: the browser reads its metadata and its subtitles
+                assert page.evaluate("document.querySelectorAll('video source[type=\"video/mp4\"]').length") == 1
+                page.evaluate("(() => { const v = document.querySelector('video'); v.preload = 'auto'; v.load(); })()")
+                page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=15000)
+                assert page.evaluate("document.querySelector('video').duration") > 3
+                assert page.evaluate("document.querySelector('video').textTracks[0].language") == "zh-CN"
             for url in links + sources:
                 if urlparse(url).netloc != urlparse(base).netloc or url.split("#")[0] in checked:
                     continue

@@ -75,8 +75,13 @@ def parse_cues(vtt: str) -> list[tuple[float, float]]:
 
 def test_a_clip_is_encoded_with_pictures_sound_and_subtitles(clip_story) -> None:
     newsroom, store, story_id = clip_story
-    summary = render(newsroom, store, NOW, kinds=["clip-vertical"])
+    heard: list[tuple[str, float]] = []
+    summary = render(newsroom, store, NOW, kinds=["clip-vertical"], encoding=lambda label, share: heard.append((label, share)))
     assert summary.made == [(story_id, "clip-vertical")], summary.failed
+    # the progress bar follows ffmpeg's own -progress reports, from the worker to this process
+    assert heard and {label for label, _ in heard} == {f"story {story_id} clip-vertical"}
+    shares = [share for _, share in heard]
+    assert shares == sorted(shares) and shares[-1] > 0.9
     files, meta = files_of(newsroom, store, story_id)
     frames, seconds = count_frames_and_secs(str(files["main"]))
     assert math.isclose(seconds, meta["duration"], abs_tol=0.15)
@@ -153,3 +158,14 @@ def test_the_article_page_shows_the_cover_and_plays_the_clip_and_feeds_carry_the
     (entry,) = feedparser.parse((live / "feed.xml").read_bytes()).entries
     (enclosure,) = [link for link in entry.links if link.rel == "enclosure"]
     assert "/media/r/" in enclosure.href and int(enclosure.length) > 1000
+
+
+def test_check_reports_a_recipe_that_names_a_missing_card(clip_story) -> None:
+    from tests.conftest import Kitchen
+
+    newsroom, _, _ = clip_story
+    kitchen = Kitchen(newsroom.root)
+    assert "OK" in kitchen("check")
+    small_recipe(newsroom.root, **{'card = "poster"': 'card = "postre"'})
+    output = kitchen("check", expect=1)
+    assert "not ready: render clip-vertical: no card recipe 'postre'" in output

@@ -227,6 +227,17 @@ def recipe_hash(newsroom: Newsroom, kind: str) -> str:
     return clip_recipe_key(newsroom, kind.removeprefix("clip-"))
 
 
+def recipe_problems(newsroom: Newsroom) -> list[str]:
+    """What is wrong with the newsroom's card and clip recipes, found before a render needs them."""
+    problems = []
+    for kind in kinds_for(newsroom):
+        try:
+            recipe_hash(newsroom, kind)
+        except Exception as exc:  # noqa: BLE001 — every way a recipe can be wrong is reported
+            problems.append(f"{kind}: {exc}")
+    return problems
+
+
 def plan(conn: Connection, newsroom: Newsroom, kinds: list[str], story_ids: list[int] | None = None,
          force: bool = False, broken: dict[str, str] | None = None) -> list[Job]:
     """The jobs to run: every kind for the stories given (default: approved and published ones, at
@@ -273,8 +284,20 @@ def workers_for(newsroom: Newsroom, jobs: list[Job]) -> int:
 
 def render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | None = None,
            story_ids: list[int] | None = None, force: bool = False,
-           progress: Callable[[str, float], None] | None = None) -> RenderSummary:
-    """Make every missing rendition; each one stored as soon as it is made."""
+           progress: Callable[[str, float], None] | None = None, encoding: Callable[[str, float], None] | None = None,
+           wait_for_lock: float = 0) -> RenderSummary:
+    """Make every missing rendition; each one stored as soon as it is made. `progress` hears of each
+    finished job (label, jobs done); `encoding` of each clip's encode (label, share done, 0..1).
+    One render at a time per newsroom (raises `Busy` when another holds the lock)."""
+    from pipeline.locks import holding
+
+    with holding(newsroom, "render", wait=wait_for_lock):
+        return _render(newsroom, store, now, kinds, story_ids, force, progress, encoding)
+
+
+def _render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | None, story_ids: list[int] | None,
+            force: bool, progress: Callable[[str, float], None] | None,
+            encoding: Callable[[str, float], None] | None) -> RenderSummary:
     kinds = kinds if kinds is not None else kinds_for(newsroom)
     summary = RenderSummary()
     broken: dict[str, str] = {}
@@ -290,8 +313,11 @@ def render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | Non
             Job(**{**job.__dict__, "extra": {**job.extra, "threads": clip_threads,
                                               "timeout": newsroom.render.clip_timeout_seconds}}) for job in jobs]
     scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))
+    listener = _ProgressListener(encoding) if encoding and any(j.kind.startswith("clip-") for j in jobs) else None
     try:
-        jobs = [Job(**{**job.__dict__, "extra": {**job.extra, "scratch": str(scratch)}}) for job in jobs]
+        jobs = [Job(**{**job.__dict__, "extra": {**job.extra, "scratch": str(scratch),
+                                                 **({"progress": listener.reporter(job)} if listener else {})}})
+                for job in jobs]
         if workers == 1:
             results = ((job, _safe(job)) for job in jobs)
             for job, outcome in results:
@@ -310,6 +336,8 @@ def render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | Non
                     if progress:
                         progress(f"{job.story_id} {job.kind}", len(summary.made) + len(summary.failed))
     finally:
+        if listener is not None:
+            listener.close()
         shutil.rmtree(scratch, ignore_errors=True)
     if summary.made:
         _mark_site(newsroom, store, {story for story, _ in summary.made})
@@ -328,6 +356,45 @@ def _record_broken(newsroom: Newsroom, store: Any, kinds: list[str], story_ids: 
                 summary.failed.append((row.id, kind, reason))
                 record_event(conn, now, RENDERER, "render-failed", row.id, note=f"{kind}: {reason}",
                              data={"kind": kind, "revision": row.current_revision})
+
+
+class _ProgressListener:
+    """Clip encodes report their progress from the workers through a queue; a thread in the
+    parent passes it to the caller's callback."""
+
+    def __init__(self, callback: Callable[[str, float], None]):
+        import multiprocessing
+        import threading
+
+        self.callback = callback
+        self.manager = multiprocessing.get_context("spawn").Manager()
+        self.queue = self.manager.Queue()
+        self.thread = threading.Thread(target=self._follow, daemon=True)
+        self.thread.start()
+
+    def reporter(self, job: Job) -> _Reporter:
+        return _Reporter(self.queue, f"story {job.story_id} {job.kind}")
+
+    def _follow(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            self.callback(*item)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(5)
+        self.manager.shutdown()
+
+
+@dataclass(frozen=True)
+class _Reporter:
+    queue: Any
+    label: str
+
+    def __call__(self, share: float) -> None:
+        self.queue.put((self.label, share))
 
 
 def _scratch_root(newsroom: Newsroom) -> Path:
