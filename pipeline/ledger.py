@@ -72,6 +72,15 @@ def schedule_story(conn: Connection, story_id: int, revision: int, channels: lis
                                                                         **_reset(now, due_at)))
 
 
+def schedule_unit(conn: Connection, channel: str, unit: str, due_at: datetime, now: datetime) -> int:
+    """A row for a unit that is not a story (a broadcast package), unless it exists; returns 1 if added."""
+    if conn.execute(select(P.c.id).where(P.c.channel == channel, P.c.unit == unit)).first() is not None:
+        return 0
+    conn.execute(insert(P).values(channel=channel, unit=unit, story_id=None, revision=None, created_at=now,
+                                  **_reset(now, due_at)))
+    return 1
+
+
 def cancel_pending(conn: Connection, story_id: int, now: datetime) -> list[str]:
     """Withdraw a story's scheduled rows that have not gone out. Refused while a row is claimed by
     a live process (a delivery is running); rows left claimed by a dead one are freed first."""

@@ -49,6 +49,7 @@ class PublishSummary:
     released_leases: int = 0
     flushed: dict[str, dict[str, Any]] = field(default_factory=dict)
     flush_errors: list[tuple[str, str]] = field(default_factory=list)
+    scheduled_units: int = 0
 
     @property
     def total(self) -> int:
@@ -81,6 +82,12 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
 
     with store.begin() as conn:
         summary.released_leases = ledger.release_dead_local_leases(conn, clock())
+        from pipeline.render.broadcast import BroadcastError, schedule_packages
+
+        try:  # the packages of the coming slots join the queue, due their lead time before air
+            summary.scheduled_units = schedule_packages(conn, newsroom, clock())
+        except BroadcastError as exc:
+            summary.flush_errors.append(("loudspeaker", str(exc)))
     for name in newsroom.publish.channels:  # work a crash left between a delivery and its flush
         kind = newsroom.channel_options.get(name, {}).get("kind", name)
         if kind in known_channels() and known_channels()[kind].unfinished(newsroom):
@@ -141,9 +148,9 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         kind = channel.rendition_kind
         if kind not in recipes:
             recipes[kind] = recipe_for(kind, newsroom)
+        if pub.story_id is None:  # a unit of the channel's own (a broadcast package)
+            return _deliver_unit(store, pub, owner, clock, channel, settings)
         with store.begin() as conn:
-            if pub.story_id is None:
-                raise PermanentError(f"row {pub.id} ({pub.unit}) has no story; no channel handles it")
             story = get_story(conn, pub.story_id)
             if pub.action == "publish":
                 if story.state not in ("approved", "published"):
@@ -190,6 +197,36 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
             delay = ledger.backoff(max(attempts, 1), settings.backoff_seconds, settings.backoff_cap_seconds)
             ledger.mark_retry(conn, pub.id, owner, message, clock() + delay, clock())
         return "retrying"
+
+
+def _deliver_unit(store: Store, pub: Publication, owner: str, clock: Callable[[], datetime], channel: Channel,
+                  settings: Any) -> str:
+    """Deliver a row that is not a story: the channel renders the unit and publishes it. A package
+    whose air time has passed is cancelled (checked by the channel's `expired`)."""
+    expired = getattr(channel, "expired", None)
+    if expired is not None and expired(pub.unit, clock()):
+        with store.begin() as conn:
+            ledger.mark_cancelled(conn, pub.id, owner, "its air time has passed", clock())
+        return "cancelled"
+    rendition = channel.render_unit(pub.unit)
+    with store.begin() as conn:
+        if pub.attempts >= settings.max_attempts:
+            ledger.mark_failed(conn, pub.id, owner, f"gave up after {pub.attempts} attempts: "
+                               "the publisher stopped (crashed or was killed) while delivering it", clock())
+            return "failed"
+        if not ledger.start_attempt(conn, pub.id, owner, rendition.sha256, clock(),
+                                    timedelta(seconds=settings.lease_seconds)):
+            return "lost"
+    checkpoint("schedule.before_deliver")
+    receipt = channel.publish(rendition)
+    checkpoint("schedule.delivered")
+    with store.begin() as conn:
+        if not ledger.mark_done(conn, pub, owner, receipt, clock()):
+            return "lost"
+        record_event(conn, clock(), SYSTEM, "delivered", None, None, None, pub.unit,
+                     {"channel": pub.channel, "unit": pub.unit, "receipt": receipt})
+    checkpoint("schedule.done")
+    return "published"
 
 
 def _record_delivery(conn: Any, newsroom: Newsroom, pub: Publication, receipt: dict[str, Any],

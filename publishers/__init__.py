@@ -73,6 +73,11 @@ class Channel:
         """Whether deliveries already recorded still wait for `flush` (a crash came in between)."""
         return False
 
+    def render_unit(self, unit: str) -> Rendition:
+        """The rendition of a row that is not a story (a broadcast package); channels that have
+        such rows implement it."""
+        raise PermanentError(f"channel {self.instance_name} has no rows of their own ({unit})")
+
     def flush(self) -> dict[str, Any] | None:
         """Finish what this pass delivered (a channel may do its work once per pass, not per row);
         called at the end of every publish pass, and at the start of one when `unfinished`."""
@@ -84,6 +89,27 @@ class Channel:
 
     def close(self) -> None:
         """Release connections."""
+
+
+class ReadsTheStore:
+    """For channels that read the store while delivering (the site, the broadcasts): a connection
+    pool opened on first use and closed with the channel."""
+
+    newsroom: Newsroom
+    _store: Any = None
+
+    @property
+    def store(self) -> Any:
+        from pipeline.store import Store
+
+        if self._store is None:
+            self._store = Store(self.newsroom.database_url, migrate=False)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
 
 @cache

@@ -12,11 +12,10 @@ from typing import Any
 
 from pipeline.model import Rendition
 from pipeline.render.site import assign_slug, build_site
-from pipeline.store import Store
-from publishers import Channel, Retraction
+from publishers import Channel, ReadsTheStore, Retraction
 
 
-class SiteChannel(Channel):
+class SiteChannel(ReadsTheStore, Channel):
     """Shared by `web` (pages) and `rss` (feeds): both are outputs of one site build."""
 
     name = "web"
@@ -25,16 +24,6 @@ class SiteChannel(Channel):
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
         return [(key, "unknown setting; this channel has none yet") for key in options]
-
-    def __init__(self, newsroom: Any, options: dict[str, Any], name: str | None = None):
-        super().__init__(newsroom, options, name)
-        self._store: Store | None = None
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.newsroom.database_url, migrate=False)
-        return self._store
 
     def preflight(self) -> list[str]:
         from pipeline.templating import template_problems
@@ -65,11 +54,6 @@ class SiteChannel(Channel):
         marker.unlink(missing_ok=True)
         return {"build": result.build, "written": len(result.written), "removed": len(result.removed),
                 "seconds": round(result.seconds, 2)}
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
 
 
 def _marker(newsroom: Any) -> Any:

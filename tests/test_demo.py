@@ -52,8 +52,10 @@ def test_demo_runs_ingest_workflow_and_publishing(demo) -> None:
     assert feedparser.parse((site / "feed.xml").read_bytes()).bozo == 0
     assert len(list(outbox.glob("story-*/rev-2.json"))) == 1  # the correction
     assert len(list(outbox.glob("story-*/canceled.json"))) == 1  # the kill
-    pending = [p for p in pubs if p.state == "pending"]
-    assert len(pending) == 3 * states["approved"] and all(p.due_at > NOW for p in pending)  # web, rss, export
+    pending = [p for p in pubs if p.state == "pending" and p.story_id is not None]
+    assert len(pending) == 4 * states["approved"] and all(p.due_at > NOW for p in pending)  # web, rss, export, loudspeaker
+    packages = [p for p in pubs if p.unit.startswith("broadcast:")]  # the coming slots' packages wait for their time
+    assert packages and all(p.state == "pending" and p.due_at > NOW for p in packages)
     assert {row[0] for row in demo.rows} >= {"newsroom", "store", "inbox", "quarantine", "workflow", "export",
                                             "crawl qiaotou-site", "crawl qingshi-feed", "web", "rss"}
 
@@ -70,8 +72,8 @@ def test_the_gbk_report_arrives_with_its_chinese_intact(demo) -> None:
 
 def test_demo_rebuilds_its_own_folder_but_never_someone_elses(tmp_path: Path) -> None:
     target = tmp_path / "demo"
-    run_demo(target, now=NOW)
-    run_demo(target, now=NOW)  # a second run starts fresh
+    run_demo(target, now=NOW, quick=True)
+    run_demo(target, now=NOW, quick=True)  # a second run starts fresh
     store = open_store(load_newsroom(target))
     with store.begin() as conn:
         assert sum(count_by_state(conn).values()) == 25 + 32  # inbox files + crawled articles (one is a repost)
@@ -79,5 +81,21 @@ def test_demo_rebuilds_its_own_folder_but_never_someone_elses(tmp_path: Path) ->
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(ScaffoldError, match="not a demo newsroom"):
-        run_demo(precious, now=NOW)
+        run_demo(precious, now=NOW, quick=True)
     assert (precious / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_demo_renders_cards_and_clips_and_broadcasts_every_township(demo) -> None:
+    import json
+
+    cards, clips = demo.rendered
+    assert len(cards.made) >= 3 * 40 and not cards.failed
+    assert {kind for _, kind in clips.made} == {"clip-vertical", "clip-landscape"} and not clips.failed
+    targets = {p.manifest["target"]["id"] for p in demo.packages}
+    assert {"chengguan", "qiaotou", "baisha", "qingshi"} <= targets and "qiaotou-dongcun" in targets  # its own notice
+    for package in demo.packages:
+        manifest = json.loads((package.folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["seconds"] <= manifest["slot_seconds"] and manifest["engine"] == "espeak"
+        assert abs(manifest["loudness"]["integrated_lufs"] + 16) <= 0.5
+        assert manifest["items"][1]["kind"] == "emergency"  # the demo's cold-wave warning opens every broadcast
+        assert (package.folder / "audio.mp3").stat().st_size > 10_000

@@ -48,8 +48,10 @@ def test_an_installed_copy_runs_the_demo_from_its_own_files(wheel: Path, tmp_pat
     where = subprocess.run([sys.executable, "-c", "import pipeline.resources as r; print(r.templates_dir())"],
                            cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.strip()
     assert where.startswith(str(target)), where
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--dir", str(tmp_path / "demo")],
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--quick", "--dir", str(tmp_path / "demo")],
                             cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ninjs documents" in result.stdout
     assert list((tmp_path / "demo/outbox/export").glob("story-*/rev-1.json"))
+    assert list((tmp_path / "demo/outbox/loudspeaker").glob("*/morning/qiaotou/script.html"))  # templates/broadcast
+    assert list((tmp_path / "demo/renditions").rglob("*.jpg"))  # card recipes and the font

@@ -29,9 +29,10 @@ class Renderer:
 
 
 def _registry() -> dict[str, Renderer]:
-    from pipeline.render import ninjs, web
+    from pipeline.render import broadcast, ninjs, web
 
-    return {renderer.kind: renderer for renderer in (ninjs.RENDERER, web.ARTICLE, web.FEED_ITEM)}
+    return {renderer.kind: renderer for renderer in (ninjs.RENDERER, web.ARTICLE, web.FEED_ITEM,
+                                                      broadcast._spoken_renderer())}
 
 
 def renderer_for(kind: str) -> Renderer:

@@ -808,6 +808,18 @@ class SiteOutput:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _broadcast_outputs(newsroom: Newsroom, builder: SiteBuilder) -> dict[str, Output]:
+    """The loudspeaker broadcasts' audio and their podcast feed, under /broadcasts/."""
+    from pipeline.render.podcast import cover_jpeg, episodes, podcast_xml
+
+    found = episodes(newsroom)
+    outputs = {e.site_path: Output(f"file:{e.audio}", lambda f=e.audio: f.read_bytes()) for e in found}
+    digest = [(e.unit, e.length, e.seconds, e.title, e.summary) for e in found]
+    outputs["/broadcasts/podcast.xml"] = Output(builder.fingerprint("podcast", digest), lambda: podcast_xml(newsroom, found))
+    outputs["/broadcasts/cover.jpg"] = Output(builder.fingerprint("podcast-cover"), lambda: cover_jpeg(newsroom))
+    return outputs
+
+
 def rendition_site_path(stored_path: str) -> str:
     """Where a rendition file (`ab/abcdef….jpg` in the renditions folder) is on the site."""
     name = stored_path.rsplit("/", 1)[-1]
@@ -851,6 +863,8 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
     for site_path_, file in media_files.items():
         if file.exists():
             plan[site_path_] = Output(f"file:{file}", lambda f=file: f.read_bytes())
+    if "loudspeaker" in newsroom.publish.channels:
+        plan.update(_broadcast_outputs(newsroom, builder))
 
     previous = None if full else output.current()  # a full build links nothing from the last one
     before: dict[str, Any] = {"files": {}, "chunks": {}}

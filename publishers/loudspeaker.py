@@ -1,0 +1,87 @@
+"""The `loudspeaker` channel: village-loudspeaker broadcast packages (see
+`pipeline.render.broadcast`).
+
+Two kinds of rows go through the ledger here. A story approved for `loudspeaker` has a row like
+on any channel: delivering it puts the story in the pool the broadcasts choose from (the spoken
+form is its rendition), and a kill takes it out. Each (date, slot, township) package is a row of its
+own, added by the scheduler and due `lead_minutes` before air: delivering it builds the package into
+`outbox/loudspeaker/<date>/<slot>/<target>/`, swapped in whole, so a repeated delivery after a crash
+leaves one package. A package whose air time has passed is cancelled, not built late."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pipeline.model import Rendition
+from pipeline.render import broadcast
+from publishers import Channel, PermanentError, ReadsTheStore, Retraction
+
+
+class LoudspeakerChannel(ReadsTheStore, Channel):
+    name = "loudspeaker"
+    rendition_kind = "spoken"
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
+        return broadcast.check_options(options)
+
+    def __init__(self, newsroom: Any, options: dict[str, Any], name: str | None = None):
+        super().__init__(newsroom, options, name)
+        self.settings = broadcast.Settings.from_options(options)
+
+    def preflight(self) -> list[str]:
+        from pipeline.render.tts import engines_status
+        from pipeline.templating import template_problems
+
+        problems = template_problems(self.newsroom.root, "broadcast")
+        status = {s.name: s for s in engines_status()}
+        engine = status.get(self.settings.engine)
+        if self.settings.engine != "none" and (engine is None or not engine.available):
+            problems.append(f"TTS engine '{self.settings.engine}' is not available: {engine.detail if engine else ''}")
+        _, notice_problems = broadcast.load_notices(self.newsroom)
+        problems += [f"broadcast/notices/{name}: {reason}" for name, reason in notice_problems]
+        return problems
+
+    def expired(self, unit: str, now: Any) -> bool:
+        from datetime import date
+
+        try:
+            _, day, slot, _ = unit.split(":", 3)
+            return broadcast.air_time(self.newsroom, date.fromisoformat(day), broadcast.slot_named(self.newsroom, slot)) <= now
+        except (ValueError, broadcast.BroadcastError):
+            return False  # not a package unit: render_unit says what is wrong
+
+    def render_unit(self, unit: str) -> Rendition:
+        """What the package of `unit` will hold (its rundown), to hash and to deliver."""
+        with self.store.read() as conn:
+            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit)
+        content = broadcast.rundown_digest(rundown)
+        return Rendition(story_id=0, revision=0, kind="broadcast-package", content=content,
+                         sha256=hashlib.sha256(content).hexdigest(), meta={"unit": unit})
+
+    def publish(self, rendition: Rendition) -> dict[str, Any]:
+        if rendition.kind != "broadcast-package":  # a story joins the pool the broadcasts draw from
+            return {"pool": "loudspeaker", "seconds": rendition.meta.get("seconds")}
+        unit = rendition.meta["unit"]
+        with self.store.read() as conn:
+            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit)
+        try:
+            package = broadcast.build_package(self.newsroom, rundown, self.settings)
+        except broadcast.BroadcastError as exc:
+            raise PermanentError(str(exc)) from exc
+        manifest = package.manifest
+        if "web" in self.newsroom.publish.channels:  # the podcast on the site gets the new episode
+            from publishers.web import _marker
+
+            _marker(self.newsroom).touch()
+        return {"folder": str(package.folder.relative_to(self.newsroom.root)), "seconds": manifest["seconds"],
+                "items": sum(1 for item in manifest["items"] if item["kind"] in ("story", "brief")),
+                "left_out": len(manifest["left_out"]), "loudness": manifest["loudness"]}
+
+    def retract(self, retraction: Retraction) -> dict[str, Any]:
+        # out of the pool: packages built from now on leave the story out
+        return {"pool": "loudspeaker", "retracted": retraction.story_id}
+
+
+CHANNEL = LoudspeakerChannel

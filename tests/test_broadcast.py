@@ -1,0 +1,241 @@
+"""The loudspeaker channel: rundowns that fit the slot, local news first, notices read twice,
+emergencies first and last, scripts in spoken form with pinyin, packages whose files match their
+manifest, real espeak audio normalised to the target, and packages built through the ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_newsroom
+from pipeline.ingest import ingest_all
+from pipeline.render import broadcast
+from pipeline.schedule import publish_due
+from pipeline.store import open_store
+from pipeline.stories import Actor
+from pipeline.workflow import perform
+from tests.conftest import NOW, make_newsroom, replace_in_config, write_report
+
+EDITOR, CHIEF = Actor("王编辑", "editor"), Actor("李主任", "chief")
+DAY = date(2026, 11, 30)  # the morning after NOW (2026-11-29 10:00 in Shanghai)
+LONG = "村民们纷纷表示，这样的活动接地气、有温度，希望以后多多举办。" * 12
+
+
+def notice(root: Path, name: str, title: str, text: str, **front: object) -> None:
+    folder = root / "broadcast" / "notices"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"title: {title}"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
+    (folder / f"{name}.md").write_text("---\n" + "\n".join(lines) + "\n---\n" + text + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def newsroom_on_air(tmp_path: Path):
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker"]')
+    shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
+    replace_in_config(root, '[channels.export]', '[channels.loudspeaker]\nengine = "none"\n\n[channels.export]')
+    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", station="qiaotou-dongcun", date="2026-11-28 09:30",
+                 body="11月28日上午9:30，东村文明实践站开展板凳课堂，60余名村民参加。咨询电话0523-86123456。")
+    write_report(root, "b.md", title="新桥村志愿者清扫河道", station="baisha-xinqiao", date="2026-11-28 08:00",
+                 body="新桥村30名志愿者沿河清理垃圾2.5公里。")
+    write_report(root, "c.md", title="县文明实践中心部署冬季志愿服务", station="center", date="2026-11-27 15:00",
+                 body="全县将开展为期3个月的冬季志愿服务，重点关爱留守老人。")
+    write_report(root, "d.md", title="刘家村举办移风易俗宣讲", station="qiaotou-liujia", date="2026-11-28 19:00",
+                 body="刘家村红白理事会向村民宣讲婚事新办、丧事简办。" + LONG)
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    ids = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        for story_id in ids:
+            perform(conn, newsroom, story_id, "approve", EDITOR, NOW, channels=["loudspeaker"])
+    publish_due(newsroom, store, now=NOW)
+    return newsroom, store, ids
+
+
+def morning(newsroom):
+    return broadcast.slot_named(newsroom, "morning")
+
+
+def rundown_of(newsroom, store, target, minutes=None, day=DAY):
+    slot = morning(newsroom)
+    if minutes is not None:
+        slot = type(slot)(slot.name, slot.start, minutes)
+    with store.read() as conn:
+        return broadcast.rundowns(conn, newsroom, day, slot, target)[0]
+
+
+def test_a_township_hears_its_own_news_first_then_the_county_and_not_other_townships(newsroom_on_air) -> None:
+    newsroom, store, (a, b, c, d) = newsroom_on_air
+    rundown = rundown_of(newsroom, store, "qiaotou")
+    stories = [p.ref for p in rundown.parts if p.kind in ("story", "brief")]
+    assert stories[:2] == [str(d), str(a)] and stories[2:] == [str(c)]  # local (newest first), then county-wide
+    assert str(b) not in stories  # 白沙镇's news is not read in 桥头镇
+    assert rundown.parts[0].kind == "opening" and rundown.parts[-1].kind == "closing"
+    opening = rundown.parts[0].spoken
+    assert "早上好" in opening and "二〇二六年十一月三十日，星期一" in opening and "桥头镇" in opening
+    story = next(p for p in rundown.parts if p.ref == str(a))
+    assert "九点三十分" in story.spoken and "零五二三八六幺二三四五六" in story.spoken and "六十余名" in story.spoken
+    assert rundown.seconds <= rundown.budget
+
+
+def test_the_rundown_never_overruns_and_says_what_was_left_out(newsroom_on_air) -> None:
+    newsroom, store, (a, _, c, d) = newsroom_on_air
+    for minutes in (1, 2, 3, 10):
+        rundown = rundown_of(newsroom, store, "qiaotou", minutes=minutes)
+        assert rundown.seconds <= minutes * 60, minutes
+    tight = rundown_of(newsroom, store, "qiaotou", minutes=1)
+    assert tight.left_out and all(reason for _, _, reason in tight.left_out)
+    assert any("时长不够" in reason for _, _, reason in tight.left_out)
+    roomy = rundown_of(newsroom, store, "qiaotou", minutes=10)
+    assert not roomy.left_out
+    mid = rundown_of(newsroom, store, "qiaotou", minutes=2)
+    assert any(p.kind == "brief" and p.ref == str(d) for p in mid.parts) or str(d) in [r for r, _, _ in mid.left_out]
+
+
+def test_notices_are_read_twice_and_emergencies_open_and_close_the_broadcast(newsroom_on_air) -> None:
+    newsroom, store, _ = newsroom_on_air
+    notice(newsroom.root, "cold", "寒潮预警", "12月1日起气温将下降8℃，最低-5℃，请做好防寒。", emergency=True)
+    notice(newsroom.root, "vaccine", "疫苗接种通知", "本周六上午8:00在村卫生室接种流感疫苗。", targets=["qiaotou"])
+    notice(newsroom.root, "old", "过期通知", "早已结束。", until="2026-11-01")
+    rundown = rundown_of(newsroom, store, "qiaotou")
+    kinds = [p.kind for p in rundown.parts]
+    assert kinds[1] == "emergency" and kinds[-2] == "emergency" and kinds.count("notice") == 1
+    assert rundown.parts[1].repeat == 2 and "零下五摄氏度" in rundown.parts[1].spoken
+    assert next(p for p in rundown.parts if p.kind == "notice").repeat == 2
+    assert "过期通知" not in [p.title for p in rundown.parts]
+    baisha = rundown_of(newsroom, store, "baisha")
+    assert "疫苗接种通知" not in [p.title for p in baisha.parts] and baisha.parts[1].kind == "emergency"
+
+
+def test_a_village_with_a_notice_of_its_own_gets_its_own_package(newsroom_on_air) -> None:
+    newsroom, store, _ = newsroom_on_air
+    notice(newsroom.root, "water", "停水通知", "明天上午东村停水两小时。", targets=["qiaotou-dongcun"])
+    with store.read() as conn:
+        found = {r.target.id: r for r in broadcast.rundowns(conn, newsroom, DAY, morning(newsroom))}
+    assert set(found) == {"chengguan", "qiaotou", "baisha", "qingshi", "qiaotou-dongcun"}
+    assert "停水通知" in [p.title for p in found["qiaotou-dongcun"].parts]
+    assert "停水通知" not in [p.title for p in found["qiaotou"].parts]
+    assert found["qiaotou-dongcun"].target.name == "东村"
+
+
+def test_a_package_holds_what_its_manifest_says(newsroom_on_air) -> None:
+    newsroom, store, (a, _, _, _) = newsroom_on_air
+    (newsroom.root / "broadcast").mkdir(exist_ok=True)
+    (newsroom.root / "broadcast" / "pronunciations.toml").write_text('[terms]\n"东村" = "dōng cūn"\n', encoding="utf-8")
+    dialects = newsroom.root / "broadcast" / "dialects"
+    dialects.mkdir()
+    (dialects / "qiaotou.toml").write_text('[terms]\n"村民" = "乡亲们"\n', encoding="utf-8")
+    rundown = rundown_of(newsroom, store, "qiaotou")
+    package = broadcast.build_package(newsroom, rundown, broadcast.settings_for(newsroom))
+    folder = package.folder
+    assert folder == newsroom.root / "outbox" / "loudspeaker" / "2026-11-30" / "morning" / "qiaotou"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert set(manifest["files"]) == {"script.txt", "script.html", "script-dialect.txt"}  # engine none: no audio
+    assert manifest["engine"] == "none" and manifest["seconds"] <= manifest["slot_seconds"]
+    assert [i["start"] for i in manifest["items"]] == sorted(i["start"] for i in manifest["items"])
+    html = (folder / "script.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "<ruby>东村<rt>dōng cūn</rt></ruby>" in html
+    assert "乡亲们" in (folder / "script-dialect.txt").read_text(encoding="utf-8")
+    text = (folder / "script.txt").read_text(encoding="utf-8")
+    assert text.startswith("桥头镇 · 11月30日 06:30 广播") and "[00:" in text
+    item = next(i for i in manifest["items"] if i["ref"] == str(a))
+    assert ["9:30", "九点三十分"] in item["rewritten"]
+    again = broadcast.build_package(newsroom, rundown_of(newsroom, store, "qiaotou"), broadcast.settings_for(newsroom))
+    assert again.files == package.files  # deterministic
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # nothing half made left behind
+
+
+def test_espeak_audio_is_real_normalised_and_fits_the_slot(newsroom_on_air) -> None:
+    from pipeline.render.audio import measure, mp3_seconds
+
+    newsroom, store, _ = newsroom_on_air
+    notice(newsroom.root, "vaccine", "疫苗接种通知", "本周六上午8:00在村卫生室接种流感疫苗。", targets=["qiaotou"])
+    rundown = rundown_of(newsroom, store, "qiaotou", minutes=2)
+    package = broadcast.build_package(newsroom, rundown, broadcast.settings_for(newsroom), engine="espeak")
+    folder, manifest = package.folder, package.manifest
+    assert {"audio.mp3", "playlist.m3u"} <= set(manifest["files"])
+    seconds = mp3_seconds(folder / "audio.mp3")
+    assert abs(seconds - manifest["seconds"]) < 0.5 and seconds <= 120
+    loud = measure(folder / "audio.mp3")
+    assert abs(loud.integrated_lufs - (-16.0)) <= 0.5 and abs(manifest["loudness"]["integrated_lufs"] - loud.integrated_lufs) < 0.2
+    playlist = (folder / "playlist.m3u").read_text(encoding="utf-8").splitlines()
+    entries = [line for line in playlist if line.startswith("parts/")]
+    assert playlist[0] == "#EXTM3U" and len(entries) == len(manifest["items"])
+    assert all((folder / entry).is_file() for entry in entries)
+    durations = [int(line.split(":", 1)[1].split(",", 1)[0]) for line in playlist if line.startswith("#EXTINF:")]
+    assert abs(sum(durations) - seconds) <= len(durations)  # whole seconds each
+    # the podcast of the broadcasts, on the site
+    import feedparser
+
+    from pipeline.render.site import build_site
+
+    with store.read() as conn:
+        build_site(newsroom, conn)
+    live = newsroom.root / "site" / "live"
+    xml = (live / "broadcasts" / "podcast.xml").read_bytes()
+    feed = feedparser.parse(xml)
+    assert feed.bozo == 0 and b"<itunes:explicit>false</itunes:explicit>" in xml
+    assert b'<itunes:image href="https://news.test.example.cn/broadcasts/cover.jpg"/>' in xml
+    assert (live / "broadcasts" / "cover.jpg").is_file()
+    (episode,) = feed.entries
+    assert episode.title.startswith("桥头镇 11月30日早间广播") and episode.itunes_duration.count(":") == 2
+    (enclosure,) = [link for link in episode.links if link.rel == "enclosure"]
+    assert enclosure.type == "audio/mpeg" and int(enclosure.length) == (folder / "audio.mp3").stat().st_size
+    served = live / enclosure.href.split("/", 3)[3]
+    assert served.read_bytes() == (folder / "audio.mp3").read_bytes()
+
+
+def test_packages_are_built_through_the_ledger_before_air_and_only_once(newsroom_on_air) -> None:
+    from pipeline import ledger
+
+    newsroom, store, _ = newsroom_on_air
+    evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)  # 17:00 in Shanghai: the 18:00 slot is due
+    result = publish_due(newsroom, store, now=evening)
+    assert result.scheduled_units > 0 and result.published == 4  # the four townships' evening packages
+    folder = newsroom.root / "outbox" / "loudspeaker" / "2026-11-29" / "evening"
+    assert sorted(p.name for p in folder.iterdir()) == ["baisha", "chengguan", "qiaotou", "qingshi"]
+    assert publish_due(newsroom, store, now=evening + timedelta(minutes=5)).published == 0  # exactly once
+    with store.read() as conn:
+        rows = [p for p in ledger.list_publications(conn) if p.unit.startswith("broadcast:2026-11-29:evening")]
+    assert len(rows) == 4 and all(p.state == "done" for p in rows)
+    # the morning packages of the next day wait for their lead time; once air time passes, they are cancelled
+    late = datetime(2026, 11, 29, 23, 0, tzinfo=NOW.tzinfo)  # 07:00 in Shanghai, after the 06:30 broadcast
+    with store.begin() as conn:
+        broadcast.schedule_packages(conn, newsroom, evening)
+    assert publish_due(newsroom, store, now=late).cancelled >= 4
+
+
+def test_a_killed_story_leaves_the_next_broadcast(newsroom_on_air) -> None:
+    newsroom, store, (a, _, _, _) = newsroom_on_air
+    with store.begin() as conn:
+        perform(conn, newsroom, a, "kill", CHIEF, NOW, note="信息有误")
+    publish_due(newsroom, store, now=NOW)
+    rundown = rundown_of(newsroom, store, "qiaotou")
+    assert str(a) not in [p.ref for p in rundown.parts]
+
+
+def test_the_broadcast_command_builds_a_slot(newsroom_on_air) -> None:
+    from tests.conftest import Kitchen
+
+    newsroom, _, _ = newsroom_on_air
+    kitchen = Kitchen(newsroom.root)
+    output = kitchen("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
+    assert "桥头镇 (qiaotou)" in output and "script only" in output
+    assert (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou/script.html").is_file()
+    assert "no township or village 'nowhere'" in kitchen("broadcast", "build", "--township", "nowhere", expect=1)
+    assert "espeak" in kitchen("tts", "check")
+
+
+def test_editors_see_what_was_rewritten_for_speech(newsroom_on_air) -> None:
+    from tests.conftest import Kitchen
+
+    newsroom, _, (a, _, _, _) = newsroom_on_air
+    output = Kitchen(newsroom.root)("broadcast", "spoken", str(a))
+    assert "九点三十分" in output and "9:30 → 九点三十分" in output and "reading time: about" in output
+    assert "0523-86123456 → 零五二三八六幺二三四五六" in output
