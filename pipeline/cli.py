@@ -36,6 +36,8 @@ app.add_typer(web_app, name="web")
 broadcast_app = typer.Typer(help="Village-loudspeaker (农村大喇叭) broadcasts: rundowns, scripts, audio packages.",
                             no_args_is_help=True)
 app.add_typer(broadcast_app, name="broadcast")
+users_app = typer.Typer(help="The desk's users: names, roles and passwords.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 tts_app = typer.Typer(help="Text-to-speech engines for the loudspeaker channel.", no_args_is_help=True)
 app.add_typer(tts_app, name="tts")
 
@@ -845,3 +847,80 @@ def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to 
             console.print(f"  {before} → {after}", markup=False)
     for issue in lint(written):
         say("  check:", "yellow", f"{issue.message}「{issue.excerpt}」— {issue.suggestion}")
+
+
+# --- the desk ------------------------------------------------------------------------------------
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="editor, chief or admin.")] = "editor",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Add a desk user (the password is asked for, or read from stdin)."""
+    from pipeline.desk.users import UserError, add_user
+
+    with _errors():
+        password = _password(password_stdin)
+        try:
+            with ctx().store.begin() as conn:
+                user = add_user(conn, name, role, password, utcnow())
+        except UserError as exc:
+            raise ValueError(str(exc)) from None
+    console.print(f"user {user.name} added as {user.role}")
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Set a desk user's password."""
+    from pipeline.desk.users import UserError, set_password
+
+    with _errors():
+        password = _password(password_stdin)
+        try:
+            with ctx().store.begin() as conn:
+                set_password(conn, name, password)
+        except UserError as exc:
+            raise ValueError(str(exc)) from None
+    console.print(f"password of {name} changed")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """The desk's users and their roles."""
+    from pipeline.desk.users import list_users
+
+    with _errors(), ctx().store.read() as conn:
+        users = list_users(conn)
+    for user in users:
+        console.print(f"{user.name}\t{user.role}{'  (disabled)' if user.disabled else ''}")
+    if not users:
+        console.print("no users yet: kitchen users add NAME --role editor")
+
+
+@app.command()
+def desk(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for the office LAN).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8700,
+) -> None:
+    """Serve the editors' desk (log in with a user from `kitchen users add`)."""
+    import uvicorn
+
+    from pipeline.desk.app import create_app
+
+    with _errors():
+        application = create_app(ctx().newsroom.root)
+    console.print(f"the desk of {ctx().newsroom.root} on http://{host}:{port}/ — Ctrl-C stops")
+    uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -1,0 +1,348 @@
+"""The desk's web app (FastAPI + Jinja2; plain forms, no JavaScript needed).
+
+Every state change goes through `pipeline.workflow.perform` with the logged-in user as the actor,
+so the role table, the audit trail and the refusals are the CLI's. Sessions are signed cookies
+(HttpOnly, SameSite=Strict) holding the user name and a CSRF token; every POST must carry the
+token. Source HTML is sanitised at ingest, and previews of rendered pages are served with a CSP
+sandbox inside a sandboxed iframe, so nothing from a source runs in the desk.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from pipeline import store as t
+from pipeline.config import Newsroom, load_newsroom
+from pipeline.desk.users import User, authenticate, get_user
+from pipeline.store import open_store
+from pipeline.stories import Actor, StoryNotFound, list_stories, snapshot, story_events
+from pipeline.timeutil import format_local, parse_local, utcnow
+from pipeline.workflow import ACTIONS, STATE_NAMES_ZH, WorkflowError, allowed_actions, perform
+
+COOKIE = "kitchen_desk"
+SESSION_SECONDS = 12 * 3600
+RENDITION_PATH = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|mp4|vtt|srt)")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'none'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _secret(newsroom: Newsroom) -> bytes:
+    """The key that signs session cookies: made once per newsroom, readable by its owner only."""
+    path = newsroom.runtime_dir / "desk-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".tmp-{secrets.token_hex(4)}")
+        temporary.write_bytes(secrets.token_bytes(32))
+        temporary.chmod(0o600)
+        temporary.replace(path)
+    return path.read_bytes()
+
+
+class Forbidden(HTTPException):
+    def __init__(self, message: str):
+        super().__init__(status_code=403, detail=message)
+
+
+def create_app(newsroom_root: Path) -> FastAPI:
+    from pipeline.templating import environment
+
+    newsroom = load_newsroom(newsroom_root)
+    store = open_store(newsroom)
+    signer = URLSafeTimedSerializer(_secret(newsroom), salt="kitchen-desk-session")
+    env = environment(newsroom.root)
+    app = FastAPI(title="中央厨房 · 编辑台", docs_url=None, redoc_url=None, openapi_url=None)
+
+    def session(request: Request) -> dict[str, Any]:
+        raw = request.cookies.get(COOKIE)
+        if raw:
+            try:
+                return signer.loads(raw, max_age=SESSION_SECONDS)
+            except BadSignature:
+                pass
+        return {}
+
+    def current_user(request: Request) -> User | None:
+        name = session(request).get("user")
+        if not name:
+            return None
+        with store.read() as conn:
+            user = get_user(conn, name)
+        return user if user is not None and not user.disabled else None
+
+    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        data = session(request)
+        fresh = "csrf" not in data
+        if fresh:
+            data["csrf"] = secrets.token_urlsafe(24)
+        body = env.get_template(f"desk/{template}").render(
+            user=current_user(request), csrf=data["csrf"], states=STATE_NAMES_ZH, site=newsroom.site.title,
+            path=request.url.path, **context)
+        response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+        if fresh:
+            _set_cookie(response, signer.dumps(data), request)
+        return response
+
+    def check_csrf(request: Request, token: str) -> dict[str, Any]:
+        data = session(request)
+        if not token or not hmac.compare_digest(str(data.get("csrf", "")), token):
+            raise HTTPException(status_code=403, detail="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+        return data
+
+    def require(request: Request) -> User:
+        user = current_user(request)
+        if user is None:
+            raise HTTPException(status_code=303, headers={"Location": f"/login?next={request.url.path}"})
+        return user
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code in (301, 302, 303):
+            return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
+        return page(request, "error.html", status=exc.status_code, message=exc.detail, code=exc.status_code)
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002 — the query's name
+        return page(request, "login.html", next=_local_path(next), error="")
+
+    @app.post("/login")
+    def login(request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""),
+              next: str = Form("/")) -> Response:  # noqa: A002
+        check_csrf(request, csrf)
+        address = request.client.host if request.client else "unknown"
+        with store.begin() as conn:
+            user = authenticate(conn, name.strip(), password, address, utcnow())
+        if user is None:
+            return page(request, "login.html", status=401, next=_local_path(next),
+                        error="用户名或密码不正确；连续失败多次后需等待15分钟再试。")
+        response = RedirectResponse(_local_path(next), status_code=303)
+        # a new CSRF token with the new session: a token seen before login is worth nothing after
+        _set_cookie(response, signer.dumps({"user": user.name, "csrf": secrets.token_urlsafe(24)}), request)
+        return response
+
+    @app.post("/logout")
+    def logout(request: Request, csrf: str = Form("")) -> Response:
+        check_csrf(request, csrf)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    def inbox(request: Request, state: str = "", station: str = "") -> HTMLResponse:
+        require(request)
+        states = [state] if state in STATE_NAMES_ZH else ["draft", "in_review"]
+        with store.read() as conn:
+            rows = [s for st in states for s in list_stories(conn, state=st)]
+            if station:
+                rows = [s for s in rows if s.station_id == station or _under(newsroom, s.station_id, station)]
+            rows.sort(key=lambda s: s.updated_at, reverse=True)
+            errors = conn.execute(select(t.ingest_errors).order_by(t.ingest_errors.c.id.desc()).limit(20)).all()
+        stories = [{"id": s.id, "title": s.title, "state": s.state, "station": newsroom.station_name(s.station_id),
+                    "updated": format_local(s.updated_at, newsroom.tz)} for s in rows]
+        return page(request, "inbox.html", stories=stories, chosen_state=state, station=station,
+                    stations=sorted(newsroom.stations.values(), key=lambda s: s.id),
+                    errors=[{"item": e.item, "reason": e.reason, "source": e.source_id} for e in errors])
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story_page(request: Request, story_id: int, notice: str = "") -> HTMLResponse:
+        user = require(request)
+        return page(request, "story.html", **_story_context(newsroom, store, story_id, user), notice=notice)
+
+    @app.post("/stories/{story_id}/edit")
+    def edit(request: Request, story_id: int, csrf: str = Form(""), title: str = Form(""), body: str = Form(""),
+             station: str = Form(""), theme: str = Form("")) -> Response:
+        user = require(request)
+        check_csrf(request, csrf)
+        from dataclasses import replace
+
+        with store.begin() as conn:
+            content = _snapshot(conn, story_id).revision.content
+            if station not in newsroom.stations:
+                raise HTTPException(status_code=400, detail=f"没有这个站点：{station}")
+            if theme and theme not in newsroom.themes:
+                raise HTTPException(status_code=400, detail=f"没有这个主题：{theme}")
+            if not title.strip() or not body.strip():
+                raise HTTPException(status_code=400, detail="标题和正文不能为空。")
+            draft = replace(content, title=title.strip(), body_md=body.replace("\r\n", "\n").strip() + "\n",
+                            station_id=station, theme=theme or None)
+            _perform(conn, newsroom, story_id, "edit", user, draft=draft)
+        return RedirectResponse(f"/stories/{story_id}?notice=已保存新版本", status_code=303)
+
+    @app.post("/stories/{story_id}/do/{action}")
+    def act(request: Request, story_id: int, action: str, csrf: str = Form(""), note: str = Form(""),
+            at: str = Form(""), channels: Annotated[list[str] | None, Form()] = None) -> Response:
+        user = require(request)
+        check_csrf(request, csrf)
+        if action not in ACTIONS or action in ("edit", "publish", "correct"):
+            raise HTTPException(status_code=404, detail="没有这个操作。")
+        params: dict[str, Any] = {}
+        if action == "approve":
+            if at.strip():
+                try:
+                    params["at"] = parse_local(at.replace("T", " "), newsroom.tz)
+                except ValueError:
+                    raise HTTPException(status_code=400, detail=f"时间格式不对：{at}") from None
+            channels = channels or []
+            unknown = [c for c in channels if c not in newsroom.publish.channels]
+            if unknown:
+                raise HTTPException(status_code=400, detail=f"没有这些渠道：{'、'.join(unknown)}")
+            params["channels"] = channels or None
+        with store.begin() as conn:
+            _perform(conn, newsroom, story_id, action, user, note=note, **params)
+        return RedirectResponse(f"/stories/{story_id}?notice={ACTIONS[action].label_zh}：已完成", status_code=303)
+
+    @app.get("/schedule", response_class=HTMLResponse)
+    def schedule(request: Request) -> HTMLResponse:
+        require(request)
+        from pipeline import ledger
+
+        with store.read() as conn:
+            rows = ledger.list_publications(conn)
+        rows = sorted(rows, key=lambda p: p.due_at)
+        upcoming = [_row(newsroom, p) for p in rows if p.state in ("pending", "claimed", "retrying")]
+        failed = [_row(newsroom, p) for p in rows if p.state == "failed"]
+        done = [_row(newsroom, p) for p in sorted(rows, key=lambda p: p.published_at or p.due_at, reverse=True)
+                if p.state == "done"][:50]
+        return page(request, "schedule.html", upcoming=upcoming, failed=failed, done=done)
+
+    @app.post("/schedule/{row_id}/retry")
+    def retry(request: Request, row_id: int, csrf: str = Form("")) -> Response:
+        user = require(request)
+        check_csrf(request, csrf)
+        from pipeline import ledger
+        from pipeline.stories import record_event
+
+        with store.begin() as conn:
+            try:
+                pub = ledger.retry_failed(conn, row_id, utcnow())
+            except (LookupError, ValueError) as exc:
+                raise HTTPException(status_code=400, detail=str(exc)) from None
+            record_event(conn, utcnow(), Actor(user.name, user.role), "retry", pub.story_id, note=pub.unit,
+                         data={"row": row_id, "channel": pub.channel})
+        return RedirectResponse("/schedule", status_code=303)
+
+    @app.get("/stories/{story_id}/preview", response_class=HTMLResponse)
+    def preview(request: Request, story_id: int) -> Response:
+        require(request)
+        from pipeline.render.web import render_article
+
+        with store.read() as conn:
+            html = render_article(_snapshot(conn, story_id), newsroom).content
+        # the rendered page in a sandbox of its own: no script runs, nothing reaches the desk
+        return Response(html, media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:; "
+                                                            "style-src 'unsafe-inline' 'self'", "X-Content-Type-Options": "nosniff"})
+
+    @app.get("/renditions/{folder}/{name}")
+    def rendition_file(request: Request, folder: str, name: str) -> Response:
+        require(request)
+        relative = f"{folder}/{name}"
+        if not RENDITION_PATH.fullmatch(relative):
+            raise HTTPException(status_code=404, detail="没有这个文件。")
+        path = newsroom.root / "renditions" / relative
+        if not path.is_file():
+            raise HTTPException(status_code=404, detail="没有这个文件。")
+        return FileResponse(path, headers={"X-Content-Type-Options": "nosniff"})
+
+    app.state.store = store
+    app.state.newsroom = newsroom
+    return app
+
+
+def _local_path(target: str) -> str:
+    """Only paths on this site: `next=` must not send a user elsewhere after login."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+def _set_cookie(response: Response, value: str, request: Request) -> None:
+    response.set_cookie(COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+
+
+def _under(newsroom: Newsroom, station_id: str, ancestor: str) -> bool:
+    current = newsroom.stations.get(station_id)
+    seen: set[str] = set()
+    while current is not None and current.id not in seen:
+        if current.id == ancestor:
+            return True
+        seen.add(current.id)
+        current = newsroom.stations.get(current.parent or "")
+    return False
+
+
+def _snapshot(conn: Any, story_id: int) -> Any:
+    try:
+        return snapshot(conn, story_id)
+    except StoryNotFound:
+        raise HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。") from None
+
+
+def _perform(conn: Any, newsroom: Newsroom, story_id: int, action: str, user: User, note: str = "", **params: Any) -> None:
+    """The workflow decides, with the user's role: refusals come back as 403 / 409 pages."""
+    from pipeline.workflow import Forbidden as RoleRefused
+
+    try:
+        perform(conn, newsroom, story_id, action, Actor(user.name, user.role), utcnow(), note=note, **params)
+    except StoryNotFound:
+        raise HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。") from None
+    except RoleRefused as exc:
+        raise HTTPException(status_code=403, detail=f"没有权限：{exc}") from None
+    except WorkflowError as exc:
+        raise HTTPException(status_code=409, detail=f"不能这样操作：{exc}") from None
+
+
+def _row(newsroom: Newsroom, p: Any) -> dict[str, Any]:
+    return {"id": p.id, "channel": p.channel, "unit": p.unit, "story_id": p.story_id, "state": p.state,
+            "action": p.action, "due": format_local(p.due_at, newsroom.tz), "attempts": p.attempts,
+            "error": p.last_error or "", "published": format_local(p.published_at, newsroom.tz) if p.published_at else ""}
+
+
+def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) -> dict[str, Any]:
+    from pipeline.render.renditions import stored_for
+    from pipeline.render.speech import reading_seconds, spoken_diff, to_spoken
+    from pipeline.stories import list_revisions
+
+    actor = Actor(user.name, user.role)
+    with store.read() as conn:
+        snap = _snapshot(conn, story_id)
+        revisions = list_revisions(conn, story_id)
+        events = story_events(conn, story_id)
+        media = stored_for(conn, [(story_id, snap.revision.number)]).get((story_id, snap.revision.number), {})
+    content = snap.revision.content
+    written = f"{content.title}。{content.body_md}"
+    cards = [{"kind": kind, "src": f"/renditions/{made.files['main']}"} for kind, made in sorted(media.items())
+             if kind.startswith("card-")]
+    clip = next(({"src": f"/renditions/{m.files['main']}", "poster": f"/renditions/{m.files['poster']}",
+                  "vtt": f"/renditions/{m.files['vtt']}"} for k, m in sorted(media.items()) if k.startswith("clip-")), None)
+    actions = [a for a in allowed_actions(snap.story, actor) if a.name not in ("edit", "publish", "correct")]
+    return {
+        "story": {"id": story_id, "state": snap.story.state, "title": content.title, "body": content.body_md,
+                  "station": content.station_id, "theme": content.theme or "", "revision": snap.revision.number,
+                  "dateline": format_local(content.dateline, newsroom.tz) if content.dateline else ""},
+        "editable": any(a.name == "edit" for a in allowed_actions(snap.story, actor)),
+        "actions": [{"name": a.name, "label": a.label_zh, "needs_note": a.needs_note} for a in actions],
+        "channels": list(newsroom.publish.channels),
+        "stations": sorted(newsroom.stations.values(), key=lambda s: s.id),
+        "themes": sorted(newsroom.themes.values(), key=lambda th: th.id),
+        "revisions": [{"number": r.number, "title": r.content.title, "by": r.created_by, "note": r.note,
+                       "at": format_local(r.created_at, newsroom.tz)} for r in reversed(revisions)],
+        "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "action": e.action, "note": e.note}
+                   for e in reversed(events)],
+        "cards": cards, "clip": clip,
+        "spoken": to_spoken(written), "rewritten": spoken_diff(written),
+        "reading": round(reading_seconds(to_spoken(written))),
+        "now_local": datetime.now(newsroom.tz).strftime("%Y-%m-%dT%H:%M"),
+    }
