@@ -140,3 +140,16 @@ def test_rendition_files_are_served_only_by_their_exact_names(desk) -> None:
     assert client.get("/login?next=//evil.example.com").status_code == 200
     answer = log_in(client, "wang")
     assert answer.headers["location"] == "/"
+
+
+def test_the_story_page_shows_what_each_revision_changed_escaped(desk) -> None:
+    from pipeline.desk.app import diff_html
+
+    assert diff_html("东村<b>开展</b>宣讲", "东村举办宣讲") == "东村<del>&lt;b&gt;开展&lt;/b&gt;</del><ins>举办</ins>宣讲"
+    _, _, (a, _), client = desk
+    log_in(client, "wang")
+    token = csrf_of(client, f"/stories/{a}")
+    client.post(f"/stories/{a}/edit", data={"csrf": token, "title": "东村板凳课堂开讲", "body": "新的正文。",
+                                            "station": "qiaotou-dongcun", "theme": "xuanjiang"})
+    page = client.get(f"/stories/{a}").text
+    assert "与上一版比较" in page and "<ins>" in page and "<del>" in page

@@ -30,6 +30,8 @@ from pipeline.timeutil import format_local, parse_local, utcnow
 from pipeline.workflow import ACTIONS, STATE_NAMES_ZH, WorkflowError, allowed_actions, perform
 
 COOKIE = "kitchen_desk"
+EVENT_NAMES = {"ingest": "采集入库", "delivered": "已发送", "retracted": "已撤下", "retry": "重试发送",
+               "render-warning": "渲染提示", "render-failed": "渲染失败", "update": "来源更新", "merge": "合并重复"}
 SESSION_SECONDS = 12 * 3600
 RENDITION_PATH = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|mp4|vtt|srt)")
 SECURITY_HEADERS = {
@@ -141,20 +143,43 @@ def create_app(newsroom_root: Path) -> FastAPI:
         return response
 
     @app.get("/", response_class=HTMLResponse)
-    def inbox(request: Request, state: str = "", station: str = "") -> HTMLResponse:
+    def inbox(request: Request, state: str = "", station: str = "", source: str = "", since: str = "",
+              until: str = "") -> HTMLResponse:
         require(request)
         states = [state] if state in STATE_NAMES_ZH else ["draft", "in_review"]
         with store.read() as conn:
             rows = [s for st in states for s in list_stories(conn, state=st)]
-            if station:
-                rows = [s for s in rows if s.station_id == station or _under(newsroom, s.station_id, station)]
-            rows.sort(key=lambda s: s.updated_at, reverse=True)
+            reports = _reports_by_story(conn, [s.id for s in rows])
             errors = conn.execute(select(t.ingest_errors).order_by(t.ingest_errors.c.id.desc()).limit(20)).all()
-        stories = [{"id": s.id, "title": s.title, "state": s.state, "station": newsroom.station_name(s.station_id),
-                    "updated": format_local(s.updated_at, newsroom.tz)} for s in rows]
-        return page(request, "inbox.html", stories=stories, chosen_state=state, station=station,
+        if station:
+            rows = [s for s in rows if _under(newsroom, s.station_id, station)]
+        if source:
+            rows = [s for s in rows if source in reports.get(s.id, {}).get("sources", ())]
+        day = lambda s: format_local(s.dateline or s.updated_at, newsroom.tz)[:10]  # noqa: E731
+        rows = [s for s in rows if (not since or day(s) >= since) and (not until or day(s) <= until)]
+        rows.sort(key=lambda s: s.updated_at, reverse=True)
+        stories = []
+        for s in rows:
+            info = reports.get(s.id, {})
+            stories.append({"id": s.id, "title": s.title, "state": s.state, "station": newsroom.station_name(s.station_id),
+                            "institute": _institute_name(newsroom, s.station_id),
+                            "date": format_local(s.dateline, newsroom.tz)[:10] if s.dateline else "",
+                            "sources": sorted(info.get("sources", ())), "copies": info.get("copies", 0),
+                            "related": sorted(info.get("related", ())), "flags": info.get("flags", [])})
+        return page(request, "inbox.html", stories=stories, chosen_state=state, station=station, source=source,
+                    since=since, until=until, sources=sorted(src.id for src in newsroom.sources),
                     stations=sorted(newsroom.stations.values(), key=lambda s: s.id),
-                    errors=[{"item": e.item, "reason": e.reason, "source": e.source_id} for e in errors])
+                    errors=[{"item": e.item, "reason": e.reason, "source": e.source_id, "stage": e.stage} for e in errors])
+
+    @app.post("/errors/retry")
+    def retry_errors(request: Request, csrf: str = Form(""), source: str = Form("")) -> Response:
+        require(request)
+        check_csrf(request, csrf)
+        from pipeline.ingest.crawl import requeue_failed
+
+        count = requeue_failed(store, source or None)
+        return page(request, "error.html", status=200, code=200,
+                    message=f"已把 {count} 个抽取失败的网页重新排队，下一次采集（kitchen ingest 或 kitchen run）会再试。")
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse)
     def story_page(request: Request, story_id: int, notice: str = "") -> HTMLResponse:
@@ -246,6 +271,15 @@ def create_app(newsroom_root: Path) -> FastAPI:
                         headers={"Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:; "
                                                             "style-src 'unsafe-inline' 'self'", "X-Content-Type-Options": "nosniff"})
 
+    @app.get("/static/site.css")
+    def site_css() -> Response:
+        """The site's stylesheet, so that the article preview looks like the site."""
+        from pipeline.resources import templates_dir
+
+        override = newsroom.root / "templates" / "web" / "static" / "site.css"
+        path = override if override.exists() else templates_dir() / "web" / "static" / "site.css"
+        return Response(path.read_bytes(), media_type="text/css", headers={"X-Content-Type-Options": "nosniff"})
+
     @app.get("/renditions/{folder}/{name}")
     def rendition_file(request: Request, folder: str, name: str) -> Response:
         require(request)
@@ -270,6 +304,53 @@ def _local_path(target: str) -> str:
 def _set_cookie(response: Response, value: str, request: Request) -> None:
     response.set_cookie(COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/")
+
+
+def _reports_by_story(conn: Any, story_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per story: its sources, how many reports said the same (duplicates), the look-alike
+    stories of other events, and what extraction flagged for checking."""
+    r = t.reports
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in range(0, len(story_ids), 500):
+        query = select(r.c.story_id, r.c.source_id, r.c.relation, r.c.related, r.c.flags).where(
+            r.c.story_id.in_(story_ids[chunk:chunk + 500]))
+        for row in conn.execute(query):
+            info = found.setdefault(row.story_id, {"sources": set(), "copies": 0, "related": set(), "flags": []})
+            info["sources"].add(row.source_id)
+            info["copies"] += row.relation == "duplicate"
+            info["related"].update(row.related or [])
+            info["flags"] += [flag for flag in (row.flags or []) if flag not in info["flags"]]
+    return found
+
+
+def _institute_name(newsroom: Newsroom, station_id: str) -> str:
+    current = newsroom.stations.get(station_id)
+    while current is not None and current.level not in ("institute", "center"):
+        current = newsroom.stations.get(current.parent or "")
+    return current.name if current is not None and current.level == "institute" else ""
+
+
+def _revision_text(revision: Any) -> str:
+    content = revision.content
+    return f"{content.title}\n站点：{content.station_id}　主题：{content.theme or ''}\n\n{content.body_md}"
+
+
+def diff_html(before: str, after: str) -> str:
+    """What changed between two texts, by character (Chinese has no spaces to split words on):
+    escaped text with <del> and <ins> around the changes."""
+    import difflib
+    import html
+
+    parts = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(html.escape(before[a1:a2]))
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{html.escape(before[a1:a2])}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{html.escape(after[b1:b2])}</ins>")
+    return "".join(parts)
 
 
 def _under(newsroom: Newsroom, station_id: str, ancestor: str) -> bool:
@@ -338,8 +419,11 @@ def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) ->
         "stations": sorted(newsroom.stations.values(), key=lambda s: s.id),
         "themes": sorted(newsroom.themes.values(), key=lambda th: th.id),
         "revisions": [{"number": r.number, "title": r.content.title, "by": r.created_by, "note": r.note,
-                       "at": format_local(r.created_at, newsroom.tz)} for r in reversed(revisions)],
-        "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "action": e.action, "note": e.note}
+                       "at": format_local(r.created_at, newsroom.tz),
+                       "diff": diff_html(_revision_text(before), _revision_text(r)) if before else ""}
+                      for before, r in reversed(list(zip([None, *revisions[:-1]], revisions, strict=True)))],
+        "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "note": e.note,
+                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else EVENT_NAMES.get(e.action, e.action)}
                    for e in reversed(events)],
         "cards": cards, "clip": clip,
         "spoken": to_spoken(written), "rewritten": spoken_diff(written),
