@@ -132,6 +132,10 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
                         note="更正参加人数的表述", draft=fixed)
         second = publish_due(newsroom, store, now=now)
         result.packages = _broadcast(newsroom, store, now, engine="none" if quick else None)
+        from pipeline.desk.users import add_user
+
+        with store.begin() as conn:  # a chief editor for trying the desk (a demo password, printed below)
+            add_user(conn, DEMO_USER, "chief", DEMO_PASSWORD, now)
         with store.begin() as conn:
             states = count_by_state(conn)
         _describe(result, newsroom, ingested, states, first, second, plan, tomorrow_8, site_url)
@@ -141,6 +145,7 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
 
 
 DEMO_CLIPS = 3
+DEMO_USER, DEMO_PASSWORD = "demo", "kitchen-demo"
 
 
 def _broadcast(newsroom: Any, store: Any, now: datetime, engine: str | None) -> list[Any]:
@@ -239,6 +244,8 @@ def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str
     result.notes.append(f"      {command} --newsroom {root} stories --state in_review")
     result.notes.append(f"      {command} --newsroom {root} status")
     result.notes.append(f"      {command} --newsroom {root} preview      # the site at http://127.0.0.1:8000/")
+    result.notes.append(f"      {command} --newsroom {root} desk         # the editors' desk at http://127.0.0.1:8700/,"
+                        f" log in as {DEMO_USER} / {DEMO_PASSWORD}")
 
 
 def _kitchen_command() -> str:

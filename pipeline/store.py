@@ -280,6 +280,15 @@ login_failures = Table(
 )
 
 
+rundown_edits = Table(
+    "rundown_edits", metadata,
+    Column("unit", String(200), primary_key=True),  # broadcast:DATE:SLOT:TARGET
+    Column("data", JSON, nullable=False),  # {"drop": [refs], "pin": [refs], "order": [refs]}
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
 def _sqlite_setup(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so writers queue instead of failing."""
 

@@ -6,6 +6,8 @@ run. Screenshots of every page go to the test's output folder."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -17,7 +19,6 @@ from pipeline.config import load_newsroom
 from pipeline.desk.app import create_app
 from pipeline.desk.users import add_user
 from pipeline.ingest import ingest_all
-from pipeline.schedule import publish_due
 from pipeline.store import open_store
 from pipeline.stories import snapshot
 from pipeline.timeutil import utcnow
@@ -79,6 +80,7 @@ def test_a_morning_at_the_desk_in_a_real_browser(served_desk, tmp_path: Path) ->
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
         assert page.locator("h1").inner_text() == "待处理稿件"
+        assert page.evaluate("typeof htmx") == "object"  # links and forms go through htmx (hx-boost)
         page.screenshot(path=str(shots / "inbox.png"), full_page=True)
 
         page.click(f"a[href='/stories/{a}']")
@@ -93,11 +95,21 @@ def test_a_morning_at_the_desk_in_a_real_browser(served_desk, tmp_path: Path) ->
         assert "签发：已完成" in page.locator(".notice").inner_text()
         page.screenshot(path=str(shots / "story.png"), full_page=True)
 
-        assert publish_due(newsroom, store, now=air + timedelta(hours=1)).published == 2  # web and rss
+        # `kitchen publish --due`, as cron runs it, with the clock moved past the chosen time
+        run = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish", "--due",
+                              "--now", (air + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and "2 published" in run.stdout, run.stdout + run.stderr
         page.goto(f"{base}/schedule")
         done = page.locator("h2:has-text('最近已发布') + table").inner_text()
         assert f"第 {a} 号稿件" in done and "web" in done and "rss" in done
         page.screenshot(path=str(shots / "schedule.png"), full_page=True)
+        for name, path, heading in (("broadcast", "/broadcast", "农村大喇叭节目单"), ("dashboard", "/dashboard", "统计")):
+            page.goto(f"{base}{path}")
+            assert page.locator("h1").inner_text().startswith(heading)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways"
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
         # the server refuses what the page does not offer: an editor's kill, a POST without a token
         page.goto(f"{base}/stories/{a}")
@@ -118,5 +130,5 @@ def test_a_morning_at_the_desk_in_a_real_browser(served_desk, tmp_path: Path) ->
         assert page.title() != "pwned" and not dialogs and not errors
         page.screenshot(path=str(shots / "story-with-script.png"), full_page=True)
         browser.close()
-    assert sorted(p.name for p in shots.iterdir()) == ["inbox.png", "login.png", "schedule.png", "story-with-script.png",
-                                                       "story.png"]
+    assert sorted(p.name for p in shots.iterdir()) == ["broadcast.png", "dashboard.png", "inbox.png", "login.png",
+                                                       "schedule.png", "story-with-script.png", "story.png"]

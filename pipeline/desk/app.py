@@ -10,6 +10,7 @@ sandbox inside a sandboxed iframe, so nothing from a source runs in the desk.
 from __future__ import annotations
 
 import hmac
+import json
 import re
 import secrets
 from datetime import datetime
@@ -33,10 +34,11 @@ COOKIE = "kitchen_desk"
 EVENT_NAMES = {"ingest": "采集入库", "delivered": "已发送", "retracted": "已撤下", "retry": "重试发送",
                "render-warning": "渲染提示", "render-failed": "渲染失败", "update": "来源更新", "merge": "合并重复"}
 SESSION_SECONDS = 12 * 3600
+MEDIA_PATH = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|jpeg|png|webp|gif)")
 RENDITION_PATH = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|mp4|vtt|srt)")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
-                               "script-src 'none'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+                               "script-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
@@ -166,7 +168,7 @@ def create_app(newsroom_root: Path) -> FastAPI:
                             "date": format_local(s.dateline, newsroom.tz)[:10] if s.dateline else "",
                             "sources": sorted(info.get("sources", ())), "copies": info.get("copies", 0),
                             "related": sorted(info.get("related", ())), "flags": info.get("flags", [])})
-        return page(request, "inbox.html", stories=stories, chosen_state=state, station=station, source=source,
+        return page(request, "inbox.html", stories=_clustered(stories), chosen_state=state, station=station, source=source,
                     since=since, until=until, sources=sorted(src.id for src in newsroom.sources),
                     stations=sorted(newsroom.stations.values(), key=lambda s: s.id),
                     errors=[{"item": e.item, "reason": e.reason, "source": e.source_id, "stage": e.stage} for e in errors])
@@ -206,6 +208,23 @@ def create_app(newsroom_root: Path) -> FastAPI:
             _perform(conn, newsroom, story_id, "edit", user, draft=draft)
         return RedirectResponse(f"/stories/{story_id}?notice=已保存新版本", status_code=303)
 
+    @app.post("/stories/{story_id}/correct")
+    def correct(request: Request, story_id: int, csrf: str = Form(""), title: str = Form(""), body: str = Form(""),
+                note: str = Form("")) -> Response:
+        """A chief editor's correction of a published story: a new revision, re-published on every
+        channel that carried it, with the note shown as 更正 on the page."""
+        user = require(request)
+        check_csrf(request, csrf)
+        from dataclasses import replace
+
+        if not title.strip() or not body.strip():
+            raise HTTPException(status_code=400, detail="标题和正文不能为空。")
+        with store.begin() as conn:
+            content = _snapshot(conn, story_id).revision.content
+            draft = replace(content, title=title.strip(), body_md=body.replace("\r\n", "\n").strip() + "\n")
+            _perform(conn, newsroom, story_id, "correct", user, note=note, draft=draft)
+        return RedirectResponse(f"/stories/{story_id}?notice=更正已提交，将重新发布到原渠道", status_code=303)
+
     @app.post("/stories/{story_id}/do/{action}")
     def act(request: Request, story_id: int, action: str, csrf: str = Form(""), note: str = Form(""),
             at: str = Form(""), channels: Annotated[list[str] | None, Form()] = None) -> Response:
@@ -230,18 +249,26 @@ def create_app(newsroom_root: Path) -> FastAPI:
         return RedirectResponse(f"/stories/{story_id}?notice={ACTIONS[action].label_zh}：已完成", status_code=303)
 
     @app.get("/schedule", response_class=HTMLResponse)
-    def schedule(request: Request) -> HTMLResponse:
+    def schedule(request: Request, channel: str = "", days: int = 7) -> HTMLResponse:
         require(request)
+        from datetime import timedelta
+
         from pipeline import ledger
 
         with store.read() as conn:
             rows = ledger.list_publications(conn)
-        rows = sorted(rows, key=lambda p: p.due_at)
+        rows = sorted((p for p in rows if not channel or p.channel == channel), key=lambda p: p.due_at)
+        horizon = utcnow() + timedelta(days=max(1, min(days, 31)))
+        by_day: dict[str, list[dict[str, Any]]] = {}
+        for p in rows:
+            if p.state in ("pending", "claimed", "retrying") and p.due_at <= horizon:
+                by_day.setdefault(format_local(p.due_at, newsroom.tz)[:10], []).append(_row(newsroom, p))
         upcoming = [_row(newsroom, p) for p in rows if p.state in ("pending", "claimed", "retrying")]
         failed = [_row(newsroom, p) for p in rows if p.state == "failed"]
         done = [_row(newsroom, p) for p in sorted(rows, key=lambda p: p.published_at or p.due_at, reverse=True)
                 if p.state == "done"][:50]
-        return page(request, "schedule.html", upcoming=upcoming, failed=failed, done=done)
+        return page(request, "schedule.html", upcoming=upcoming, failed=failed, done=done, by_day=by_day,
+                    channel=channel, channels=list(newsroom.publish.channels), days=days)
 
     @app.post("/schedule/{row_id}/retry")
     def retry(request: Request, row_id: int, csrf: str = Form("")) -> Response:
@@ -259,6 +286,141 @@ def create_app(newsroom_root: Path) -> FastAPI:
                          data={"row": row_id, "channel": pub.channel})
         return RedirectResponse("/schedule", status_code=303)
 
+    @app.get("/dashboard", response_class=HTMLResponse)
+    def dashboard(request: Request, month: str = "") -> HTMLResponse:
+        require(request)
+        from pipeline.desk.charts import bars, grouped
+
+        local_now = utcnow().astimezone(newsroom.tz)
+        month = month if re.fullmatch(r"\d{4}-\d{2}", month) else f"{local_now:%Y-%m}"
+        with store.read() as conn:
+            reports = conn.execute(select(t.reports.c.station_id, t.reports.c.created_at)).all()
+            published = conn.execute(select(t.stories.c.station_id, t.stories.c.theme, t.stories.c.published_at)
+                                     .where(t.stories.c.published_at.is_not(None))).all()
+        key = lambda moment: f"{moment.astimezone(newsroom.tz):%Y-%m}"  # noqa: E731
+        months = sorted({key(r.created_at) for r in reports} | {key(p.published_at) for p in published})[-12:]
+        per_month = [("报送", [sum(1 for r in reports if key(r.created_at) == m) for m in months]),
+                     ("发布", [sum(1 for p in published if key(p.published_at) == m) for m in months])]
+        by_institute: dict[str, int] = {}
+        by_station: dict[str, int] = {}
+        for row in published:
+            if key(row.published_at) == month:
+                by_institute[_institute_name(newsroom, row.station_id) or "县中心"] = \
+                    by_institute.get(_institute_name(newsroom, row.station_id) or "县中心", 0) + 1
+                name = newsroom.station_name(row.station_id)
+                by_station[name] = by_station.get(name, 0) + 1
+        reported: dict[str, int] = {}
+        for row in reports:
+            if key(row.created_at) == month:
+                name = _institute_name(newsroom, row.station_id) or "县中心"
+                reported[name] = reported.get(name, 0) + 1
+        themes = {newsroom.theme_name(th): 0 for th in newsroom.themes}
+        for row in published:
+            if key(row.published_at) == month and row.theme:
+                themes[newsroom.theme_name(row.theme)] = themes.get(newsroom.theme_name(row.theme), 0) + 1
+        month_theme = newsroom.monthly_themes.get(month)
+        theme_name = newsroom.theme_name(month_theme) if month_theme else None
+        total = sum(themes.values())
+        share = round(themes.get(theme_name, 0) / total * 100) if theme_name and total else 0
+        charts = {
+            "months": grouped(months, per_month, "每月报送与发布"),
+            "reported": bars(sorted(reported.items(), key=lambda kv: -kv[1]), f"{month} 各所报送"),
+            "institutes": bars(sorted(by_institute.items(), key=lambda kv: -kv[1]), f"{month} 各所发布"),
+            "stations": bars(sorted(by_station.items(), key=lambda kv: -kv[1])[:15], f"{month} 发布最多的站点"),
+            "themes": bars(sorted(themes.items(), key=lambda kv: -kv[1]), f"{month} 主题分布", highlight=theme_name),
+        }
+        return page(request, "dashboard.html", month=month, charts=charts, theme=theme_name, share=share, total=total)
+
+    @app.get("/broadcast", response_class=HTMLResponse)
+    def broadcast_view(request: Request, day: str = "", slot: str = "", target: str = "", notice: str = "") -> HTMLResponse:
+        require(request)
+        from pipeline.render import broadcast
+
+        if not newsroom.slots:
+            raise HTTPException(status_code=404, detail="kitchen.toml 里没有广播时段（[[loudspeaker.slots]]）。")
+        try:
+            when = datetime.fromisoformat(day).date() if day else utcnow().astimezone(newsroom.tz).date()
+            chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
+            with store.read() as conn:
+                found = broadcast.rundowns(conn, newsroom, when, chosen)
+        except (ValueError, broadcast.BroadcastError) as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from None
+        current = next((r for r in found if r.target.id == target), found[0] if found else None)
+        rundown = None
+        if current is not None:
+            package = broadcast.package_folder(newsroom, when, chosen.name, current.target.id) / "manifest.json"
+            built = json.loads(package.read_text(encoding="utf-8")) if package.exists() else None
+            rundown = {"unit": current.unit, "target": current.target.name, "seconds": current.seconds,
+                       "budget": current.budget, "share": min(100, round(current.seconds / current.budget * 100)),
+                       "parts": [{"kind": p.kind, "ref": p.ref, "title": p.title, "seconds": round(p.seconds),
+                                  "repeat": p.repeat, "movable": p.kind in ("story", "brief")} for p in current.parts],
+                       "left_out": [{"ref": r, "title": ti, "reason": why} for r, ti, why in current.left_out],
+                       "built": built}
+        return page(request, "broadcast.html", day=when.isoformat(), slot=chosen.name, slots=newsroom.slots,
+                    targets=[{"id": r.target.id, "name": r.target.name, "seconds": r.seconds, "budget": r.budget}
+                             for r in found], target=current.target.id if current else "", rundown=rundown,
+                    notice=notice)
+
+    @app.post("/broadcast/edit")
+    def broadcast_edit(request: Request, csrf: str = Form(""), unit: str = Form(""), ref: str = Form(""),
+                       op: str = Form("")) -> Response:
+        user = require(request)
+        check_csrf(request, csrf)
+        if not re.fullmatch(r"broadcast:\d{4}-\d{2}-\d{2}:[a-z0-9_-]+:[a-z0-9_-]+", unit) or not ref.isdigit() or \
+                op not in ("drop", "undrop", "pin", "unpin", "up", "down"):
+            raise HTTPException(status_code=400, detail="无法识别的调整。")
+        from pipeline.render import broadcast
+
+        _, day, slot, target = unit.split(":")
+        with store.begin() as conn:
+            row = conn.execute(select(t.rundown_edits.c.data).where(t.rundown_edits.c.unit == unit)).first()
+            data = {"drop": [], "pin": [], "order": [], **(row.data if row else {})}
+            if op in ("up", "down"):
+                current = next(r for r in broadcast.rundowns(conn, newsroom, datetime.fromisoformat(day).date(),
+                                                              broadcast.slot_named(newsroom, slot), target))
+                refs = [p.ref for p in current.parts if p.kind in ("story", "brief")]
+                if ref in refs:
+                    i = refs.index(ref)
+                    j = max(0, i - 1) if op == "up" else min(len(refs) - 1, i + 1)
+                    refs[i], refs[j] = refs[j], refs[i]
+                data["order"] = refs
+                data["pin"] = [p for p in data["pin"] if p in refs]
+                if data["pin"]:  # a pinned item keeps its place relative to the others
+                    data["pin"] = [r for r in refs if r in data["pin"]]
+            else:
+                key, add = {"drop": ("drop", True), "undrop": ("drop", False), "pin": ("pin", True),
+                            "unpin": ("pin", False)}[op]
+                data[key] = [r for r in data[key] if r != ref] + ([ref] if add else [])
+            values = {"data": data, "updated_by": user.name, "updated_at": utcnow()}
+            if row:
+                conn.execute(t.rundown_edits.update().where(t.rundown_edits.c.unit == unit).values(**values))
+            else:
+                conn.execute(t.rundown_edits.insert().values(unit=unit, **values))
+            from pipeline.stories import record_event
+
+            record_event(conn, utcnow(), Actor(user.name, user.role), "rundown-edit", int(ref), note=f"{unit} {op}",
+                         data={"unit": unit, "op": op})
+        return RedirectResponse(f"/broadcast?day={day}&slot={slot}&target={target}", status_code=303)
+
+    @app.post("/broadcast/build")
+    def broadcast_build(request: Request, csrf: str = Form(""), unit: str = Form("")) -> Response:
+        require(request)
+        check_csrf(request, csrf)
+        from pipeline.render import broadcast
+
+        with store.read() as conn:
+            try:
+                rundown = broadcast.rundown_for_unit(conn, newsroom, unit)
+            except broadcast.BroadcastError as exc:
+                raise HTTPException(status_code=400, detail=str(exc)) from None
+        try:
+            package = broadcast.build_package(newsroom, rundown, broadcast.settings_for(newsroom))
+        except Exception as exc:  # noqa: BLE001 — shown to the editor, the page stays usable
+            raise HTTPException(status_code=500, detail=f"节目包生成失败：{exc}") from None
+        _, day, slot, target = unit.split(":")
+        message = f"节目包已生成（{broadcast.clock(package.manifest['seconds'])}）"
+        return RedirectResponse(f"/broadcast?day={day}&slot={slot}&target={target}&notice={message}", status_code=303)
+
     @app.get("/stories/{story_id}/preview", response_class=HTMLResponse)
     def preview(request: Request, story_id: int) -> Response:
         require(request)
@@ -270,6 +432,47 @@ def create_app(newsroom_root: Path) -> FastAPI:
         return Response(html, media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:; "
                                                             "style-src 'unsafe-inline' 'self'", "X-Content-Type-Options": "nosniff"})
+
+    @app.get("/media/{folder}/{name}")
+    def media_file(request: Request, folder: str, name: str) -> Response:
+        require(request)
+        if not MEDIA_PATH.fullmatch(f"{folder}/{name}"):
+            raise HTTPException(status_code=404, detail="没有这个文件。")
+        path = newsroom.root / "media" / folder / name
+        if not path.is_file():
+            raise HTTPException(status_code=404, detail="没有这个文件。")
+        return FileResponse(path, headers={"X-Content-Type-Options": "nosniff"})
+
+    @app.post("/stories/{story_id}/photos")
+    def photos(request: Request, story_id: int, csrf: str = Form(""), cover: int = Form(0),
+               order: Annotated[list[str] | None, Form()] = None, drop: Annotated[list[int] | None, Form()] = None) -> Response:
+        """Choose the cover (it goes first: cards and the article use the first photo), order the
+        rest, leave some out — saved as a new revision like any edit."""
+        user = require(request)
+        check_csrf(request, csrf)
+        from dataclasses import replace
+
+        with store.begin() as conn:
+            content = _snapshot(conn, story_id).revision.content
+            images = list(content.images)
+            try:
+                ranks = [float(value) if value.strip() else float(n) for n, value in enumerate(order or [])]
+            except ValueError:
+                raise HTTPException(status_code=400, detail="顺序要填数字。") from None
+            ranks += [float(n) for n in range(len(ranks), len(images))]
+            kept = [n for n in sorted(range(len(images)), key=lambda n: (ranks[n], n)) if n not in set(drop or [])]
+            if cover in kept:
+                kept.remove(cover)
+                kept.insert(0, cover)
+            _perform(conn, newsroom, story_id, "edit", user, draft=replace(content, images=tuple(images[n] for n in kept)))
+        return RedirectResponse(f"/stories/{story_id}?notice=图片已调整", status_code=303)
+
+    @app.get("/static/htmx.min.js")
+    def htmx() -> Response:
+        """htmx, from the django-js-lib-htmx wheel's static folder (read as a file: nothing of
+        Django is imported). The desk works without it; with it, pages change without reloading."""
+        return Response(_htmx(), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
 
     @app.get("/static/site.css")
     def site_css() -> Response:
@@ -294,6 +497,15 @@ def create_app(newsroom_root: Path) -> FastAPI:
     app.state.store = store
     app.state.newsroom = newsroom
     return app
+
+
+def _htmx() -> bytes:
+    import importlib.util
+
+    spec = importlib.util.find_spec("js_lib_htmx")
+    if spec is None or not spec.submodule_search_locations:
+        raise HTTPException(status_code=404, detail="htmx is not installed")
+    return (Path(next(iter(spec.submodule_search_locations))) / "static" / "htmx" / "htmx.min.js").read_bytes()
 
 
 def _local_path(target: str) -> str:
@@ -321,6 +533,22 @@ def _reports_by_story(conn: Any, story_ids: list[int]) -> dict[int, dict[str, An
             info["related"].update(row.related or [])
             info["flags"] += [flag for flag in (row.flags or []) if flag not in info["flags"]]
     return found
+
+
+def _clustered(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Look-alike stories next to each other (the first of a cluster where the newest of them
+    is), the later ones marked as following it."""
+    by_id = {s["id"]: s for s in stories}
+    placed: set[int] = set()
+    ordered = []
+    for story in stories:
+        if story["id"] in placed:
+            continue
+        cluster = [story] + [by_id[r] for r in story["related"] if r in by_id and r not in placed and r != story["id"]]
+        for n, member in enumerate(cluster):
+            placed.add(member["id"])
+            ordered.append({**member, "follows": cluster[0]["id"] if n else None})
+    return ordered
 
 
 def _institute_name(newsroom: Newsroom, station_id: str) -> str:
@@ -392,8 +620,9 @@ def _row(newsroom: Newsroom, p: Any) -> dict[str, Any]:
 
 
 def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) -> dict[str, Any]:
+    from pipeline.render.broadcast import pronunciations
     from pipeline.render.renditions import stored_for
-    from pipeline.render.speech import reading_seconds, spoken_diff, to_spoken
+    from pipeline.render.speech import annotate, reading_seconds, ruby_html, spoken_diff, to_spoken
     from pipeline.stories import list_revisions
 
     actor = Actor(user.name, user.role)
@@ -414,6 +643,7 @@ def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) ->
                   "station": content.station_id, "theme": content.theme or "", "revision": snap.revision.number,
                   "dateline": format_local(content.dateline, newsroom.tz) if content.dateline else ""},
         "editable": any(a.name == "edit" for a in allowed_actions(snap.story, actor)),
+        "correctable": any(a.name == "correct" for a in allowed_actions(snap.story, actor)),
         "actions": [{"name": a.name, "label": a.label_zh, "needs_note": a.needs_note} for a in actions],
         "channels": list(newsroom.publish.channels),
         "stations": sorted(newsroom.stations.values(), key=lambda s: s.id),
@@ -426,7 +656,9 @@ def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) ->
                     "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else EVENT_NAMES.get(e.action, e.action)}
                    for e in reversed(events)],
         "cards": cards, "clip": clip,
-        "spoken": to_spoken(written), "rewritten": spoken_diff(written),
+        "spoken": ruby_html(annotate(to_spoken(written), pronunciations(newsroom))), "rewritten": spoken_diff(written),
+        "images": [{"index": n, "src": f"/media/{ref.sha256[:2]}/{ref.sha256}.{ref.ext}", "caption": ref.caption}
+                   for n, ref in enumerate(content.images)],
         "reading": round(reading_seconds(to_spoken(written))),
         "now_local": datetime.now(newsroom.tz).strftime("%Y-%m-%dT%H:%M"),
     }

@@ -320,7 +320,7 @@ def air_time(newsroom: Newsroom, day: date, slot: Slot) -> datetime:
 
 
 def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stories: list[Candidate],
-                 notices: list[Notice], settings: Settings) -> Rundown:
+                 notices: list[Notice], settings: Settings, edits: dict[str, list[str]] | None = None) -> Rundown:
     """Choose and order what is read so that the broadcast fits the slot: emergency notices first
     (and again at the end), local stories before county-wide ones, the month's theme and the
     freshest first; a story that does not fit in full is read as a brief (title and summary) if
@@ -364,9 +364,20 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         return (0 if local else 1 if county else 2, 0 if story.theme == theme else 1, -story.happened_at.timestamp(),
                 story.story_id)
 
+    edits = edits or {}
+    dropped, pinned, order = set(edits.get("drop", [])), edits.get("pin", []), edits.get("order", [])
+
+    def edited_rank(story: Candidate) -> tuple[Any, ...]:
+        ref = str(story.story_id)
+        return (pinned.index(ref) if ref in pinned else len(pinned), order.index(ref) if ref in order else len(order),
+                *rank(story))
+
     items: list[Part] = []
-    for story in sorted(stories, key=rank):
-        if rank(story)[0] == 2:
+    for story in sorted(stories, key=edited_rank):
+        if str(story.story_id) in dropped:
+            left_out.append((str(story.story_id), story.title, "编辑撤下"))
+            continue
+        if rank(story)[0] == 2 and str(story.story_id) not in pinned:
             continue  # another township's news
         full = part("story", str(story.story_id), story.title, f"{story.title}。{story.body}")
         brief = part("brief", str(story.story_id), story.title, f"简讯：{story.title}。{story.summary}")
@@ -573,7 +584,9 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
             known = ", ".join(t_.id for t_ in targets_for(newsroom, notices))
             raise BroadcastError(f"no township or village '{only}' to broadcast to; known: {known}")
     stories = candidates(conn, newsroom, day, slot, settings.fresh_days)
-    return [plan_rundown(newsroom, target, day, slot, stories, notices, settings) for target in targets]
+    edits = dict(conn.execute(select(t.rundown_edits.c.unit, t.rundown_edits.c.data)).all())
+    return [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
+                         edits.get(package_unit(day, slot.name, target.id))) for target in targets]
 
 
 def rundown_for_unit(conn: Connection, newsroom: Newsroom, unit: str) -> Rundown:

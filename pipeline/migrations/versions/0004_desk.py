@@ -1,5 +1,6 @@
-"""The editors' desk: its users (argon2 password hashes, a role each) and failed logins (for rate
-limiting, kept in the store so a restart does not reset them).
+"""The editors' desk: its users (argon2 password hashes, a role each), failed logins (for rate
+limiting, kept in the store so a restart does not reset them), and editors' changes to broadcast
+rundowns (items dropped, pinned or moved, per package).
 
 Revision ID: 0004
 Revises: 0003
@@ -38,6 +39,16 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "rundown_edits",
+        sa.Column("unit", sa.String(200), primary_key=True),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("updated_by", sa.Text, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("rundown_edits")
     op.drop_table("login_failures")
     op.drop_table("users")
