@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from pipeline.resources import templates_dir
 
@@ -14,8 +21,16 @@ def environment(newsroom_root: Path | None = None) -> Environment:
     if newsroom_root is not None and (newsroom_root / "templates").is_dir():
         loaders.append(FileSystemLoader(str(newsroom_root / "templates")))
     loaders.append(FileSystemLoader(str(templates_dir())))
+    cache = None
+    if newsroom_root is not None and (newsroom_root / ".kitchen").is_dir():
+        # compiled templates kept between runs (keyed by each template's source, so edits count):
+        # a one-story site build no longer spends a tenth of a second compiling them
+        folder = newsroom_root / ".kitchen" / "jinja-cache"
+        folder.mkdir(exist_ok=True)
+        cache = FileSystemBytecodeCache(str(folder))
     return Environment(
         loader=ChoiceLoader(loaders),
+        bytecode_cache=cache,
         autoescape=select_autoescape(["html", "htm", "xml"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
