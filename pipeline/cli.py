@@ -820,8 +820,9 @@ def tts_check() -> None:
     from pipeline.render.tts import engines_status
 
     for status in engines_status():
-        say(status.name, "green" if status.available else "yellow", ("available: " if status.available else
-                                                                     "not installed: ") + status.detail)
+        say(status.name, "green" if status.available else "yellow",
+            status.detail if status.detail.startswith(("available", "not installed")) else
+            ("available: " if status.available else "not installed: ") + status.detail)
 
 
 @broadcast_app.command("spoken")
