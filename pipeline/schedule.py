@@ -88,6 +88,8 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
             summary.scheduled_units = schedule_packages(conn, newsroom, clock())
         except BroadcastError as exc:
             summary.flush_errors.append(("loudspeaker", str(exc)))
+        except OSError as exc:  # an unreadable notice folder must not stop the other channels
+            summary.flush_errors.append(("loudspeaker", f"{type(exc).__name__}: {exc}"))
     for name in newsroom.publish.channels:  # work a crash left between a delivery and its flush
         kind = newsroom.channel_options.get(name, {}).get("kind", name)
         if kind in known_channels() and known_channels()[kind].unfinished(newsroom):

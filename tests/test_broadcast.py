@@ -239,3 +239,22 @@ def test_editors_see_what_was_rewritten_for_speech(newsroom_on_air) -> None:
     output = Kitchen(newsroom.root)("broadcast", "spoken", str(a))
     assert "九点三十分" in output and "9:30 → 九点三十分" in output and "reading time: about" in output
     assert "0523-86123456 → 零五二三八六幺二三四五六" in output
+
+
+def test_a_broken_notice_is_reported_and_the_broadcast_goes_on_without_it(newsroom_on_air) -> None:
+    from tests.conftest import Kitchen
+
+    newsroom, store, _ = newsroom_on_air
+    folder = newsroom.root / "broadcast" / "notices"
+    folder.mkdir(parents=True)
+    (folder / "half.md").write_text("---\ntitle: 没写完的通知\n正文没有结束标记", encoding="utf-8")
+    (folder / "nowhere.md").write_text("---\ntitle: 通知\ntargets: [nowhere]\n---\n正文。\n", encoding="utf-8")
+    output = Kitchen(newsroom.root)("check", expect=1)
+    assert "broadcast/notices/half.md: the front matter is not closed" in output
+    assert "broadcast/notices/nowhere.md: unknown target station(s): nowhere" in output
+    rundown = rundown_of(newsroom, store, "qiaotou")  # on air without the broken notices, saying so
+    assert any("half.md" in title and "文件有误" in reason for _, title, reason in rundown.left_out)
+    evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)
+    assert publish_due(newsroom, store, now=evening).published == 4
+    manifest = json.loads((newsroom.root / "outbox/loudspeaker/2026-11-29/evening/qiaotou/manifest.json").read_text(encoding="utf-8"))
+    assert any("nowhere.md" in item["title"] for item in manifest["left_out"])

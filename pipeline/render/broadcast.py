@@ -166,7 +166,7 @@ def load_notices(newsroom: Newsroom) -> tuple[list[Notice], list[tuple[str, str]
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
             notices.append(_notice(path, newsroom))
-        except (BroadcastError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        except (BroadcastError, yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
             problems.append((path.name, str(exc)))
     return notices, problems
 
@@ -175,7 +175,10 @@ def _notice(path: Path, newsroom: Newsroom) -> Notice:
     text = path.read_text(encoding="utf-8-sig")
     if not text.startswith("---"):
         raise BroadcastError("a notice starts with front matter (--- title: … ---)")
-    _, front, body = text.split("---", 2)
+    pieces = text.split("---", 2)
+    if len(pieces) < 3:
+        raise BroadcastError("the front matter is not closed with a line of ---")
+    _, front, body = pieces
     meta = yaml.safe_load(front) or {}
     if not isinstance(meta, dict) or not str(meta.get("title", "")).strip():
         raise BroadcastError("the front matter needs a title")
@@ -574,9 +577,8 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
              settings: Settings | None = None) -> list[Rundown]:
     """The rundown of every target (or the one named) for a date and slot."""
     settings = settings or settings_for(newsroom)
+    # a broken notice file must not keep a township off the air: it is left out, and said so
     notices, problems = load_notices(newsroom)
-    if problems:
-        raise BroadcastError("; ".join(f"broadcast/notices/{name}: {reason}" for name, reason in problems))
     targets = targets_for(newsroom, notices)
     if only is not None:
         targets = [t_ for t_ in targets if t_.id == only]
@@ -585,8 +587,11 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
             raise BroadcastError(f"no township or village '{only}' to broadcast to; known: {known}")
     stories = candidates(conn, newsroom, day, slot, settings.fresh_days)
     edits = dict(conn.execute(select(t.rundown_edits.c.unit, t.rundown_edits.c.data)).all())
-    return [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
-                         edits.get(package_unit(day, slot.name, target.id))) for target in targets]
+    found = [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
+                          edits.get(package_unit(day, slot.name, target.id))) for target in targets]
+    for rundown in found:
+        rundown.left_out += [("", f"通知文件 {name}", f"文件有误，未播（{reason}）") for name, reason in problems]
+    return found
 
 
 def rundown_for_unit(conn: Connection, newsroom: Newsroom, unit: str) -> Rundown:
