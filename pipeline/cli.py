@@ -771,10 +771,6 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()
-
-
 # --- broadcast -----------------------------------------------------------------------------------
 
 @broadcast_app.command("build")
@@ -852,6 +848,20 @@ def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to 
 
 # --- the desk ------------------------------------------------------------------------------------
 
+def _with_password(from_stdin: bool, change: Any) -> Any:
+    """Ask for a password (twice) or read it from stdin, and apply `change(conn, password)`;
+    a refused password or name is a clear error."""
+    from pipeline.desk.users import UserError
+
+    with _errors():
+        password = _password(from_stdin)
+        try:
+            with ctx().store.begin() as conn:
+                return change(conn, password)
+        except UserError as exc:
+            raise ValueError(str(exc)) from None
+
+
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -868,15 +878,9 @@ def users_add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
 ) -> None:
     """Add a desk user (the password is asked for, or read from stdin)."""
-    from pipeline.desk.users import UserError, add_user
+    from pipeline.desk.users import add_user
 
-    with _errors():
-        password = _password(password_stdin)
-        try:
-            with ctx().store.begin() as conn:
-                user = add_user(conn, name, role, password, utcnow())
-        except UserError as exc:
-            raise ValueError(str(exc)) from None
+    user = _with_password(password_stdin, lambda conn, password: add_user(conn, name, role, password, utcnow()))
     console.print(f"user {user.name} added as {user.role}")
 
 
@@ -886,15 +890,9 @@ def users_password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
 ) -> None:
     """Set a desk user's password."""
-    from pipeline.desk.users import UserError, set_password
+    from pipeline.desk.users import set_password
 
-    with _errors():
-        password = _password(password_stdin)
-        try:
-            with ctx().store.begin() as conn:
-                set_password(conn, name, password)
-        except UserError as exc:
-            raise ValueError(str(exc)) from None
+    _with_password(password_stdin, lambda conn, password: set_password(conn, name, password))
     console.print(f"password of {name} changed")
 
 
@@ -925,3 +923,7 @@ def desk(
         application = create_app(ctx().newsroom.root)
     console.print(f"the desk of {ctx().newsroom.root} on http://{host}:{port}/ — Ctrl-C stops")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":  # last: every command above is registered by now
+    main()

@@ -249,3 +249,23 @@ def test_look_alike_stories_are_listed_together() -> None:
 
     rows = [{"id": 5, "related": []}, {"id": 4, "related": [2]}, {"id": 3, "related": []}, {"id": 2, "related": [4]}]
     assert [(r["id"], r["follows"]) for r in _clustered(rows)] == [(5, None), (4, None), (2, 4), (3, None)]
+
+
+def test_users_are_added_from_the_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = make_newsroom(tmp_path / "newsroom")
+
+    def kitchen(*args: str, password: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(root), *args], input=password,
+                              capture_output=True, text=True, timeout=60)
+
+    added = kitchen("users", "add", "zhao", "--role", "chief", "--password-stdin", password=PASSWORD + "\n")
+    assert added.returncode == 0 and "user zhao added as chief" in added.stdout
+    short = kitchen("users", "add", "qian", "--password-stdin", password="short\n")
+    assert short.returncode != 0 and "at least 8 characters" in short.stdout + short.stderr
+    assert kitchen("users", "list").stdout.split() == ["zhao", "chief"]
+    assert kitchen("users", "password", "zhao", "--password-stdin", password="another good one\n").returncode == 0
+    client = TestClient(create_app(root), follow_redirects=False)
+    assert log_in(client, "zhao", "another good one").status_code == 303

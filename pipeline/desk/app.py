@@ -154,7 +154,8 @@ def create_app(newsroom_root: Path) -> FastAPI:
             reports = _reports_by_story(conn, [s.id for s in rows])
             errors = conn.execute(select(t.ingest_errors).order_by(t.ingest_errors.c.id.desc()).limit(20)).all()
         if station:
-            rows = [s for s in rows if _under(newsroom, s.station_id, station)]
+            below = newsroom.descendants(station)
+            rows = [s for s in rows if s.station_id in below]
         if source:
             rows = [s for s in rows if source in reports.get(s.id, {}).get("sources", ())]
         day = lambda s: format_local(s.dateline or s.updated_at, newsroom.tz)[:10]  # noqa: E731
@@ -579,17 +580,6 @@ def diff_html(before: str, after: str) -> str:
         if op in ("insert", "replace"):
             parts.append(f"<ins>{html.escape(after[b1:b2])}</ins>")
     return "".join(parts)
-
-
-def _under(newsroom: Newsroom, station_id: str, ancestor: str) -> bool:
-    current = newsroom.stations.get(station_id)
-    seen: set[str] = set()
-    while current is not None and current.id not in seen:
-        if current.id == ancestor:
-            return True
-        seen.add(current.id)
-        current = newsroom.stations.get(current.parent or "")
-    return False
 
 
 def _snapshot(conn: Any, story_id: int) -> Any:

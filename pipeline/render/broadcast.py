@@ -33,7 +33,7 @@ from sqlalchemy import Connection, select
 
 from pipeline import store as t
 from pipeline.config import Newsroom
-from pipeline.model import Slot, Station
+from pipeline.model import Slot
 
 WEEKDAYS = "一二三四五六日"
 GAP_SECONDS = 0.8  # between parts, on air and in the estimate
@@ -98,20 +98,9 @@ def townships(newsroom: Newsroom) -> list[Target]:
     targets = []
     for station in sorted(newsroom.stations.values(), key=lambda s: s.id):
         if station.level == "institute":
-            members = frozenset(s.id for s in newsroom.stations.values() if _under(newsroom, s, station.id))
+            members = frozenset(newsroom.descendants(station.id))
             targets.append(Target(station.id, station.township or station.name, "township", station.id, members))
     return targets
-
-
-def _under(newsroom: Newsroom, station: Station, ancestor: str) -> bool:
-    current: Station | None = station
-    seen = set()
-    while current is not None and current.id not in seen:
-        if current.id == ancestor:
-            return True
-        seen.add(current.id)
-        current = newsroom.stations.get(current.parent or "")
-    return False
 
 
 def targets_for(newsroom: Newsroom, notices: list[Notice]) -> list[Target]:
