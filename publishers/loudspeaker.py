@@ -57,17 +57,15 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         with self.store.read() as conn:
             rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit)
         content = broadcast.rundown_digest(rundown)
+        # the rundown rides along: the package built is the one whose digest the ledger recorded
         return Rendition(story_id=0, revision=0, kind="broadcast-package", content=content,
-                         sha256=hashlib.sha256(content).hexdigest(), meta={"unit": unit})
+                         sha256=hashlib.sha256(content).hexdigest(), meta={"unit": unit, "rundown": rundown})
 
     def publish(self, rendition: Rendition) -> dict[str, Any]:
         if rendition.kind != "broadcast-package":  # a story joins the pool the broadcasts draw from
             return {"pool": "loudspeaker", "seconds": rendition.meta.get("seconds")}
-        unit = rendition.meta["unit"]
-        with self.store.read() as conn:
-            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit)
         try:
-            package = broadcast.build_package(self.newsroom, rundown, self.settings)
+            package = broadcast.build_package(self.newsroom, rendition.meta["rundown"], self.settings)
         except broadcast.BroadcastError as exc:
             raise PermanentError(str(exc)) from exc
         manifest = package.manifest

@@ -627,13 +627,15 @@ def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) ->
              if kind.startswith("card-")]
     clip = next(({"src": f"/renditions/{m.files['main']}", "poster": f"/renditions/{m.files['poster']}",
                   "vtt": f"/renditions/{m.files['vtt']}"} for k, m in sorted(media.items()) if k.startswith("clip-")), None)
-    actions = [a for a in allowed_actions(snap.story, actor) if a.name not in ("edit", "publish", "correct")]
+    allowed = {a.name: a for a in allowed_actions(snap.story, actor)}
+    actions = [a for name, a in allowed.items() if name not in ("edit", "publish", "correct")]
+    spoken = to_spoken(written)
     return {
         "story": {"id": story_id, "state": snap.story.state, "title": content.title, "body": content.body_md,
                   "station": content.station_id, "theme": content.theme or "", "revision": snap.revision.number,
                   "dateline": format_local(content.dateline, newsroom.tz) if content.dateline else ""},
-        "editable": any(a.name == "edit" for a in allowed_actions(snap.story, actor)),
-        "correctable": any(a.name == "correct" for a in allowed_actions(snap.story, actor)),
+        "editable": "edit" in allowed,
+        "correctable": "correct" in allowed,
         "actions": [{"name": a.name, "label": a.label_zh, "needs_note": a.needs_note} for a in actions],
         "channels": list(newsroom.publish.channels),
         "stations": sorted(newsroom.stations.values(), key=lambda s: s.id),
@@ -646,9 +648,9 @@ def _story_context(newsroom: Newsroom, store: Any, story_id: int, user: User) ->
                     "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else EVENT_NAMES.get(e.action, e.action)}
                    for e in reversed(events)],
         "cards": cards, "clip": clip,
-        "spoken": ruby_html(annotate(to_spoken(written), pronunciations(newsroom))), "rewritten": spoken_diff(written),
+        "spoken": ruby_html(annotate(spoken, pronunciations(newsroom))), "rewritten": spoken_diff(written),
         "images": [{"index": n, "src": f"/media/{ref.sha256[:2]}/{ref.sha256}.{ref.ext}", "caption": ref.caption}
                    for n, ref in enumerate(content.images)],
-        "reading": round(reading_seconds(to_spoken(written))),
+        "reading": round(reading_seconds(spoken)),
         "now_local": datetime.now(newsroom.tz).strftime("%Y-%m-%dT%H:%M"),
     }

@@ -17,7 +17,6 @@ Newsroom files (all optional) in `broadcast/`:
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -540,10 +539,6 @@ def script_html(newsroom: Newsroom, rundown: Rundown, timing: list[tuple[Part, f
                "total": clock(sum(s for _, s in timing) + GAP_SECONDS * (len(timing) - 1)),
                "slot_minutes": rundown.slot.minutes}
     return environment(newsroom.root).get_template("broadcast/script.html").render(**context)
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 # --- building for a date and slot ----------------------------------------------------------------

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -309,15 +309,19 @@ def _render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | No
         return summary
     workers = workers_for(newsroom, jobs)
     clip_threads = max(1, (os.cpu_count() or 1) // workers)
-    jobs = [job if not job.kind.startswith("clip-") else
-            Job(**{**job.__dict__, "extra": {**job.extra, "threads": clip_threads,
-                                              "timeout": newsroom.render.clip_timeout_seconds}}) for job in jobs]
     scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))
     listener = _ProgressListener(encoding) if encoding and any(j.kind.startswith("clip-") for j in jobs) else None
+
+    def how_to_run(job: Job) -> Job:
+        extra = {**job.extra, "scratch": str(scratch)}
+        if job.kind.startswith("clip-"):  # an encode's threads share the cores with the other workers
+            extra |= {"threads": clip_threads, "timeout": newsroom.render.clip_timeout_seconds}
+            if listener is not None:
+                extra["progress"] = listener.reporter(job)
+        return replace(job, extra=extra)
+
     try:
-        jobs = [Job(**{**job.__dict__, "extra": {**job.extra, "scratch": str(scratch),
-                                                 **({"progress": listener.reporter(job)} if listener else {})}})
-                for job in jobs]
+        jobs = [how_to_run(job) for job in jobs]
         if workers == 1:
             results = ((job, _safe(job)) for job in jobs)
             for job, outcome in results:
@@ -429,8 +433,6 @@ def _finish(newsroom: Newsroom, store: Any, job: Job, outcome: tuple[str, Any], 
             summary.failed.append((job.story_id, job.kind, value))
             record_event(conn, now, RENDERER, "render-failed", job.story_id, note=f"{job.kind}: {value}",
                          data={"kind": job.kind, "revision": job.revision})
-    for path in meta.get("temporary", []) if status == "ok" else []:
-        Path(path).unlink(missing_ok=True)
 
 
 def _mark_site(newsroom: Newsroom, store: Any, story_ids: set[int]) -> None:

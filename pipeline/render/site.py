@@ -87,13 +87,6 @@ class LiveStory:
         return (self.revision.content.dateline or self.created_at, self.id)
 
 
-def live_stories(conn: Connection, newsroom: Newsroom, channel: str,
-                 overrides: dict[int, int | None] | None = None) -> list[LiveStory]:
-    """Stories live on a channel according to the ledger (the revision that went out), with
-    `overrides` applied: story id → revision being published, or None when being taken down."""
-    return live_on(conn, {channel: overrides or {}}, newsroom.tz)[channel]
-
-
 def live_story(story_id: int, revision: Revision, history: list[Revision], created_at: datetime,
                slug: str | None, published_at: datetime | None, tz: Any) -> LiveStory:
     """A story as the site shows it; the address words come from the title it is first published
@@ -105,7 +98,9 @@ def live_story(story_id: int, revision: Revision, history: list[Revision], creat
 
 
 def live_on(conn: Connection, channels: dict[str, dict[int, int | None]], tz: Any) -> dict[str, list[LiveStory]]:
-    """`live_stories` for several channels at once, reading each story's revisions once."""
+    """Stories live on each channel according to the ledger (the revision that went out), with
+    the channel's overrides applied (story id → revision being published, or None when being
+    taken down), newest first; each story's revisions are read once for all channels."""
     p, s, r = t.publications, t.stories, t.revisions
     wanted: dict[str, dict[int, int]] = {channel: {} for channel in channels}
     for row in conn.execute(select(p.c.channel, p.c.story_id, p.c.published_revision).where(
