@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.config import ConfigError, Newsroom, NewsroomNotFound, find_newsroom, load_newsroom
+from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
+from pipeline.settings import Newsroom
 from pipeline.stories import Actor, StoryNotFound
 from pipeline.timeutil import format_local, parse_local, utcnow
 from pipeline.workflow import ACTIONS, ROLES, STATE_NAMES_ZH, WorkflowError

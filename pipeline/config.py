@@ -12,17 +12,28 @@ import io
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline.ingest import source_kinds
 from pipeline.model import LEVEL_RANK, LEVELS, Slot, SourceConfig, Station, Theme
+from pipeline.render.cards import recipe_paths
+from pipeline.settings import (
+    CONFIG_FILE,
+    STATIONS_FILE,
+    CrawlSettings,
+    DaemonSettings,
+    Newsroom,
+    PublishSettings,
+    RenderSettings,
+    SiteSettings,
+)
 from pipeline.timeutil import parse_clock
+from publishers import known_channels
 
-CONFIG_FILE = "kitchen.toml"
-STATIONS_FILE = "stations.csv"
 KNOWN_KEYS = {
     "site": {"title", "base_url", "timezone", "language"},
     "store": {"database_url"},
@@ -62,146 +73,6 @@ class ConfigError(Exception):
 
 class NewsroomNotFound(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    title: str
-    base_url: str
-    timezone: str
-    language: str
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def host(self) -> str:
-        return urlparse(self.base_url).hostname or "localhost"
-
-
-@dataclass(frozen=True)
-class PublishSettings:
-    channels: tuple[str, ...]
-    max_attempts: int = 8
-    backoff_seconds: int = 30
-    backoff_cap_seconds: int = 3600
-    lease_seconds: int = 300
-    batch_size: int = 100
-
-
-@dataclass(frozen=True)
-class DaemonSettings:
-    ingest_every_minutes: int = 15
-    publish_every_seconds: int = 30
-
-
-@dataclass(frozen=True)
-class CrawlSettings:
-    """Newsroom-wide crawl settings; per-domain politeness is set per source."""
-
-    concurrency: int = 8
-    download_timeout: int = 30
-    retries: int = 2
-    user_agent: str = "CentralKitchen/0.1 (county media center; +https://github.com/)"
-
-
-@dataclass(frozen=True)
-class RenderSettings:
-    """Cards, posters and clips: which recipes every approved story gets, and how to render them."""
-
-    font: Path | None = None  # None: Noto Sans SC from the pylopdf-fonts-zh-cn package
-    cards: tuple[str, ...] = ("cover", "square", "poster")
-    clips: tuple[str, ...] = ("vertical", "landscape")
-    workers: int = 0  # 0: as many as the cores allow
-    clip_timeout_seconds: int = 600
-
-    @property
-    def font_path(self) -> Path:
-        if self.font is not None:
-            return self.font
-        from pylopdf_fonts_zh_cn import sans_path
-
-        return Path(sans_path())
-
-
-@dataclass(frozen=True)
-class Newsroom:
-    root: Path
-    site: SiteSettings
-    database_url: str
-    publish: PublishSettings
-    daemon: DaemonSettings
-    crawl: CrawlSettings
-    channel_options: dict[str, dict[str, Any]]
-    slots: tuple[Slot, ...]
-    themes: dict[str, Theme]
-    monthly_themes: dict[str, str]
-    sources: tuple[SourceConfig, ...]
-    stations: dict[str, Station] = field(repr=False)
-    render: RenderSettings = field(default_factory=RenderSettings)
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return self.site.tz
-
-    def path(self, relative: str | os.PathLike[str]) -> Path:
-        """A path inside the newsroom folder named by configuration (absolute paths are kept)."""
-        candidate = Path(relative)
-        return candidate if candidate.is_absolute() else self.root / candidate
-
-    @property
-    def runtime_dir(self) -> Path:
-        """Lock files and other run-time state."""
-        return self.root / ".kitchen"
-
-    @property
-    def media_dir(self) -> Path:
-        return self.root / "media"
-
-    def descendants(self, station_id: str) -> set[str]:
-        """The station and every station below it in the hierarchy."""
-        children: dict[str, list[str]] = {}
-        for station in self.stations.values():
-            if station.parent:
-                children.setdefault(station.parent, []).append(station.id)
-        found, todo = set(), [station_id]
-        while todo:
-            current = todo.pop()
-            if current in found:
-                continue
-            found.add(current)
-            todo.extend(children.get(current, []))
-        return found
-
-    def station_name(self, station_id: str | None) -> str:
-        station = self.stations.get(station_id or "")
-        return station.name if station else (station_id or "")
-
-    def theme_name(self, theme_id: str | None) -> str:
-        theme = self.themes.get(theme_id or "")
-        return theme.name if theme else (theme_id or "")
-
-    def station_named_in(self, text: str) -> str | None:
-        """The station whose full name (or id) the text names; the longest name wins, so
-        "东村新时代文明实践站" is not mistaken for an institute whose name it contains."""
-        if not text:
-            return None
-        if text.strip() in self.stations:
-            return text.strip()
-        named = [s for s in self.stations.values() if s.name and s.name in text]
-        return max(named, key=lambda s: len(s.name)).id if named else None
-
-    def resolve_theme(self, value: str | None) -> str | None:
-        """Map a theme id or its Chinese name to the theme id; None when unknown or empty."""
-        if not value:
-            return None
-        if value in self.themes:
-            return value
-        for theme in self.themes.values():
-            if theme.name == value:
-                return theme.id
-        return None
 
 
 def find_newsroom(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -399,8 +270,6 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
 
 
 def _load_render(check: _Checker, data: dict[str, Any], root: Path) -> RenderSettings:
-    from pipeline.render.cards import recipe_paths
-
     font_text = check.string(data, ("render", "font"))
     font = None
     if font_text:
@@ -471,8 +340,6 @@ def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> st
 def _load_channels(check: _Checker, data: dict[str, Any]) -> tuple[PublishSettings, dict[str, dict[str, Any]]]:
     """Channels are instances of channel kinds: `[channels.province] kind = "export"` adds a second
     export destination. A table without `kind` configures the kind of the same name."""
-    from publishers import known_channels
-
     kinds = known_channels()
     options: dict[str, dict[str, Any]] = {}
     for name, value in check.table(data, "channels").items():
@@ -571,8 +438,6 @@ def _load_themes(check: _Checker, data: dict[str, Any]) -> tuple[dict[str, Theme
 
 
 def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Station]) -> tuple[SourceConfig, ...]:
-    from pipeline.ingest import source_kinds
-
     kinds = source_kinds()
     raw = data.get("sources")
     if raw is None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from pipeline.config import Newsroom
 from pipeline.render.markdown import plain_to_markdown
+from pipeline.settings import Newsroom
 from pipeline.timeutil import coerce_datetime
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 if TYPE_CHECKING:
-    from pipeline.config import Newsroom
+    from pipeline.settings import Newsroom
 
 WHAT = {
     "publish": "another `kitchen publish` or `kitchen run` is publishing this newsroom",

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.config import CONFIG_FILE, STATIONS_FILE
+from pipeline.settings import CONFIG_FILE, STATIONS_FILE
 from pipeline.templating import environment
 
 NEWSROOM_GITIGNORE = """\

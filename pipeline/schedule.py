@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pipeline import ledger
-from pipeline.config import Newsroom
 from pipeline.faults import checkpoint
 from pipeline.ingest import ingest_all
 from pipeline.locks import Busy, holding
 from pipeline.model import Publication
 from pipeline.render import ensure_rendition, recipe_for
+from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import SYSTEM, get_story, record_event
 from pipeline.timeutil import utcnow
@@ -91,8 +91,8 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
         except OSError as exc:  # an unreadable notice folder must not stop the other channels
             summary.flush_errors.append(("loudspeaker", f"{type(exc).__name__}: {exc}"))
     for name in newsroom.publish.channels:  # work a crash left between a delivery and its flush
-        kind = newsroom.channel_options.get(name, {}).get("kind", name)
-        if kind in known_channels() and known_channels()[kind].unfinished(newsroom):
+        kind = known_channels().get(newsroom.channel_kind(name))
+        if kind is not None and kind.unfinished(newsroom):
             channels[name] = open_channel(newsroom, name)
     try:
         for _ in range(1_000_000):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 _LOCAL_FORMATS = (
@@ -96,3 +96,8 @@ def parse_clock(text: str) -> time:
 
 def seconds(value: float) -> timedelta:
     return timedelta(seconds=value)
+
+
+def date_zh(moment: datetime, tz: tzinfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.year}年{local.month}月{local.day}日"

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, update
 
 from pipeline import ledger
 from pipeline import store as t
-from pipeline.config import Newsroom
 from pipeline.model import Story, StoryDraft
+from pipeline.settings import Newsroom
 from pipeline.stories import Actor, add_revision, get_story, record_event
 
 ROLES = ("editor", "chief", "admin")

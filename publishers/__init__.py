@@ -1,6 +1,6 @@
 """Channels: one module per channel, all behind one small interface, found by module discovery.
 
-A channel module defines `CHANNEL`, a class with a `name` (its kind), the `rendition_kind` it
+A channel module defines `CHANNEL`, a class with its `kind`, the `rendition_kind` it
 publishes, `check_options(options)` for its `[channels.<name>]` table, and `publish` / `retract`.
 Adding a channel kind is adding a module here; the scheduler does not change. A newsroom may run
 several channels of one kind (`[channels.province] kind = "export"`), each with its own options.
@@ -15,8 +15,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from pipeline.config import Newsroom
     from pipeline.model import Rendition
+    from pipeline.settings import Newsroom
 
 
 class ChannelError(Exception):
@@ -41,13 +41,15 @@ class Retraction:
 
 
 class Channel:
-    name: ClassVar[str]
+    """A kind of channel; an instance is one configured channel (`name`) of that kind."""
+
+    kind: ClassVar[str]
     rendition_kind: ClassVar[str]
 
     def __init__(self, newsroom: Newsroom, options: dict[str, Any], name: str | None = None):
         self.newsroom = newsroom
         self.options = options
-        self.instance_name = name or self.name
+        self.name = name or self.kind
 
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -76,7 +78,7 @@ class Channel:
     def render_unit(self, unit: str) -> Rendition:
         """The rendition of a row that is not a story (a broadcast package); channels that have
         such rows implement it."""
-        raise PermanentError(f"channel {self.instance_name} has no rows of their own ({unit})")
+        raise PermanentError(f"channel {self.name} has no rows of their own ({unit})")
 
     def flush(self) -> dict[str, Any] | None:
         """Finish what this pass delivered (a channel may do its work once per pass, not per row);
@@ -121,7 +123,7 @@ def known_channels() -> dict[str, type[Channel]]:
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         channel = getattr(module, "CHANNEL", None)
         if channel is not None:
-            found[channel.name] = channel
+            found[channel.kind] = channel
     return found
 
 

@@ -28,7 +28,7 @@ RETRYABLE_STATUS = {408, 425, 429}  # besides 5xx other than 501 and 505
 
 
 class ExportChannel(Channel):
-    name = "export"
+    kind = "export"
     rendition_kind = "ninjs"
 
     @classmethod
@@ -51,7 +51,7 @@ class ExportChannel(Channel):
 
     def __init__(self, newsroom: Any, options: dict[str, Any], name: str | None = None):
         super().__init__(newsroom, options, name)
-        default_outbox = DEFAULT_OUTBOX if self.instance_name == "export" else f"outbox/{self.instance_name}"
+        default_outbox = DEFAULT_OUTBOX if self.name == "export" else f"outbox/{self.name}"
         self.outbox: Path = newsroom.path(options.get("outbox", default_outbox))
         self.url: str = options.get("url", "")
         self.timeout = float(options.get("timeout_seconds", 10))

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pipeline.live import mark_site_stale
 from pipeline.model import Rendition
 from pipeline.render import broadcast
 from publishers import Channel, PermanentError, ReadsTheStore, Retraction
 
 
 class LoudspeakerChannel(ReadsTheStore, Channel):
-    name = "loudspeaker"
+    kind = "loudspeaker"
     rendition_kind = "spoken"
 
     @classmethod
@@ -69,10 +70,8 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         except broadcast.BroadcastError as exc:
             raise PermanentError(str(exc)) from exc
         manifest = package.manifest
-        if "web" in self.newsroom.publish.channels:  # the podcast on the site gets the new episode
-            from publishers.web import _marker
-
-            _marker(self.newsroom).touch()
+        if self.newsroom.channels_of_kind("web"):  # the podcast on the site gets the new episode
+            mark_site_stale(self.newsroom)
         return {"folder": str(package.folder.relative_to(self.newsroom.root)), "seconds": manifest["seconds"],
                 "items": sum(1 for item in manifest["items"] if item["kind"] in ("story", "brief")),
                 "left_out": len(manifest["left_out"]), "loudness": manifest["loudness"]}

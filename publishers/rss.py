@@ -9,12 +9,12 @@ from publishers.web import SiteChannel
 
 
 class FeedChannel(SiteChannel):
-    name = "rss"
+    kind = "rss"
     rendition_kind = "feed-item"
 
     def preflight(self) -> list[str]:
         # the feeds are built with the site's templates: reported once, under `web`, when both run
-        return [] if "web" in self.newsroom.publish.channels else super().preflight()
+        return [] if self.newsroom.channels_of_kind("web") else super().preflight()
 
 
 CHANNEL = FeedChannel

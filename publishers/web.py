@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.live import assign_slug, mark_site_stale, site_build_marker
 from pipeline.model import Rendition
-from pipeline.render.site import assign_slug, build_site
+from pipeline.render.site import build_site
 from publishers import Channel, ReadsTheStore, Retraction
 
 
 class SiteChannel(ReadsTheStore, Channel):
     """Shared by `web` (pages) and `rss` (feeds): both are outputs of one site build."""
 
-    name = "web"
+    kind = "web"
     rendition_kind = "article"
 
     @classmethod
@@ -32,21 +33,21 @@ class SiteChannel(ReadsTheStore, Channel):
 
     @classmethod
     def unfinished(cls, newsroom: Any) -> bool:
-        return _marker(newsroom).exists()
+        return site_build_marker(newsroom).exists()
 
     def publish(self, rendition: Rendition) -> dict[str, Any]:
         with self.store.begin() as conn:
             assign_slug(conn, rendition.story_id, rendition.meta.get("title", ""))
-        _marker(self.newsroom).touch()
+        mark_site_stale(self.newsroom)
         return {"path": rendition.meta.get("path"), "sha256": rendition.sha256}
 
     def retract(self, retraction: Retraction) -> dict[str, Any]:
-        _marker(self.newsroom).touch()
+        mark_site_stale(self.newsroom)
         return {"retracted": retraction.story_id}
 
     def flush(self) -> dict[str, Any] | None:
         """Build the site once for everything this pass delivered (web and rss share the build)."""
-        marker = _marker(self.newsroom)
+        marker = site_build_marker(self.newsroom)
         if not marker.exists():
             return None
         with self.store.read() as conn:
@@ -54,11 +55,6 @@ class SiteChannel(ReadsTheStore, Channel):
         marker.unlink(missing_ok=True)
         return {"build": result.build, "written": len(result.written), "removed": len(result.removed),
                 "seconds": round(result.seconds, 2)}
-
-
-def _marker(newsroom: Any) -> Any:
-    newsroom.runtime_dir.mkdir(parents=True, exist_ok=True)
-    return newsroom.runtime_dir / "site-needs-build"
 
 
 CHANNEL = SiteChannel

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.config import Newsroom, load_newsroom
+from pipeline.config import load_newsroom
 from pipeline.scaffold import init_newsroom
+from pipeline.settings import Newsroom
 from pipeline.store import Store, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,7 +17,8 @@ from PIL import Image
 
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
-from pipeline.render.site import build_site, rollback, slugify
+from pipeline.live import slugify
+from pipeline.render.site import build_site, rollback
 from pipeline.schedule import publish_due
 from pipeline.store import open_store
 from pipeline.stories import Actor, snapshot

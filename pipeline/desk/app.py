@@ -23,8 +23,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from pipeline import store as t
-from pipeline.config import Newsroom, load_newsroom
+from pipeline.config import load_newsroom
 from pipeline.desk.users import User, authenticate, get_user
+from pipeline.settings import Newsroom
 from pipeline.store import open_store
 from pipeline.stories import Actor, StoryNotFound, list_stories, snapshot, story_events
 from pipeline.timeutil import format_local, parse_local, utcnow

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from pipeline.config import Newsroom
     from pipeline.ingest.reports import Filed
     from pipeline.ingest.sources import Progress
     from pipeline.model import SourceConfig
+    from pipeline.settings import Newsroom
     from pipeline.store import Store
 
 

@@ -22,7 +22,6 @@ from urllib.parse import urlparse
 from sqlalchemy import insert, select, update
 
 from pipeline import store as t
-from pipeline.config import Newsroom
 from pipeline.ingest import IngestSummary
 from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article
 from pipeline.ingest.reports import ReportInput, file_report
@@ -31,6 +30,7 @@ from pipeline.ingest.sanitize import html_to_markdown
 from pipeline.ingest.sources import Progress, job_for
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
+from pipeline.settings import Newsroom
 from pipeline.store import Store
 
 

@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from pipeline import store as t
-from pipeline.config import Newsroom
 from pipeline.documents import PARSERS, DocumentError, ImageSpec, check_fields
 from pipeline.fsutil import UnsafePath, inside, unique_destination
 from pipeline.ingest import IngestSummary
 from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
+from pipeline.settings import Newsroom
 from pipeline.store import Store
 
 DONE = "_done"

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, insert, or_, select, update
 
 from pipeline import store as t
-from pipeline.config import Newsroom
 from pipeline.ingest import dedupe
 from pipeline.model import ImageRef, StoryDraft
 from pipeline.render.markdown import markdown_to_text
+from pipeline.settings import Newsroom
 from pipeline.stories import (
     Actor,
     add_revision,

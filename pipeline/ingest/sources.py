@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 if TYPE_CHECKING:
-    from pipeline.config import Newsroom
     from pipeline.ingest import IngestSummary
     from pipeline.model import SourceConfig
+    from pipeline.settings import Newsroom
     from pipeline.store import Store
 
 WECHAT_IMAGE_DOMAINS = ("mmbiz.qpic.cn", "mmbiz.qlogo.cn")

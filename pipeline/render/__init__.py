@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select
 
 from pipeline import store as t
-from pipeline.config import Newsroom
 from pipeline.model import ImageRef, Rendition, StorySnapshot
+from pipeline.settings import Newsroom
 from pipeline.stories import snapshot
 
 

@@ -31,8 +31,9 @@ import yaml
 from sqlalchemy import Connection, select
 
 from pipeline import store as t
-from pipeline.config import Newsroom
+from pipeline.live import live_on, merge_live
 from pipeline.model import Slot
+from pipeline.settings import Newsroom
 
 WEEKDAYS = "一二三四五六日"
 GAP_SECONDS = 0.8  # between parts, on air and in the estimate
@@ -287,10 +288,10 @@ def candidates(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, fres
     """Stories live on the loudspeaker channel, published before the slot's air time and not
     older than `fresh_days`."""
     from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
-    from pipeline.render.site import live_on
 
     air = air_time(newsroom, day, slot)
-    live = live_on(conn, {"loudspeaker": {}}, newsroom.tz)["loudspeaker"]
+    channels = newsroom.channels_of_kind("loudspeaker") or ("loudspeaker",)
+    live = merge_live(list(live_on(conn, {name: {} for name in channels}, newsroom.tz).values()))
     p = t.publications
     went_out = dict(conn.execute(select(p.c.story_id, p.c.published_at).where(
         p.c.channel == "loudspeaker", p.c.action == "publish", p.c.published_at.is_not(None))).all())
@@ -598,7 +599,8 @@ def schedule_packages(conn: Connection, newsroom: Newsroom, now: datetime, horiz
     within the horizon and whose air time is still ahead; returns how many were added."""
     from pipeline import ledger
 
-    if "loudspeaker" not in newsroom.publish.channels or not newsroom.slots:
+    channels = newsroom.channels_of_kind("loudspeaker")
+    if not channels or not newsroom.slots:
         return 0
     settings = settings_for(newsroom)
     notices, _ = load_notices(newsroom)
@@ -612,7 +614,8 @@ def schedule_packages(conn: Connection, newsroom: Newsroom, now: datetime, horiz
             if air <= now or due > now + horizon:
                 continue
             for target in targets:
-                added += ledger.schedule_unit(conn, "loudspeaker", package_unit(day, slot.name, target.id), due, now)
+                for channel in channels:
+                    added += ledger.schedule_unit(conn, channel, package_unit(day, slot.name, target.id), due, now)
     return added
 
 

@@ -12,8 +12,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Newsroom
 from pipeline.render.broadcast import GAP_SECONDS, Part, Rundown, Settings, _mmss
+from pipeline.settings import Newsroom
 
 REPEAT_PAUSE = 1.0  # between the two readings of a notice
 

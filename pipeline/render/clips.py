@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Newsroom
 from pipeline.model import StorySnapshot
+from pipeline.settings import Newsroom
 
 CLIP_VERSION = "clips-1"
 STILL_SCALE = 1.5  # photos go to zoompan at 1.5× the clip's size  # bump when the code changes what a recipe produces

@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.config import Newsroom
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render.markdown import markdown_to_html, markdown_to_text, summarize
+from pipeline.settings import Newsroom
 
 FORMAT_VERSION = "ninjs-2.0/kitchen-1"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.config import Newsroom
+from pipeline.settings import Newsroom
 
 EPISODES = 60
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

@@ -28,11 +28,13 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from pipeline import store as t
-from pipeline.config import Newsroom
+from pipeline.live import live_story, mark_site_stale
 from pipeline.media import media_path
 from pipeline.model import StorySnapshot
 from pipeline.render.cards import CardData, RecipeError, draw_card, encode, recipe_key, recipe_named
+from pipeline.settings import Newsroom
 from pipeline.stories import Actor, record_event, snapshot
+from pipeline.timeutil import date_zh
 
 RENDERER = Actor("渲染", "system")
 MAX_PHOTO_SIDE = 2600  # photos are decoded at most this large for cards and clips
@@ -134,7 +136,6 @@ def save(conn: Connection, newsroom: Newsroom, story_id: int, revision: int, kin
 
 def story_address(snap: StorySnapshot, newsroom: Newsroom) -> str:
     """The story's web address, as the site gives it (the QR code's target)."""
-    from pipeline.render.site import live_story
 
     story = live_story(snap.story.id, snap.revision, list(snap.corrections), snap.story.created_at, snap.story.slug,
                        snap.story.published_at, newsroom.tz)
@@ -143,7 +144,6 @@ def story_address(snap: StorySnapshot, newsroom: Newsroom) -> str:
 
 def card_data(snap: StorySnapshot, newsroom: Newsroom) -> CardData:
     from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
-    from pipeline.render.site import date_zh
 
     content = snap.revision.content
     moment = content.dateline or snap.story.created_at
@@ -438,10 +438,9 @@ def _finish(newsroom: Newsroom, store: Any, job: Job, outcome: tuple[str, Any], 
 def _mark_site(newsroom: Newsroom, store: Any, story_ids: set[int]) -> None:
     """New covers or clips of stories already on the site: the next publish pass rebuilds it."""
     p = t.publications
+    site_channels = newsroom.channels_of_kind("web") + newsroom.channels_of_kind("rss")
     with store.read() as conn:
-        live = conn.execute(select(p.c.id).where(p.c.story_id.in_(sorted(story_ids)), p.c.channel.in_(["web", "rss"]),
+        live = conn.execute(select(p.c.id).where(p.c.story_id.in_(sorted(story_ids)), p.c.channel.in_(site_channels),
                                                  p.c.published_revision.is_not(None)).limit(1)).first()
     if live is not None:
-        from publishers.web import _marker
-
-        _marker(newsroom).touch()
+        mark_site_stale(newsroom)

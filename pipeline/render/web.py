@@ -7,10 +7,11 @@ import hashlib
 import json
 from typing import Any
 
-from pipeline.config import Newsroom
+from pipeline.live import LiveStory, live_story
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer
-from pipeline.render.site import LiveStory, SiteBuilder, SiteOutput, _images, live_story
+from pipeline.render.site import SiteBuilder, SiteOutput, _images
+from pipeline.settings import Newsroom
 
 
 def _builder(snap: StorySnapshot, newsroom: Newsroom, rss: bool) -> tuple[SiteBuilder, LiveStory]:
