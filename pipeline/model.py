@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 LEVELS = ("center", "institute", "station", "point")
@@ -14,6 +14,34 @@ STORY_STATES = ("draft", "in_review", "approved", "published", "rejected", "kill
 
 # Ledger row states. `pending` rows wait for their due time; `claimed` rows are leased by a worker.
 PUBLICATION_STATES = ("pending", "claimed", "done", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class PackageUnit:
+    """A loudspeaker package's identity in the ledger: one township (or village) target, one slot,
+    one day. Written as `broadcast:DATE:SLOT:TARGET` in the ledger's `unit` column; built and read
+    only here."""
+
+    day: date
+    slot: str
+    target: str
+
+    PREFIX = "broadcast"
+
+    def __str__(self) -> str:
+        return f"{self.PREFIX}:{self.day.isoformat()}:{self.slot}:{self.target}"
+
+    @classmethod
+    def parse(cls, unit: str) -> PackageUnit:
+        """The unit named by `unit`; ValueError when it is not a package unit."""
+        parts = unit.split(":")
+        if len(parts) != 4 or parts[0] != cls.PREFIX or not parts[2] or not parts[3]:
+            raise ValueError(f"'{unit}' is not a broadcast unit ({cls.PREFIX}:DATE:SLOT:TARGET)")
+        try:
+            day = date.fromisoformat(parts[1])
+        except ValueError:
+            raise ValueError(f"'{unit}' is not a broadcast unit: '{parts[1]}' is not a date") from None
+        return cls(day, parts[2], parts[3])
 
 
 @dataclass(frozen=True)
