@@ -1,18 +1,19 @@
 """Channels: one module per channel, all behind one small interface, found by module discovery.
 
-A channel module defines `CHANNEL`, a class with its `kind`, the `rendition_kind` it
-publishes, `check_options(options)` for its `[channels.<name>]` table, and `publish` / `retract`.
+A channel module names its classes in `CHANNELS` (the registry pattern of `pipeline.registry`):
+each has its `kind`, the `rendition_kind` it publishes, `check_options(options)` for its
+`[channels.<name>]` table, and `publish` / `retract`.
 Adding a channel kind is adding a module here; the scheduler does not change. A newsroom may run
 several channels of one kind (`[channels.province] kind = "export"`), each with its own options.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from pipeline.registry import Kind, discover
 
 if TYPE_CHECKING:
     from pipeline.model import Rendition
@@ -40,21 +41,15 @@ class Retraction:
     last_receipt: dict[str, Any] | None
 
 
-class Channel:
+class Channel(Kind):
     """A kind of channel; an instance is one configured channel (`name`) of that kind."""
 
-    kind: ClassVar[str]
     rendition_kind: ClassVar[str]
 
     def __init__(self, newsroom: Newsroom, options: dict[str, Any], name: str | None = None):
         self.newsroom = newsroom
         self.options = options
         self.name = name or self.kind
-
-    @classmethod
-    def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
-        """Problems in the channel's `[channels.<name>]` table, as (field, message) pairs."""
-        return []
 
     def publish(self, rendition: Rendition) -> dict[str, Any]:
         """Deliver the rendition; return a receipt. Must be idempotent: after a crash the same
@@ -116,15 +111,8 @@ class ReadsTheStore:
 
 @cache
 def known_channels() -> dict[str, type[Channel]]:
-    found: dict[str, type[Channel]] = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        channel = getattr(module, "CHANNEL", None)
-        if channel is not None:
-            found[channel.kind] = channel
-    return found
+    """The channel kinds, one class each, found in this package's modules."""
+    return discover(__name__, "CHANNELS", Channel)
 
 
 def open_channel(newsroom: Newsroom, name: str) -> Channel:

@@ -160,4 +160,4 @@ def signature_is_valid(secret: str, timestamp: str, body: bytes, header: str) ->
     return hmac.compare_digest(f"sha256={expected}", header)
 
 
-CHANNEL = ExportChannel
+CHANNELS = (ExportChannel,)

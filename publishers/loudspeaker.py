@@ -81,4 +81,4 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         return {"pool": "loudspeaker", "retracted": retraction.story_id}
 
 
-CHANNEL = LoudspeakerChannel
+CHANNELS = (LoudspeakerChannel,)

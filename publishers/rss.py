@@ -17,4 +17,4 @@ class FeedChannel(SiteChannel):
         return [] if self.newsroom.channels_of_kind("web") else super().preflight()
 
 
-CHANNEL = FeedChannel
+CHANNELS = (FeedChannel,)

@@ -57,4 +57,4 @@ class SiteChannel(ReadsTheStore, Channel):
                 "seconds": round(result.seconds, 2)}
 
 
-CHANNEL = SiteChannel
+CHANNELS = (SiteChannel,)
