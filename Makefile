@@ -30,11 +30,14 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
 
+# ruff for style, import-linter for the layers and for import cycles (pyproject.toml), mypy for types
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check pipeline publishers tests bench
+	$(BIN)/ruff check pipeline publishers tests bench tools
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
-	$(BIN)/ruff format pipeline publishers tests bench
+	$(BIN)/ruff format pipeline publishers tests bench tools
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build dist .pytest_cache

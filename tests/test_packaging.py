@@ -36,6 +36,8 @@ def test_wheel_contains_packages_templates_assets_and_migrations(wheel: Path) ->
     demo_inbox = [n for n in names if n.startswith("pipeline/_data/assets/demo/inbox/")]
     assert len([n for n in demo_inbox if n.endswith((".md", ".json", ".txt"))]) >= 20
     assert any(n.endswith(".jpg") for n in demo_inbox)
+    assert not [n for n in names if n.startswith("pipeline/_data/") and n.endswith(".py")], \
+        "tools (demo photo painter …) stay out of the wheel"
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "kitchen = pipeline.cli:main" in entry_points
 

@@ -4,8 +4,8 @@ Every picture is drawn from shapes by this script: no photographs, no fonts, no 
 Only Pillow is needed. The output is deterministic: each picture has its own fixed
 random seed, so re-running the script rewrites identical JPEG files.
 
-    python assets/demo/make_photos.py            # writes assets/demo/inbox/photos/
-    python assets/demo/make_photos.py OUT_DIR    # writes somewhere else
+    python tools/make_demo_photos.py            # writes assets/demo/inbox/photos/
+    python tools/make_demo_photos.py OUT_DIR    # writes somewhere else
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ VEST_RED = (206, 36, 40)
 
 
 def mix(c1, c2, t):
-    return tuple(int(round(a + (b - a) * t)) for a, b in zip(c1, c2))
+    return tuple(int(round(a + (b - a) * t)) for a, b in zip(c1, c2, strict=False))
 
 
 def jitter(c, rng, amount=10):
@@ -46,7 +46,7 @@ def _gradient_lines(draw, x0, y0, x1, y1, stops):
     for i in range(n):
         t = i / n
         c = stops[-1][1]
-        for (ta, ca), (tb, cb) in zip(stops, stops[1:]):
+        for (ta, ca), (tb, cb) in zip(stops, stops[1:], strict=False):
             if ta <= t <= tb:
                 c = mix(ca, cb, (t - ta) / max(1e-6, tb - ta))
                 break
@@ -263,7 +263,7 @@ class Scene:
             elbows = [(x - sw - h * 0.01, top + h * 0.33), (x + sw + h * 0.01, top + h * 0.33)]
         else:
             hands, elbows = [], []
-        for sh, el, hd in zip((shoulder_l, shoulder_r), elbows, hands):
+        for sh, el, hd in zip((shoulder_l, shoulder_r), elbows, hands, strict=False):
             pts = [sh, el, hd] if el else [sh, hd]
             self.line(pts, sleeve, h * 0.055)
             self.circle(hd[0], hd[1], h * 0.026, skin)
@@ -886,7 +886,7 @@ PHOTOS = {
 
 
 def main(argv):
-    out_dir = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent / "inbox" / "photos"
+    out_dir = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "assets" / "demo" / "inbox" / "photos"
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, paint in PHOTOS.items():
         path = out_dir / name
