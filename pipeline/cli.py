@@ -837,7 +837,7 @@ def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to 
     spoken = to_spoken(written)
     rate = broadcast.settings_for(ctx().newsroom).chars_per_minute
     console.print(spoken, markup=False)
-    console.print(f"\nreading time: about {broadcast._mmss(reading_seconds(spoken, rate))} at {rate} characters a minute")
+    console.print(f"\nreading time: about {broadcast.duration_zh(reading_seconds(spoken, rate))} at {rate} characters a minute")
     changes = spoken_diff(written)
     if changes:
         console.print("rewritten for speech:")

@@ -1,8 +1,8 @@
-"""The `loudspeaker` channel: village-loudspeaker broadcast packages (see
+"""The loudspeaker channel kind: village-loudspeaker broadcast packages (see
 `pipeline.render.broadcast`).
 
-Two kinds of rows go through the ledger here. A story approved for `loudspeaker` has a row like
-on any channel: delivering it puts the story in the pool the broadcasts choose from (the spoken
+Two kinds of rows go through the ledger here. A story approved for a loudspeaker channel has a row
+like on any channel: delivering it puts the story in the pool the broadcasts choose from (the spoken
 form is its rendition), and a kill takes it out. Each (date, slot, township) package is a row of its
 own, added by the scheduler and due `lead_minutes` before air: delivering it builds the package into
 `outbox/loudspeaker/<date>/<slot>/<target>/`, swapped in whole, so a repeated delivery after a crash
@@ -11,11 +11,15 @@ leaves one package. A package whose air time has passed is cancelled, not built 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from pipeline.live import mark_site_stale
 from pipeline.model import Rendition
 from pipeline.render import broadcast
+from pipeline.settings import Newsroom
+from pipeline.templating import template_problems
+from pipeline.timeutil import utcnow
 from publishers import Channel, PermanentError, ReadsTheStore, Retraction
 
 
@@ -27,13 +31,13 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
         return broadcast.check_options(options)
 
-    def __init__(self, newsroom: Any, options: dict[str, Any], name: str | None = None):
+    def __init__(self, newsroom: Newsroom, options: dict[str, Any], name: str | None = None):
         super().__init__(newsroom, options, name)
         self.settings = broadcast.Settings.from_options(options)
 
     def preflight(self) -> list[str]:
+        # numpy, under the TTS engines: loaded when the channel is checked, not by every command
         from pipeline.render.tts import engines_status
-        from pipeline.templating import template_problems
 
         problems = template_problems(self.newsroom.root, "broadcast")
         status = {s.name: s for s in engines_status()}
@@ -44,19 +48,19 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         problems += [f"broadcast/notices/{name}: {reason}" for name, reason in notice_problems]
         return problems
 
-    def expired(self, unit: str, now: Any) -> bool:
-        from datetime import date
-
+    def expired(self, unit: str, now: datetime) -> bool:
         try:
-            _, day, slot, _ = unit.split(":", 3)
-            return broadcast.air_time(self.newsroom, date.fromisoformat(day), broadcast.slot_named(self.newsroom, slot)) <= now
-        except (ValueError, broadcast.BroadcastError):
+            package, slot = broadcast.parse_unit(self.newsroom, unit)
+        except broadcast.BroadcastError:
             return False  # not a package unit: render_unit says what is wrong
+        return broadcast.air_time(self.newsroom, package.day, slot) <= now
 
     def render_unit(self, unit: str) -> Rendition:
-        """What the package of `unit` will hold (its rundown), to hash and to deliver."""
-        with self.store.read() as conn:
-            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit)
+        """What the package of `unit` will hold (its rundown), to hash and to deliver. The stories'
+        spoken renditions it reads are stored where missing (a new reading rate renders them
+        again), so the stored rendition an editor previews is the one that airs."""
+        with self.store.begin() as conn:
+            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit, now=utcnow())
         content = broadcast.rundown_digest(rundown)
         # the rundown rides along: the package built is the one whose digest the ledger recorded
         return Rendition(story_id=0, revision=0, kind="broadcast-package", content=content,

@@ -258,3 +258,38 @@ def test_a_broken_notice_is_reported_and_the_broadcast_goes_on_without_it(newsro
     assert publish_due(newsroom, store, now=evening).published == 4
     manifest = json.loads((newsroom.root / "outbox/loudspeaker/2026-11-29/evening/qiaotou/manifest.json").read_text(encoding="utf-8"))
     assert any("nowhere.md" in item["title"] for item in manifest["left_out"])
+
+
+def test_a_package_reads_each_story_as_its_stored_spoken_rendition(newsroom_on_air) -> None:
+    from sqlalchemy import update
+
+    from pipeline import store as t
+    from pipeline.render import ensure_rendition
+    from pipeline.stories import get_story
+
+    newsroom, store, (a, _, _, _) = newsroom_on_air
+    rundown = rundown_of(newsroom, store, "qiaotou", minutes=2)
+    read = {p.ref: p.kind for p in rundown.parts if p.kind in ("story", "brief")}
+    assert "story" in read.values() and "brief" in read.values()
+    package = broadcast.build_package(newsroom, rundown, broadcast.settings_for(newsroom))
+    lines = (package.folder / "script.txt").read_text(encoding="utf-8").splitlines()
+    labels = {"story": "新闻", "brief": "简讯"}
+    with store.begin() as conn:  # what the desk previews: the stored rendition at the newsroom's rate
+        stored = {ref: json.loads(ensure_rendition(conn, newsroom, int(ref), get_story(conn, int(ref)).current_revision,
+                                                   "spoken", NOW).content) for ref in read}
+    for item in (i for i in package.manifest["items"] if i["kind"] in labels):
+        heading = next(n for n, line in enumerate(lines) if f"{labels[item['kind']]}：{item['title']}" in line)
+        rendition = stored[item["ref"]]
+        expected = rendition["spoken"] if item["kind"] == "story" else rendition["brief"]["spoken"]
+        assert lines[heading + 1] == expected, item["ref"]
+        assert item["estimated_seconds"] == (rendition["seconds"] if item["kind"] == "story"
+                                             else rendition["brief"]["seconds"])
+    # the rundown reads the stored rendition itself, not a second making of the spoken form
+    with store.begin() as conn:
+        r = t.renditions
+        rows = conn.execute(r.select().where(r.c.story_id == a, r.c.kind == "spoken")).all()
+        assert len(rows) == 1
+        data = {**json.loads(rows[0].content), "spoken": "东村板凳课堂，这是播音稿。"}
+        conn.execute(update(r).where(r.c.id == rows[0].id).values(content=json.dumps(data, ensure_ascii=False).encode()))
+    again = rundown_of(newsroom, store, "qiaotou", minutes=10)
+    assert next(p for p in again.parts if p.ref == str(a)).spoken == "东村板凳课堂，这是播音稿。"

@@ -32,7 +32,7 @@ def _registry() -> dict[str, Renderer]:
     from pipeline.render import broadcast, ninjs, web
 
     return {renderer.kind: renderer for renderer in (ninjs.RENDERER, web.ARTICLE, web.FEED_ITEM,
-                                                      broadcast._spoken_renderer())}
+                                                      broadcast.SpokenRenderer)}
 
 
 def renderer_for(kind: str) -> Renderer:

@@ -8,14 +8,27 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.render.broadcast import GAP_SECONDS, Part, Rundown, Settings, _mmss
+from pipeline.fsutil import atomic_write
+from pipeline.render.audio import (
+    R128,
+    LoudnessTarget,
+    assemble,
+    ident_jingle,
+    normalize_to_mp3,
+    silence,
+)
+from pipeline.render.broadcast.options import Settings
+from pipeline.render.broadcast.rundown import GAP_SECONDS, REPEAT_PAUSE, Part, Rundown, duration_zh
+from pipeline.render.clips import ffmpeg_exe
+from pipeline.render.jingles import wav_seconds
+from pipeline.render.tts import Engine, recording_for
+from pipeline.render.tts import engine as make_engine
 from pipeline.settings import Newsroom
-
-REPEAT_PAUSE = 1.0  # between the two readings of a notice
 
 
 def cache_dir(newsroom: Newsroom) -> Path:
@@ -24,35 +37,36 @@ def cache_dir(newsroom: Newsroom) -> Path:
     return folder
 
 
-def speech_file(newsroom: Newsroom, engine: Any, engine_name: str, settings: Settings, text: str) -> Path:
-    key = hashlib.sha256(f"{engine_name}|{settings.chars_per_minute}|{text}".encode()).hexdigest()[:32]
-    path = cache_dir(newsroom) / "speech" / f"{key}.wav"
+def _cached(path: Path, make: Callable[[Path], object], work: Path) -> Path:
+    """The cache's file `path`, made by `make` first when missing. Packages build side by side and
+    share the cache: the file is made in this package's work folder, then written in atomically."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{path.name}")  # packages build side by side
-        engine.synthesize(text, temporary)
-        temporary.replace(path)
+        made = work / f".cache-{path.name}"
+        try:
+            make(made)
+            atomic_write(path, made.read_bytes())
+        finally:
+            made.unlink(missing_ok=True)
     return path
 
 
-def _voice(newsroom: Newsroom, engine: Any, engine_name: str, settings: Settings, part: Part) -> list[Path]:
+def speech_file(newsroom: Newsroom, engine: Engine, engine_name: str, settings: Settings, text: str,
+                work: Path) -> Path:
+    key = hashlib.sha256(f"{engine_name}|{settings.chars_per_minute}|{text}".encode()).hexdigest()[:32]
+    return _cached(cache_dir(newsroom) / "speech" / f"{key}.wav", partial(engine.synthesize, text), work)
+
+
+def _voice(newsroom: Newsroom, engine: Engine, engine_name: str, settings: Settings, part: Part, work: Path) -> list[Path]:
     """The audio pieces of one part: a story's recording when the announcer made one, otherwise
     synthesised speech; notices twice, with a pause between."""
-    from pipeline.render.audio import silence
-    from pipeline.render.tts import recording_for
-
     if part.kind == "story" and part.ref.isdigit():
         recorded = recording_for(newsroom.root, int(part.ref))
         if recorded is not None:
             return [recorded]
-    spoken = speech_file(newsroom, engine, engine_name, settings, part.spoken)
+    spoken = speech_file(newsroom, engine, engine_name, settings, part.spoken, work)
     if part.repeat == 1:
         return [spoken]
-    pause = cache_dir(newsroom) / f"silence-{REPEAT_PAUSE}.wav"
-    if not pause.exists():
-        temporary = pause.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{pause.name}")
-        silence(temporary, REPEAT_PAUSE)
-        temporary.replace(pause)
+    pause = _cached(cache_dir(newsroom) / f"silence-{REPEAT_PAUSE}.wav", partial(silence, seconds=REPEAT_PAUSE), work)
     return [spoken, pause] * (part.repeat - 1) + [spoken]
 
 
@@ -60,20 +74,10 @@ def render_audio(newsroom: Newsroom, rundown: Rundown, settings: Settings, engin
     """Write audio.mp3, parts/NN.mp3 and playlist.m3u into `work`; return the parts with their
     measured durations (items dropped if the spoken broadcast would overrun the slot), the total
     and the loudness measured on the final MP3."""
-    from pipeline.render.audio import R128, LoudnessTarget, assemble, ident_jingle, normalize_to_mp3
-    from pipeline.render.jingles import wav_seconds
-    from pipeline.render.tts import engine as make_engine
-
     engine = make_engine(engine_name, rate=settings.chars_per_minute) if engine_name == "espeak" else make_engine(engine_name)
-    jingles = {}
-    for kind in ("open", "notice", "close"):
-        path = cache_dir(newsroom) / f"jingle-{kind}.wav"
-        if not path.exists():
-            temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{path.name}")
-            ident_jingle(temporary, kind)
-            temporary.replace(path)
-        jingles[kind] = path
-    voices = {id(part): _voice(newsroom, engine, engine_name, settings, part) for part in rundown.parts}
+    jingles = {kind: _cached(cache_dir(newsroom) / f"jingle-{kind}.wav", partial(ident_jingle, kind=kind), work)
+               for kind in ("open", "notice", "close")}
+    voices = {id(part): _voice(newsroom, engine, engine_name, settings, part, work) for part in rundown.parts}
     parts = list(rundown.parts)
     while True:
         pieces: list[tuple[Part, Path, bool]] = []  # (part it belongs to, file, is a jingle)
@@ -91,7 +95,7 @@ def render_audio(newsroom: Newsroom, rundown: Rundown, settings: Settings, engin
         dropped = droppable[-1]  # the lowest ranked item goes first
         parts.remove(dropped)
         rundown.left_out.append((dropped.ref, dropped.title,
-                                 f"合成语音超出时段（共{_mmss(total)}，时段{_mmss(rundown.budget)}）"))
+                                 f"合成语音超出时段（共{duration_zh(total)}，时段{duration_zh(rundown.budget)}）"))
     boundary: dict[int, float] = {}  # where each part's stretch (its jingle included) starts
     speech_start: dict[int, float] = {}
     speech: dict[int, float] = {}
@@ -125,8 +129,6 @@ def render_audio(newsroom: Newsroom, rundown: Rundown, settings: Settings, engin
 
 def _split(work: Path, boundaries: list[float]) -> None:
     """One MP3 per part, cut from the normalised whole (same gain everywhere), without re-encoding."""
-    from pipeline.render.clips import ffmpeg_exe
-
     (work / "parts").mkdir()
     cuts = ",".join(f"{b:.3f}" for b in boundaries[1:])
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", "audio.mp3", "-map", "0:a",

@@ -1,0 +1,47 @@
+"""Village-loudspeaker broadcasts (农村大喇叭): per township (and per village that has notices of
+its own) and per slot, a rundown that fits the slot, a script in spoken form, audio, a package.
+
+The rooms: `unit` (who a package is for, and which package it is), `notices` (notice files,
+pronunciations, dialect glossaries), `spoken` (a story's spoken rendition, the one place a story's
+spoken form is made), `rundown` (what is read, in which order), `package` (the built folder, and
+when packages are due), `audio` (speech, jingles, loudness) and `options` (the channel's settings).
+The names other stages use are importable from here."""
+
+from pipeline.render.broadcast.notices import Notice, glossary, load_notices, pronunciations
+from pipeline.render.broadcast.options import Settings, check_options, settings_for
+from pipeline.render.broadcast.package import (
+    Package,
+    build_package,
+    build_packages,
+    package_folder,
+    packages_dir,
+    schedule_packages,
+)
+from pipeline.render.broadcast.rundown import (
+    Part,
+    Rundown,
+    candidates,
+    clock,
+    duration_zh,
+    plan_rundown,
+    rundown_digest,
+    rundown_for_unit,
+    rundowns,
+)
+from pipeline.render.broadcast.spoken import (
+    SpokenRenderer,
+    SpokenStory,
+    render_spoken,
+    spoken_stories,
+)
+from pipeline.render.broadcast.unit import BroadcastError, Target, air_time, parse_unit, slot_named
+
+RENDERERS = (SpokenRenderer,)
+
+__all__ = [
+    "RENDERERS", "BroadcastError", "Notice", "Package", "Part", "Rundown", "Settings", "SpokenRenderer",
+    "SpokenStory", "Target", "air_time", "build_package", "build_packages", "candidates", "check_options", "clock",
+    "duration_zh", "glossary", "load_notices", "package_folder", "packages_dir", "parse_unit", "plan_rundown",
+    "pronunciations", "render_spoken", "rundown_digest", "rundown_for_unit", "rundowns", "schedule_packages",
+    "settings_for", "slot_named", "spoken_stories",
+]

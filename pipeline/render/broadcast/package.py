@@ -1,0 +1,209 @@
+"""A built package: the folder `outbox/loudspeaker/<date>/<slot>/<target>/` with the script (text,
+html with pinyin, dialect version), the audio and playlist when there is an engine, and the
+manifest listing every file's hash; built aside and swapped in whole. Also when packages are due:
+their ledger rows, `lead_minutes` before air."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from pipeline import ledger
+from pipeline.model import PackageUnit
+from pipeline.render.broadcast.notices import (
+    glossary,
+    load_notices,
+    noticed_stations,
+    pronunciations,
+)
+from pipeline.render.broadcast.options import Settings, settings_for
+from pipeline.render.broadcast.rundown import (
+    GAP_SECONDS,
+    JINGLE_SECONDS,
+    Part,
+    Rundown,
+    clock,
+    duration_zh,
+)
+from pipeline.render.broadcast.unit import air_time, targets_for
+from pipeline.settings import Newsroom
+from pipeline.templating import environment
+
+PART_LABELS = {"opening": "开始", "emergency": "紧急通知", "story": "新闻", "brief": "简讯", "notice": "通知",
+               "closing": "结束"}
+
+
+@dataclass
+class Package:
+    folder: Path
+    manifest: dict[str, Any]
+    files: dict[str, str] = field(default_factory=dict)  # name → sha256
+
+
+def packages_dir(newsroom: Newsroom) -> Path:
+    return newsroom.root / "outbox" / "loudspeaker"
+
+
+def package_folder(newsroom: Newsroom, day: date, slot: str, target: str) -> Path:
+    return packages_dir(newsroom) / day.isoformat() / slot / target
+
+
+def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, destination: Path | None = None,
+                  engine: str | None = None) -> Package:
+    """Write the package (script.html, script.txt, playlist.m3u, audio.mp3 and parts when there is
+    audio, manifest.json) into a new folder, then swap it in for the old one in one rename."""
+    # speech is imported here for the same reason as in `spoken.spoken_text` (pypinyin's load time)
+    from pipeline.render.speech import apply_glossary
+
+    destination = destination or package_folder(newsroom, rundown.day, rundown.slot.name, rundown.target.id)
+    engine = engine or settings.engine
+    work = destination.parent / f".tmp-{destination.name}-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    try:
+        timing = [(part, part.seconds) for part in rundown.parts]
+        audio: dict[str, Any] | None = None
+        if engine != "none":
+            # numpy, the TTS engines and ffmpeg: loaded only when a package has audio
+            from pipeline.render.broadcast.audio import render_audio
+
+            audio = render_audio(newsroom, rundown, settings, engine, work)
+            timing, starts = audio.pop("timing"), audio.pop("starts")
+            rundown.parts = [part for part, _ in timing]
+        else:  # estimated: the reading rate, the jingles' lengths and the gaps
+            starts, at = [], 0.0
+            for part, seconds in timing:
+                at += JINGLE_SECONDS[part.jingle] + GAP_SECONDS if part.jingle in ("open", "notice") else 0.0
+                starts.append(at)
+                at += seconds + GAP_SECONDS
+        words = pronunciations(newsroom)
+        dialect = glossary(newsroom, rundown.target)
+        (work / "script.txt").write_text(script_text(rundown, timing, starts), encoding="utf-8")
+        (work / "script.html").write_text(script_html(newsroom, rundown, timing, starts, words), encoding="utf-8")
+        if dialect:
+            local = [(Part(p.kind, p.ref, p.title, p.written, apply_glossary(p.spoken, dialect), p.seconds, p.repeat,
+                           p.jingle), s) for p, s in timing]
+            (work / "script-dialect.txt").write_text(script_text(rundown, local, starts, dialect=True), encoding="utf-8")
+        manifest = _manifest(rundown, timing, starts, engine, audio, settings)
+        files = {}
+        for path in sorted(work.rglob("*")):
+            if path.is_file():
+                files[path.relative_to(work).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        manifest["files"] = files
+        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                            encoding="utf-8")
+        _swap_in(work, destination)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return Package(destination, manifest, files)
+
+
+def build_packages(newsroom: Newsroom, found: list[Rundown], settings: Settings | None = None,
+                   engine: str | None = None) -> list[Package]:
+    """Build several packages side by side (their ffmpeg passes use the cores; speech is cached
+    and synthesised under one lock)."""
+    chosen = settings or settings_for(newsroom)
+    with ThreadPoolExecutor(max(1, min(len(found), os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda rundown: build_package(newsroom, rundown, chosen, engine=engine), found))
+
+
+def _swap_in(work: Path, destination: Path) -> None:
+    """Put the folder `work` in place of `destination` (a package is replaced whole): the old folder
+    is renamed aside, the new one renamed in, the old one removed. A crash in between leaves the
+    `.old-*` folder, never a half-written package."""
+    old = None
+    if destination.exists():
+        old = destination.with_name(f".old-{destination.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(destination, old)
+    os.replace(work, destination)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], engine: str,
+              audio: dict[str, Any] | None, settings: Settings) -> dict[str, Any]:
+    from pipeline.render.speech import lint, spoken_diff  # pypinyin: see build_package
+
+    return {
+        "unit": rundown.unit, "date": rundown.day.isoformat(), "slot": rundown.slot.name,
+        "air_time": rundown.slot.start.strftime("%H:%M"), "slot_seconds": rundown.budget,
+        "target": {"id": rundown.target.id, "name": rundown.target.name, "kind": rundown.target.kind},
+        "engine": engine, "chars_per_minute": settings.chars_per_minute,
+        "estimated_seconds": rundown.seconds,
+        "seconds": audio["seconds"] if audio else rundown.seconds,
+        "loudness": audio["loudness"] if audio else None,
+        "items": [{"kind": p.kind, "ref": p.ref, "title": p.title, "start": round(s, 1), "seconds": round(d, 1),
+                   "repeat": p.repeat, "estimated_seconds": p.seconds,
+                   "rewritten": [list(pair) for pair in spoken_diff(p.written)],
+                   "lint": [{"kind": i.kind, "excerpt": i.excerpt, "message": i.message, "suggestion": i.suggestion}
+                            for i in lint(p.written)]}
+                  for (p, d), s in zip(timing, starts, strict=True)],
+        "left_out": [{"ref": ref, "title": title, "reason": reason} for ref, title, reason in rundown.left_out],
+    }
+
+
+def _heading(rundown: Rundown) -> str:
+    return (f"{rundown.target.name} · {rundown.day.month}月{rundown.day.day}日 {rundown.slot.start:%H:%M} 广播"
+            f"（{rundown.slot.name}，时长{rundown.slot.minutes}分钟）")
+
+
+def script_text(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], dialect: bool = False) -> str:
+    lines = [_heading(rundown) + ("（方言版）" if dialect else ""), ""]
+    for (part, seconds), start in zip(timing, starts, strict=True):
+        repeat = "（播两遍）" if part.repeat == 2 else ""
+        lines.append(f"[{clock(start)}] {PART_LABELS[part.kind]}：{part.title}{repeat}　约{duration_zh(seconds)}")
+        lines.append(part.spoken)
+        lines.append("")
+    if rundown.left_out:
+        lines.append("本期未播：")
+        lines += [f"- {title}：{reason}" for _, title, reason in rundown.left_out]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def script_html(newsroom: Newsroom, rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float],
+                words: dict[str, str]) -> str:
+    from pipeline.render.speech import annotate, ruby_html  # pypinyin: see build_package
+
+    parts = []
+    for (part, seconds), start in zip(timing, starts, strict=True):
+        parts.append({"kind": part.kind, "label": PART_LABELS[part.kind], "title": part.title, "start": clock(start),
+                      "end": clock(start + seconds), "seconds": duration_zh(seconds), "repeat": part.repeat,
+                      "html": ruby_html(annotate(part.spoken, words))})
+    context = {"heading": _heading(rundown), "site": newsroom.site.title, "target": rundown.target.name,
+               "parts": parts, "left_out": [{"title": title, "reason": reason} for _, title, reason in rundown.left_out],
+               "total": clock(sum(s for _, s in timing) + GAP_SECONDS * (len(timing) - 1)),
+               "slot_minutes": rundown.slot.minutes}
+    return environment(newsroom.root).get_template("broadcast/script.html").render(**context)
+
+
+def schedule_packages(conn: Connection, newsroom: Newsroom, now: datetime, horizon: timedelta = timedelta(days=1)) -> int:
+    """Ledger rows for every package whose build time (air time minus `lead_minutes`) falls
+    within the horizon and whose air time is still ahead; returns how many were added."""
+    channels = newsroom.channels_of_kind("loudspeaker")
+    if not channels or not newsroom.slots:
+        return 0
+    settings = settings_for(newsroom)
+    notices, _ = load_notices(newsroom)
+    targets = targets_for(newsroom, noticed_stations(notices))
+    local = now.astimezone(newsroom.tz).date()
+    added = 0
+    for day in (local - timedelta(days=1), local, local + timedelta(days=1)):
+        for slot in newsroom.slots:
+            air = air_time(newsroom, day, slot)
+            due = air - timedelta(minutes=settings.lead_minutes)
+            if air <= now or due > now + horizon:
+                continue
+            for target in targets:
+                for channel in channels:
+                    added += ledger.schedule_unit(conn, channel, str(PackageUnit(day, slot.name, target.id)), due, now)
+    return added

@@ -1,0 +1,72 @@
+"""Who a package is for and which package it is: the townships and villages that get one, and a
+package's identity (date, slot, target) as the ledger's `PackageUnit`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pipeline.model import PackageUnit, Slot
+from pipeline.settings import Newsroom
+
+
+class BroadcastError(ValueError):
+    """A broadcast that cannot be built as asked (unknown slot or township, bad notice file)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A township (its 文明实践所) or a village with local notices: one package per slot."""
+
+    id: str
+    name: str
+    kind: str  # township | village
+    township_id: str
+    station_ids: frozenset[str]  # stories from these stations are local news here
+
+
+def townships(newsroom: Newsroom) -> list[Target]:
+    targets = []
+    for station in sorted(newsroom.stations.values(), key=lambda s: s.id):
+        if station.level == "institute":
+            members = frozenset(newsroom.descendants(station.id))
+            targets.append(Target(station.id, station.township or station.name, "township", station.id, members))
+    return targets
+
+
+def targets_for(newsroom: Newsroom, noticed: Iterable[str]) -> list[Target]:
+    """Every township, and every village among `noticed` (the stations notices are addressed to):
+    a village with a notice of its own gets its own package."""
+    found = townships(newsroom)
+    by_station = {t.id: t for t in found}
+    for village_id in sorted(set(noticed) - set(by_station)):
+        station = newsroom.stations.get(village_id)
+        if station is None:
+            continue
+        township = next((t for t in found if village_id in t.station_ids), None)
+        if township is None:
+            continue
+        found.append(Target(village_id, station.village or station.name, "village", township.id, township.station_ids))
+    return found
+
+
+def slot_named(newsroom: Newsroom, name: str) -> Slot:
+    for slot in newsroom.slots:
+        if slot.name == name:
+            return slot
+    raise BroadcastError(f"no slot '{name}'; kitchen.toml [[loudspeaker.slots]] has: "
+                         f"{', '.join(s.name for s in newsroom.slots) or 'none'}")
+
+
+def air_time(newsroom: Newsroom, day: date, slot: Slot) -> datetime:
+    return datetime.combine(day, slot.start, tzinfo=newsroom.tz)
+
+
+def parse_unit(newsroom: Newsroom, unit: str) -> tuple[PackageUnit, Slot]:
+    """The package `unit` names, with its slot; BroadcastError when it names none."""
+    try:
+        parsed = PackageUnit.parse(unit)
+    except ValueError as exc:
+        raise BroadcastError(str(exc)) from None
+    return parsed, slot_named(newsroom, parsed.slot)
