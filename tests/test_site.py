@@ -321,7 +321,7 @@ def test_feedgen_refuses_naive_times_and_the_wrapper_never_passes_them() -> None
 
     from feedgen.feed import FeedGenerator
 
-    from pipeline.render.feeds import Feed, FeedItem, render_rss
+    from pipeline.render.site.feeds import Feed, FeedItem, render_rss
 
     with pytest.raises(ValueError):
         FeedGenerator().lastBuildDate(datetime(2026, 11, 20, 9, 30))  # the pitfall itself
