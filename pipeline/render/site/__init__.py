@@ -86,8 +86,8 @@ def _media_outputs(output: SiteOutput, images: dict[str, WebImage],
     outputs: dict[str, Output] = {}
     for image in images.values():
         for _, _, path in image.sizes:
-            outputs[path] = Output(f"media:{path}", lambda p=path: (output.image_cache / p.lstrip("/")).read_bytes())
+            outputs[path] = Output(f"media:{path}", (output.image_cache / path.lstrip("/")).read_bytes)
     for site_path, file in media_files.items():
         if file.exists():
-            outputs[site_path] = Output(f"file:{file}", lambda f=file: f.read_bytes())
+            outputs[site_path] = Output(f"file:{file}", file.read_bytes)
     return outputs

@@ -128,7 +128,8 @@ class SiteModel:
 
     def chain(self, station_id: str) -> list[Station]:
         """The station and everything above it, nearest first."""
-        found, current = [], self.newsroom.stations.get(station_id)
+        found: list[Station] = []
+        current: Station | None = self.newsroom.stations.get(station_id)
         while current is not None and current not in found:
             found.append(current)
             current = self.newsroom.stations.get(current.parent or "")
@@ -153,9 +154,9 @@ class SiteModel:
         for story in stories:  # newest first, so every archive's list is too
             content = story.revision.content
             if content.station_id not in station_keys:
-                station = self.newsroom.stations.get(content.station_id)
-                station_keys[content.station_id] = [("home", ""), *(("station", s.id) for s in self.chain(content.station_id))] \
-                    + ([("township", station.township)] if station and station.township else [])
+                chain = self.chain(content.station_id)
+                station_keys[content.station_id] = [("home", ""), *(("station", s.id) for s in chain)] \
+                    + ([("township", chain[0].township)] if chain and chain[0].township else [])
             keys = list(station_keys[content.station_id])
             if content.theme in self.newsroom.themes:
                 keys.append(("theme", content.theme))

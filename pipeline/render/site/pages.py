@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pipeline.live import LiveStory
@@ -86,7 +87,7 @@ def listing_pages(model: SiteModel, archive: Archive) -> dict[str, Output]:
         else:
             older = archive.page_url(number - 1) if number > 1 else None
             newer = archive.page_url(number + 1) if number < total else archive.url
-        pagination = {"current": number, "total": total if number == 0 else None,
+        pagination: dict[str, Any] = {"current": number, "total": total if number == 0 else None,
                       "range": _date_range(model, on_page) if number else None,
                       "newer_url": newer, "older_url": older, "pages": []}
         path = archive.page_url(number)
@@ -94,7 +95,7 @@ def listing_pages(model: SiteModel, archive: Archive) -> dict[str, Output]:
         front = (len(ids), _station_children(model, archive)) if number == 0 else None
         outputs[path] = Output(model.fingerprint("listing", archive.key, path, revisions, pagination,
                                                  archive.title, model.feed_links(archive.key), front),
-                               lambda a=archive, p=path, o=on_page, pg=pagination: _listing(model, a, p, o, pg))
+                               partial(_listing, model, archive, path, on_page, pagination))
     return outputs
 
 
@@ -152,7 +153,7 @@ def page_outputs(model: SiteModel) -> dict[str, Output]:
         outputs[f"{story.path}index.html"] = Output(
             model.fingerprint("article", story.id, story.revision.number, [r.number for r in story.corrections],
                               story.path, model.media_key(story)),
-            lambda s=story: article_page(model, s))
+            partial(article_page, model, story))
     for archive in model.web_archives.values():
         for path, output in listing_pages(model, archive).items():
             outputs[f"{path}index.html"] = output
@@ -200,7 +201,7 @@ def _directory(model: SiteModel) -> bytes:
 def _map(model: SiteModel, latest: dict[str, list[int]]) -> bytes:
     placed = [s for s in model.newsroom.stations.values() if s.lat is not None and s.lon is not None]
     width, height, project = _projection(placed)
-    points = []
+    points: list[dict[str, Any]] = []
     for station in sorted(placed, key=lambda s: ("center", "institute", "station", "point").index(s.level)):
         x, y = project(station)
         points.append({"x": x, "y": y, "name": station.name, "url": model.station_url(station.id),

@@ -50,7 +50,7 @@ def podcast_outputs(model: SiteModel, conn: Connection) -> dict[str, Output]:
     """The broadcasts' audio and their podcast feed and cover, under /broadcasts/."""
     newsroom = model.newsroom
     found = episodes(newsroom, conn)
-    outputs = {e.site_path: Output(f"file:{e.audio}", lambda f=e.audio: f.read_bytes()) for e in found}
+    outputs = {e.site_path: Output(f"file:{e.audio}", e.audio.read_bytes) for e in found}
     digest = [(e.unit, e.length, e.seconds, e.title, e.summary) for e in found]
     outputs["/broadcasts/podcast.xml"] = Output(model.fingerprint("podcast", digest), lambda: podcast_xml(newsroom, found))
     outputs["/broadcasts/cover.jpg"] = Output(model.fingerprint("podcast-cover"), lambda: cover_jpeg(newsroom))

@@ -3,6 +3,8 @@ section pages, and robots.txt pointing at them."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from pipeline.live import LiveStory
 from pipeline.render.site.model import Output, SiteModel
 
@@ -16,7 +18,7 @@ def sitemap_outputs(model: SiteModel) -> dict[str, Output]:
         entries: list[tuple[str, str | None]] = sorted(
             (s.path, s.revision.created_at.astimezone(model.tz).isoformat()) for s in stories)
         outputs[f"/sitemaps/{month}.xml"] = Output(model.fingerprint("sitemap", month, entries),
-                                                  lambda e=entries: _urlset(model, e))
+                                                  partial(_urlset, model, entries))
     sections: list[tuple[str, str | None]] = sorted(
         [("/", None), ("/stations/", None), ("/map/", None)]
         + [(a.url, None) for a in model.web_archives.values() if a.key[0] != "home"])
