@@ -68,3 +68,12 @@ def remove_stale_temp_files(folder: Path) -> int:
             leftover.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def atomic_symlink(link: Path, target: str) -> None:
+    """Point the symbolic link `link` at `target` in one rename: readers follow the old target or
+    the new one, never a missing link (how the site's `live` link switches builds)."""
+    temporary = link.with_name(f".tmp-{link.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(target)
+    os.replace(temporary, link)

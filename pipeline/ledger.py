@@ -281,3 +281,17 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
     """Capped exponential backoff: base, 2×base, 4×base … never more than the cap."""
     exponent = max(0, min(attempts - 1, 30))
     return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** exponent)))
+
+
+def delivered_units(conn: Connection, channels: tuple[str, ...]) -> list[Publication]:
+    """The rows of units that are not stories (broadcast packages) on `channels` whose delivery
+    finished: what went out, for those who list it (the podcast lists these packages only)."""
+    query = select(P).where(P.c.channel.in_(channels), P.c.story_id.is_(None), P.c.action == "publish",
+                            P.c.state == "done").order_by(P.c.id)
+    return [_publication(row) for row in conn.execute(query)]
+
+
+def channels_in_ledger(conn: Connection) -> list[str]:
+    """Every channel the ledger has rows for, enabled in kitchen.toml or not (a site built while
+    the web channel is switched off still shows what that channel delivered)."""
+    return [row.channel for row in conn.execute(select(P.c.channel).distinct().order_by(P.c.channel))]

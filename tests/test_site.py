@@ -321,7 +321,7 @@ def test_feedgen_refuses_naive_times_and_the_wrapper_never_passes_them() -> None
 
     from feedgen.feed import FeedGenerator
 
-    from pipeline.render.feeds import Feed, FeedItem, render_rss
+    from pipeline.render.site.feeds import Feed, FeedItem, render_rss
 
     with pytest.raises(ValueError):
         FeedGenerator().lastBuildDate(datetime(2026, 11, 20, 9, 30))  # the pitfall itself
@@ -444,3 +444,47 @@ def test_preview_serves_folders_at_their_slashed_address(site) -> None:
         connection.request("GET", "/stations/")
         answer = connection.getresponse()
         assert answer.status == 200 and "文明实践" in answer.read().decode("utf-8")
+
+
+def test_a_second_rss_kind_channel_gets_the_feeds(tmp_path: Path) -> None:
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "feeds"]', extra_toml='[channels.feeds]\nkind = "rss"\n')
+    write_report(root, "a.md")
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    (a,) = ingest_all(newsroom, store, now=NOW).story_ids
+    approve(newsroom, store, a, channels=["feeds"])
+    assert publish_due(newsroom, store, now=NOW).published == 1
+    for name in ("feed.xml", "atom.xml", "stations/qiaotou/feed.xml"):
+        (entry,) = feedparser.parse((live(newsroom) / name).read_bytes()).entries
+        assert entry.title == "东村开展板凳课堂理论宣讲" and entry.id.endswith(f"story:{a}"), name
+    home = (live(newsroom) / "index.html").read_text(encoding="utf-8")
+    assert 'href="/feed.xml"' in home and "东村开展板凳课堂理论宣讲" not in home  # in the feeds only
+
+
+def test_the_podcast_lists_only_the_packages_the_ledger_delivered(tmp_path: Path) -> None:
+    import shutil
+    from datetime import datetime
+
+    from tests.conftest import Kitchen, replace_in_config
+
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker"]')
+    shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
+    replace_in_config(root, "[channels.export]", '[channels.loudspeaker]\nengine = "none"\n\n[channels.export]')
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)  # 17:00 in Shanghai: the 18:00 packages are due
+    assert publish_due(newsroom, store, now=evening).published == 4
+    outbox = root / "outbox" / "loudspeaker"
+    # a package built by hand, outside the ledger (its row is still waiting for its time)
+    Kitchen(root)("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
+    for folder in (outbox / "2026-11-29" / "evening" / "qiaotou", outbox / "2026-11-30" / "morning" / "qiaotou"):
+        assert (folder / "manifest.json").is_file()
+        (folder / "audio.mp3").write_bytes(b"ID3" + bytes(2000))  # engine none makes no audio: stand-ins
+    with store.read() as conn:
+        build_site(newsroom, conn)
+    broadcasts = live(newsroom) / "broadcasts"
+    (episode,) = feedparser.parse((broadcasts / "podcast.xml").read_bytes()).entries
+    assert episode.title.startswith("桥头镇 11月29日晚间广播")
+    assert episode.id.endswith("broadcast:2026-11-29:evening:qiaotou")
+    assert (broadcasts / "2026-11-29" / "evening" / "qiaotou.mp3").is_file()
+    assert not (broadcasts / "2026-11-30").exists()

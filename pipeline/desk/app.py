@@ -426,7 +426,7 @@ def create_app(newsroom_root: Path) -> FastAPI:
     @app.get("/stories/{story_id}/preview", response_class=HTMLResponse)
     def preview(request: Request, story_id: int) -> Response:
         require(request)
-        from pipeline.render.web import render_article
+        from pipeline.render.site.article import render_article
 
         with store.read() as conn:
             html = render_article(_snapshot(conn, story_id), newsroom).content

@@ -29,9 +29,10 @@ class Renderer:
 
 
 def _registry() -> dict[str, Renderer]:
-    from pipeline.render import broadcast, ninjs, web
+    from pipeline.render import broadcast, ninjs
+    from pipeline.render.site import article
 
-    return {renderer.kind: renderer for renderer in (ninjs.RENDERER, web.ARTICLE, web.FEED_ITEM,
+    return {renderer.kind: renderer for renderer in (ninjs.RENDERER, article.ARTICLE, article.FEED_ITEM,
                                                       broadcast.SpokenRenderer)}
 
 

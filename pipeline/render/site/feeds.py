@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: a thin wrapper around feedgen that steps around its pitfalls.
+"""The site's RSS 2.0 and Atom feeds: one pair per archive that has a feed, made from the stories
+live on the rss-kind channels, through a thin wrapper around feedgen that steps around its pitfalls.
 
 - naive datetimes raise in feedgen: every time here is timezone-aware, shown in the newsroom's zone
   (`+0800`);
@@ -16,11 +17,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from pipeline.live import LiveStory
+from pipeline.render.site.model import Archive, Output, SiteModel
+from pipeline.timeutil import date_zh
+
+FEED_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -97,8 +108,6 @@ def render_rss(feed: Feed, tz: ZoneInfo, fallback: datetime) -> bytes:
 
 
 def render_atom(feed: Feed, tz: ZoneInfo, fallback: datetime) -> bytes:
-    from lxml import etree
-
     document = etree.fromstring(_generator(feed, tz, feed.atom_url, fallback).atom_str(pretty=True))
     namespace = "{http://www.w3.org/2005/Atom}"
     for entry, item in zip(document.iter(f"{namespace}entry"), feed.items, strict=True):
@@ -110,3 +119,70 @@ def render_atom(feed: Feed, tz: ZoneInfo, fallback: datetime) -> bytes:
         for content in entry.findall(f"{namespace}content"):  # feedgen writes type="CDATA", not valid Atom
             content.set("type", "html")
     return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# --- the site's feeds -----------------------------------------------------------------------------
+
+def feed_outputs(model: SiteModel) -> dict[str, Output]:
+    """The feeds of every archive that has one; the home feed exists even while it is empty."""
+    outputs: dict[str, Output] = {}
+    if model.rss_enabled:
+        for archive in model.rss_archives.values():
+            if archive.has_feed:
+                outputs.update(archive_feeds(model, archive))
+    return outputs
+
+
+def archive_feeds(model: SiteModel, archive: Archive) -> dict[str, Output]:
+    items = archive.story_ids[:FEED_SIZE]
+    revisions = [(i, model.rss_by_id[i].revision.number, i in model.by_id, model.media_key(model.rss_by_id[i]))
+                 for i in items]
+    site = model.site
+    feed = lambda: Feed(  # noqa: E731 — built only when the file is written
+        id=f"urn:kitchen:{site.host}:feed:{archive.key[0]}:{archive.key[1]}",
+        title=archive.title if archive.key[0] == "home" else f"{archive.title} - {site.title}",
+        link=model.absolute(archive.url), description=archive.description or site.title,
+        language=site.language, rss_url=model.absolute(f"{archive.url}feed.xml"),
+        atom_url=model.absolute(f"{archive.url}atom.xml"),
+        items=tuple(feed_item(model, model.rss_by_id[i]) for i in items))
+    fingerprint = model.fingerprint("feed", archive.key, revisions, model.newest if not items else None)
+    return {f"{archive.url}feed.xml": Output(fingerprint, lambda: render_rss(feed(), model.tz, model.newest)),
+            f"{archive.url}atom.xml": Output(fingerprint, lambda: render_atom(feed(), model.tz, model.newest))}
+
+
+def feed_item(model: SiteModel, story: LiveStory) -> FeedItem:
+    """The story as every feed carries it, worked out once per build."""
+    key = (story.id, story.revision.number)
+    if key not in model.feed_items:
+        model.feed_items[key] = _feed_item(model, story)
+    return model.feed_items[key]
+
+
+def _feed_item(model: SiteModel, story: LiveStory) -> FeedItem:
+    content = story.revision.content
+    image = model.image_of(story)
+    enclosure = None
+    cover = model.media_of(story).get("cover")
+    if cover is not None:  # the cover card is what a feed reader shows for the entry
+        enclosure = Enclosure(model.absolute(cover["src"]), model.image_bytes.get(cover["src"], 0), "image/jpeg")
+    elif image is not None:
+        enclosure = Enclosure(model.absolute(image.largest), model.image_bytes.get(image.largest, 0), "image/jpeg")
+    body, _, summary = model.derived(story)
+    pictures = "".join(f'<p><img src="{model.absolute(img.largest)}" alt="{escape(ref.caption or content.title)}"></p>'
+                       for ref in content.images if (img := model.images.get(ref.sha256)))
+    notes = "".join(f"<p><strong>更正（{date_zh(rev.created_at, model.tz)}）：</strong>{escape(rev.note, quote=False)}</p>"
+                    for rev in story.corrections)
+    on_site = story.id in model.by_id  # a story only in the feeds has no page to link to
+    return FeedItem(
+        guid=f"urn:kitchen:{model.site.host}:story:{story.id}", title=content.title,
+        link=model.absolute(story.path if on_site else "/"),
+        summary=summary, content_html=notes + pictures + _absolute_urls(body, model.site.base_url),
+        published=min(story.published_at or story.revision.created_at, story.revision.created_at),
+        updated=story.revision.created_at, author=content.author,
+        categories=tuple(filter(None, [model.newsroom.theme_name(content.theme) if content.theme else "",
+                                       model.newsroom.station_name(content.station_id)])),
+        enclosure=enclosure)
+
+
+def _absolute_urls(html: str, base_url: str) -> str:
+    return re.sub(r'(href|src)="(/[^"]*)"', lambda m: f'{m.group(1)}="{urljoin(base_url, m.group(2).lstrip("/"))}"', html)

@@ -1,5 +1,5 @@
 """Renditions for the web and rss channels: a story's article page, exactly as the site build
-writes it, and its feed item."""
+writes it, and its feed item, each made from a site model of that one story."""
 
 from __future__ import annotations
 
@@ -10,30 +10,32 @@ from typing import Any
 from pipeline.live import LiveStory, live_story
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer
-from pipeline.render.site import SiteBuilder, SiteOutput, _images
+from pipeline.render.site.feeds import feed_item
+from pipeline.render.site.model import SiteModel, image_sizes, web_images
+from pipeline.render.site.output import SiteOutput
+from pipeline.render.site.pages import article_page
 from pipeline.settings import Newsroom
 
 
-def _builder(snap: StorySnapshot, newsroom: Newsroom, rss: bool) -> tuple[SiteBuilder, LiveStory]:
+def _model(snap: StorySnapshot, newsroom: Newsroom, rss: bool) -> tuple[SiteModel, LiveStory]:
     story = live_story(snap.story.id, snap.revision, list(snap.corrections), snap.story.created_at, snap.story.slug,
                        snap.story.published_at, newsroom.tz)
-    output = SiteOutput(newsroom.root / "site")
-    images = _images(newsroom, output, [story])
-    sizes = {img.largest: (output.image_cache / img.largest.lstrip("/")).stat().st_size for img in images.values()}
-    return SiteBuilder(newsroom, [story], [story] if rss else [], images, sizes), story
+    image_cache = SiteOutput(newsroom.root / "site").image_cache
+    images = web_images(newsroom, image_cache, [story])
+    return SiteModel(newsroom, [story], [story] if rss else [], images, image_sizes(images, image_cache)), story
 
 
 def render_article(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
-    builder, story = _builder(snap, newsroom, rss=False)
-    content = builder.article_page(story)
+    model, story = _model(snap, newsroom, rss=False)
+    content = article_page(model, story)
     return Rendition(story_id=story.id, revision=story.revision.number, kind="article", content=content,
                      sha256=hashlib.sha256(content).hexdigest(), media=story.revision.content.images,
                      meta={"path": story.path, "title": story.revision.content.title})
 
 
 def render_feed_item(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
-    builder, story = _builder(snap, newsroom, rss=True)
-    item = builder.feed_item(story)
+    model, story = _model(snap, newsroom, rss=True)
+    item = feed_item(model, story)
     data: dict[str, Any] = {
         "guid": item.guid, "title": item.title, "link": item.link, "summary": item.summary,
         "content_html": item.content_html, "published": item.published.isoformat(),
@@ -48,7 +50,7 @@ def render_feed_item(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
 
 def _recipe(newsroom: Newsroom) -> str:
     """The templates, the stylesheet and the site settings: what shapes every page besides the story."""
-    return SiteBuilder(newsroom, [], [], {}).globals
+    return SiteModel(newsroom, [], [], {}).globals
 
 
 ARTICLE = Renderer(kind="article", render=render_article, recipe=_recipe)

@@ -1,5 +1,7 @@
 """A podcast feed of the loudspeaker broadcasts, published with the site under `/broadcasts/`:
-every package's audio as an episode (newest first), with the `itunes:` tags podcast apps need.
+every delivered package's audio as an episode (newest first), with the `itunes:` tags podcast
+apps need. The ledger says which packages went out: a folder in the outbox that no delivery made
+(built by hand, or left by an interrupted run) is not an episode.
 
 feedgen's podcast extension only accepts yes / no / clean for `itunes:explicit`, while Apple's
 current specification wants true / false: the value is set after generation."""
@@ -9,11 +11,22 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from feedgen.feed import FeedGenerator
 from lxml import etree
+from PIL import ImageDraw
+from sqlalchemy import Connection
 
+from pipeline.fsutil import UnsafePath, inside
+from pipeline.ledger import delivered_units
+from pipeline.model import PackageUnit
+from pipeline.render.broadcast import air_time, package_folder, slot_named
+from pipeline.render.cards import fallback_art
+from pipeline.render.site.model import Output, SiteModel
+from pipeline.render.text import fit, load_font
 from pipeline.settings import Newsroom
 
 EPISODES = 60
@@ -33,30 +46,62 @@ class Episode:
     aired: datetime
 
 
-def episodes(newsroom: Newsroom, limit: int = EPISODES) -> list[Episode]:
-    """Packages with audio, newest first (by air time, then target)."""
-    from pipeline.render.broadcast import air_time, packages_dir, slot_named
+def podcast_outputs(model: SiteModel, conn: Connection) -> dict[str, Output]:
+    """The broadcasts' audio and their podcast feed and cover, under /broadcasts/."""
+    newsroom = model.newsroom
+    found = episodes(newsroom, conn)
+    outputs = {e.site_path: Output(f"file:{e.audio}", e.audio.read_bytes) for e in found}
+    digest = [(e.unit, e.length, e.seconds, e.title, e.summary) for e in found]
+    outputs["/broadcasts/podcast.xml"] = Output(model.fingerprint("podcast", digest), lambda: podcast_xml(newsroom, found))
+    outputs["/broadcasts/cover.jpg"] = Output(model.fingerprint("podcast-cover"), lambda: cover_jpeg(newsroom))
+    return outputs
 
+
+def episodes(newsroom: Newsroom, conn: Connection, limit: int = EPISODES) -> list[Episode]:
+    """The packages the loudspeaker channels delivered, with audio, newest first (by air time, then
+    target)."""
     found = []
-    for manifest_path in packages_dir(newsroom).glob("*/*/*/manifest.json"):
-        audio = manifest_path.with_name("audio.mp3")
-        if not audio.is_file():
-            continue
+    for row in delivered_units(conn, newsroom.channels_of_kind("loudspeaker")):
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            day = date.fromisoformat(manifest["date"])
-            slot = slot_named(newsroom, manifest["slot"])
-        except (ValueError, KeyError):
-            continue  # a slot since removed from kitchen.toml, or a damaged manifest: not an episode
-        titles = [item["title"] for item in manifest["items"] if item["kind"] in ("story", "brief", "emergency", "notice")]
-        name = manifest["target"]["name"]
-        found.append(Episode(
-            manifest["unit"], f"{name} {day.month}月{day.day}日{SLOT_WORDS.get(slot.name, '')}广播（{slot.start:%H:%M}）",
-            "本期内容：" + "；".join(titles) if titles else "本期为通知与问候。", audio,
-            f"/broadcasts/{day.isoformat()}/{slot.name}/{manifest['target']['id']}.mp3", audio.stat().st_size,
-            float(manifest["seconds"]), air_time(newsroom, day, slot)))
+            unit = PackageUnit.parse(row.unit)
+        except ValueError:
+            continue  # not a package
+        episode = _episode(newsroom, unit, _delivered_folder(newsroom, unit, row.receipt))
+        if episode is not None:
+            found.append(episode)
     found.sort(key=lambda e: (e.aired, e.unit), reverse=True)
     return found[:limit]
+
+
+def _delivered_folder(newsroom: Newsroom, unit: PackageUnit, receipt: dict[str, Any] | None) -> Path | None:
+    """Where the delivery put the package: the folder its receipt names, else the package's folder."""
+    if receipt and receipt.get("folder"):
+        try:
+            return inside(newsroom.root, receipt["folder"])
+        except UnsafePath:
+            return None
+    return package_folder(newsroom, unit.day, unit.slot, unit.target)
+
+
+def _episode(newsroom: Newsroom, unit: PackageUnit, folder: Path | None) -> Episode | None:
+    if folder is None or not (folder / "audio.mp3").is_file():
+        return None
+    audio = folder / "audio.mp3"
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        slot = slot_named(newsroom, unit.slot)
+        if manifest["unit"] != str(unit):
+            return None  # the folder holds another package
+    except (OSError, ValueError, KeyError):
+        return None  # a slot since removed from kitchen.toml, or a damaged manifest: not an episode
+    day = unit.day
+    titles = [item["title"] for item in manifest["items"] if item["kind"] in ("story", "brief", "emergency", "notice")]
+    name = manifest["target"]["name"]
+    return Episode(
+        str(unit), f"{name} {day.month}月{day.day}日{SLOT_WORDS.get(slot.name, '')}广播（{slot.start:%H:%M}）",
+        "本期内容：" + "；".join(titles) if titles else "本期为通知与问候。", audio,
+        f"/broadcasts/{day.isoformat()}/{slot.name}/{unit.target}.mp3", audio.stat().st_size,
+        float(manifest["seconds"]), air_time(newsroom, day, slot))
 
 
 def _duration(seconds: float) -> str:
@@ -65,8 +110,6 @@ def _duration(seconds: float) -> str:
 
 
 def podcast_xml(newsroom: Newsroom, items: list[Episode]) -> bytes:
-    from feedgen.feed import FeedGenerator
-
     base = newsroom.site.base_url.rstrip("/")
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -108,11 +151,6 @@ def podcast_xml(newsroom: Newsroom, items: list[Episode]) -> bytes:
 
 def cover_jpeg(newsroom: Newsroom) -> bytes:
     """The podcast's 1400×1400 artwork, drawn like the cards' designed background."""
-    from PIL import ImageDraw
-
-    from pipeline.render.cards import fallback_art
-    from pipeline.render.text import fit, load_font
-
     font = newsroom.render.font_path
     image = fallback_art(1400, 1400, ("#b3261e", "#5c1010"), "rings", "", font)
     draw = ImageDraw.Draw(image)

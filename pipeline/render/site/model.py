@@ -1,0 +1,278 @@
+"""The site's shared model: the archives (home, stations, townships, themes, months) with their
+story lists, the addresses, and what every page and feed needs, worked out once per build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from pipeline.live import LiveStory
+from pipeline.model import Station
+from pipeline.render.images import WebImage, web_renditions
+from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
+from pipeline.render.renditions import StoredRendition
+from pipeline.resources import templates_dir
+from pipeline.settings import Newsroom
+from pipeline.templating import environment
+from pipeline.timeutil import date_zh
+
+LEVEL_WORDS = {"center": "中心", "institute": "实践所", "station": "实践站", "point": "实践点"}
+
+
+@dataclass
+class Archive:
+    key: tuple[str, str]
+    title: str
+    url: str
+    description: str = ""
+    story_ids: list[int] = field(default_factory=list)
+    has_feed: bool = False
+
+    def page_url(self, number: int) -> str:
+        return self.url if number == 0 else f"{self.url}page/{number}/"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its fingerprint and how to make its bytes."""
+
+    fingerprint: str
+    render: Callable[[], bytes]
+
+
+def rendition_site_path(stored_path: str) -> str:
+    """Where a rendition file (`ab/abcdef….jpg` in the renditions folder) is on the site."""
+    name = stored_path.rsplit("/", 1)[-1]
+    stem, _, ext = name.partition(".")
+    return f"/media/r/{stem[:2]}/{stem[:20]}.{ext}"
+
+
+def web_images(newsroom: Newsroom, image_cache: Path, *story_sets: list[LiveStory]) -> dict[str, WebImage]:
+    """The web sizes of every photo the stories show, made in the image cache where missing."""
+    images: dict[str, WebImage] = {}
+    for stories in story_sets:
+        for story in stories:
+            for ref in story.revision.content.images:
+                if ref.sha256 not in images:
+                    made = web_renditions(newsroom.media_dir, image_cache, ref)
+                    if made is not None:
+                        images[ref.sha256] = made
+    return images
+
+
+def image_sizes(images: dict[str, WebImage], image_cache: Path) -> dict[str, int]:
+    """The byte size of each photo's largest size: a feed's enclosure says it."""
+    return {img.largest: (image_cache / img.largest.lstrip("/")).stat().st_size for img in images.values()}
+
+
+class SiteModel:
+    """The shared context of one build: what is live on the web and in the feeds, their archives,
+    and the pieces every page shares. Pages, feeds and sitemaps are made from it."""
+
+    def __init__(self, newsroom: Newsroom, web: list[LiveStory], rss: list[LiveStory], images: dict[str, WebImage],
+                 image_bytes: dict[str, int] | None = None, media: dict[tuple[int, int], dict[str, StoredRendition]] | None = None):
+        self.newsroom = newsroom
+        self.rss_enabled = bool(newsroom.channels_of_kind("rss"))
+        self.image_bytes = image_bytes or {}
+        self.site = newsroom.site
+        self.tz = newsroom.tz
+        self.web = web
+        self.rss = rss
+        self.by_id = {story.id: story for story in web}
+        self.rss_by_id = {story.id: story for story in rss}
+        self.images = images
+        self.media = media or {}  # (story, revision) → kind → StoredRendition (cards, clips)
+        self.env = environment(newsroom.root)  # the pages' templates, a newsroom's own first
+        self.css = self.static("site.css")
+        self.css_url = f"/static/site.css?v={hashlib.sha256(self.css).hexdigest()[:10]}"
+        self.globals = self._global_fingerprint()
+        self.newest = max((s.revision.created_at for s in web + rss), default=datetime(2000, 1, 1, tzinfo=UTC))
+        # every page shows the year of the newest story in its footer
+        self._fingerprint_base = hashlib.sha256(
+            f"{self.globals}|{self.css_url}|{self.newest.astimezone(self.tz).year}|".encode())
+        self._township_ids = {s.township: s.id for s in sorted(newsroom.stations.values(), key=lambda s: s.id)
+                              if s.level == "institute" and s.township}
+        self.web_archives = self._archives(web)
+        same = len(rss) == len(web) and all(a is b for a, b in zip(rss, web, strict=True))
+        self.rss_archives = self.web_archives if same else self._archives(rss)
+        # worked out once per build, shared by every page and feed that shows the story
+        self.derived_texts: dict[tuple[int, int], tuple[str, str, str]] = {}
+        self.cards: dict[tuple[int, int], dict[str, Any]] = {}
+        self.feed_items: dict[tuple[int, int], Any] = {}
+
+    def static(self, name: str) -> bytes:
+        override = self.newsroom.root / "templates" / "web" / "static" / name
+        return (override if override.exists() else templates_dir() / "web" / "static" / name).read_bytes()
+
+    def _global_fingerprint(self) -> str:
+        hasher = hashlib.sha256()
+        for folder in (templates_dir() / "web", self.newsroom.root / "templates" / "web"):
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        hasher.update(path.name.encode() + path.read_bytes())
+        stations = sorted((s.id, s.name, s.level, s.parent, s.township, s.village, s.lat, s.lon)
+                          for s in self.newsroom.stations.values())
+        hasher.update(json.dumps([self.site.title, self.site.base_url, self.site.language, stations,
+                                  sorted((th.id, th.name) for th in self.newsroom.themes.values())],
+                                 ensure_ascii=False, default=str).encode())
+        return hasher.hexdigest()
+
+    # --- archives and addresses -------------------------------------------------------------------
+
+    def chain(self, station_id: str) -> list[Station]:
+        """The station and everything above it, nearest first."""
+        found: list[Station] = []
+        current: Station | None = self.newsroom.stations.get(station_id)
+        while current is not None and current not in found:
+            found.append(current)
+            current = self.newsroom.stations.get(current.parent or "")
+        return found
+
+    def _archives(self, stories: list[LiveStory]) -> dict[tuple[str, str], Archive]:
+        """Every station, township and theme has its page (the map and the directory link to them
+        all, with or without stories yet); months exist where there are stories."""
+        archives: dict[tuple[str, str], Archive] = {("home", ""): Archive(("home", ""), "最新动态", "/", has_feed=True)}
+        for station in sorted(self.newsroom.stations.values(), key=lambda s: s.id):
+            archives[("station", station.id)] = Archive(
+                ("station", station.id), station.name, self.station_url(station.id),
+                f"{station.township} {station.village} {LEVEL_WORDS.get(station.level, '')}".replace("  ", " ").strip(),
+                has_feed=True)
+            if station.township:
+                key = ("township", station.township)
+                archives.setdefault(key, Archive(key, station.township, self.township_url(station.township)))
+        for theme in self.newsroom.themes.values():
+            archives[("theme", theme.id)] = Archive(("theme", theme.id), theme.name, self.theme_url(theme.id),
+                                                    has_feed=True)
+        station_keys: dict[str, list[tuple[str, str]]] = {}
+        for story in stories:  # newest first, so every archive's list is too
+            content = story.revision.content
+            if content.station_id not in station_keys:
+                chain = self.chain(content.station_id)
+                station_keys[content.station_id] = [("home", ""), *(("station", s.id) for s in chain)] \
+                    + ([("township", chain[0].township)] if chain and chain[0].township else [])
+            keys = list(station_keys[content.station_id])
+            if content.theme in self.newsroom.themes:
+                keys.append(("theme", content.theme))
+            month = (content.dateline or story.created_at).astimezone(self.tz)
+            key = ("month", f"{month:%Y-%m}")
+            archives.setdefault(key, Archive(key, f"{month.year}年{month.month}月", f"/{month:%Y}/{month:%m}/"))
+            keys.append(key)
+            for key in dict.fromkeys(keys):
+                if key in archives:
+                    archives[key].story_ids.append(story.id)
+        return archives
+
+    def station_url(self, station_id: str) -> str:
+        return f"/stations/{station_id}/"
+
+    def township_url(self, township: str) -> str:
+        """Named after the township's institute (`/townships/qiaotou/`), which already has an ASCII id."""
+        slug = self._township_ids.get(township) or hashlib.sha256(township.encode()).hexdigest()[:10]
+        return f"/townships/{slug}/"
+
+    def theme_url(self, theme_id: str) -> str:
+        return f"/themes/{theme_id}/"
+
+    def absolute(self, path: str) -> str:
+        return urljoin(self.site.base_url, path.lstrip("/"))
+
+    def feed_links(self, key: tuple[str, str]) -> list[tuple[str, str, str]]:
+        """The RSS and Atom feeds of an archive, for the pages that announce them."""
+        archive = self.rss_archives.get(key)
+        if not self.rss_enabled or archive is None or not archive.has_feed:
+            return []
+        return [(archive.title, f"{archive.url}feed.xml", "application/rss+xml"),
+                (archive.title, f"{archive.url}atom.xml", "application/atom+xml")]
+
+    # --- what every page gets ---------------------------------------------------------------------
+
+    def common(self, title: str, path: str, description: str = "", og_type: str = "website",
+               og_image: str | None = None, feeds: Iterable[tuple[str, str, str]] = (),
+               breadcrumbs: Iterable[tuple[str, str]] = (), current: str = "") -> dict[str, Any]:
+        nav = [("首页", "/"), ("实践站点", "/stations/"), ("实践地图", "/map/")]
+        nav += [(theme.name, self.theme_url(theme.id)) for theme in list(self.newsroom.themes.values())[:6]]
+        return {
+            "site": {"title": self.site.title, "base_url": self.site.base_url, "language": self.site.language,
+                     "css_url": self.css_url, "year": self.newest.astimezone(self.tz).year},
+            "nav": [{"title": name, "url": url, "current": url == current} for name, url in nav],
+            "page": {"title": self.site.title if path == "/" else f"{title} - {self.site.title}",
+                     "description": description or self.site.title, "canonical_abs": self.absolute(path),
+                     "og_type": og_type, "og_image_abs": self.absolute(og_image) if og_image else None,
+                     "feeds": [{"title": name, "url": url, "type": kind} for name, url, kind in feeds]},
+            "breadcrumbs": [{"title": name, "url": url} for name, url in breadcrumbs],
+        }
+
+    def fingerprint(self, *parts: Any) -> str:
+        """What an output depends on, hashed: its own parts (ids, revisions, links) plus the templates
+        and settings every output depends on. `repr` of plain values is stable and quick."""
+        hasher = self._fingerprint_base.copy()
+        hasher.update(repr(parts).encode())
+        return hasher.hexdigest()
+
+    # --- stories ----------------------------------------------------------------------------------
+
+    def derived(self, story: LiveStory) -> tuple[str, str, str]:
+        """The story's body as HTML, as text, and its summary — worked out once per build (a story
+        shows on many pages and feeds)."""
+        key = (story.id, story.revision.number)
+        if key not in self.derived_texts:
+            content = story.revision.content
+            html = markdown_to_html(content.body_md)
+            text = html_to_plain(html)
+            self.derived_texts[key] = (html, text, content.summary or summarize(text))
+        return self.derived_texts[key]
+
+    def image_of(self, story: LiveStory, index: int = 0) -> WebImage | None:
+        images = story.revision.content.images
+        return self.images.get(images[index].sha256) if len(images) > index else None
+
+    def media_of(self, story: LiveStory) -> dict[str, Any]:
+        """The story's cover card and clip, where they have been rendered (see `kitchen render`)."""
+        made = self.media.get((story.id, story.revision.number), {})
+        found: dict[str, Any] = {}
+        cover = made.get("card-cover")
+        if cover is not None:
+            found["cover"] = {"src": rendition_site_path(cover.files["main"]), "width": cover.meta.get("width"),
+                              "height": cover.meta.get("height"), "alt": story.revision.content.title}
+        clip = made.get("clip-landscape") or made.get("clip-vertical")
+        if clip is not None and {"main", "poster", "vtt"} <= set(clip.files):
+            found["video"] = {"src": rendition_site_path(clip.files["main"]),
+                              "poster": rendition_site_path(clip.files["poster"]),
+                              "vtt": rendition_site_path(clip.files["vtt"]), "width": clip.meta.get("width"),
+                              "height": clip.meta.get("height"), "duration": clip.meta.get("duration")}
+        return found
+
+    def media_key(self, story: LiveStory) -> list[tuple[str, str]]:
+        """For fingerprints: a new cover or clip of the story changes what shows it."""
+        return sorted((kind, made.sha256) for kind, made in self.media.get((story.id, story.revision.number), {}).items())
+
+    def card(self, story: LiveStory) -> dict[str, Any]:
+        """The story as a listing shows it."""
+        key = (story.id, story.revision.number)
+        if key not in self.cards:
+            self.cards[key] = self._card(story)
+        return self.cards[key]
+
+    def _card(self, story: LiveStory) -> dict[str, Any]:
+        content = story.revision.content
+        station = self.newsroom.stations.get(content.station_id)
+        image = self.image_of(story)
+        caption = content.images[0].caption if content.images else ""
+        moment = content.dateline or story.created_at
+        return {
+            "url": story.path, "title": content.title, "date_display": date_zh(moment, self.tz),
+            "date_iso": moment.astimezone(self.tz).isoformat(), "station_name": station.name if station else "",
+            "station_url": self.station_url(content.station_id) if station else "",
+            "theme_name": self.newsroom.theme_name(content.theme) if content.theme else "",
+            "theme_url": self.theme_url(content.theme) if content.theme in self.newsroom.themes else "",
+            "summary": self.derived(story)[2],
+            "image": image.card(content.title, caption, "(max-width: 720px) 100vw, 360px") if image else None,
+            "corrected": bool(story.corrections),
+        }
