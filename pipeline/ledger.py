@@ -281,3 +281,21 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
     """Capped exponential backoff: base, 2×base, 4×base … never more than the cap."""
     exponent = max(0, min(attempts - 1, 30))
     return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** exponent)))
+
+
+def redeliver_unit(conn: Connection, channel: str, unit: str, now: datetime) -> Publication:
+    """Ask for a new delivery of a unit that is not a story (an editor rebuilding a broadcast
+    package): its row goes back to pending, due now, and is created when missing — one row per
+    (channel, unit) as always. A row a live worker holds is not touched (LedgerBusy): its delivery
+    finishes first. Rows left claimed by dead local workers are freed, and the update is
+    conditioned on the row still being free, so a worker that claims it meanwhile keeps it."""
+    release_dead_local_leases(conn, now)
+    row = conn.execute(select(P.c.id).where(P.c.channel == channel, P.c.unit == unit)).first()
+    if row is None:
+        conn.execute(insert(P).values(channel=channel, unit=unit, story_id=None, revision=None, created_at=now,
+                                      **_reset(now, now)))
+    else:
+        free = or_(P.c.state != "claimed", P.c.lease_until < now)
+        if not conn.execute(update(P).where(P.c.id == row.id, free).values(**_reset(now, now))).rowcount:
+            raise LedgerBusy(f"{unit} is being delivered on {channel} right now")
+    return _publication(conn.execute(select(P).where(P.c.channel == channel, P.c.unit == unit)).one())
