@@ -295,3 +295,21 @@ def channels_in_ledger(conn: Connection) -> list[str]:
     """Every channel the ledger has rows for, enabled in kitchen.toml or not (a site built while
     the web channel is switched off still shows what that channel delivered)."""
     return [row.channel for row in conn.execute(select(P.c.channel).distinct().order_by(P.c.channel))]
+
+
+def redeliver_unit(conn: Connection, channel: str, unit: str, now: datetime) -> Publication:
+    """Ask for a new delivery of a unit that is not a story (an editor rebuilding a broadcast
+    package): its row goes back to pending, due now, and is created when missing — one row per
+    (channel, unit) as always. A row a live worker holds is not touched (LedgerBusy): its delivery
+    finishes first. Rows left claimed by dead local workers are freed, and the update is
+    conditioned on the row still being free, so a worker that claims it meanwhile keeps it."""
+    release_dead_local_leases(conn, now)
+    row = conn.execute(select(P.c.id).where(P.c.channel == channel, P.c.unit == unit)).first()
+    if row is None:
+        conn.execute(insert(P).values(channel=channel, unit=unit, story_id=None, revision=None, created_at=now,
+                                      **_reset(now, now)))
+    else:
+        free = or_(P.c.state != "claimed", P.c.lease_until < now)
+        if not conn.execute(update(P).where(P.c.id == row.id, free).values(**_reset(now, now))).rowcount:
+            raise LedgerBusy(f"{unit} is being delivered on {channel} right now")
+    return _publication(conn.execute(select(P).where(P.c.channel == channel, P.c.unit == unit)).one())

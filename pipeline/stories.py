@@ -175,3 +175,66 @@ def count_by_state(conn: Connection) -> dict[str, int]:
 def story_events(conn: Connection, story_id: int) -> list[Any]:
     return list(conn.execute(select(t.events).where(t.events.c.story_id == story_id)
                              .order_by(t.events.c.id)))
+
+
+@dataclass
+class ReportSummary:
+    """What the reports behind a story say: their sources, how many were duplicates of it, the
+    look-alike stories of other events, and what extraction flagged for checking."""
+
+    sources: set[str]
+    copies: int
+    related: set[int]
+    flags: list[str]
+
+
+def report_summaries(conn: Connection, story_ids: list[int]) -> dict[int, ReportSummary]:
+    """The summary of each story's reports (stories without reports are left out)."""
+    r = t.reports
+    found: dict[int, ReportSummary] = {}
+    for chunk in range(0, len(story_ids), 500):
+        query = select(r.c.story_id, r.c.source_id, r.c.relation, r.c.related, r.c.flags).where(
+            r.c.story_id.in_(story_ids[chunk:chunk + 500]))
+        for row in conn.execute(query):
+            info = found.setdefault(row.story_id, ReportSummary(set(), 0, set(), []))
+            info.sources.add(row.source_id)
+            info.copies += row.relation == "duplicate"
+            info.related.update(row.related or [])
+            info.flags += [flag for flag in (row.flags or []) if flag not in info.flags]
+    return found
+
+
+def recent_ingest_errors(conn: Connection, limit: int = 20) -> list[Any]:
+    """The newest ingest errors (item, reason, source_id, stage), newest first."""
+    e = t.ingest_errors
+    return list(conn.execute(select(e).order_by(e.c.id.desc()).limit(limit)))
+
+
+def reports_received(conn: Connection) -> list[Any]:
+    """Every report's station and arrival time (station_id, created_at), for the monthly counts."""
+    return list(conn.execute(select(t.reports.c.station_id, t.reports.c.created_at)))
+
+
+def stories_published(conn: Connection) -> list[Any]:
+    """Every published story's station, theme and first publication time (station_id, theme,
+    published_at), for the monthly counts."""
+    s = t.stories
+    return list(conn.execute(select(s.c.station_id, s.c.theme, s.c.published_at)
+                             .where(s.c.published_at.is_not(None))))
+
+
+def rundown_edits(conn: Connection, unit: str) -> dict[str, list[str]]:
+    """The editors' choices for one broadcast package (its unit): refs dropped, pinned, and the
+    order they set — empty lists when nobody changed it."""
+    row = conn.execute(select(t.rundown_edits.c.data).where(t.rundown_edits.c.unit == unit)).first()
+    return {"drop": [], "pin": [], "order": [], **(row.data if row else {})}
+
+
+def save_rundown_edits(conn: Connection, unit: str, data: dict[str, list[str]], by: str, now: datetime) -> None:
+    """Store the editors' choices for a broadcast package, replacing the earlier ones."""
+    e = t.rundown_edits
+    values = {"data": data, "updated_by": by, "updated_at": now}
+    if conn.execute(select(e.c.unit).where(e.c.unit == unit)).first() is not None:
+        conn.execute(update(e).where(e.c.unit == unit).values(**values))
+    else:
+        conn.execute(insert(e).values(unit=unit, **values))

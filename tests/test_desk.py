@@ -4,23 +4,34 @@ a schedule view with retries, and source HTML that never runs."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from pipeline import ledger
+from pipeline import store as t
 from pipeline.config import load_newsroom
 from pipeline.desk.app import create_app
 from pipeline.desk.users import MAX_FAILURES, add_user
 from pipeline.ingest import ingest_all
+from pipeline.model import PackageUnit, Publication
+from pipeline.render import broadcast, ensure_rendition
+from pipeline.render.speech import reading_seconds
 from pipeline.schedule import publish_due
-from pipeline.store import open_store
+from pipeline.settings import Newsroom
+from pipeline.store import Store, open_store
 from pipeline.stories import Actor, snapshot, story_events
 from pipeline.timeutil import utcnow
 from pipeline.workflow import perform
-from tests.conftest import NOW, make_newsroom, write_report
+from tests.conftest import NOW, make_newsroom, replace_in_config, write_report
 
 PASSWORD = "correct horse battery"
 XSS = '<script>document.title="pwned"</script><img src=x onerror="alert(1)">'
@@ -146,7 +157,7 @@ def test_rendition_files_are_served_only_by_their_exact_names(desk) -> None:
 
 
 def test_the_story_page_shows_what_each_revision_changed_escaped(desk) -> None:
-    from pipeline.desk.app import diff_html
+    from pipeline.desk.routes.story import diff_html
 
     assert diff_html("东村<b>开展</b>宣讲", "东村举办宣讲") == "东村<del>&lt;b&gt;开展&lt;/b&gt;</del><ins>举办</ins>宣讲"
     _, _, (a, _), client = desk
@@ -184,32 +195,39 @@ def test_an_editor_chooses_the_cover_photo_and_leaves_one_out(tmp_path: Path) ->
     assert captions == ["三", "一"]  # the chosen cover first, the dropped one gone
 
 
-def test_the_broadcast_view_drops_pins_and_rebuilds_a_package(tmp_path: Path) -> None:
-    import shutil
-
-    from tests.conftest import replace_in_config
-
+def on_air_desk(tmp_path: Path, options: str = "") -> tuple[Newsroom, Store, list[int], TestClient, date]:
+    """A newsroom on the loudspeaker channel (with `options` for it) whose two Qiaotou stories
+    went out yesterday, at the real clock as the desk works, and the desk with wang logged in.
+    Returns tomorrow's local date, whose packages are still to air."""
     root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker"]')
     shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
-    replace_in_config(root, "[channels.export]", '[channels.loudspeaker]\nengine = "none"\n\n[channels.export]')
-    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", station="qiaotou-dongcun", date="2026-11-28 09:30")
-    write_report(root, "b.md", title="刘家村举办移风易俗宣讲", station="qiaotou-liujia", date="2026-11-28 19:00",
-                 body="刘家村红白理事会向村民宣讲婚事新办。")
+    replace_in_config(root, "[channels.export]", f'[channels.loudspeaker]\nengine = "none"\n{options}\n[channels.export]')
     newsroom = load_newsroom(root)
+    now = utcnow()
+    yesterday = (now.astimezone(newsroom.tz) - timedelta(days=1)).date()
+    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", station="qiaotou-dongcun", date=f"{yesterday} 09:30")
+    write_report(root, "b.md", title="刘家村举办移风易俗宣讲", station="qiaotou-liujia", date=f"{yesterday} 19:00",
+                 body="刘家村红白理事会向村民宣讲婚事新办。")
     store = open_store(newsroom)
-    a, b = ingest_all(newsroom, store, now=NOW).story_ids
+    ids = ingest_all(newsroom, store, now=now).story_ids
     with store.begin() as conn:
-        add_user(conn, "wang", "editor", PASSWORD, utcnow())
-        for story_id in (a, b):
-            perform(conn, newsroom, story_id, "approve", Actor("wang", "editor"), NOW, channels=["loudspeaker"])
-    publish_due(newsroom, store, now=NOW)
+        add_user(conn, "wang", "editor", PASSWORD, now)
+        for story_id in ids:
+            perform(conn, newsroom, story_id, "approve", Actor("wang", "editor"), now, channels=["loudspeaker"])
+    publish_due(newsroom, store)
     client = TestClient(create_app(root), follow_redirects=False)
     log_in(client, "wang")
-    view = "/broadcast?day=2026-11-30&slot=morning&target=qiaotou"
+    return newsroom, store, ids, client, (now.astimezone(newsroom.tz) + timedelta(days=1)).date()
+
+
+def test_the_broadcast_view_drops_pins_and_rebuilds_a_package(tmp_path: Path) -> None:
+    newsroom, store, (a, b), client, day = on_air_desk(tmp_path)
+    root = newsroom.root
+    view = f"/broadcast?day={day}&slot=morning&target=qiaotou"
     page = client.get(view).text
     assert page.index("刘家村举办移风易俗宣讲") < page.index("东村开展板凳课堂理论宣讲")  # newest first
     token = csrf_of(client, view)
-    unit = "broadcast:2026-11-30:morning:qiaotou"
+    unit = f"broadcast:{day}:morning:qiaotou"
     client.post("/broadcast/edit", data={"csrf": token, "unit": unit, "ref": str(a), "op": "up"})
     page = client.get(view).text
     assert page.index("东村开展板凳课堂理论宣讲") < page.index("刘家村举办移风易俗宣讲")  # moved up by the editor
@@ -218,10 +236,10 @@ def test_the_broadcast_view_drops_pins_and_rebuilds_a_package(tmp_path: Path) ->
     assert "编辑撤下" in page
     built = client.post("/broadcast/build", data={"csrf": token, "unit": unit})
     assert built.status_code == 303 and "notice=" in built.headers["location"]
-    manifest = (root / "outbox/loudspeaker/2026-11-30/morning/qiaotou/manifest.json").read_text(encoding="utf-8")
+    manifest = (root / f"outbox/loudspeaker/{day}/morning/qiaotou/manifest.json").read_text(encoding="utf-8")
     assert "编辑撤下" in manifest and "东村开展板凳课堂理论宣讲" in manifest
     assert client.post("/broadcast/edit", data={"csrf": token, "unit": "../../etc", "ref": "1", "op": "drop"}).status_code == 400
-    dashboard = client.get("/dashboard?month=2026-11")
+    dashboard = client.get(f"/dashboard?month={utcnow().astimezone(newsroom.tz):%Y-%m}")
     assert dashboard.status_code == 200 and "<svg" in dashboard.text and "桥头镇新时代文明实践所" in dashboard.text
 
 
@@ -245,7 +263,7 @@ def test_a_chief_corrects_a_published_story_from_the_desk(desk) -> None:
 
 
 def test_look_alike_stories_are_listed_together() -> None:
-    from pipeline.desk.app import _clustered
+    from pipeline.desk.routes.inbox import clustered as _clustered
 
     rows = [{"id": 5, "related": []}, {"id": 4, "related": [2]}, {"id": 3, "related": []}, {"id": 2, "related": [4]}]
     assert [(r["id"], r["follows"]) for r in _clustered(rows)] == [(5, None), (4, None), (2, 4), (3, None)]
@@ -269,3 +287,92 @@ def test_users_are_added_from_the_command_line(tmp_path: Path) -> None:
     assert kitchen("users", "password", "zhao", "--password-stdin", password="another good one\n").returncode == 0
     client = TestClient(create_app(root), follow_redirects=False)
     assert log_in(client, "zhao", "another good one").status_code == 303
+
+
+def test_the_spoken_preview_is_the_stored_spoken_rendition_at_the_newsrooms_rate(tmp_path: Path) -> None:
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker"]')
+    replace_in_config(root, "[channels.export]",
+                      '[channels.loudspeaker]\nengine = "none"\nchars_per_minute = 120\n\n[channels.export]')
+    write_report(root, "a.md", body="上午9:30，**60余名**村民参加。咨询电话0523-86123456。")
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    (a,) = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        add_user(conn, "wang", "editor", PASSWORD, utcnow())
+    client = TestClient(create_app(root), follow_redirects=False)
+    log_in(client, "wang")
+    page = client.get(f"/stories/{a}").text
+    with store.begin() as conn:  # the page stored the rendition it showed, and it is the current one
+        row = conn.execute(select(t.renditions.c.content).where(t.renditions.c.story_id == a,
+                                                                 t.renditions.c.kind == "spoken")).one()
+        assert row.content == ensure_rendition(conn, newsroom, a, 1, "spoken", utcnow()).content
+    stored = json.loads(row.content)
+    assert stored["seconds"] == round(reading_seconds(stored["spoken"], 120), 1) != round(reading_seconds(stored["spoken"]), 1)
+    tree = lxml.html.fromstring(page)
+    (script,) = tree.xpath("//div[contains(@class, 'script')]")
+    for reading in script.xpath(".//rt"):  # the pinyin printed over hard characters is not read
+        reading.drop_tree()
+    assert script.text_content() == stored["spoken"] and "**" not in stored["spoken"]  # Markdown is not read out
+    heading = script.getparent().xpath("h2")[0].text_content()
+    assert heading == f"广播稿（口播体，每分钟 120 字，约 {stored['seconds']} 秒）"
+    shown = [li.text_content() for li in script.getparent().xpath(".//li")]
+    assert shown == [f"{written} → {spoken}" for written, spoken in stored["rewritten"]] and shown
+
+
+def test_a_rebuild_from_the_desk_is_a_new_ledger_delivery_of_the_package(tmp_path: Path) -> None:
+    newsroom, store, (_, b), client, day = on_air_desk(tmp_path)
+    package = str(PackageUnit(day, "morning", "qiaotou"))
+    with store.begin() as conn:  # the scheduler's row for the package, due an hour before air
+        broadcast.schedule_packages(conn, newsroom, utcnow(), horizon=timedelta(days=2))
+
+    def row_and_deliveries() -> tuple[Publication, int]:
+        with store.read() as conn:
+            (row,) = [p for p in ledger.list_publications(conn, channel="loudspeaker") if p.unit == package]
+            deliveries = conn.execute(select(func.count()).select_from(t.events).where(
+                t.events.c.action == "delivered", t.events.c.note == package)).scalar_one()
+        return row, deliveries
+
+    scheduled, deliveries = row_and_deliveries()
+    assert scheduled.state == "pending" and scheduled.due_at > utcnow() and deliveries == 0
+    view = f"/broadcast?day={day}&slot=morning&target=qiaotou"
+    token = csrf_of(client, view)
+    built = client.post("/broadcast/build", data={"csrf": token, "unit": package})
+    assert built.status_code == 303 and "节目包已生成" in unquote(built.headers["location"])
+    first, deliveries = row_and_deliveries()
+    assert (first.id, first.state, first.attempts, deliveries) == (scheduled.id, "done", 1, 1)  # that row, delivered now
+    folder = newsroom.root / first.receipt["folder"]
+    assert folder == newsroom.root / "outbox" / "loudspeaker" / str(day) / "morning" / "qiaotou"
+    assert "编辑撤下" not in (folder / "manifest.json").read_text(encoding="utf-8")
+
+    client.post("/broadcast/edit", data={"csrf": token, "unit": package, "ref": str(b), "op": "drop"})
+    assert client.post("/broadcast/build", data={"csrf": token, "unit": package}).status_code == 303
+    again, deliveries = row_and_deliveries()
+    assert (again.id, again.state, again.attempts, deliveries) == (first.id, "done", 1, 2)  # the same row, delivered anew
+    assert again.published_at > first.published_at and again.output_hash != first.output_hash
+    assert again.receipt["folder"] == first.receipt["folder"]
+    assert "编辑撤下" in (folder / "manifest.json").read_text(encoding="utf-8")
+
+    for unit, reason in ((PackageUnit(day - timedelta(days=2), "morning", "qiaotou"), "播出时间已过"),
+                         (PackageUnit(day, "morning", "nowhere"), "nowhere"), ("../../etc", "无法识别的节目包")):
+        refused = client.post("/broadcast/build", data={"csrf": token, "unit": str(unit)})
+        assert refused.status_code == 400 and reason in refused.text, unit
+    with store.read() as conn:
+        assert {p.unit for p in ledger.list_publications(conn)} & {f"broadcast:{day - timedelta(days=2)}:morning:qiaotou",
+                                                                   f"broadcast:{day}:morning:nowhere"} == set()
+
+
+def test_a_rebuild_leaves_a_package_that_a_worker_is_delivering_to_it(tmp_path: Path) -> None:
+    newsroom, store, _, client, day = on_air_desk(tmp_path)
+    package = str(PackageUnit(day, "morning", "qiaotou"))
+    owner = ledger.new_lease_owner()  # this process: alive, so its lease is respected
+    with store.begin() as conn:
+        broadcast.schedule_packages(conn, newsroom, utcnow(), horizon=timedelta(days=2))
+        claimed = [p for p in ledger.claim_due(conn, owner, utcnow(), timedelta(minutes=5), 100, due_until=utcnow()
+                                               + timedelta(days=2)) if p.unit == package]
+    assert claimed
+    token = csrf_of(client, f"/broadcast?day={day}&slot=morning&target=qiaotou")
+    answer = client.post("/broadcast/build", data={"csrf": token, "unit": package})
+    assert answer.status_code == 303 and "正在生成" in unquote(answer.headers["location"])
+    with store.read() as conn:
+        row = ledger.get_publication(conn, claimed[0].id)
+    assert (row.state, row.lease_owner, row.attempts) == ("claimed", owner, 0)

@@ -1,0 +1,159 @@
+"""Loudspeaker broadcasts: the rundown of each township's package for a day and slot, the editors'
+changes to it (move, pin, drop), and asking the ledger for a new delivery of a package."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection
+
+from pipeline import ledger
+from pipeline.desk.auth import PostingUser, require_user
+from pipeline.desk.deps import NewsroomDep, StoreDep
+from pipeline.desk.pages import render_page
+from pipeline.locks import Busy
+from pipeline.model import PackageUnit, Publication
+from pipeline.render import broadcast
+from pipeline.schedule import publish_due
+from pipeline.settings import Newsroom
+from pipeline.stories import Actor, record_event, rundown_edits, save_rundown_edits
+from pipeline.timeutil import utcnow
+
+router = APIRouter()
+
+EDITS = {"drop": ("drop", True), "undrop": ("drop", False), "pin": ("pin", True), "unpin": ("pin", False)}
+MOVES = ("up", "down")
+MOVABLE = ("story", "brief")  # opening, closing and notices keep their places
+
+
+@router.get("/broadcast", response_class=HTMLResponse, dependencies=[Depends(require_user)])
+def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: str = "", slot: str = "",
+                 target: str = "", notice: str = "") -> HTMLResponse:
+    if not newsroom.slots:
+        raise HTTPException(status_code=404, detail="kitchen.toml 里没有广播时段（[[loudspeaker.slots]]）。")
+    try:
+        when = datetime.fromisoformat(day).date() if day else utcnow().astimezone(newsroom.tz).date()
+        chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
+        with store.read() as conn:
+            found = broadcast.rundowns(conn, newsroom, when, chosen)
+    except (ValueError, broadcast.BroadcastError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    current = next((r for r in found if r.target.id == target), found[0] if found else None)
+    rundown = None
+    if current is not None:
+        package = broadcast.package_folder(newsroom, when, chosen.name, current.target.id) / "manifest.json"
+        built = json.loads(package.read_text(encoding="utf-8")) if package.exists() else None
+        rundown = {"unit": str(PackageUnit(when, chosen.name, current.target.id)), "target": current.target.name,
+                   "seconds": current.seconds, "budget": current.budget,
+                   "share": min(100, round(current.seconds / current.budget * 100)),
+                   "parts": [{"kind": p.kind, "ref": p.ref, "title": p.title, "seconds": round(p.seconds),
+                              "repeat": p.repeat, "movable": p.kind in MOVABLE} for p in current.parts],
+                   "left_out": [{"ref": r, "title": ti, "reason": why} for r, ti, why in current.left_out],
+                   "built": built}
+    return render_page(request, "broadcast.html", day=when.isoformat(), slot=chosen.name, slots=newsroom.slots,
+                       targets=[{"id": r.target.id, "name": r.target.name, "seconds": r.seconds, "budget": r.budget}
+                                for r in found], target=current.target.id if current else "", rundown=rundown,
+                       notice=notice)
+
+
+@router.post("/broadcast/edit")
+def rundown_edit(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit: str = Form(""),
+                 ref: str = Form(""), op: str = Form("")) -> Response:
+    """One change by an editor to a package's rundown, kept for the package's unit."""
+    try:
+        package = PackageUnit.parse(unit)
+    except ValueError:
+        package = None
+    if package is None or not ref.isdigit() or op not in (*EDITS, *MOVES):
+        raise HTTPException(status_code=400, detail="无法识别的调整。")
+    now = utcnow()
+    with store.begin() as conn:
+        refs = [p.ref for p in _rundown(conn, newsroom, package).parts if p.kind in MOVABLE]
+        save_rundown_edits(conn, str(package), edited(rundown_edits(conn, str(package)), op, ref, refs), user.name, now)
+        record_event(conn, now, Actor(user.name, user.role), "rundown-edit", int(ref), note=f"{package} {op}",
+                     data={"unit": str(package), "op": op})
+    return RedirectResponse(_view(package), status_code=303)
+
+
+@router.post("/broadcast/build")
+def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit: str = Form("")) -> Response:
+    """A new delivery of the package through the ledger, like any other: its row goes back to
+    pending, due now, and a publish pass runs at once unless one is running already (then the
+    next pass builds it). A package whose air time has passed is not built."""
+    try:
+        package = PackageUnit.parse(unit)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"无法识别的节目包：{exc}") from None
+    channels = newsroom.channels_of_kind("loudspeaker")
+    if not channels:
+        raise HTTPException(status_code=400, detail="kitchen.toml 里没有农村大喇叭渠道（kind = \"loudspeaker\"）。")
+    now = utcnow()
+    with store.begin() as conn:
+        rundown = _rundown(conn, newsroom, package)
+        if broadcast.air_time(newsroom, package.day, rundown.slot) <= now:
+            raise HTTPException(status_code=400, detail=f"{package.day} {package.slot} 的播出时间已过，不再生成这个节目包。")
+        try:
+            rows = [ledger.redeliver_unit(conn, channel, str(package), now) for channel in channels]
+        except ledger.LedgerBusy:
+            return RedirectResponse(_view(package, "节目包正在生成，请稍后再看"), status_code=303)
+        record_event(conn, now, Actor(user.name, user.role), "package-rebuild", None, note=str(package),
+                     data={"unit": str(package), "channels": channels})
+    try:
+        publish_due(newsroom, store)
+    except Busy:
+        return RedirectResponse(_view(package, "正在发布其他稿件，节目包已排队，下一次发布时生成"), status_code=303)
+    with store.read() as conn:
+        outcomes = [_outcome(ledger.get_publication(conn, row.id)) for row in rows]
+    if len(channels) > 1:
+        outcomes = [f"{channel}：{outcome}" for channel, outcome in zip(channels, outcomes, strict=True)]
+    return RedirectResponse(_view(package, "；".join(outcomes)), status_code=303)
+
+
+def edited(edits: dict[str, list[str]], op: str, ref: str, refs: list[str]) -> dict[str, list[str]]:
+    """The editors' choices after one more: `refs` are the movable items in their present order;
+    a move swaps `ref` with its neighbour and fixes the whole order, pinned items keeping their
+    places relative to the others; drop, pin and their undoing add or take out `ref`."""
+    data = {key: list(value) for key, value in edits.items()}
+    if op in MOVES:
+        refs = list(refs)
+        if ref in refs:
+            i = refs.index(ref)
+            j = max(0, i - 1) if op == "up" else min(len(refs) - 1, i + 1)
+            refs[i], refs[j] = refs[j], refs[i]
+        data["order"] = refs
+        data["pin"] = [r for r in refs if r in data["pin"]]
+    else:
+        key, add = EDITS[op]
+        data[key] = [r for r in data[key] if r != ref] + ([ref] if add else [])
+    return data
+
+
+def _rundown(conn: Connection, newsroom: Newsroom, package: PackageUnit) -> broadcast.Rundown:
+    """The package's rundown as it stands; an unknown slot or township is the editor's 400."""
+    try:
+        return broadcast.rundowns(conn, newsroom, package.day, broadcast.slot_named(newsroom, package.slot),
+                                  package.target)[0]
+    except broadcast.BroadcastError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+
+
+def _outcome(row: Publication) -> str:
+    """What became of the package's delivery in the publish pass, for the editor."""
+    if row.state == "done" and row.receipt:
+        return f"节目包已生成（{broadcast.clock(row.receipt.get('seconds', 0))}）"
+    if row.state == "failed":
+        return f"节目包生成失败：{row.last_error}"
+    if row.state == "cancelled":
+        return f"节目包未生成：{row.last_error}"
+    if row.last_error:
+        return f"节目包生成失败，稍后自动重试：{row.last_error}"
+    return "节目包已排队，下一次发布时生成"
+
+
+def _view(package: PackageUnit, notice: str = "") -> str:
+    query = {"day": package.day.isoformat(), "slot": package.slot, "target": package.target}
+    return "/broadcast?" + urlencode({**query, "notice": notice} if notice else query)

@@ -1,0 +1,73 @@
+"""Files the desk shows: story photos, rendered cards and clips, the sandboxed article preview,
+the site's stylesheet (so the preview looks like the site) and htmx."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from pipeline.desk.auth import require_user
+from pipeline.desk.deps import NewsroomDep, StoreDep
+from pipeline.desk.routes.story import snapshot_or_404
+from pipeline.render.site.article import render_article
+from pipeline.resources import templates_dir
+
+router = APIRouter()
+
+MEDIA_PATH = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|jpeg|png|webp|gif)")
+RENDITION_PATH = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|mp4|vtt|srt)")
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/stories/{story_id}/preview", response_class=HTMLResponse, dependencies=[Depends(require_user)])
+def preview(story_id: int, newsroom: NewsroomDep, store: StoreDep) -> Response:
+    with store.read() as conn:
+        html = render_article(snapshot_or_404(conn, story_id), newsroom).content
+    # the rendered page in a sandbox of its own: no script runs, nothing reaches the desk
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:; "
+                                                        "style-src 'unsafe-inline' 'self'", **NOSNIFF})
+
+
+@router.get("/media/{folder}/{name}", dependencies=[Depends(require_user)])
+def media_file(folder: str, name: str, newsroom: NewsroomDep) -> Response:
+    return _file(newsroom.root / "media", f"{folder}/{name}", MEDIA_PATH)
+
+
+@router.get("/renditions/{folder}/{name}", dependencies=[Depends(require_user)])
+def rendition_file(folder: str, name: str, newsroom: NewsroomDep) -> Response:
+    return _file(newsroom.root / "renditions", f"{folder}/{name}", RENDITION_PATH)
+
+
+def _file(folder: Path, relative: str, allowed: re.Pattern[str]) -> Response:
+    """A content-addressed file, served only by its exact name (nothing else in the folder, nothing above it)."""
+    if not allowed.fullmatch(relative):
+        raise HTTPException(status_code=404, detail="没有这个文件。")
+    path = folder / relative
+    if not path.is_file():
+        raise HTTPException(status_code=404, detail="没有这个文件。")
+    return FileResponse(path, headers=NOSNIFF)
+
+
+@router.get("/static/htmx.min.js")
+def htmx() -> Response:
+    """htmx, from the django-js-lib-htmx wheel's static folder (read as a file: nothing of
+    Django is imported). The desk works without it; with it, pages change without reloading."""
+    spec = importlib.util.find_spec("js_lib_htmx")
+    if spec is None or not spec.submodule_search_locations:
+        raise HTTPException(status_code=404, detail="htmx is not installed")
+    script = Path(next(iter(spec.submodule_search_locations))) / "static" / "htmx" / "htmx.min.js"
+    return Response(script.read_bytes(), media_type="text/javascript",
+                    headers={"Cache-Control": "public, max-age=86400", **NOSNIFF})
+
+
+@router.get("/static/site.css")
+def site_css(newsroom: NewsroomDep) -> Response:
+    """The site's stylesheet, so that the article preview looks like the site."""
+    override = newsroom.root / "templates" / "web" / "static" / "site.css"
+    path = override if override.exists() else templates_dir() / "web" / "static" / "site.css"
+    return Response(path.read_bytes(), media_type="text/css", headers=NOSNIFF)
