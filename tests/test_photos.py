@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageFile
 
-from pipeline.render.photos import PhotoProblem, crop_box, crop_to, open_photo
+from pipeline.media import BadImage as PhotoProblem
+from pipeline.render.photos import crop_box, crop_to, open_photo
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
