@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
@@ -104,7 +105,7 @@ def _opened(source: str | Path | bytes, subject: str) -> Iterator[Image.Image]:
     """The image with its header read and no pixel decoded yet, refused when it declares more than
     MAX_PIXELS; whatever fails while it is open (decoding included) becomes a BadImage."""
     if isinstance(source, bytes):
-        handle: io.BufferedIOBase = io.BytesIO(source)
+        handle: BinaryIO = io.BytesIO(source)
     else:
         try:
             handle = open(source, "rb")  # noqa: SIM115 — closed below, with the image

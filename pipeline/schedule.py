@@ -227,7 +227,7 @@ def _record_delivery(conn: Connection, newsroom: Newsroom, pub: Publication, rec
                      {"channel": pub.channel, "unit": pub.unit, "receipt": receipt})
         return
     story = get_story(conn, pub.story_id)
-    data = {"channel": pub.channel, "revision": pub.revision, "receipt": receipt}
+    data: dict[str, Any] = {"channel": pub.channel, "revision": pub.revision, "receipt": receipt}
     if pub.action == "publish" and story.state == "approved":
         perform(conn, newsroom, story.id, "publish", SYSTEM, now, **data)
     else:
