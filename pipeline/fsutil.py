@@ -1,35 +1,109 @@
-"""File-system helpers: atomic writes and paths that cannot escape their folder."""
+"""File-system helpers: atomic writes (every write-aside-then-rename goes through here) and paths
+that cannot escape their folder."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+TEMPORARY_PREFIX = ".tmp-"
+"""Names of files and folders being written; a crash leaves at most these (see remove_stale_temp_files)."""
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+FILE_MODE = 0o666 & ~_umask()
+"""What an ordinary `open(path, "w")` gives a new file; atomic writes give the same (the temporary
+file they rename is private to its owner), so the web server can read the site's photos."""
 
 
 class UnsafePath(ValueError):
     pass
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write `data` to `path` so readers see the old file or the whole new one, never a part.
+def atomic_write(path: Path, data: bytes | str, durable: bool = True, mode: int | None = None) -> None:
+    """Write `data` (text as UTF-8) to `path` so readers see the old file or the whole new one,
+    never a part. The file gets `mode` (default: what an ordinary write gives) before it appears.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
     renamed over the target; a crash leaves at most a `.tmp-*` file, never a half-written target.
     """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(payload)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
+        os.chmod(tmp_name, FILE_MODE if mode is None else mode)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` for a tool that writes a file by name (ffmpeg, `wave`, a TTS
+    engine, a copy); renamed over `path` when the block ends, removed when it fails. The temporary
+    name keeps the suffix, since tools such as ffmpeg choose the format by it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{TEMPORARY_PREFIX}{uuid.uuid4().hex[:8]}-{path.name}")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def atomic_copy(source: Path, target: Path) -> None:
+    """Copy a file so that `target` is either absent, the old file, or the whole copy."""
+    with atomic_output(target) as temporary:
+        shutil.copyfile(source, temporary)
+
+
+@contextlib.contextmanager
+def atomic_folder(destination: Path) -> Iterator[Path]:
+    """A new empty folder beside `destination` to fill; when the block ends it replaces
+    `destination` whole (readers see the old folder or the new one, never a mix), and when the
+    block fails it is removed. Two renames: the old folder steps aside, the new one steps in."""
+    work = destination.parent / f"{TEMPORARY_PREFIX}{destination.name}-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    old = None
+    try:
+        yield work
+        if destination.exists():
+            old = destination.with_name(f".old-{destination.name}-{uuid.uuid4().hex[:8]}")
+            os.replace(destination, old)
+        os.replace(work, destination)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def atomic_symlink(link: Path, target: str | os.PathLike[str]) -> None:
+    """Point `link` at `target` in one rename, replacing the link that was there."""
+    temporary = link.with_name(f"{TEMPORARY_PREFIX}{link.name}-{uuid.uuid4().hex[:8]}")
+    temporary.symlink_to(target)
+    try:
+        os.replace(temporary, link)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -61,11 +135,16 @@ def unique_destination(path: Path) -> Path:
 
 
 def remove_stale_temp_files(folder: Path) -> int:
-    """Delete `.tmp-*` leftovers of writes that a crash interrupted."""
+    """Delete `.tmp-*` leftovers (files and folders) of writes that a crash interrupted."""
     removed = 0
     if folder.is_dir():
-        for leftover in folder.rglob(".tmp-*"):
-            leftover.unlink(missing_ok=True)
+        for leftover in sorted(folder.rglob(f"{TEMPORARY_PREFIX}*")):
+            if not leftover.parent.exists():  # inside a folder removed just before
+                continue
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
             removed += 1
     return removed
 

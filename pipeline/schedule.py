@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
+
 from pipeline import ledger
 from pipeline.faults import checkpoint
 from pipeline.ingest import ingest_all
 from pipeline.locks import Busy, holding
-from pipeline.model import Publication
+from pipeline.model import Publication, Rendition
 from pipeline.render import ensure_rendition, recipe_for
-from pipeline.settings import Newsroom
+from pipeline.render.broadcast import BroadcastError, schedule_packages
+from pipeline.render.renditions import kinds_for, render
+from pipeline.settings import Newsroom, PublishSettings
 from pipeline.store import Store
 from pipeline.stories import SYSTEM, get_story, record_event
 from pipeline.timeutil import utcnow
@@ -82,8 +86,6 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
 
     with store.begin() as conn:
         summary.released_leases = ledger.release_dead_local_leases(conn, clock())
-        from pipeline.render.broadcast import BroadcastError, schedule_packages
-
         try:  # the packages of the coming slots join the queue, due their lead time before air
             summary.scheduled_units = schedule_packages(conn, newsroom, clock())
         except BroadcastError as exc:
@@ -130,7 +132,7 @@ def _count(summary: PublishSummary, outcome: str) -> None:
         setattr(summary, outcome, getattr(summary, outcome) + 1)
 
 
-def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: Any,
+def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: PublishSettings,
            summary: PublishSummary) -> None:
     """The channel keeps failing in this pass: hand the row back for later without trying it."""
     with store.begin() as conn:
@@ -139,44 +141,36 @@ def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: 
     summary.skipped += 1
 
 
+class _Cancelled(Exception):
+    """The row is not to be delivered at all (the story is no longer approved, the air time passed)."""
+
+
 def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
              clock: Callable[[], datetime], channels: dict[str, Channel], recipes: dict[str, str]) -> str:
-    """Deliver one claimed row; returns the outcome name. `channels` and `recipes` are the pass's
-    caches of opened channels and recipe hashes."""
+    """Deliver one claimed row (a story's or a unit's, such as a broadcast package); returns the
+    outcome name. Attempt, lease, delivery and mark-done run in this order, with the checkpoints
+    the crash test kills at. `channels` and `recipes` are the pass's caches of opened channels and
+    recipe hashes."""
     settings = newsroom.publish
     try:
         channel = channels.get(pub.channel) or open_channel(newsroom, pub.channel)
         channels[pub.channel] = channel
-        kind = channel.rendition_kind
-        if kind not in recipes:
-            recipes[kind] = recipe_for(kind, newsroom)
-        if pub.story_id is None:  # a unit of the channel's own (a broadcast package)
-            return _deliver_unit(store, pub, owner, clock, channel, settings)
+        rendition = _rendition(newsroom, store, pub, channel, clock(), recipes) if pub.action == "publish" else None
         with store.begin() as conn:
-            story = get_story(conn, pub.story_id)
-            if pub.action == "publish":
-                if story.state not in ("approved", "published"):
-                    ledger.mark_cancelled(conn, pub.id, owner, f"story is {story.state}", clock())
-                    return "cancelled"
-                assert pub.revision is not None
-                rendition = ensure_rendition(conn, newsroom, pub.story_id, pub.revision, kind,
-                                             clock(), recipe=recipes[kind])
-                output_hash: str | None = rendition.sha256
-            else:
-                rendition, output_hash = None, None
             if pub.attempts >= settings.max_attempts:
                 # Each earlier attempt ended without an outcome: the publisher died delivering it.
                 ledger.mark_failed(conn, pub.id, owner, f"gave up after {pub.attempts} attempts: "
                                    "the publisher stopped (crashed or was killed) while delivering it",
                                    clock())
                 return "failed"
-            if not ledger.start_attempt(conn, pub.id, owner, output_hash, clock(),
-                                        timedelta(seconds=settings.lease_seconds)):
+            if not ledger.start_attempt(conn, pub.id, owner, rendition.sha256 if rendition else None,
+                                        clock(), timedelta(seconds=settings.lease_seconds)):
                 return "lost"
         checkpoint("schedule.before_deliver")
         if rendition is not None:
             receipt = channel.publish(rendition)
         else:
+            assert pub.story_id is not None  # only a story is retracted
             receipt = channel.retract(Retraction(pub.story_id, pub.unit, pub.receipt))
         checkpoint("schedule.delivered")
         with store.begin() as conn:
@@ -185,6 +179,10 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
             _record_delivery(conn, newsroom, pub, receipt, clock())
         checkpoint("schedule.done")
         return "published" if rendition is not None else "retracted"
+    except _Cancelled as reason:
+        with store.begin() as conn:
+            ledger.mark_cancelled(conn, pub.id, owner, str(reason), clock())
+        return "cancelled"
     except PermanentError as exc:
         with store.begin() as conn:
             ledger.mark_failed(conn, pub.id, owner, str(exc), clock())
@@ -201,41 +199,35 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         return "retrying"
 
 
-def _deliver_unit(store: Store, pub: Publication, owner: str, clock: Callable[[], datetime], channel: Channel,
-                  settings: Any) -> str:
-    """Deliver a row that is not a story: the channel renders the unit and publishes it. A package
-    whose air time has passed is cancelled (checked by the channel's `expired`)."""
-    expired = getattr(channel, "expired", None)
-    if expired is not None and expired(pub.unit, clock()):
-        with store.begin() as conn:
-            ledger.mark_cancelled(conn, pub.id, owner, "its air time has passed", clock())
-        return "cancelled"
-    rendition = channel.render_unit(pub.unit)
+def _rendition(newsroom: Newsroom, store: Store, pub: Publication, channel: Channel, now: datetime,
+               recipes: dict[str, str]) -> Rendition:
+    """What the channel delivers for a row to publish: the story's rendition of the channel's
+    `rendition_kind`, or for a unit of the channel's own the rendition the channel makes of it.
+    Raises _Cancelled when the row must not go out."""
+    if pub.story_id is None:
+        if channel.expired(pub.unit, now):
+            raise _Cancelled("its air time has passed")
+        return channel.render_unit(pub.unit)
+    kind = channel.rendition_kind
+    if kind not in recipes:
+        recipes[kind] = recipe_for(kind, newsroom)
     with store.begin() as conn:
-        if pub.attempts >= settings.max_attempts:
-            ledger.mark_failed(conn, pub.id, owner, f"gave up after {pub.attempts} attempts: "
-                               "the publisher stopped (crashed or was killed) while delivering it", clock())
-            return "failed"
-        if not ledger.start_attempt(conn, pub.id, owner, rendition.sha256, clock(),
-                                    timedelta(seconds=settings.lease_seconds)):
-            return "lost"
-    checkpoint("schedule.before_deliver")
-    receipt = channel.publish(rendition)
-    checkpoint("schedule.delivered")
-    with store.begin() as conn:
-        if not ledger.mark_done(conn, pub, owner, receipt, clock()):
-            return "lost"
-        record_event(conn, clock(), SYSTEM, "delivered", None, None, None, pub.unit,
-                     {"channel": pub.channel, "unit": pub.unit, "receipt": receipt})
-    checkpoint("schedule.done")
-    return "published"
+        story = get_story(conn, pub.story_id)
+        if story.state not in ("approved", "published"):
+            raise _Cancelled(f"story is {story.state}")
+        assert pub.revision is not None
+        return ensure_rendition(conn, newsroom, pub.story_id, pub.revision, kind, now, recipe=recipes[kind])
 
 
-def _record_delivery(conn: Any, newsroom: Newsroom, pub: Publication, receipt: dict[str, Any],
+def _record_delivery(conn: Connection, newsroom: Newsroom, pub: Publication, receipt: dict[str, Any],
                      now: datetime) -> None:
-    assert pub.story_id is not None
+    """The delivery in the events log; a story's first publication moves it to `published`."""
+    if pub.story_id is None:
+        record_event(conn, now, SYSTEM, "delivered", None, None, None, pub.unit,
+                     {"channel": pub.channel, "unit": pub.unit, "receipt": receipt})
+        return
     story = get_story(conn, pub.story_id)
-    data = {"channel": pub.channel, "revision": pub.revision, "receipt": receipt}
+    data: dict[str, Any] = {"channel": pub.channel, "revision": pub.revision, "receipt": receipt}
     if pub.action == "publish" and story.state == "approved":
         perform(conn, newsroom, story.id, "publish", SYSTEM, now, **data)
     else:
@@ -252,7 +244,7 @@ class Daemon:
         self.log = log
         self.stopping = False
 
-    def stop(self, *_: Any) -> None:
+    def stop(self, *_: object) -> None:
         self.stopping = True
 
     def run(self, max_cycles: int | None = None) -> None:
@@ -260,8 +252,6 @@ class Daemon:
             self._loop(max_cycles)
 
     def _render(self, clips: bool) -> None:
-        from pipeline.render.renditions import kinds_for, render
-
         try:
             summary = render(self.newsroom, self.store, utcnow(), kinds_for(self.newsroom, clips=clips), wait_for_lock=1)
         except Busy as exc:

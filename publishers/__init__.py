@@ -10,14 +10,14 @@ several channels of one kind (`[channels.province] kind = "export"`), each with 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
+from pipeline.model import Rendition
 from pipeline.registry import Kind, discover
-
-if TYPE_CHECKING:
-    from pipeline.model import Rendition
-    from pipeline.settings import Newsroom
+from pipeline.settings import Newsroom
+from pipeline.store import Store
 
 
 class ChannelError(Exception):
@@ -75,6 +75,11 @@ class Channel(Kind):
         such rows implement it."""
         raise PermanentError(f"channel {self.name} has no rows of their own ({unit})")
 
+    def expired(self, unit: str, now: datetime) -> bool:
+        """Whether a row of the channel's own is too late to deliver (a package after its air
+        time): the scheduler cancels it instead."""
+        return False
+
     def flush(self) -> dict[str, Any] | None:
         """Finish what this pass delivered (a channel may do its work once per pass, not per row);
         called at the end of every publish pass, and at the start of one when `unfinished`."""
@@ -93,12 +98,10 @@ class ReadsTheStore:
     pool opened on first use and closed with the channel."""
 
     newsroom: Newsroom
-    _store: Any = None
+    _store: Store | None = None
 
     @property
-    def store(self) -> Any:
-        from pipeline.store import Store
-
+    def store(self) -> Store:
         if self._store is None:
             self._store = Store(self.newsroom.database_url, migrate=False)
         return self._store
@@ -119,8 +122,9 @@ def open_channel(newsroom: Newsroom, name: str) -> Channel:
     """The configured channel `name` (an instance of its kind, with its options)."""
     if name not in newsroom.publish.channels:
         raise PermanentError(f"channel '{name}' is not enabled in kitchen.toml [publish] channels")
-    options = dict(newsroom.channel_options.get(name, {"kind": name}))
-    kind = options.pop("kind", name)
+    options = dict(newsroom.channel_options.get(name, {}))
+    options.pop("kind", None)
+    kind = newsroom.channel_kind(name)
     kinds = known_channels()
     if kind not in kinds:
         raise PermanentError(f"channel '{name}' has unknown kind '{kind}'")

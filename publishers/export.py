@@ -11,19 +11,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.faults import checkpoint
-from pipeline.fsutil import atomic_write, remove_stale_temp_files
+from pipeline.fsutil import atomic_copy, atomic_write, remove_stale_temp_files
 from pipeline.media import media_path
 from pipeline.model import Rendition
 from pipeline.render.ninjs import cancellation, image_file_name, story_uri
+from pipeline.settings import Newsroom
 from publishers import Channel, PermanentError, Retraction, TransientError
 
-DEFAULT_OUTBOX = "outbox/export"
+if TYPE_CHECKING:
+    import httpx
+
 RETRYABLE_STATUS = {408, 425, 429}  # besides 5xx other than 501 and 505
 
 
@@ -49,14 +51,13 @@ class ExportChannel(Channel):
             problems.append(("timeout_seconds", "must be a number of seconds between 1 and 300"))
         return problems
 
-    def __init__(self, newsroom: Any, options: dict[str, Any], name: str | None = None):
+    def __init__(self, newsroom: Newsroom, options: dict[str, Any], name: str | None = None):
         super().__init__(newsroom, options, name)
-        default_outbox = DEFAULT_OUTBOX if self.name == "export" else f"outbox/{self.name}"
-        self.outbox: Path = newsroom.path(options.get("outbox", default_outbox))
+        self.outbox: Path = newsroom.path(options.get("outbox", f"outbox/{self.name}"))
         self.url: str = options.get("url", "")
         self.timeout = float(options.get("timeout_seconds", 10))
         self.secret_env: str = options.get("secret_env", "KITCHEN_EXPORT_SECRET")
-        self._client: Any = None
+        self._client: httpx.Client | None = None
 
     def preflight(self) -> list[str]:
         if self.url and not os.environ.get(self.secret_env):
@@ -77,10 +78,7 @@ class ExportChannel(Channel):
             if not target.exists():
                 if not source.exists():
                     raise PermanentError(f"image {image.sha256[:12]} is missing from media/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".tmp-{target.name}")
-                shutil.copyfile(source, tmp)
-                os.replace(tmp, target)
+                atomic_copy(source, target)
         document = folder / f"rev-{rendition.revision}.json"
         written = _write_if_changed(document, rendition.content)
         checkpoint("export.file_written")
@@ -106,7 +104,7 @@ class ExportChannel(Channel):
         return receipt
 
     def _post(self, body: bytes, idempotency_key: str) -> int:
-        import httpx
+        import httpx  # slow to import, and only needed when a partner URL is set
 
         secret = os.environ.get(self.secret_env, "")
         if not secret:

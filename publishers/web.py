@@ -13,6 +13,8 @@ from typing import Any
 from pipeline.live import assign_slug, mark_site_stale, site_build_marker
 from pipeline.model import Rendition
 from pipeline.render.site import build_site
+from pipeline.settings import Newsroom
+from pipeline.templating import template_problems
 from publishers import Channel, ReadsTheStore, Retraction
 
 
@@ -27,12 +29,10 @@ class SiteChannel(ReadsTheStore, Channel):
         return [(key, "unknown setting; this channel has none yet") for key in options]
 
     def preflight(self) -> list[str]:
-        from pipeline.templating import template_problems
-
         return template_problems(self.newsroom.root, "web")
 
     @classmethod
-    def unfinished(cls, newsroom: Any) -> bool:
+    def unfinished(cls, newsroom: Newsroom) -> bool:
         return site_build_marker(newsroom).exists()
 
     def publish(self, rendition: Rendition) -> dict[str, Any]:

@@ -12,7 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageFile
 
-from pipeline.render.photos import PhotoProblem, crop_box, crop_to, open_photo
+from pipeline.media import BadImage, inspect_image, media_path
+from pipeline.media import BadImage as PhotoProblem
+from pipeline.model import ImageRef
+from pipeline.render.images import web_renditions
+from pipeline.render.photos import crop_box, crop_to, open_photo
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
@@ -249,3 +253,33 @@ def test_crop_box_is_inside_the_image_with_the_right_aspect(size, aspect):
 def test_crop_to_gives_exactly_the_requested_size(target):
     picture = crop_to(plain_with_subject(1200, 800, (1000, 300, 1180, 500)), *target)
     assert picture.size == target and picture.mode == "RGB"
+
+
+# --- one opener for cards, clips, the import and the site's renditions -----------------------
+
+def test_the_import_refuses_a_bomb_from_its_header_like_cards_do():
+    with pytest.raises(BadImage, match="image 'bomb.png' is 7000×7000 px .* decompression bomb"):
+        inspect_image(png_header(7_000, 7_000), "bomb.png")
+
+
+def test_web_renditions_are_upright_srgb_from_the_same_opener(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = Image.new("CMYK", (600, 400), (0, 255, 255, 0))  # red, lying on its side
+    media = tmp_path / "media"
+    ref = ImageRef(sha256="ab" * 32, ext="jpg")
+    media_path(media, ref.sha256, ref.ext).parent.mkdir(parents=True)
+    media_path(media, ref.sha256, ref.ext).write_bytes(encode(stored, "JPEG", quality=95, exif=exif.tobytes()))
+    made = web_renditions(media, tmp_path / "cache", ref)
+    assert made is not None and [(w, h) for w, h, _ in made.sizes] == [(400, 600)]
+    with Image.open(tmp_path / "cache" / made.largest.lstrip("/")) as rendition:
+        assert rendition.mode == "RGB" and len(rendition.getexif()) == 0
+        r, g, b = centre_pixel(rendition)
+    assert r > 220 and g < 40 and b < 40
+
+
+def test_web_renditions_of_a_bomb_are_none(tmp_path):
+    ref = ImageRef(sha256="cd" * 32, ext="png")
+    media_path(tmp_path, ref.sha256, ref.ext).parent.mkdir(parents=True)
+    media_path(tmp_path, ref.sha256, ref.ext).write_bytes(png_header(20_000, 20_000))
+    assert web_renditions(tmp_path, tmp_path / "cache", ref) is None

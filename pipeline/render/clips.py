@@ -399,9 +399,10 @@ def run_clip_job(job: Any) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
     """In a worker: make one clip in a scratch folder; returns its files and meta."""
     from PIL import Image
 
+    from pipeline.media import BadImage as PhotoProblem
     from pipeline.render.cards import draw_card, fallback_art, recipe_named
     from pipeline.render.jingles import bed_file, wav_seconds
-    from pipeline.render.photos import PhotoProblem, open_photo
+    from pipeline.render.photos import open_photo
 
     root, font = Path(job.root), Path(job.font)
     recipe = load_clip_recipe(root, job.kind.removeprefix("clip-"))

@@ -1,6 +1,6 @@
-"""Web renditions of photos: a few widths for `srcset`, EXIF orientation applied and every piece of
-metadata stripped (phones write the GPS position into their photos). Made once per photo and width,
-kept in a cache folder, and linked into each site build."""
+"""Web renditions of photos: a few widths for `srcset`, opened upright in sRGB by the media layer's
+one opener, with every piece of metadata stripped (phones write the GPS position into their photos).
+Made once per photo and width, kept in a cache folder, and linked into each site build."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from pipeline.fsutil import atomic_write
-from pipeline.media import media_path
+from pipeline.media import BadImage, media_path, open_image, upright_size
 from pipeline.model import ImageRef
 
 WIDTHS = (480, 960, 1440)
@@ -41,16 +41,12 @@ def site_path(sha256: str, width: int) -> str:
     return f"/media/{sha256[:2]}/{sha256[:16]}-{width}.jpg"
 
 
-_ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
-
-
 def web_renditions(media_dir: Path, cache_dir: Path, image: ImageRef) -> WebImage | None:
     """Make (or find in the cache) the renditions of a stored photo; None if it cannot be read."""
     source_path = media_path(media_dir, image.sha256, image.ext)
     try:
-        with Image.open(source_path) as header:  # the header only: the upright width decides the sizes
-            upright_width = header.height if header.getexif().get(0x0112) in _ROTATED else header.width
-    except (OSError, ValueError):
+        upright_width, _ = upright_size(source_path)  # the header only: the upright width decides the sizes
+    except BadImage:
         return None
     widths = sorted({w for w in WIDTHS if w < upright_width} | {min(upright_width, WIDTHS[-1])})
     sizes = []
@@ -60,24 +56,13 @@ def web_renditions(media_dir: Path, cache_dir: Path, image: ImageRef) -> WebImag
         if not target.exists():
             if source is None:
                 try:
-                    with Image.open(source_path) as opened:
-                        source = _upright_rgb(opened)
-                except (OSError, ValueError):
+                    source = open_image(source_path)
+                except BadImage:
                     return None
             atomic_write(target, _encode(source, width), durable=False)
         with Image.open(target) as made:  # reads the header only: the upright size
             sizes.append((made.width, made.height, site_path(image.sha256, width)))
     return WebImage(sha256=image.sha256, sizes=tuple(sizes))
-
-
-def _upright_rgb(opened: Image.Image) -> Image.Image:
-    upright = ImageOps.exif_transpose(opened)
-    if upright.mode in ("RGBA", "LA", "P"):
-        rgba = upright.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return upright.convert("RGB")
 
 
 def _encode(source: Image.Image, width: int) -> bytes:

@@ -186,7 +186,7 @@ def _opened(path: str, max_side: int, mtime: float) -> Any:
 
 
 def _first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str], max_side: int = MAX_PHOTO_SIDE) -> Any:
-    from pipeline.render.photos import PhotoProblem
+    from pipeline.media import BadImage as PhotoProblem
 
     for path, _ in photos:
         try:
