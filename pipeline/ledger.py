@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from pipeline import store as t
 from pipeline.model import Publication
@@ -281,3 +281,9 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
     """Capped exponential backoff: base, 2×base, 4×base … never more than the cap."""
     exponent = max(0, min(attempts - 1, 30))
     return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** exponent)))
+
+
+def count_by_state(conn: Connection) -> dict[str, int]:
+    """How many ledger rows are in each state (pending, done, failed …)."""
+    rows = conn.execute(select(P.c.state, func.count()).group_by(P.c.state))
+    return {state: count for state, count in rows}
