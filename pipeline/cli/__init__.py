@@ -34,8 +34,8 @@ app = typer.Typer(
 
 @app.callback()
 def main_options(
-    newsroom: Annotated[str | None, typer.Option("--newsroom", "-n", envvar="KITCHEN_NEWSROOM",
-                                                 help="Newsroom folder (default: the current folder or a parent).")] = None,
+    newsroom_dir: Annotated[str | None, typer.Option("--newsroom", "-n", envvar="KITCHEN_NEWSROOM",
+                                                     help="Newsroom folder (default: the current folder or a parent).")] = None,
     user: Annotated[str | None, typer.Option("--user", envvar="KITCHEN_USER",
                                              help="Name recorded in the audit trail (default: your login).")] = None,
     role: Annotated[str, typer.Option("--role", envvar="KITCHEN_ROLE",
@@ -44,7 +44,7 @@ def main_options(
 ) -> None:
     if role not in ROLES:
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
-    STATE["ctx"] = Context(newsroom, user, role)
+    STATE["ctx"] = Context(newsroom_dir, user, role)
 
 
 # The order here is the order of `kitchen --help`: the newsroom's stages first, then the groups.
