@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from pipeline import store as t
 from pipeline.model import Publication
@@ -313,3 +313,9 @@ def redeliver_unit(conn: Connection, channel: str, unit: str, now: datetime) -> 
         if not conn.execute(update(P).where(P.c.id == row.id, free).values(**_reset(now, now))).rowcount:
             raise LedgerBusy(f"{unit} is being delivered on {channel} right now")
     return _publication(conn.execute(select(P).where(P.c.channel == channel, P.c.unit == unit)).one())
+
+
+def count_by_state(conn: Connection) -> dict[str, int]:
+    """How many ledger rows are in each state (pending, done, failed …)."""
+    rows = conn.execute(select(P.c.state, func.count()).group_by(P.c.state))
+    return {state: count for state, count in rows}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from pipeline import store as t
 from pipeline.model import ImageRef, Revision, Story, StoryDraft, StorySnapshot
@@ -238,3 +238,19 @@ def save_rundown_edits(conn: Connection, unit: str, data: dict[str, list[str]], 
         conn.execute(update(e).where(e.c.unit == unit).values(**values))
     else:
         conn.execute(insert(e).values(unit=unit, **values))
+
+
+def list_ingest_errors(conn: Connection, source_id: str | None = None,
+                       limit: int | None = None) -> list[Row[Any]]:
+    """What failed during ingest (fetches, extractions, photos, inbox files), newest first."""
+    e = t.ingest_errors
+    query = select(e).order_by(e.c.id.desc())
+    if source_id:
+        query = query.where(e.c.source_id == source_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(conn.execute(query))
+
+
+def count_ingest_errors(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(t.ingest_errors)).scalar_one()

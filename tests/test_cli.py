@@ -3,6 +3,7 @@ reject, kill and correct — with refusals that say why."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -215,3 +216,36 @@ def test_a_missing_editor_is_a_clear_error(kitchen, newsroom_dir) -> None:
 
 def test_publish_modes_do_not_mix(kitchen, newsroom_dir) -> None:
     assert "choose one of --failed, --dry-run" in kitchen("publish", "--failed", "--dry-run", expect=1)
+
+
+def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rate(kitchen, newsroom_dir) -> None:
+    from sqlalchemy import select, update
+
+    from pipeline import store as tables
+    from pipeline.render.speech import reading_seconds
+    from tests.conftest import replace_in_config
+
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["export", "loudspeaker"]')
+    replace_in_config(newsroom_dir, "[channels.export]",
+                      '[channels.loudspeaker]\nengine = "none"\nchars_per_minute = 120\n\n[channels.export]')
+    write_report(newsroom_dir, "a.md", body="上午9:30开展板凳课堂，咨询电话0523-86123456。")
+    kitchen("ingest")
+    output = kitchen("broadcast", "spoken", "1")
+    store = open_store(load_newsroom(newsroom_dir))
+    r = tables.renditions
+    with store.begin() as conn:
+        row = conn.execute(select(r).where(r.c.story_id == 1, r.c.kind == "spoken")).one()
+    stored = json.loads(row.content)
+    assert stored["seconds"] == round(reading_seconds(stored["spoken"], 120), 1)  # made at the newsroom's rate
+    assert output.startswith(stored["spoken"] + "\n") and "9:30 → 九点三十分" in output
+    assert "at 120 characters a minute" in output
+
+    # What is printed is what is stored, not a spoken form made again on the spot.
+    with store.begin() as conn:
+        conn.execute(update(r).where(r.c.id == row.id).values(content=json.dumps(
+            {**stored, "spoken": "这是存着的播音稿。", "seconds": 75.0, "rewritten": []}, ensure_ascii=False).encode()))
+    store.close()
+    output = kitchen("broadcast", "spoken", "1")
+    assert output.startswith("这是存着的播音稿。\n")
+    assert "reading time: about 1分15秒 at 120 characters a minute" in output
+    assert "rewritten for speech" not in output

@@ -24,7 +24,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_packages_templates_assets_and_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for expected in ("pipeline/cli.py", "publishers/export.py",
+    for expected in ("pipeline/cli/__init__.py", "publishers/export.py",
                      "pipeline/migrations/env.py", "pipeline/migrations/versions/0001_initial.py",
                      "pipeline/_data/templates/newsroom/kitchen.toml",
                      "pipeline/_data/templates/newsroom/stations.csv",

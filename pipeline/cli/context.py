@@ -1,0 +1,111 @@
+"""What every `kitchen` command shares: the newsroom and store it works on, who is acting, the
+consoles, and the turning of errors a person can act on into messages and exit codes."""
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
+from pipeline.documents import DocumentError
+from pipeline.ledger import LedgerBusy
+from pipeline.locks import Busy
+from pipeline.scaffold import ScaffoldError
+from pipeline.settings import Newsroom
+from pipeline.store import Store, open_store
+from pipeline.stories import Actor, StoryNotFound
+from pipeline.timeutil import format_local
+from pipeline.workflow import STATE_NAMES_ZH, WorkflowError
+
+# Markup is off: titles, notes and error messages carry text from reports and config files, and a
+# `[` in them must print as itself. Colour is applied with `say` instead.
+console = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
+
+
+def say(label: str, style: str, message: str = "", to: Console | None = None) -> None:
+    """Print `label` in colour followed by plain `message`."""
+    (to or console).print(Text.assemble((label, style), f" {message}" if message else ""))
+
+
+class Context:
+    """What every command needs: which newsroom, and who is acting. The newsroom and the store
+    are opened on first use, so `kitchen init` and `--help` need neither."""
+
+    def __init__(self, newsroom_dir: str | None, user: str | None, role: str):
+        self.newsroom_dir = newsroom_dir
+        self.actor = Actor(f"cli:{user or _login_name()}", role)
+        self._newsroom: Newsroom | None = None
+        self._store: Store | None = None
+
+    @property
+    def newsroom(self) -> Newsroom:
+        if self._newsroom is None:
+            self._newsroom = load_newsroom(find_newsroom(self.newsroom_dir))
+        return self._newsroom
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.newsroom)
+        return self._store
+
+    def database_shown(self) -> str:
+        """The newsroom's database URL without its password, or `?` before the newsroom is loaded."""
+        if self._newsroom is None:
+            return "?"
+        return make_url(self._newsroom.database_url).render_as_string(hide_password=True)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+STATE: dict[str, Context] = {}
+
+
+def ctx() -> Context:
+    """The context the root callback set up for this invocation."""
+    return STATE["ctx"]
+
+
+@contextmanager
+def plain_errors() -> Iterator[None]:
+    """Turn the errors people can act on into messages and exit codes instead of tracebacks."""
+    try:
+        yield
+    except ConfigError as exc:
+        for problem in exc.problems:
+            say("config error:", "red", str(problem), err)
+        raise typer.Exit(2) from None
+    except NewsroomNotFound as exc:
+        say("error:", "red", str(exc), err)
+        raise typer.Exit(2) from None
+    except (WorkflowError, LedgerBusy) as exc:
+        say("refused:", "red", str(exc), err)
+        raise typer.Exit(1) from None
+    except (StoryNotFound, DocumentError, ScaffoldError, Busy, LookupError, ValueError) as exc:
+        say("error:", "red", str(exc), err)
+        raise typer.Exit(1) from None
+    except OperationalError as exc:
+        say("error:", "red", f"cannot use the database {ctx().database_shown()}: {exc.orig}", err)
+        raise typer.Exit(2) from None
+
+
+def local_time(moment: datetime | None) -> str:
+    """A moment in the newsroom's time zone, as the commands print it."""
+    return format_local(moment, ctx().newsroom.tz)
+
+
+def state_label(state: str) -> str:
+    """A story state with its Chinese name, e.g. `approved 已签发`."""
+    return f"{state} {STATE_NAMES_ZH.get(state, '')}".strip()

@@ -1,0 +1,62 @@
+"""The static site: build it from the ledger, roll it back, list its builds, preview it locally."""
+
+import threading
+from contextlib import suppress
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from pipeline.cli.context import console, ctx, local_time, plain_errors
+from pipeline.locks import holding
+from pipeline.render.site import SiteOutput, build_site, rollback
+from pipeline.sitehost import serve
+
+app = typer.Typer()
+group = typer.Typer(help="The static site that the web and rss channels publish (site/live).", no_args_is_help=True)
+
+
+@group.command("build")
+def web_build(
+    full: Annotated[bool, typer.Option("--full", help="Render every page, not only the ones whose content changed.")] = False,
+) -> None:
+    """Build the site from what the ledger says is live, and switch it in (after a template change)."""
+    with plain_errors(), holding(ctx().newsroom, "publish", wait=60), ctx().store.read() as conn:
+        result = build_site(ctx().newsroom, conn, full=full)
+    console.print(f"build {result.build}: {len(result.written)} file(s) written, {len(result.removed)} removed, "
+                  f"{result.total} in the site ({result.seconds:.1f} s); live at {ctx().newsroom.root / 'site' / 'live'}")
+
+
+@group.command("rollback")
+def web_rollback() -> None:
+    """Switch the live site back to the build before the current one."""
+    with plain_errors(), holding(ctx().newsroom, "publish", wait=60):
+        build = rollback(ctx().newsroom)
+    console.print(f"the live site is build {build.name} again")
+
+
+@group.command("status")
+def web_status() -> None:
+    """The live build and the ones kept for rollback."""
+    output = SiteOutput(ctx().newsroom.root / "site")
+    current = output.current()
+    for build in output.history():
+        mark = "live" if build == current else ""
+        console.print(f"{build.name}  {local_time(datetime.fromtimestamp(build.stat().st_mtime).astimezone())}  {mark}")
+    if current is None:
+        console.print("nothing published on the site yet")
+
+
+@app.command()
+def preview(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+) -> None:
+    """Serve the live site on 127.0.0.1 for a look in a browser (Ctrl-C stops)."""
+    with plain_errors():
+        live = ctx().newsroom.root / "site" / "live"
+        if not live.exists():
+            raise LookupError("nothing is published on the site yet (approve stories for web, then kitchen publish)")
+        with serve(live, port, jail=live.parent) as host:
+            console.print(f"serving {live.resolve()} at {host.base_url}/ — Ctrl-C stops")
+            with suppress(KeyboardInterrupt):
+                threading.Event().wait()
