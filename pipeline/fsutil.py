@@ -97,7 +97,8 @@ def atomic_folder(destination: Path) -> Iterator[Path]:
 
 
 def atomic_symlink(link: Path, target: str | os.PathLike[str]) -> None:
-    """Point `link` at `target` in one rename, replacing the link that was there."""
+    """Point the symbolic link `link` at `target` in one rename: readers follow the old target or
+    the new one, never a missing link (how the site's `live` link switches builds)."""
     temporary = link.with_name(f"{TEMPORARY_PREFIX}{link.name}-{uuid.uuid4().hex[:8]}")
     temporary.symlink_to(target)
     try:
@@ -147,12 +148,3 @@ def remove_stale_temp_files(folder: Path) -> int:
                 leftover.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-def atomic_symlink(link: Path, target: str) -> None:
-    """Point the symbolic link `link` at `target` in one rename: readers follow the old target or
-    the new one, never a missing link (how the site's `live` link switches builds)."""
-    temporary = link.with_name(f".tmp-{link.name}.{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(target)
-    os.replace(temporary, link)
