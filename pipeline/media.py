@@ -28,6 +28,9 @@ MAX_PIXELS = 40_000_000
 a few kilobytes can declare gigabytes of pixels (a decompression bomb). 40 megapixels holds what
 phones and most cameras make (12–24 MP, 36 MP full frame) at 120 MB decoded, while cards, clips and
 the site's widest rendition need a few megapixels at most."""
+MAX_JPEG_PIXELS = 64_000_000
+"""JPEGs may be larger (45–61 MP cameras): they are decoded at a half, quarter or eighth of their
+size when a smaller image is wanted, so a big one costs no more memory than a 40 MP PNG."""
 
 DECODABLE = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")
 """Formats the opener decodes: not every Pillow plugin, since some run external tools."""
@@ -116,9 +119,10 @@ def _opened(source: str | Path | bytes, subject: str) -> Iterator[Image.Image]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(handle, formats=DECODABLE) as opened:
                 width, height = opened.size
-                if width * height > MAX_PIXELS:
+                limit = MAX_JPEG_PIXELS if opened.format == "JPEG" else MAX_PIXELS
+                if width * height > limit:
                     raise BadImage(f"{subject} is {width}×{height} px ({width * height / 1e6:.0f} megapixels); "
-                                   f"more than {MAX_PIXELS // 1_000_000} megapixels is refused as a possible "
+                                   f"more than {limit // 1_000_000} megapixels is refused as a possible "
                                    "decompression bomb")
                 yield opened
     except BadImage:
