@@ -33,6 +33,7 @@ from sqlalchemy import Connection, select
 from pipeline import store as t
 from pipeline.live import live_on, merge_live
 from pipeline.model import Slot
+from pipeline.render import Renderer
 from pipeline.settings import Newsroom
 
 WEEKDAYS = "一二三四五六日"
@@ -644,7 +645,16 @@ def _spoken_recipe(newsroom: Newsroom) -> str:
     return f"{SPOKEN_VERSION}|{settings_for(newsroom).chars_per_minute}"
 
 
-def _spoken_renderer() -> Any:
-    from pipeline.render import Renderer
+class SpokenRenderer(Renderer):
+    """A story's spoken form, at the newsroom's reading rate: what the loudspeaker reads."""
 
-    return Renderer("spoken", render_spoken, _spoken_recipe)
+    kind = "spoken"
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        return _spoken_recipe(newsroom)
+
+    def render(self, snap: Any, newsroom: Newsroom) -> Any:
+        return render_spoken(snap, newsroom)
+
+
+RENDERERS = (SpokenRenderer,)
