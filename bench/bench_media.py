@@ -20,10 +20,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from pipeline.render.cards import CardData, draw_card, recipe_named
-from pipeline.render.clips import ass, ffmpeg_exe, load_clip_recipe, plan_timeline, run_clip_job
+from pipeline.render import Job
+from pipeline.render.cards import CardData, CardRenderer, draw_card, recipe_named
+from pipeline.render.clips import (
+    ClipRenderer,
+    ass,
+    ffmpeg_exe,
+    load_clip_recipe,
+    plan_timeline,
+    run_clip_job,
+)
 from pipeline.render.jingles import bed_file
-from pipeline.render.renditions import Job
 
 CARDS = int(os.environ.get("BENCH_CARDS", "30"))
 TEXT = ("11月20日上午，东村新时代文明实践站开展“板凳课堂”理论宣讲。宣讲员用方言讲解惠民政策，60余名村民边听边问。"
@@ -66,7 +73,7 @@ def data() -> CardData:
 
 
 def ours(root: Path, name: str, photos: list[Path], scratch: Path, font: Path) -> tuple[float, Path]:
-    job = Job(1, 1, f"clip-{name}", "bench", data(), tuple((str(p), "") for p in photos), str(root), str(font),
+    job = Job(1, 1, ClipRenderer(name), "bench", data(), tuple((str(p), "") for p in photos), str(root), str(font),
               {"text": TEXT, "narration": None, "scratch": str(scratch), "threads": 0, "timeout": 1200})
     started = time.perf_counter()
     files, meta = run_clip_job(job)
@@ -121,13 +128,13 @@ def by_hand(root: Path, name: str, photos: list[Path], work: Path, font: Path) -
 def cards(root: Path, photos: list[Path], font: Path) -> float:
     """The card jobs as `kitchen render` runs them in one worker: three cards per story, each story
     with its own camera-sized photo."""
-    from pipeline.render.renditions import run_card_job
+    from pipeline.render.cards import run_card_job
 
     names = ["cover", "square", "poster"]
     started = time.perf_counter()
     for k in range(CARDS):
         story_photo = photos[(k // 3) % len(photos)]
-        job = Job(k // 3, 1, f"card-{names[k % 3]}", "bench", data(), ((str(story_photo), ""),), str(root), str(font))
+        job = Job(k // 3, 1, CardRenderer(names[k % 3]), "bench", data(), ((str(story_photo), ""),), str(root), str(font))
         run_card_job(job)
     return (time.perf_counter() - started) / CARDS * 1000
 

@@ -18,9 +18,12 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from pipeline.ingest import source_kinds
 from pipeline.model import LEVEL_RANK, LEVELS, Slot, SourceConfig, Station, Theme
-from pipeline.render.cards import recipe_paths
+from pipeline.render.recipes import recipe_paths
 from pipeline.settings import (
     CONFIG_FILE,
     STATIONS_FILE,
@@ -320,9 +323,6 @@ def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> st
     url = os.environ.get("KITCHEN_DATABASE_URL") or check.string(store, ("store", "database_url"))
     if not url:
         return f"sqlite:///{root / 'kitchen.db'}"
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     try:
         parsed = make_url(url)
     except ArgumentError:

@@ -15,8 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import load_newsroom
-from pipeline.ingest import ingest_all
-from pipeline.ingest.sources import Progress
+from pipeline.ingest import Progress, ingest_all
 from pipeline.model import LEVELS
 from pipeline.render.renditions import RenderSummary, kinds_for, render
 from pipeline.resources import assets_dir

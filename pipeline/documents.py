@@ -1,16 +1,23 @@
 """Story documents as people write them: Markdown with YAML front matter (inbox files and
-`kitchen edit`), JSON, and plain text — parsed into fields and validated against the newsroom."""
+`kitchen edit`), JSON, plain text and Word files — parsed into fields and validated against the
+newsroom. The formats form a registry (`FORMATS`, see `pipeline.registry`), looked up by file
+extension or content type."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
+import lxml.html
 import yaml
 
+from pipeline.ingest.sanitize import html_to_markdown, sanitize_html
+from pipeline.registry import Kind
 from pipeline.render.markdown import plain_to_markdown
 from pipeline.settings import Newsroom
 from pipeline.timeutil import coerce_datetime
@@ -24,6 +31,7 @@ TEXT_HEADERS = {
     "摘要": "summary", "summary": "summary",
 }
 TITLE_LIMIT = 120
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 
 class DocumentError(ValueError):
@@ -176,12 +184,7 @@ def parse_plain_text(data: bytes) -> StoryFields:
 def parse_docx(data: bytes) -> StoryFields:
     """A Word report (.docx): the first paragraph is the title, then `日期：`/`站点：`… lines as in
     a text file, then the body; pictures in the document become the story's photos."""
-    import io
-
-    import lxml.html
-    import mammoth
-
-    from pipeline.ingest.sanitize import html_to_markdown, sanitize_html
+    import mammoth  # only Word files need it, and it is slow to import
 
     pictures: list[bytes] = []
 
@@ -215,8 +218,88 @@ def parse_docx(data: bytes) -> StoryFields:
     return fields
 
 
-PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".json": parse_json,
-           ".txt": parse_plain_text, ".docx": parse_docx}
+class DocumentFormat(Kind):
+    """A file format a report may come in: its file extensions, its content types (the first is
+    stored with the raw document), its parser and the largest file read."""
+
+    suffixes: ClassVar[tuple[str, ...]]
+    content_types: ClassVar[tuple[str, ...]]
+    max_bytes: ClassVar[int] = MAX_DOCUMENT_BYTES
+
+    @classmethod
+    def parse(cls, data: bytes) -> StoryFields:
+        """The document's fields; raises DocumentError saying what to fix."""
+        raise NotImplementedError
+
+
+class WordFormat(DocumentFormat):
+    kind = "docx"
+    suffixes = (".docx",)
+    content_types = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)
+
+    @classmethod
+    def parse(cls, data: bytes) -> StoryFields:
+        return parse_docx(data)
+
+
+class MarkdownFormat(DocumentFormat):
+    kind = "markdown"
+    suffixes = (".md", ".markdown")
+    content_types = ("text/markdown",)
+
+    @classmethod
+    def parse(cls, data: bytes) -> StoryFields:
+        return parse_markdown(data)
+
+
+class JsonFormat(DocumentFormat):
+    kind = "json"
+    suffixes = (".json",)
+    content_types = ("application/json",)
+
+    @classmethod
+    def parse(cls, data: bytes) -> StoryFields:
+        return parse_json(data)
+
+
+class TextFormat(DocumentFormat):
+    kind = "text"
+    suffixes = (".txt",)
+    content_types = ("text/plain",)
+
+    @classmethod
+    def parse(cls, data: bytes) -> StoryFields:
+        return parse_plain_text(data)
+
+
+FORMATS = (WordFormat, MarkdownFormat, JsonFormat, TextFormat)
+
+
+@cache
+def _by_suffix() -> dict[str, type[DocumentFormat]]:
+    return {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
+
+
+@cache
+def _by_content_type() -> dict[str, type[DocumentFormat]]:
+    return {content_type: fmt for fmt in FORMATS for content_type in fmt.content_types}
+
+
+def format_for_suffix(suffix: str) -> type[DocumentFormat] | None:
+    """The format of files ending in `suffix` (".md"; any case), or None when reports are not read
+    from such files."""
+    return _by_suffix().get(suffix.lower())
+
+
+def format_for_content_type(content_type: str) -> type[DocumentFormat] | None:
+    """The format of a document sent as `content_type` (parameters such as charset ignored)."""
+    return _by_content_type().get(content_type.split(";")[0].strip().lower())
+
+
+def known_suffixes() -> str:
+    """The formats' main extensions as a person reads them: ".docx, .md, .json or .txt"."""
+    names = [fmt.suffixes[0] for fmt in FORMATS]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
 
 
 @dataclass(frozen=True)

@@ -143,8 +143,8 @@ DAY = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 
 
 def candidate(story_id: int, text: str, station: str = "qiaotou-dongcun", when: datetime = DAY,
-              place: tuple[str, str] = ("桥头镇", "东村"), url: str | None = None) -> dedupe.Candidate:
-    return dedupe.Candidate(report_id=story_id, story_id=story_id, station_id=station, place=place,
+              place: tuple[str, str] = ("桥头镇", "东村"), url: str | None = None) -> dedupe.EarlierReport:
+    return dedupe.EarlierReport(report_id=story_id, story_id=story_id, station_id=station, place=place,
                             published_at=when, text_hash=dedupe.text_hash(text),
                             minhash=dedupe.minhash_bytes(dedupe.minhash_of(text)), canonical_url=url)
 
@@ -196,7 +196,7 @@ def test_unrelated_reports_are_new() -> None:
 
 def test_the_same_page_read_by_another_source_is_a_duplicate_not_an_update() -> None:
     url = "http://q.example.cn/art/1.html"
-    earlier = [dedupe.Candidate(report_id=1, story_id=1, station_id="qiaotou-dongcun", place=("桥头镇", "东村"),
+    earlier = [dedupe.EarlierReport(report_id=1, story_id=1, station_id="qiaotou-dongcun", place=("桥头镇", "东村"),
                                 published_at=DAY, text_hash=dedupe.text_hash(BODY),
                                 minhash=dedupe.minhash_bytes(dedupe.minhash_of(BODY)), canonical_url=url,
                                 source_id="qiaotou-site")]

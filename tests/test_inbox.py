@@ -305,3 +305,18 @@ def test_a_word_report_with_a_picture(newsroom, store, newsroom_dir, tmp_path) -
     assert content.body_md == ("11月25日下午，新桥村志愿者走访慰问独居老人，送去棉衣和米面油。\n\n"
                                "志愿者还帮老人打扫卫生、检查用电安全。\n")
     assert [(image.width, image.height) for image in content.images] == [(640, 400)]
+
+
+def test_inbox_formats_are_found_by_extension_and_by_content_type() -> None:
+    from pipeline.documents import (
+        FORMATS,
+        format_for_content_type,
+        format_for_suffix,
+        known_suffixes,
+    )
+
+    assert [fmt.kind for fmt in FORMATS] == ["docx", "markdown", "json", "text"]
+    assert format_for_suffix(".MD") is format_for_suffix(".markdown") is format_for_content_type("text/markdown")
+    assert format_for_content_type("text/plain; charset=utf-8") is format_for_suffix(".txt")
+    assert format_for_suffix(".doc") is None and format_for_content_type("application/pdf") is None
+    assert known_suffixes() == ".docx, .md, .json or .txt"

@@ -13,7 +13,6 @@ import pytest
 from PIL import Image, ImageCms, ImageFile
 
 from pipeline.media import BadImage, inspect_image, media_path
-from pipeline.media import BadImage as PhotoProblem
 from pipeline.model import ImageRef
 from pipeline.render.images import web_renditions
 from pipeline.render.photos import crop_box, crop_to, open_photo
@@ -50,7 +49,7 @@ def centre_pixel(image: Image.Image) -> tuple[int, ...]:
 def test_random_bytes_are_not_a_photo(tmp_path):
     path = tmp_path / "noise.jpg"
     path.write_bytes(random.Random(7).randbytes(5000))
-    with pytest.raises(PhotoProblem, match="not a photo"):
+    with pytest.raises(BadImage, match="not a photo"):
         open_photo(path)
 
 
@@ -58,28 +57,28 @@ def test_truncated_jpeg_is_reported_as_damaged(tmp_path):
     data = encode(noisy(600, 400), "JPEG", quality=90)
     path = tmp_path / "cut.jpg"
     path.write_bytes(data[: len(data) * 6 // 10])
-    with pytest.raises(PhotoProblem, match="damaged"):
+    with pytest.raises(BadImage, match="damaged"):
         open_photo(path)
 
 
 def test_png_with_broken_pixel_data_is_reported_as_damaged():
-    with pytest.raises(PhotoProblem, match="damaged"):
+    with pytest.raises(BadImage, match="damaged"):
         open_photo(png_header(300, 300))
 
 
 def test_html_page_is_not_a_photo():
     page = b"<!DOCTYPE html><html><head><title>404</title></head><body>Not found</body></html>"
-    with pytest.raises(PhotoProblem, match="not a photo"):
+    with pytest.raises(BadImage, match="not a photo"):
         open_photo(page)
 
 
 def test_missing_file_says_it_cannot_be_read(tmp_path):
-    with pytest.raises(PhotoProblem, match="cannot read"):
+    with pytest.raises(BadImage, match="cannot read"):
         open_photo(tmp_path / "gone.jpg")
 
 
 def test_tiny_photo_is_refused_with_its_size():
-    with pytest.raises(PhotoProblem) as caught:
+    with pytest.raises(BadImage) as caught:
         open_photo(encode(Image.new("RGB", (50, 50), "red"), "PNG"))
     assert str(caught.value) == "photo is 50×50 px; at least 200 px on the short side is needed"
 
@@ -96,7 +95,7 @@ def test_decompression_bomb_is_refused_from_the_header(side, monkeypatch):
     limit = Image.MAX_IMAGE_PIXELS
     bomb = png_header(side, side)
     assert len(bomb) < 200
-    with pytest.raises(PhotoProblem, match="decompression bomb"):
+    with pytest.raises(BadImage, match="decompression bomb"):
         open_photo(bomb)
     assert decoded == []
     assert limit == Image.MAX_IMAGE_PIXELS
@@ -104,7 +103,7 @@ def test_decompression_bomb_is_refused_from_the_header(side, monkeypatch):
 
 def test_bomb_is_refused_even_when_pillow_limit_is_switched_off(monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
-    with pytest.raises(PhotoProblem, match="20000×20000 px"):
+    with pytest.raises(BadImage, match="20000×20000 px"):
         open_photo(png_header(20_000, 20_000))
 
 

@@ -1,18 +1,27 @@
 """Ingest: pull reports in from the configured sources, raw bytes first. Source kinds form a
-registry keyed by `kind`; each knows how to check its options and how to ingest."""
+registry (`SOURCE_KINDS` in this package's modules, see `pipeline.registry`); each knows how to
+check its options and how to ingest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pipeline.locks import holding
+from pipeline.registry import Kind, discover
+from pipeline.timeutil import utcnow
 
 if TYPE_CHECKING:
     from pipeline.ingest.reports import Filed
-    from pipeline.ingest.sources import Progress
     from pipeline.model import SourceConfig
     from pipeline.settings import Newsroom
     from pipeline.store import Store
+
+Progress = Callable[[str, dict[str, Any]], None]
+"""Hears of an ingest's progress: (source id, event)."""
 
 
 @dataclass
@@ -89,20 +98,22 @@ class IngestSummary:
                 + [("note", f"{source}: {note}") for source, note in self.notes])
 
 
-class SourceKind(Protocol):
-    def check_options(self, options: dict[str, Any]) -> list[tuple[str, str]]: ...
+class SourceKind(Kind):
+    """A kind of source (`[[sources]] kind = ...`): `check_options` checks a source's table when
+    kitchen.toml is loaded, `ingest` reads one configured source of this kind."""
 
-    def ingest(self, newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
-               progress: Progress | None = None) -> IngestSummary: ...
+    @classmethod
+    def ingest(cls, newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
+               progress: Progress | None = None) -> IngestSummary:
+        """Read the source; a bad item is counted in the summary, never raised."""
+        raise NotImplementedError
 
 
-def source_kinds() -> dict[str, SourceKind]:
-    """The registry of source kinds (cheap to build: crawling code is imported when a crawl runs)."""
-    from pipeline.ingest.inbox import InboxSource
-    from pipeline.ingest.sources import CrawledSource
-
-    return {"inbox": InboxSource(), "site": CrawledSource("site"), "wechat": CrawledSource("wechat"),
-            "feed": CrawledSource("feed")}
+@cache
+def source_kinds() -> dict[str, type[SourceKind]]:
+    """The source kinds, one class each, found in this package's modules (`SOURCE_KINDS`). The
+    crawl process (Scrapy) lives in `pipeline.ingest.crawler` and is not imported by this."""
+    return discover(__name__, "SOURCE_KINDS", SourceKind)
 
 
 def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
@@ -110,9 +121,6 @@ def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
                progress: Progress | None = None) -> IngestSummary:
     """Ingest every configured source (or only the one named), holding the newsroom's ingest lock
     (or raising Busy); one bad source never stops the rest."""
-    from pipeline.locks import holding
-    from pipeline.timeutil import utcnow
-
     if only and only not in {source.id for source in newsroom.sources}:
         raise LookupError(f"no source '{only}' in kitchen.toml")
     kinds = source_kinds()

@@ -1,6 +1,6 @@
 """Crawling a source and extracting what it fetched.
 
-A crawl runs `pipeline.ingest.spider` in a subprocess (the Twisted reactor cannot be restarted in
+A crawl runs `pipeline.ingest.crawler.spider` in a subprocess (the Twisted reactor cannot be restarted in
 one process) with a hard timeout; it stores raw documents. Then, in this process, every new page is
 extracted, dated, given its station and photos, and filed as a report (new story, repost, update).
 """
@@ -19,15 +19,18 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
+from parsel import Selector
 from sqlalchemy import insert, select, update
 
 from pipeline import store as t
-from pipeline.ingest import IngestSummary
+from pipeline.ingest import IngestSummary, Progress
+from pipeline.ingest.charset import decode_html
+from pipeline.ingest.crawler.job import job_for
+from pipeline.ingest.dedupe import canonical_url
 from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article
 from pipeline.ingest.reports import ReportInput, file_report
 from pipeline.ingest.rules import select as select_rule
 from pipeline.ingest.sanitize import html_to_markdown
-from pipeline.ingest.sources import Progress, job_for
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
 from pipeline.settings import Newsroom
@@ -39,7 +42,7 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
     """Run the crawl subprocess for one source under a hard timeout, relaying its progress."""
     job = job_for(newsroom, source, kind)
     timeout = float(source.options.get("timeout_seconds", 600))
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.spider", "-"], stdin=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.ingest.crawler.spider", "-"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     assert process.stdin is not None
     process.stdin.write(json.dumps(asdict(job)))
@@ -190,8 +193,6 @@ def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: 
 def _fetch_again_later(store: Store, source: SourceConfig, url: str, now: datetime) -> None:
     """Mark a fetched URL as failed in the seen-table, so the next crawls try it again (after the
     usual wait for failed URLs) instead of skipping it as done."""
-    from pipeline.ingest.dedupe import canonical_url
-
     seen = t.crawl_seen
     with store.begin() as conn:
         conn.execute(update(seen).where(seen.c.source_id == source.id, seen.c.url == canonical_url(url))
@@ -223,10 +224,6 @@ def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle
     if prefixes:
         return max(prefixes, key=lambda pair: len(pair[0]))[1]
     if mapping.get("field"):
-        from parsel import Selector
-
-        from pipeline.ingest.charset import decode_html
-
         page = Selector(text=decode_html(row.body, row.content_type).text)
         named = newsroom.station_named_in(" ".join(select_rule(page, mapping["field"]).xpath("string()").getall()))
         if named:

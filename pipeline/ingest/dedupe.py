@@ -59,7 +59,7 @@ def text_hash(text: str) -> str:
 
 
 def minhash_of(text: str) -> MinHash:
-    from datasketch import MinHash
+    from datasketch import MinHash  # datasketch and numpy load only when a report is compared
 
     flat = normalise_text(text)
     signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
@@ -82,7 +82,7 @@ def minhash_from_bytes(data: bytes) -> MinHash:
 
 
 @dataclass(frozen=True)
-class Candidate:
+class EarlierReport:
     """An earlier report, as the decision needs it."""
 
     report_id: int
@@ -105,7 +105,7 @@ class Decision:
     reason: str = ""
 
 
-def similarities(signature: MinHash, candidates: list[Candidate]) -> list[float]:
+def similarities(signature: MinHash, candidates: list[EarlierReport]) -> list[float]:
     """Estimated Jaccard similarity to every candidate at once (vectorised: thousands per ms)."""
     import numpy as np
 
@@ -118,7 +118,7 @@ def similarities(signature: MinHash, candidates: list[Candidate]) -> list[float]
 
 
 def decide(*, canonical: str | None, digest: str, signature: MinHash, station_id: str,
-           place: tuple[str, str], published_at: datetime | None, candidates: list[Candidate],
+           place: tuple[str, str], published_at: datetime | None, candidates: list[EarlierReport],
            source_id: str = "") -> Decision:
     """Is this report new, the same page again (seen/update), a repost, or only related?"""
     if canonical:

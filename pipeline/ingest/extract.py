@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 from zoneinfo import ZoneInfo
 
 import lxml.html
@@ -252,7 +253,7 @@ def _container(page: Selector) -> tuple[str, str]:
 
 def _generic(text: str, url: str) -> tuple[str, str, float]:
     """readability-lxml and trafilatura; returns (html, method, how much the two agree 0…1)."""
-    import trafilatura
+    import trafilatura  # slow to import; most county pages never need the generic extractors
     from readability import Document
 
     logging.getLogger("readability.readability").setLevel(logging.CRITICAL)  # it logs tracebacks for empty pages
@@ -277,8 +278,6 @@ def _generic(text: str, url: str) -> tuple[str, str, float]:
 
 def trigram_f1(a: str, b: str) -> float:
     """F1 of the character-trigram multisets of two texts (whitespace ignored)."""
-    from collections import Counter
-
     def grams(value: str) -> Counter[str]:
         flat = _norm(value)
         return Counter(flat[i:i + 3] for i in range(max(0, len(flat) - 2)))
@@ -459,8 +458,6 @@ def _source_name(plain: str, title: str) -> str:
 
 def _images(page: Selector, body_html: str, url: str, rules: FieldRules | None) -> list[str]:
     if rules and rules.images:
-        from urllib.parse import urljoin
-
         found = [urljoin(url, src) for node in select(page, rules.images) if (src := image_source(node.attrib))]
     else:
         found = Selector(text=body_html or "<p></p>").css("img::attr(src)").getall()

@@ -19,9 +19,19 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from pipeline import store as t
-from pipeline.documents import PARSERS, DocumentError, ImageSpec, check_fields
+from pipeline.documents import (
+    MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES,  # re-exported: the inbox's limit
+)
+from pipeline.documents import (
+    DocumentError,
+    DocumentFormat,
+    ImageSpec,
+    check_fields,
+    format_for_suffix,
+    known_suffixes,
+)
 from pipeline.fsutil import UnsafePath, inside, unique_destination
-from pipeline.ingest import IngestSummary
+from pipeline.ingest import IngestSummary, Progress, SourceKind
 from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
@@ -30,7 +40,6 @@ from pipeline.store import Store
 
 DONE = "_done"
 QUARANTINE = "_quarantine"
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -39,8 +48,13 @@ class _Outcome:
     ok: bool
 
 
-class InboxSource:
-    def check_options(self, options: dict[str, Any]) -> list[tuple[str, str]]:
+class InboxSource(SourceKind):
+    """The shared inbox folder (`path`, default `inbox`)."""
+
+    kind = "inbox"
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
         for key in options:
             if key != "path":
@@ -49,8 +63,9 @@ class InboxSource:
             problems.append(("path", "must be a folder path in quotes"))
         return problems
 
-    def ingest(self, newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
-               progress: Any = None) -> IngestSummary:
+    @classmethod
+    def ingest(cls, newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
+               progress: Progress | None = None) -> IngestSummary:
         return ingest_inbox(newsroom, store, source, now)
 
 
@@ -73,12 +88,12 @@ def candidate_files(root: Path, summary: IngestSummary | None = None) -> list[Pa
             suffix = path.suffix.lower()
             if name.startswith((".", "~$")) or name.endswith(".reason.txt") or suffix in PHOTO_SUFFIXES:
                 continue
-            if suffix in PARSERS:
+            if format_for_suffix(suffix) is not None:
                 found.append(path)
             elif summary is not None:
                 summary.skipped.append((path.relative_to(root).as_posix(),
                                         f"'{suffix or name}' files are not read; save the report as "
-                                        ".docx, .md, .json or .txt"))
+                                        f"{known_suffixes()}"))
     return found
 
 
@@ -97,8 +112,10 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
 def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: Path, path: Path,
                  now: datetime, summary: IngestSummary) -> _Outcome:
     relative = path.relative_to(root).as_posix()
+    fmt = format_for_suffix(path.suffix)
+    assert fmt is not None  # candidate_files keeps only files of a known format
     try:
-        refusal = _refuse_unread(path)
+        refusal = _refuse_unread(path, fmt)
         data = b"" if refusal else path.read_bytes()
     except FileNotFoundError:
         return _Outcome([], True)  # taken away while we worked (someone tidying the shared folder)
@@ -114,11 +131,11 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
             summary.duplicates += 1
             _move(root, path, DONE)
             return _Outcome([], True)
-        raw_id = raw.id if raw is not None else _store_raw(conn, source, relative, path, data, digest, now)
+        raw_id = raw.id if raw is not None else _store_raw(conn, source, relative, path, fmt, data, digest, now)
 
     fields = None
     try:
-        fields = PARSERS[path.suffix.lower()](data)
+        fields = fmt.parse(data)
         parts = path.relative_to(root).parts
         folder = parts[0] if len(parts) > 1 else None
         default_station = folder if folder in newsroom.stations else source.station
@@ -167,13 +184,13 @@ def _image_files(root: Path, path: Path, specs: list[ImageSpec]) -> list[tuple[P
     return found
 
 
-def _refuse_unread(path: Path) -> str | None:
+def _refuse_unread(path: Path, fmt: type[DocumentFormat]) -> str | None:
     """Reasons to quarantine a file without reading it."""
     if path.is_symlink():
         return "symbolic links are not followed; put the file itself in the inbox"
     size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        return (f"the file is {size // 1024} KB; a report is at most {MAX_DOCUMENT_BYTES // 1024} KB "
+    if size > fmt.max_bytes:
+        return (f"the file is {size // 1024} KB; a report is at most {fmt.max_bytes // 1024} KB "
                 "(photos go in separate files)")
     return None
 
@@ -198,14 +215,11 @@ def _has_report(conn: Connection, raw_id: int) -> bool:
     return conn.execute(select(t.reports.c.id).where(t.reports.c.raw_document_id == raw_id)).first() is not None
 
 
-def _store_raw(conn: Connection, source: SourceConfig, relative: str, path: Path, data: bytes,
-               digest: str, now: datetime) -> int:
+def _store_raw(conn: Connection, source: SourceConfig, relative: str, path: Path,
+               fmt: type[DocumentFormat], data: bytes, digest: str, now: datetime) -> int:
     stat = path.stat()
     headers = {"filename": relative, "mtime": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat()}
-    content_type = {".md": "text/markdown", ".markdown": "text/markdown", ".json": "application/json",
-                    ".txt": "text/plain",
-                    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    }[path.suffix.lower()]
+    content_type = fmt.content_types[0]
     return int(conn.execute(insert(t.raw_documents).values(
         source_id=source.id, url=f"inbox:{relative}", fetched_at=now, headers=headers,
         content_type=content_type, body=data, sha256=digest, size=len(data),
@@ -249,3 +263,6 @@ def _referenced_images(path: Path, fields: Any) -> list[Path]:
             except UnsafePath:
                 continue
     return found
+
+
+SOURCE_KINDS = (InboxSource,)

@@ -53,7 +53,7 @@ class Filed:
 
 
 def _candidates(conn: Connection, canonical: str | None, digest: str,
-                published_at: datetime) -> list[dedupe.Candidate]:
+                published_at: datetime) -> list[dedupe.EarlierReport]:
     r, s = t.reports, t.stations
     near = r.c.published_at.between(published_at - CANDIDATE_WINDOW, published_at + CANDIDATE_WINDOW)
     conditions = [near, r.c.text_hash == digest]
@@ -64,7 +64,7 @@ def _candidates(conn: Connection, canonical: str | None, digest: str,
                r.c.canonical_url, r.c.source_id, s.c.township, s.c.village)
         .select_from(r.outerjoin(s, s.c.id == r.c.station_id))
         .where(or_(*conditions)).order_by(r.c.id))
-    return [dedupe.Candidate(report_id=row.id, story_id=row.story_id, station_id=row.station_id,
+    return [dedupe.EarlierReport(report_id=row.id, story_id=row.story_id, station_id=row.station_id,
                              place=(row.township or "", row.village or ""), published_at=row.published_at,
                              text_hash=row.text_hash, minhash=row.minhash, canonical_url=row.canonical_url,
                              source_id=row.source_id)

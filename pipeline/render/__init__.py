@@ -1,54 +1,125 @@
-"""Renderers: pure functions from a story snapshot to bytes, registered by rendition kind.
+"""Renderers: from a story snapshot to a rendition, one class per rendition kind.
 
-Renditions are deterministic (same revision + same recipe → same bytes) and stored in the
-`renditions` table, so re-publishing after a crash sends identical output, and a rendition is
-rendered again only when the revision or the recipe changes.
+Renderers form a registry (`RENDERERS` in this package's modules and subpackages, see
+`pipeline.registry`). Renditions are deterministic (same revision + same recipe → same bytes) and
+stored in the `renditions` table, so re-publishing after a crash sends identical output, and a
+rendition is rendered again only when the revision or the recipe changes: `recipe_hash` is the one
+key of every stored rendition, story documents and media files alike.
+
+This module imports none of its submodules at load time: they import `Renderer` from here, and
+`renderers()` finds them when first asked.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Connection, delete, insert, select
 
 from pipeline import store as t
 from pipeline.model import ImageRef, Rendition, StorySnapshot
+from pipeline.registry import Kind, discover
 from pipeline.settings import Newsroom
 from pipeline.stories import snapshot
 
+if TYPE_CHECKING:
+    from pipeline.render.cards import CardData
+
+
+class Renderer(Kind):
+    """A kind of rendition of a story revision; an instance renders it."""
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        """Everything besides the revision that shapes the output; its hash keys stored renditions."""
+        raise NotImplementedError
+
+    def render(self, snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+        """The rendition of one story revision, as bytes kept in the renditions table."""
+        raise NotImplementedError
+
+    @property
+    def rendition_kind(self) -> str:
+        """The kind stored renditions of this renderer carry."""
+        return self.kind
+
+
+MediaFiles = dict[str, tuple[Path | bytes, str]]
+"""A media rendition's files: role ("main", "poster", …) → (file or bytes, extension)."""
+
+
+class MediaRenderer(Renderer):
+    """A renderer of media files (cards, clips) drawn from a named recipe file (`templates/cards/`,
+    `templates/clips/`): one instance per recipe, its renditions of kind `<kind>-<recipe>`
+    ("card-cover", "clip-vertical"). The files are made in worker processes (`run`), from the
+    inputs the parent gathered into a `Job`."""
+
+    encodes: ClassVar[bool] = False
+    """An encoder that shares the cores with the other workers and reports its progress."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    @property
+    def rendition_kind(self) -> str:
+        return f"{self.kind}-{self.name}"
+
+    def job_inputs(self, snap: StorySnapshot, newsroom: Newsroom) -> dict[str, Any]:
+        """What a job needs of the story besides the card data and the photos."""
+        return {}
+
+    def run(self, job: Job) -> tuple[MediaFiles, dict[str, Any]]:
+        """In a worker: make the files of one job; returns them with their meta."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
-class Renderer:
-    kind: str
-    render: Callable[[StorySnapshot, Newsroom], Rendition]
-    recipe: Callable[[Newsroom], str]
-    """Everything besides the revision that shapes the output; its hash keys stored renditions."""
+class Job:
+    """One media rendition to make, with every input a worker needs (the store stays with the parent)."""
+
+    story_id: int
+    revision: int
+    renderer: MediaRenderer
+    recipe: str  # its hash
+    data: CardData
+    photos: tuple[tuple[str, str], ...]  # (path, caption)
+    root: str  # the newsroom folder (recipes may be overridden there)
+    font: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.renderer.rendition_kind
 
 
-def _registry() -> dict[str, Renderer]:
-    from pipeline.render import broadcast, ninjs
-    from pipeline.render.site import article
-
-    return {renderer.kind: renderer for renderer in (ninjs.RENDERER, article.ARTICLE, article.FEED_ITEM,
-                                                      broadcast.SpokenRenderer)}
+@cache
+def renderers() -> dict[str, type[Renderer]]:
+    """The renderer classes by kind, found in this package's modules and subpackages."""
+    return discover(__name__, "RENDERERS", Renderer)
 
 
 def renderer_for(kind: str) -> Renderer:
-    renderers = _registry()
-    if kind not in renderers:
-        raise LookupError(f"no renderer for '{kind}'")
-    return renderers[kind]
-
-
-def recipe_for(kind: str, newsroom: Newsroom) -> str:
-    return recipe_hash(renderer_for(kind), newsroom)
+    """The renderer of a stored rendition kind: "ninjs", or "card-cover" (the card renderer with
+    the recipe `cover`)."""
+    known = renderers()
+    family, _, name = kind.partition("-")
+    if kind in known and not issubclass(known[kind], MediaRenderer):
+        return known[kind]()
+    if name and family in known and issubclass(known[family], MediaRenderer):
+        return known[family](name)
+    raise LookupError(f"no renderer for '{kind}'")
 
 
 def recipe_hash(renderer: Renderer, newsroom: Newsroom) -> str:
     return hashlib.sha256(renderer.recipe(newsroom).encode()).hexdigest()
+
+
+def recipe_for(kind: str, newsroom: Newsroom) -> str:
+    return recipe_hash(renderer_for(kind), newsroom)
 
 
 def ensure_rendition(conn: Connection, newsroom: Newsroom, story_id: int, revision: int,

@@ -3,6 +3,7 @@
 A recipe is data: the canvas size, where the photo goes, text boxes naming the story field they
 show, a theme badge, the site's name as a logo line, and a QR code to the story's web address.
 A newsroom overrides a recipe by putting a file of the same name in its `templates/cards/`.
+`CardRenderer` is the renderer of the `card-<recipe>` renditions (see `pipeline.render`).
 
 Drawing is deterministic: the same story revision, recipe and font give the same bytes.
 """
@@ -13,18 +14,27 @@ import functools
 import hashlib
 import io
 import math
+import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageColor, ImageDraw
 
+from pipeline.media import BadImage
+from pipeline.render import Job, MediaFiles, MediaRenderer
+from pipeline.render.photos import crop_to, open_photo
+from pipeline.render.recipes import recipe_paths
 from pipeline.render.text import fit, load_font
+from pipeline.settings import Newsroom
 
 FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")
 MOTIFS = ("rays", "rings", "plain")
 RECIPE_VERSION = "cards-1"  # bump when the drawing code changes what a recipe produces
+MAX_PHOTO_SIDE = 2600  # photos are decoded at most this large for cards and clips
+CARD_PHOTO_SIDE = 1920  # enough for every shipped card's photo region
 
 
 class RecipeError(ValueError):
@@ -88,17 +98,6 @@ class CardData:
 
 
 # --- recipes ---------------------------------------------------------------------------------------
-
-def recipe_paths(newsroom_root: Path | None, folder: str = "cards") -> dict[str, Path]:
-    """Recipe name → file: the shipped ones, replaced by the newsroom's files of the same name."""
-    from pipeline.resources import templates_dir
-
-    found: dict[str, Path] = {}
-    for base in (templates_dir() / folder, (newsroom_root / "templates" / folder) if newsroom_root else None):
-        if base is not None and base.is_dir():
-            found.update((path.stem, path) for path in sorted(base.glob("*.toml")))
-    return found
-
 
 def load_recipe(path: Path) -> CardRecipe:
     text = path.read_text(encoding="utf-8")
@@ -194,10 +193,6 @@ def recipe_named(newsroom_root: Path | None, name: str) -> CardRecipe:
     return _cached_recipe(str(paths[name]), paths[name].stat().st_mtime)
 
 
-def recipe_key(recipe: CardRecipe, font_path: Path) -> str:
-    """Everything besides the story that shapes a card: the recipe text, the font, the code."""
-    font = hashlib.sha256(font_path.read_bytes()).hexdigest() if font_path.exists() else str(font_path)
-    return hashlib.sha256(f"{RECIPE_VERSION}|{recipe.name}|{recipe.source}|{font}".encode()).hexdigest()
 
 
 # --- drawing ---------------------------------------------------------------------------------------
@@ -277,7 +272,7 @@ def _draw_badge(draw: ImageDraw.ImageDraw, box: TextBox, fill: str, text: str, f
 def qr_image(url: str, size: int, dark: str = "#000000", light: str = "#ffffff") -> Image.Image:
     """The story's address as a QR code (error correction M, a 4-module quiet zone), scaled by
     whole modules so every module has the same width, then centred on `size` pixels."""
-    import segno
+    import segno  # only cards with a QR code need it
 
     code = segno.make(url, error="m", micro=False)
     matrix = list(code.matrix)
@@ -297,8 +292,6 @@ def qr_image(url: str, size: int, dark: str = "#000000", light: str = "#ffffff")
 
 def draw_card(recipe: CardRecipe, data: CardData, photo: Image.Image | None, font_path: Path) -> tuple[Image.Image, dict[str, Any]]:
     """Draw one card; returns the image and what was drawn where (for tests and the desk)."""
-    from pipeline.render.photos import crop_to
-
     canvas = Image.new("RGB", recipe.size, recipe.background)
     drawn: dict[str, Any] = {"photo": "none", "texts": []}
     if recipe.photo_box:
@@ -346,3 +339,56 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     else:
         image.save(out, "JPEG", quality=88, optimize=True, progressive=True, subsampling="4:2:0")
     return out.getvalue()
+
+
+# --- the renderer ----------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def _opened(path: str, max_side: int, mtime: float) -> Any:
+    """A worker renders a story's cards one after another: its photo is decoded once."""
+    return open_photo(Path(path), max_side=max_side)
+
+
+def first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str],
+                       max_side: int = MAX_PHOTO_SIDE) -> Any:
+    """The first of the story's photos that opens; each one skipped is named in `warnings`."""
+    for path, _ in photos:
+        try:
+            return _opened(path, max_side, os.stat(path).st_mtime if os.path.exists(path) else 0.0)
+        except BadImage as problem:
+            warnings.append(f"photo {Path(path).name} skipped: {problem}")
+    return None
+
+
+def run_card_job(job: Job) -> tuple[MediaFiles, dict[str, Any]]:
+    """In a worker: draw one card. Returns its files and meta."""
+    recipe = recipe_named(Path(job.root), job.renderer.name)
+    warnings: list[str] = []
+    # decoded no larger than the region needs (a 4:3 photo filling a square needs 4/3 of its side):
+    # JPEGs then decode at a reduced scale, which is most of a card's time
+    needed = int(max(recipe.photo_box[2:]) * 1.34) + 1 if recipe.photo_box else 0
+    side = CARD_PHOTO_SIDE if needed <= CARD_PHOTO_SIDE else MAX_PHOTO_SIDE  # one size: one decode per story
+    photo = first_usable_photo(job.photos, warnings, side) if recipe.photo_box else None
+    image, drawn = draw_card(recipe, job.data, photo, Path(job.font))
+    meta = {"width": image.width, "height": image.height, "format": recipe.format, "drawn": drawn,
+            "warnings": warnings}
+    return {"main": (encode(image, recipe.format), recipe.extension)}, meta
+
+
+class CardRenderer(MediaRenderer):
+    """Share cards and posters, one renderer per recipe in `templates/cards/`."""
+
+    kind = "card"
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        """The recipe text, the font and the drawing code's version."""
+        recipe = recipe_named(newsroom.root, self.name)
+        font_path = newsroom.render.font_path
+        font = hashlib.sha256(font_path.read_bytes()).hexdigest() if font_path.exists() else str(font_path)
+        return f"{RECIPE_VERSION}|{recipe.name}|{recipe.source}|{font}"
+
+    def run(self, job: Job) -> tuple[MediaFiles, dict[str, Any]]:
+        return run_card_job(job)
+
+
+RENDERERS = (CardRenderer,)

@@ -9,12 +9,12 @@ our own timeline, and a narration must be a WAV file (its length read with `wave
 
 A clip is encoded in a scratch folder; only a finished encode is stored, so a failure or a timeout
 leaves nothing half-written in the output. ffmpeg's own error goes into the failure's reason.
+`ClipRenderer` is the renderer of the `clip-<recipe>` renditions (see `pipeline.render`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import subprocess
@@ -27,7 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageColor, ImageFont
+
+from pipeline.media import BadImage
 from pipeline.model import StorySnapshot
+from pipeline.render import Job, MediaFiles, MediaRenderer, recipe_hash
+from pipeline.render.cards import CardRenderer, draw_card, fallback_art, recipe_named
+from pipeline.render.jingles import BED_VERSION, bed_file, wav_seconds
+from pipeline.render.markdown import html_to_plain, markdown_to_html
+from pipeline.render.photos import crop_to, open_photo
+from pipeline.render.recipes import recipe_paths
+from pipeline.render.text import load_font, wrap
 from pipeline.settings import Newsroom
 
 CLIP_VERSION = "clips-1"
@@ -71,8 +81,6 @@ class ClipRecipe:
 
 
 def clip_recipe_paths(root: Path | None) -> dict[str, Path]:
-    from pipeline.render.cards import recipe_paths
-
     return recipe_paths(root, "clips")
 
 
@@ -112,18 +120,8 @@ def load_clip_recipe(root: Path | None, name: str) -> ClipRecipe:
     return recipe
 
 
-def clip_recipe_key(newsroom: Newsroom, name: str) -> str:
-    from pipeline.render.cards import recipe_key, recipe_named
-    from pipeline.render.jingles import BED_VERSION
-
-    recipe = load_clip_recipe(newsroom.root, name)
-    cards = [recipe_key(recipe_named(newsroom.root, card), newsroom.render.font_path)
-             for card in (recipe.intro_card, recipe.outro_card) if card]
-    return hashlib.sha256("|".join([CLIP_VERSION, BED_VERSION, name, recipe.source, *cards]).encode()).hexdigest()
-
-
 def ffmpeg_exe() -> str:
-    import imageio_ffmpeg
+    import imageio_ffmpeg  # only encodes need it
 
     return imageio_ffmpeg.get_ffmpeg_exe()
 
@@ -155,8 +153,6 @@ def narration_for(newsroom: Newsroom, story_id: int) -> Path | None:
 
 
 def clip_inputs(snap: StorySnapshot, newsroom: Newsroom) -> dict[str, Any]:
-    from pipeline.render.markdown import html_to_plain, markdown_to_html
-
     narration = narration_for(newsroom, snap.story.id)
     return {"text": html_to_plain(markdown_to_html(snap.revision.content.body_md)),
             "narration": str(narration) if narration else None}
@@ -187,8 +183,6 @@ def webvtt(cues: list[Cue]) -> str:
 
 
 def _ass_color(value: str) -> str:
-    from PIL import ImageColor
-
     rgba = ImageColor.getrgb(value)
     r, g, b = rgba[:3]
     alpha = 255 - (rgba[3] if len(rgba) == 4 else 255)
@@ -197,10 +191,6 @@ def _ass_color(value: str) -> str:
 
 def ass(cues: list[Cue], recipe: ClipRecipe, font_path: Path) -> str:
     """Burned-in captions as ASS: our own line breaks (measured, 避头尾), a band behind the text."""
-    from PIL import ImageFont
-
-    from pipeline.render.text import load_font, wrap
-
     family = ImageFont.truetype(str(font_path), 10).getname()[0]
     font = load_font(font_path, recipe.caption_size)
     width = recipe.width * 0.88
@@ -294,7 +284,7 @@ def build_graph(recipe: ClipRecipe, stills: list[Path], timeline: Timeline, capt
                 narration: Path | None, output: Path, threads: int, fonts_dir: Path | None) -> Any:
     """The ffmpeg-python graph: every still through zoompan (Ken Burns on photos, still on cards),
     chained with xfade, captions burned with `ass`, music (ducked under a narration), H.264 + AAC."""
-    import ffmpeg
+    import ffmpeg  # ffmpeg-python: only encodes need it
 
     width, height, fps = recipe.width, recipe.height, recipe.fps
     fade = recipe.transition_seconds
@@ -375,8 +365,6 @@ def run_ffmpeg(arguments: list[str], cwd: Path, total: float, timeout: float,
 
 def prepare_stills(recipe: ClipRecipe, cards: list[Any], photos: list[Any], folder: Path) -> list[Path]:
     """Cards scaled to the clip, photos cropped to its shape with room for the zoom."""
-    from pipeline.render.photos import crop_to
-
     intro, outro = cards
     todo = [(k, image, image is intro or image is outro) for k, image in enumerate([intro, *photos, outro])
             if image is not None]
@@ -395,17 +383,10 @@ def prepare_stills(recipe: ClipRecipe, cards: list[Any], photos: list[Any], fold
         return list(pool.map(made, todo))
 
 
-def run_clip_job(job: Any) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
+def run_clip_job(job: Job) -> tuple[MediaFiles, dict[str, Any]]:
     """In a worker: make one clip in a scratch folder; returns its files and meta."""
-    from PIL import Image
-
-    from pipeline.media import BadImage as PhotoProblem
-    from pipeline.render.cards import draw_card, fallback_art, recipe_named
-    from pipeline.render.jingles import bed_file, wav_seconds
-    from pipeline.render.photos import open_photo
-
     root, font = Path(job.root), Path(job.font)
-    recipe = load_clip_recipe(root, job.kind.removeprefix("clip-"))
+    recipe = load_clip_recipe(root, job.renderer.name)
     scratch = Path(job.extra.get("scratch") or root / ".kitchen" / "render")
     work = scratch / f"{job.story_id}-{job.kind}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
@@ -417,12 +398,12 @@ def run_clip_job(job: Any) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
     def opened(path: str) -> Any:
         try:
             return open_photo(Path(path), max_side=largest)
-        except PhotoProblem as problem:
+        except BadImage as problem:
             return problem
 
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
         for (path, caption), image in zip(job.photos, pool.map(opened, [p for p, _ in job.photos]), strict=True):
-            if isinstance(image, PhotoProblem):
+            if isinstance(image, BadImage):
                 warnings.append(f"photo {Path(path).name} skipped: {image}")
             elif len(photos) < recipe.max_photos:
                 photos.append(image)
@@ -461,3 +442,25 @@ def run_clip_job(job: Any) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
     files = {"main": (output, "mp4"), "poster": (poster, "jpg"), "srt": (work / "clip.srt", "srt"),
              "vtt": (work / "clip.vtt", "vtt")}
     return files, meta
+
+
+class ClipRenderer(MediaRenderer):
+    """Short video clips, one renderer per recipe in `templates/clips/`."""
+
+    kind = "clip"
+    encodes = True
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        """The recipe text, its title and closing cards' recipes, the music bed and the code's version."""
+        recipe = load_clip_recipe(newsroom.root, self.name)
+        cards = [recipe_hash(CardRenderer(card), newsroom) for card in (recipe.intro_card, recipe.outro_card) if card]
+        return "|".join([CLIP_VERSION, BED_VERSION, self.name, recipe.source, *cards])
+
+    def job_inputs(self, snap: StorySnapshot, newsroom: Newsroom) -> dict[str, Any]:
+        return clip_inputs(snap, newsroom)
+
+    def run(self, job: Job) -> tuple[MediaFiles, dict[str, Any]]:
+        return run_clip_job(job)
+
+
+RENDERERS = (ClipRenderer,)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.model import Rendition, StorySnapshot
+from pipeline.render import Renderer
 from pipeline.render.markdown import markdown_to_html, markdown_to_text, summarize
 from pipeline.settings import Newsroom
 
@@ -106,10 +107,16 @@ def _recipe(newsroom: Newsroom) -> str:
                        newsroom.site.language, stations, themes], ensure_ascii=False)
 
 
-def _make_renderer() -> Any:
-    from pipeline.render import Renderer
+class NinjsRenderer(Renderer):
+    """The ninjs document the export channel sends partners."""
 
-    return Renderer(kind="ninjs", render=render_ninjs, recipe=_recipe)
+    kind = "ninjs"
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        return _recipe(newsroom)
+
+    def render(self, snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+        return render_ninjs(snap, newsroom)
 
 
-RENDERER = _make_renderer()
+RENDERERS = (NinjsRenderer,)

@@ -3,7 +3,8 @@
 Their files live content-addressed under the newsroom's `renditions/` folder (`ab/abcd….jpg`);
 the `renditions` table holds one row per (story, revision, kind) with the recipe hash they were
 made with, so a rendition is made again only when the revision or the recipe changes. Kinds are
-`card-<recipe>` and `clip-<recipe>`.
+`card-<recipe>` and `clip-<recipe>`, made by the card and clip renderers (`MediaRenderer`s, see
+`pipeline.render`).
 
 Rendering runs in a process pool: the parent reads the store and gathers each job's inputs, the
 workers only draw and encode, and the parent stores what comes back. A photo that cannot be used is
@@ -13,11 +14,12 @@ history (events) — the other jobs go on.
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -28,17 +30,21 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from pipeline import store as t
+from pipeline.fsutil import atomic_write
 from pipeline.live import live_story, mark_site_stale
+from pipeline.locks import holding
 from pipeline.media import media_path
 from pipeline.model import StorySnapshot
-from pipeline.render.cards import CardData, RecipeError, draw_card, encode, recipe_key, recipe_named
+from pipeline.render import Job, MediaRenderer, recipe_hash, renderer_for
+from pipeline.render.cards import CardData, CardRenderer, RecipeError
+from pipeline.render.clips import ClipError, ClipRenderer
+from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.settings import Newsroom
+from pipeline.store import Store
 from pipeline.stories import Actor, record_event, snapshot
 from pipeline.timeutil import date_zh
 
 RENDERER = Actor("渲染", "system")
-MAX_PHOTO_SIDE = 2600  # photos are decoded at most this large for cards and clips
-CARD_PHOTO_SIDE = 1920  # enough for every shipped card's photo region
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,9 @@ def renditions_dir(newsroom: Newsroom) -> Path:
 
 
 def kinds_for(newsroom: Newsroom, cards: bool = True, clips: bool = True) -> list[str]:
-    return ([f"card-{name}" for name in newsroom.render.cards] if cards else []) + \
-           ([f"clip-{name}" for name in newsroom.render.clips] if clips else [])
+    """The media rendition kinds the newsroom makes (its `[render] cards` and `clips`)."""
+    return ([CardRenderer(name).rendition_kind for name in newsroom.render.cards] if cards else []) + \
+           ([ClipRenderer(name).rendition_kind for name in newsroom.render.clips] if clips else [])
 
 
 def store_file(newsroom: Newsroom, source: Path | bytes, ext: str) -> tuple[str, str]:
@@ -74,14 +81,8 @@ def store_file(newsroom: Newsroom, source: Path | bytes, ext: str) -> tuple[str,
     digest = hashlib.sha256(data).hexdigest() if data is not None else _sha256_file(source)  # type: ignore[arg-type]
     relative = f"{digest[:2]}/{digest}.{ext}"
     target = renditions_dir(newsroom) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".tmp-{os.getpid()}-{target.name}")
-        if data is not None:
-            temporary.write_bytes(data)
-        else:
-            shutil.copyfile(source, temporary)  # type: ignore[arg-type]
-        os.replace(temporary, target)
+    if not target.exists():  # content-addressed: a file already there has these very bytes
+        atomic_write(target, data if data is not None else Path(source).read_bytes(), durable=False)  # type: ignore[arg-type]
     return relative, digest
 
 
@@ -143,8 +144,6 @@ def story_address(snap: StorySnapshot, newsroom: Newsroom) -> str:
 
 
 def card_data(snap: StorySnapshot, newsroom: Newsroom) -> CardData:
-    from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
-
     content = snap.revision.content
     moment = content.dateline or snap.story.created_at
     local = moment.astimezone(newsroom.tz)
@@ -164,67 +163,12 @@ def photo_paths(newsroom: Newsroom, snap: StorySnapshot) -> list[tuple[Path, str
 
 # --- jobs ------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Job:
-    story_id: int
-    revision: int
-    kind: str
-    recipe: str  # its hash
-    data: CardData
-    photos: tuple[tuple[str, str], ...]  # (path, caption)
-    root: str  # the newsroom folder (recipes may be overridden there)
-    font: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@functools.lru_cache(maxsize=4)
-def _opened(path: str, max_side: int, mtime: float) -> Any:
-    """A worker renders a story's cards one after another: its photo is decoded once."""
-    from pipeline.render.photos import open_photo
-
-    return open_photo(Path(path), max_side=max_side)
-
-
-def _first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str], max_side: int = MAX_PHOTO_SIDE) -> Any:
-    from pipeline.media import BadImage as PhotoProblem
-
-    for path, _ in photos:
-        try:
-            return _opened(path, max_side, os.stat(path).st_mtime if os.path.exists(path) else 0.0)
-        except PhotoProblem as problem:
-            warnings.append(f"photo {Path(path).name} skipped: {problem}")
-    return None
-
-
-def run_card_job(job: Job) -> tuple[dict[str, tuple[bytes, str]], dict[str, Any]]:
-    """In a worker: draw one card. Returns its files and meta."""
-    recipe = recipe_named(Path(job.root), job.kind.removeprefix("card-"))
-    warnings: list[str] = []
-    # decoded no larger than the region needs (a 4:3 photo filling a square needs 4/3 of its side):
-    # JPEGs then decode at a reduced scale, which is most of a card's time
-    needed = int(max(recipe.photo_box[2:]) * 1.34) + 1 if recipe.photo_box else 0
-    side = CARD_PHOTO_SIDE if needed <= CARD_PHOTO_SIDE else MAX_PHOTO_SIDE  # one size: one decode per story
-    photo = _first_usable_photo(job.photos, warnings, side) if recipe.photo_box else None
-    image, drawn = draw_card(recipe, job.data, photo, Path(job.font))
-    meta = {"width": image.width, "height": image.height, "format": recipe.format, "drawn": drawn,
-            "warnings": warnings}
-    return {"main": (encode(image, recipe.format), recipe.extension)}, meta
-
-
-def run_job(job: Job) -> tuple[dict[str, tuple[Any, str]], dict[str, Any]]:
-    if job.kind.startswith("card-"):
-        return run_card_job(job)
-    from pipeline.render.clips import run_clip_job
-
-    return run_clip_job(job)
-
-
-def recipe_hash(newsroom: Newsroom, kind: str) -> str:
-    if kind.startswith("card-"):
-        return recipe_key(recipe_named(newsroom.root, kind.removeprefix("card-")), newsroom.render.font_path)
-    from pipeline.render.clips import clip_recipe_key
-
-    return clip_recipe_key(newsroom, kind.removeprefix("clip-"))
+def media_renderer(kind: str) -> MediaRenderer:
+    """The renderer of a media rendition kind ("card-cover", "clip-vertical")."""
+    renderer = renderer_for(kind)
+    if not isinstance(renderer, MediaRenderer):
+        raise LookupError(f"'{kind}' is not a card or clip rendition")
+    return renderer
 
 
 def recipe_problems(newsroom: Newsroom) -> list[str]:
@@ -232,7 +176,7 @@ def recipe_problems(newsroom: Newsroom) -> list[str]:
     problems = []
     for kind in kinds_for(newsroom):
         try:
-            recipe_hash(newsroom, kind)
+            recipe_hash(media_renderer(kind), newsroom)
         except Exception as exc:  # noqa: BLE001 — every way a recipe can be wrong is reported
             problems.append(f"{kind}: {exc}")
     return problems
@@ -243,37 +187,28 @@ def plan(conn: Connection, newsroom: Newsroom, kinds: list[str], story_ids: list
     """The jobs to run: every kind for the stories given (default: approved and published ones, at
     their current revision) whose rendition is missing or was made with another recipe. A kind
     whose recipe cannot be read goes into `broken` (kind → reason) instead."""
-    from pipeline.render.clips import ClipError
-
     s = t.stories
     query = select(s.c.id, s.c.current_revision)
     query = query.where(s.c.id.in_(story_ids)) if story_ids else query.where(s.c.state.in_(["approved", "published"]))
-    recipes = {}
+    recipes: dict[str, tuple[MediaRenderer, str]] = {}
     for kind in kinds:
         try:
-            recipes[kind] = recipe_hash(newsroom, kind)
-        except (RecipeError, ClipError) as exc:
+            renderer = media_renderer(kind)
+            recipes[kind] = renderer, recipe_hash(renderer, newsroom)
+        except (LookupError, RecipeError, ClipError) as exc:
             if broken is not None:
                 broken[kind] = str(exc)
     jobs = []
     for row in conn.execute(query.order_by(s.c.id)):
         snap = None
-        for kind, recipe in recipes.items():
+        for kind, (renderer, recipe) in recipes.items():
             if not force and stored(conn, row.id, row.current_revision, kind, recipe) is not None:
                 continue
             snap = snap or snapshot(conn, row.id, row.current_revision)
-            jobs.append(Job(row.id, row.current_revision, kind, recipe, card_data(snap, newsroom),
+            jobs.append(Job(row.id, row.current_revision, renderer, recipe, card_data(snap, newsroom),
                             tuple((str(p), c) for p, c in photo_paths(newsroom, snap)), str(newsroom.root),
-                            str(newsroom.render.font_path), _clip_extra(kind, snap, newsroom)))
+                            str(newsroom.render.font_path), renderer.job_inputs(snap, newsroom)))
     return jobs
-
-
-def _clip_extra(kind: str, snap: StorySnapshot, newsroom: Newsroom) -> dict[str, Any]:
-    if not kind.startswith("clip-"):
-        return {}
-    from pipeline.render.clips import clip_inputs
-
-    return clip_inputs(snap, newsroom)
 
 
 def workers_for(newsroom: Newsroom, jobs: list[Job]) -> int:
@@ -282,20 +217,18 @@ def workers_for(newsroom: Newsroom, jobs: list[Job]) -> int:
     return max(1, min(wanted, cores, len(jobs)))
 
 
-def render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | None = None,
+def render(newsroom: Newsroom, store: Store, now: datetime, kinds: list[str] | None = None,
            story_ids: list[int] | None = None, force: bool = False,
            progress: Callable[[str, float], None] | None = None, encoding: Callable[[str, float], None] | None = None,
            wait_for_lock: float = 0) -> RenderSummary:
     """Make every missing rendition; each one stored as soon as it is made. `progress` hears of each
     finished job (label, jobs done); `encoding` of each clip's encode (label, share done, 0..1).
     One render at a time per newsroom (raises `Busy` when another holds the lock)."""
-    from pipeline.locks import holding
-
     with holding(newsroom, "render", wait=wait_for_lock):
         return _render(newsroom, store, now, kinds, story_ids, force, progress, encoding)
 
 
-def _render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | None, story_ids: list[int] | None,
+def _render(newsroom: Newsroom, store: Store, now: datetime, kinds: list[str] | None, story_ids: list[int] | None,
             force: bool, progress: Callable[[str, float], None] | None,
             encoding: Callable[[str, float], None] | None) -> RenderSummary:
     kinds = kinds if kinds is not None else kinds_for(newsroom)
@@ -310,11 +243,11 @@ def _render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | No
     workers = workers_for(newsroom, jobs)
     clip_threads = max(1, (os.cpu_count() or 1) // workers)
     scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))
-    listener = _ProgressListener(encoding) if encoding and any(j.kind.startswith("clip-") for j in jobs) else None
+    listener = _ProgressListener(encoding) if encoding and any(j.renderer.encodes for j in jobs) else None
 
     def how_to_run(job: Job) -> Job:
         extra = {**job.extra, "scratch": str(scratch)}
-        if job.kind.startswith("clip-"):  # an encode's threads share the cores with the other workers
+        if job.renderer.encodes:  # an encode's threads share the cores with the other workers
             extra |= {"threads": clip_threads, "timeout": newsroom.render.clip_timeout_seconds}
             if listener is not None:
                 extra["progress"] = listener.reporter(job)
@@ -329,8 +262,6 @@ def _render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | No
                 if progress:
                     progress(f"{job.story_id} {job.kind}", len(summary.made) + len(summary.failed))
         else:
-            import multiprocessing
-
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 futures = {pool.submit(_safe, job): job for job in jobs}
@@ -348,7 +279,7 @@ def _render(newsroom: Newsroom, store: Any, now: datetime, kinds: list[str] | No
     return summary
 
 
-def _record_broken(newsroom: Newsroom, store: Any, kinds: list[str], story_ids: list[int] | None,
+def _record_broken(newsroom: Newsroom, store: Store, kinds: list[str], story_ids: list[int] | None,
                    broken: dict[str, str], now: datetime, summary: RenderSummary) -> None:
     """A recipe that cannot be read fails every story that needed it, each recorded."""
     with store.begin() as conn:
@@ -367,9 +298,6 @@ class _ProgressListener:
     parent passes it to the caller's callback."""
 
     def __init__(self, callback: Callable[[str, float], None]):
-        import multiprocessing
-        import threading
-
         self.callback = callback
         self.manager = multiprocessing.get_context("spawn").Manager()
         self.queue = self.manager.Queue()
@@ -409,15 +337,13 @@ def _scratch_root(newsroom: Newsroom) -> Path:
 
 def _safe(job: Job) -> tuple[str, Any]:
     """Run a job; a failure comes back as its reason (never as a crashed pool)."""
-    from pipeline.render.clips import ClipError
-
     try:
-        return "ok", run_job(job)
+        return "ok", job.renderer.run(job)
     except (RecipeError, ClipError, OSError, ValueError) as exc:
         return "failed", f"{type(exc).__name__}: {exc}" if not isinstance(exc, RecipeError | ClipError) else str(exc)
 
 
-def _finish(newsroom: Newsroom, store: Any, job: Job, outcome: tuple[str, Any], now: datetime,
+def _finish(newsroom: Newsroom, store: Store, job: Job, outcome: tuple[str, Any], now: datetime,
             summary: RenderSummary) -> None:
     status, value = outcome
     with store.begin() as conn:
@@ -435,7 +361,7 @@ def _finish(newsroom: Newsroom, store: Any, job: Job, outcome: tuple[str, Any], 
                          data={"kind": job.kind, "revision": job.revision})
 
 
-def _mark_site(newsroom: Newsroom, store: Any, story_ids: set[int]) -> None:
+def _mark_site(newsroom: Newsroom, store: Store, story_ids: set[int]) -> None:
     """New covers or clips of stories already on the site: the next publish pass rebuilds it."""
     p = t.publications
     site_channels = newsroom.channels_of_kind("web") + newsroom.channels_of_kind("rss")

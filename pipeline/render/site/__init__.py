@@ -17,6 +17,7 @@ from pipeline.ledger import channels_in_ledger
 from pipeline.live import LiveStory, live_on, merge_live
 from pipeline.render.images import WebImage
 from pipeline.render.renditions import renditions_dir, stored_for
+from pipeline.render.site.article import RENDERERS
 from pipeline.render.site.feeds import feed_outputs
 from pipeline.render.site.model import (
     Output,
@@ -31,7 +32,7 @@ from pipeline.render.site.podcast import podcast_outputs
 from pipeline.render.site.sitemap import sitemap_outputs
 from pipeline.settings import Newsroom
 
-__all__ = ["BuildResult", "SiteOutput", "build_site", "chunk_of", "rendition_site_path", "rollback"]
+__all__ = ["RENDERERS", "BuildResult", "SiteOutput", "build_site", "chunk_of", "rendition_site_path", "rollback"]
 
 
 def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[int, int | None]] | None = None,

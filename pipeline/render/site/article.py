@@ -53,5 +53,28 @@ def _recipe(newsroom: Newsroom) -> str:
     return SiteModel(newsroom, [], [], {}).globals
 
 
-ARTICLE = Renderer(kind="article", render=render_article, recipe=_recipe)
-FEED_ITEM = Renderer(kind="feed-item", render=render_feed_item, recipe=_recipe)
+class ArticleRenderer(Renderer):
+    """A story's article page, as the web channel publishes it."""
+
+    kind = "article"
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        return _recipe(newsroom)
+
+    def render(self, snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+        return render_article(snap, newsroom)
+
+
+class FeedItemRenderer(Renderer):
+    """A story's feed item, as the rss channel publishes it."""
+
+    kind = "feed-item"
+
+    def recipe(self, newsroom: Newsroom) -> str:
+        return _recipe(newsroom)
+
+    def render(self, snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
+        return render_feed_item(snap, newsroom)
+
+
+RENDERERS = (ArticleRenderer, FeedItemRenderer)

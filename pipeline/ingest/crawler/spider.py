@@ -1,6 +1,6 @@
 """The crawler that runs in its own process: one Scrapy run per source, raw bytes first.
 
-`python -m pipeline.ingest.spider JOB.json` fetches a source's list pages, article pages, feed and
+`python -m pipeline.ingest.crawler.spider JOB.json` fetches a source's list pages, article pages, feed and
 photos, stores every response as a raw document (with headers, status and fetch time) and every
 failure as an ingest error, and reports progress as JSON lines on stdout. Extraction happens later,
 in the parent, from the stored bytes. Incremental: article pages and photos already fetched are
@@ -32,10 +32,10 @@ from scrapy.responsetypes import responsetypes
 from sqlalchemy import insert, select, update
 
 from pipeline import store as t
+from pipeline.ingest.crawler.job import CrawlJob
 from pipeline.ingest.dedupe import canonical_url
 from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, image_source
 from pipeline.ingest.rules import select as select_rule
-from pipeline.ingest.sources import CrawlJob
 from pipeline.store import Store
 
 CONTAINERS = ", ".join(KNOWN_CONTAINERS)  # one query finds the first container present
@@ -511,7 +511,7 @@ def settings_for(job: CrawlJob) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
             "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-            "pipeline.ingest.spider.KitchenMiddleware": 600,
+            "pipeline.ingest.crawler.spider.KitchenMiddleware": 600,
         },
         "HTTPERROR_ALLOWED_CODES": [],
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
