@@ -8,7 +8,12 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection
 
-from pipeline.documents import DocumentError, check_fields, fields_from_mapping, split_front_matter
+from pipeline.ingest.documents import (
+    DocumentError,
+    check_fields,
+    fields_from_mapping,
+    split_front_matter,
+)
 from pipeline.media import BadImage, find_media, import_image
 from pipeline.model import StoryDraft, StorySnapshot
 from pipeline.settings import Newsroom

@@ -204,7 +204,7 @@ def test_a_photo_shared_by_two_reports_serves_both(newsroom, store, newsroom_dir
 
 
 def test_raw_html_in_a_report_body_is_not_passed_through(newsroom, store, newsroom_dir) -> None:
-    from pipeline.render.markdown import markdown_to_html
+    from pipeline.text import markdown_to_html
 
     write_report(newsroom_dir, "x.md", body='<script>alert(1)</script><img src=x onerror=alert(2)>\n\n'
                  '[点我](javascript:alert(3)) [报名](https://example.cn/signup)')
@@ -308,7 +308,7 @@ def test_a_word_report_with_a_picture(newsroom, store, newsroom_dir, tmp_path) -
 
 
 def test_inbox_formats_are_found_by_extension_and_by_content_type() -> None:
-    from pipeline.documents import (
+    from pipeline.ingest.documents import (
         FORMATS,
         format_for_content_type,
         format_for_suffix,

@@ -8,7 +8,7 @@ import re
 import pytest
 from pylopdf_fonts_zh_cn import sans_path
 
-from pipeline.render.text import NO_END, NO_START, Fitted, fit, load_font, wrap
+from pipeline.render.layout import NO_END, NO_START, Fitted, fit, load_font, wrap
 
 FONT = sans_path()
 SIZE = 36

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from pipeline.cli.context import console, ctx, plain_errors, say
 from pipeline.render import broadcast, ensure_rendition
-from pipeline.render.markdown import markdown_to_text
 from pipeline.stories import snapshot
+from pipeline.text import markdown_to_text
 from pipeline.timeutil import utcnow
 
 group = typer.Typer(help="Village-loudspeaker (农村大喇叭) broadcasts: rundowns, scripts, audio packages.",

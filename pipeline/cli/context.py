@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
-from pipeline.documents import DocumentError
+from pipeline.ingest.documents import DocumentError
 from pipeline.ledger import LedgerBusy
 from pipeline.locks import Busy
 from pipeline.scaffold import ScaffoldError

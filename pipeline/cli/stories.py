@@ -14,8 +14,8 @@ import typer
 from rich.table import Table
 
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say, state_label
-from pipeline.documents import DocumentError
 from pipeline.editing import document_to_draft, story_to_document
+from pipeline.ingest.documents import DocumentError
 from pipeline.ingest.reports import story_sources
 from pipeline.ledger import LedgerBusy, list_publications
 from pipeline.model import STORY_STATES

@@ -19,10 +19,12 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from pipeline import store as t
-from pipeline.documents import (
+from pipeline.fsutil import UnsafePath, inside, unique_destination
+from pipeline.ingest import IngestSummary, Progress, SourceKind
+from pipeline.ingest.documents import (
     MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES,  # re-exported: the inbox's limit
 )
-from pipeline.documents import (
+from pipeline.ingest.documents import (
     DocumentError,
     DocumentFormat,
     ImageSpec,
@@ -30,8 +32,6 @@ from pipeline.documents import (
     format_for_suffix,
     known_suffixes,
 )
-from pipeline.fsutil import UnsafePath, inside, unique_destination
-from pipeline.ingest import IngestSummary, Progress, SourceKind
 from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig

@@ -11,7 +11,6 @@ from sqlalchemy import Connection, insert, or_, select, update
 from pipeline import store as t
 from pipeline.ingest import dedupe
 from pipeline.model import ImageRef, StoryDraft
-from pipeline.render.markdown import markdown_to_text
 from pipeline.settings import Newsroom
 from pipeline.stories import (
     Actor,
@@ -21,6 +20,7 @@ from pipeline.stories import (
     get_story,
     record_event,
 )
+from pipeline.text import markdown_to_text
 
 INGEST_ACTOR = Actor("ingest", "system")
 CANDIDATE_WINDOW = timedelta(days=4)  # reposts come within days; merging needs ±2 days anyway

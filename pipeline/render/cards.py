@@ -25,9 +25,9 @@ from PIL import Image, ImageColor, ImageDraw
 
 from pipeline.media import BadImage
 from pipeline.render import Job, MediaFiles, MediaRenderer
+from pipeline.render.layout import fit, load_font
 from pipeline.render.photos import crop_to, open_photo
 from pipeline.render.recipes import recipe_paths
-from pipeline.render.text import fit, load_font
 from pipeline.settings import Newsroom
 
 FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")

@@ -34,11 +34,11 @@ from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaFiles, MediaRenderer, recipe_hash
 from pipeline.render.cards import CardRenderer, draw_card, fallback_art, recipe_named
 from pipeline.render.jingles import BED_VERSION, bed_file, wav_seconds
-from pipeline.render.markdown import html_to_plain, markdown_to_html
+from pipeline.render.layout import load_font, wrap
 from pipeline.render.photos import crop_to, open_photo
 from pipeline.render.recipes import recipe_paths
-from pipeline.render.text import load_font, wrap
 from pipeline.settings import Newsroom
+from pipeline.text import html_to_plain, markdown_to_html
 
 CLIP_VERSION = "clips-1"
 STILL_SCALE = 1.5  # photos go to zoompan at 1.5× the clip's size  # bump when the code changes what a recipe produces

@@ -9,8 +9,8 @@ from typing import Any
 
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer
-from pipeline.render.markdown import markdown_to_html, markdown_to_text, summarize
 from pipeline.settings import Newsroom
+from pipeline.text import markdown_to_html, markdown_to_text, summarize
 
 FORMAT_VERSION = "ninjs-2.0/kitchen-1"
 

@@ -38,10 +38,10 @@ from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaRenderer, recipe_hash, renderer_for
 from pipeline.render.cards import CardData, CardRenderer, RecipeError
 from pipeline.render.clips import ClipError, ClipRenderer
-from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import Actor, record_event, snapshot
+from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
 
 RENDERER = Actor("渲染", "system")

@@ -17,9 +17,9 @@ from pipeline import store as t
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer, ensure_rendition, recipe_for
 from pipeline.render.broadcast.options import settings_for
-from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.settings import Newsroom
 from pipeline.stories import snapshot
+from pipeline.text import html_to_plain, markdown_to_html, summarize
 
 # 2: the rendition carries the written text and the brief's spoken form, which the rundown reads
 SPOKEN_VERSION = "spoken-2"

@@ -15,11 +15,11 @@ from urllib.parse import urljoin
 from pipeline.live import LiveStory
 from pipeline.model import Station
 from pipeline.render.images import WebImage, web_renditions
-from pipeline.render.markdown import html_to_plain, markdown_to_html, summarize
 from pipeline.render.renditions import StoredRendition
 from pipeline.resources import templates_dir
 from pipeline.settings import Newsroom
 from pipeline.templating import environment
+from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
 
 LEVEL_WORDS = {"center": "中心", "institute": "实践所", "station": "实践站", "point": "实践点"}

@@ -25,8 +25,8 @@ from pipeline.ledger import delivered_units
 from pipeline.model import PackageUnit
 from pipeline.render.broadcast import air_time, package_folder, slot_named
 from pipeline.render.cards import fallback_art
+from pipeline.render.layout import fit, load_font
 from pipeline.render.site.model import Output, SiteModel
-from pipeline.render.text import fit, load_font
 from pipeline.settings import Newsroom
 
 EPISODES = 60

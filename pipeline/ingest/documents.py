@@ -18,8 +18,8 @@ import yaml
 
 from pipeline.ingest.sanitize import html_to_markdown, sanitize_html
 from pipeline.registry import Kind
-from pipeline.render.markdown import plain_to_markdown
 from pipeline.settings import Newsroom
+from pipeline.text import plain_to_markdown
 from pipeline.timeutil import coerce_datetime
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
