@@ -15,8 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import load_newsroom
+from pipeline.desk.users import add_user
 from pipeline.ingest import Progress, ingest_all
 from pipeline.model import LEVELS
+from pipeline.render import broadcast
 from pipeline.render.renditions import RenderSummary, kinds_for, render
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
@@ -131,8 +133,6 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
                         note="更正参加人数的表述", draft=fixed)
         second = publish_due(newsroom, store, now=now)
         result.packages = _broadcast(newsroom, store, now, engine="none" if quick else None)
-        from pipeline.desk.users import add_user
-
         with store.begin() as conn:  # a chief editor for trying the desk (a demo password, printed below)
             add_user(conn, DEMO_USER, "chief", DEMO_PASSWORD, now)
         with store.begin() as conn:
@@ -149,8 +149,6 @@ DEMO_USER, DEMO_PASSWORD = "demo", "kitchen-demo"
 
 def _broadcast(newsroom: Any, store: Any, now: datetime, engine: str | None) -> list[Any]:
     """Tomorrow morning's packages for every township (and village with notices of its own)."""
-    from pipeline.render import broadcast
-
     day = now.astimezone(newsroom.tz).date() + timedelta(days=1)
     with store.read() as conn:
         found = broadcast.rundowns(conn, newsroom, day, newsroom.slots[0])

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from pipeline.cli.context import console, ctx, plain_errors, say
 from pipeline.render import broadcast, ensure_rendition
+from pipeline.render.speech import lint
 from pipeline.stories import snapshot
 from pipeline.text import markdown_to_text
 from pipeline.timeutil import utcnow
@@ -55,9 +56,6 @@ def broadcast_build(
 def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to read aloud.")]) -> None:
     """A story as the announcer will read it: what was rewritten for speech, the reading time, and
     what to fix before air (long sentences, brackets, abbreviations)."""
-    # pypinyin's dictionaries take a good part of a second to load; only this command needs them.
-    from pipeline.render.speech import lint
-
     with plain_errors():
         newsroom = ctx().newsroom
         with ctx().store.begin() as conn:

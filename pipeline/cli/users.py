@@ -9,12 +9,10 @@ import typer
 from sqlalchemy import Connection
 
 from pipeline.cli.context import console, ctx, plain_errors
+from pipeline.desk.users import UserError, add_user, list_users, set_password
 from pipeline.timeutil import utcnow
 
 group = typer.Typer(help="The desk's users: names, roles and passwords.", no_args_is_help=True)
-
-# `pipeline.desk.users` computes an argon2 hash when it is imported (a few tenths of a second), so
-# it is imported by the commands that use it, not here where every `kitchen` command would pay.
 
 T = TypeVar("T")
 
@@ -22,8 +20,6 @@ T = TypeVar("T")
 def _with_password(from_stdin: bool, change: Callable[[Connection, str], T]) -> T:
     """Ask for a password (twice) or read it from stdin, and apply `change(conn, password)`;
     a refused password or name is a clear error."""
-    from pipeline.desk.users import UserError  # see the note on imports above
-
     with plain_errors():
         password = _password(from_stdin)
         try:
@@ -49,8 +45,6 @@ def users_add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
 ) -> None:
     """Add a desk user (the password is asked for, or read from stdin)."""
-    from pipeline.desk.users import add_user  # see the note on imports above
-
     user = _with_password(password_stdin, lambda conn, password: add_user(conn, name, role, password, utcnow()))
     console.print(f"user {user.name} added as {user.role}")
 
@@ -61,8 +55,6 @@ def users_password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
 ) -> None:
     """Set a desk user's password."""
-    from pipeline.desk.users import set_password  # see the note on imports above
-
     _with_password(password_stdin, lambda conn, password: set_password(conn, name, password))
     console.print(f"password of {name} changed")
 
@@ -70,8 +62,6 @@ def users_password(
 @group.command("list")
 def users_list() -> None:
     """The desk's users and their roles."""
-    from pipeline.desk.users import list_users  # see the note on imports above
-
     with plain_errors(), ctx().store.read() as conn:
         users = list_users(conn)
     for user in users:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -77,7 +78,7 @@ def authenticate(conn: Connection, name: str, password: str, address: str, now: 
         return None
     row = conn.execute(select(t.users).where(t.users.c.name == name)).first()
     try:
-        ok = HASHER.verify(row.password_hash if row else _DUMMY, password) and row is not None and not row.disabled
+        ok = HASHER.verify(row.password_hash if row else _dummy_hash(), password) and row is not None and not row.disabled
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
@@ -89,4 +90,8 @@ def authenticate(conn: Connection, name: str, password: str, address: str, now: 
     return User(row.id, row.name, row.role, row.disabled)
 
 
-_DUMMY = HASHER.hash("not a password anyone has")
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the name is unknown, so a wrong name costs what a wrong
+    password does; made on first use (argon2 takes a good part of a second)."""
+    return HASHER.hash("not a password anyone has")

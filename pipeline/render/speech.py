@@ -41,12 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from pypinyin import Style
-from pypinyin.constants import PHRASES_DICT
-from pypinyin.converter import DefaultConverter
-from pypinyin.core import Pinyin
-from pypinyin.pinyin_dict import pinyin_dict
+from typing import Any
 
 # --- numbers in words ---------------------------------------------------------------------------
 
@@ -434,20 +429,34 @@ _USUAL_READINGS = {"长": "cháng", "佛": "fó", "泊": "bó", "似": "sì", "�
 # 幺 is outside the common list but is how phone numbers are read.
 _NEVER_MARKED = frozenset("一不幺")
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))
+_TONE_STYLE = 1  # pypinyin.Style.TONE: readings with tone marks
 
 
-class _UsualReadingConverter(DefaultConverter):
-    """pypinyin's phrase-aware readings; outside its phrases, the usual reading of a character."""
+@cache
+def _pinyin() -> Any:
+    """pypinyin's phrase-aware readings; outside its phrases, the usual reading of a character.
+    pypinyin loads its dictionaries in about 0.3 s, so it is imported when a script is annotated,
+    not by every command that imports the loudspeaker channel."""
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.converter import DefaultConverter
+    from pypinyin.core import Pinyin
 
-    def post_pinyin(self, han: str, heteronym: bool, pinyin: list[list[str]],
-                    **kwargs: object) -> list[list[str]] | None:
-        if han in PHRASES_DICT:
-            return None
-        return [[_USUAL_READINGS[char]] if char in _USUAL_READINGS else readings
-                for char, readings in zip(han, pinyin, strict=True)]
+    class UsualReadingConverter(DefaultConverter):  # type: ignore[misc]
+        def post_pinyin(self, han: str, heteronym: bool, pinyin: list[list[str]],
+                        **kwargs: object) -> list[list[str]] | None:
+            if han in PHRASES_DICT:
+                return None
+            return [[_USUAL_READINGS[char]] if char in _USUAL_READINGS else readings
+                    for char, readings in zip(han, pinyin, strict=True)]
+
+    return Pinyin(UsualReadingConverter())
 
 
-_PINYIN = Pinyin(_UsualReadingConverter())
+@cache
+def _readings_of() -> dict[int, str]:
+    from pypinyin.pinyin_dict import pinyin_dict  # see _pinyin
+
+    return pinyin_dict
 
 
 @cache
@@ -466,7 +475,7 @@ def _needs_reading(char: str, reading: str) -> bool:
         return False
     if char not in _common_characters():
         return True
-    readings = pinyin_dict.get(ord(char), "").split(",")
+    readings = _readings_of().get(ord(char), "").split(",")
     if len(set(readings)) < 2:
         return False
     usual = _USUAL_READINGS.get(char, readings[0])
@@ -479,7 +488,7 @@ def _annotate_plain(text: str) -> Iterator[tuple[str, str | None]]:
     for run in _HAN_RUN.finditer(text):
         yield text[last:run.start()], None
         # A character pypinyin cannot read comes back as itself, one item per character.
-        readings = _PINYIN.pinyin(run.group(0), style=Style.TONE, errors=list)
+        readings = _pinyin().pinyin(run.group(0), style=_TONE_STYLE, errors=list)
         for char, (reading, *_) in zip(run.group(0), readings, strict=True):
             yield char, reading if _needs_reading(char, reading) else None
         last = run.end()

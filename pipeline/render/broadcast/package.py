@@ -36,6 +36,7 @@ from pipeline.render.broadcast.rundown import (
     duration_zh,
 )
 from pipeline.render.broadcast.unit import air_time, targets_for
+from pipeline.render.speech import annotate, apply_glossary, lint, ruby_html, spoken_diff
 from pipeline.settings import Newsroom
 from pipeline.templating import environment
 
@@ -62,9 +63,6 @@ def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, dest
                   engine: str | None = None) -> Package:
     """Write the package (script.html, script.txt, playlist.m3u, audio.mp3 and parts when there is
     audio, manifest.json) into a new folder, then swap it in for the old one in one rename."""
-    # speech is imported here for the same reason as in `spoken.spoken_text` (pypinyin's load time)
-    from pipeline.render.speech import apply_glossary
-
     destination = destination or package_folder(newsroom, rundown.day, rundown.slot.name, rundown.target.id)
     engine = engine or settings.engine
     work = destination.parent / f".tmp-{destination.name}-{uuid.uuid4().hex[:8]}"
@@ -132,8 +130,6 @@ def _swap_in(work: Path, destination: Path) -> None:
 
 def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], engine: str,
               audio: dict[str, Any] | None, settings: Settings) -> dict[str, Any]:
-    from pipeline.render.speech import lint, spoken_diff  # pypinyin: see build_package
-
     return {
         "unit": rundown.unit, "date": rundown.day.isoformat(), "slot": rundown.slot.name,
         "air_time": rundown.slot.start.strftime("%H:%M"), "slot_seconds": rundown.budget,
@@ -172,8 +168,6 @@ def script_text(rundown: Rundown, timing: list[tuple[Part, float]], starts: list
 
 def script_html(newsroom: Newsroom, rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float],
                 words: dict[str, str]) -> str:
-    from pipeline.render.speech import annotate, ruby_html  # pypinyin: see build_package
-
     parts = []
     for (part, seconds), start in zip(timing, starts, strict=True):
         parts.append({"kind": part.kind, "label": PART_LABELS[part.kind], "title": part.title, "start": clock(start),

@@ -17,6 +17,7 @@ from pipeline import store as t
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer, ensure_rendition, recipe_for
 from pipeline.render.broadcast.options import settings_for
+from pipeline.render.speech import reading_seconds, spoken_diff, to_spoken
 from pipeline.settings import Newsroom
 from pipeline.stories import snapshot
 from pipeline.text import html_to_plain, markdown_to_html, summarize
@@ -37,10 +38,6 @@ class SpokenText:
 
 def spoken_text(written: str, chars_per_minute: int = 200) -> SpokenText:
     """`written` in spoken form (numbers, dates, phone numbers as words), with its reading time."""
-    # pypinyin, loaded by the speech module, takes a third of a second: channels are discovered by
-    # every command, so it is loaded only when something is read aloud
-    from pipeline.render.speech import reading_seconds, to_spoken
-
     spoken = to_spoken(written)
     return SpokenText(written, spoken, reading_seconds(spoken, chars_per_minute))
 
@@ -66,8 +63,6 @@ class SpokenStory:
 def render_spoken(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
     """The "spoken" rendition: JSON with the full text as written and spoken, its reading seconds
     at the newsroom's rate, what was rewritten for speech, and the brief's written and spoken form."""
-    from pipeline.render.speech import spoken_diff  # pypinyin: see spoken_text
-
     rate = settings_for(newsroom).chars_per_minute
     content = snap.revision.content
     body = html_to_plain(markdown_to_html(content.body_md))
