@@ -447,7 +447,7 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
         return ()
     sources: list[SourceConfig] = []
     seen: set[str] = set()
-    check.names = {i: e.get("id") for i, e in enumerate(raw) if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    check.names = {i: e["id"] for i, e in enumerate(raw) if isinstance(e, dict) and isinstance(e.get("id"), str)}
     for index, entry in enumerate(raw):
         path = ("sources", index)
         if not isinstance(entry, dict):

@@ -16,19 +16,21 @@ from rich.table import Table
 
 from pipeline.config import load_newsroom
 from pipeline.desk.users import add_user
-from pipeline.ingest import Progress, ingest_all
+from pipeline.ingest import IngestSummary, Progress, ingest_all
 from pipeline.model import LEVELS
 from pipeline.render import broadcast
 from pipeline.render.renditions import RenderSummary, kinds_for, render
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
 from pipeline.schedule import PublishSummary, publish_due
+from pipeline.settings import Newsroom
 from pipeline.sitehost import serve
-from pipeline.store import open_store
+from pipeline.store import Store, open_store
 from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.timeutil import utcnow
 from pipeline.workflow import perform
 from publishers import open_channel
+from publishers.export import ExportChannel
 
 DEMO_MARKER = ".kitchen-demo"
 EDITOR = Actor("demo:王编辑", "editor")
@@ -147,7 +149,7 @@ DEMO_CLIPS = 3
 DEMO_USER, DEMO_PASSWORD = "demo", "kitchen-demo"
 
 
-def _broadcast(newsroom: Any, store: Any, now: datetime, engine: str | None) -> list[Any]:
+def _broadcast(newsroom: Newsroom, store: Store, now: datetime, engine: str | None) -> list[broadcast.Package]:
     """Tomorrow morning's packages for every township (and village with notices of its own)."""
     day = now.astimezone(newsroom.tz).date() + timedelta(days=1)
     with store.read() as conn:
@@ -155,7 +157,7 @@ def _broadcast(newsroom: Any, store: Any, now: datetime, engine: str | None) -> 
     return broadcast.build_packages(newsroom, found, engine=engine)
 
 
-def _stories_with_photos(store: Any, ids: list[int]) -> list[int]:
+def _stories_with_photos(store: Store, ids: list[int]) -> list[int]:
     with store.read() as conn:
         return [story_id for story_id in ids if snapshot(conn, story_id).revision.content.images]
 
@@ -174,11 +176,13 @@ def _editorial_plan(ids: list[int]) -> dict[str, list[int]]:
     }
 
 
-def _describe(result: DemoResult, newsroom: Any, ingested: Any, states: dict[str, int],
+def _describe(result: DemoResult, newsroom: Newsroom, ingested: IngestSummary, states: dict[str, int],
               first: PublishSummary, second: PublishSummary, plan: dict[str, list[int]],
               tomorrow_8: datetime, site_url: str) -> None:
     root = result.root
-    outbox = open_channel(newsroom, "export").outbox
+    export = open_channel(newsroom, newsroom.channels_of_kind("export")[0])
+    assert isinstance(export, ExportChannel)
+    outbox = export.outbox
     documents = sorted(outbox.rglob("rev-*.json")) if outbox.exists() else []
     canceled = sorted(outbox.rglob("canceled.json")) if outbox.exists() else []
     quarantine = root / "inbox" / "_quarantine"

@@ -27,7 +27,9 @@ def slugify(text: str, limit: int = 60) -> str:
     from pypinyin import lazy_pinyin
 
     words = []
-    for word in lazy_pinyin(text, errors=lambda chars: [chars]):
+    # characters without a reading (Latin letters, digits) come back as they are, as one word;
+    # pypinyin accepts a list from the callback although its annotations say str
+    for word in lazy_pinyin(text, errors=lambda chars: [chars]):  # type: ignore[arg-type,return-value]
         cleaned = re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
         if cleaned:
             words.append(cleaned)

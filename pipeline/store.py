@@ -19,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Insert,
     Integer,
     LargeBinary,
     MetaData,
@@ -32,6 +33,8 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.engine import make_url
+
+from pipeline.settings import Newsroom
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -408,14 +411,22 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(newsroom: Any, migrate: bool = True) -> Store:
+def insert_row(conn: Connection, statement: Insert) -> int:
+    """Run an INSERT of one row and return the new row's id."""
+    key = conn.execute(statement).inserted_primary_key
+    if key is None:
+        raise RuntimeError(f"the insert into {statement.table} made no row")
+    return int(key[0])
+
+
+def open_store(newsroom: Newsroom, migrate: bool = True) -> Store:
     """Open the newsroom's store (applying migrations) and bring its station/source tables in line."""
     store = Store(newsroom.database_url, migrate=migrate)
     sync_newsroom_tables(store, newsroom)
     return store
 
 
-def sync_newsroom_tables(store: Store, newsroom: Any) -> None:
+def sync_newsroom_tables(store: Store, newsroom: Newsroom) -> None:
     """Mirror stations.csv and the configured sources into their tables (config is the truth)."""
     wanted_stations = {
         s.id: {"id": s.id, "name": s.name, "level": s.level, "parent_id": s.parent,

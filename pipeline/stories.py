@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from pipeline import store as t
 from pipeline.model import ImageRef, Revision, Story, StoryDraft, StorySnapshot
+from pipeline.store import insert_row
 
 
 class StoryNotFound(LookupError):
@@ -58,10 +59,10 @@ def _revision_values(draft: StoryDraft) -> dict[str, Any]:
 def create_story(conn: Connection, draft: StoryDraft, actor: Actor, now: datetime,
                  report_id: int | None = None) -> int:
     """A new draft story with its first revision."""
-    story_id = conn.execute(insert(t.stories).values(
+    story_id = insert_row(conn, insert(t.stories).values(
         state="draft", current_revision=1, station_id=draft.station_id, theme=draft.theme,
         report_id=report_id, created_at=now, updated_at=now,
-    )).inserted_primary_key[0]
+    ))
     conn.execute(insert(t.revisions).values(
         story_id=story_id, number=1, created_at=now, created_by=actor.name, note="",
         **_revision_values(draft),

@@ -81,7 +81,7 @@ def authenticate(conn: Connection, name: str, password: str, address: str, now: 
         ok = HASHER.verify(row.password_hash if row else _dummy_hash(), password) and row is not None and not row.disabled
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
+    if not ok or row is None:
         conn.execute(insert(t.login_failures).values(name=name[:64], address=address[:64], at=now))
         return None
     conn.execute(delete(t.login_failures).where(t.login_failures.c.name == name))

@@ -49,8 +49,8 @@ def declared_charsets(body: bytes, content_type: str | None) -> tuple[str, ...]:
     found = []
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         found.append(_normalise(match.group(1)))
-    if match := _META_CHARSET.search(body[:4096]):
-        found.append(_normalise(match.group(1).decode("ascii", "ignore")))
+    if meta := _META_CHARSET.search(body[:4096]):
+        found.append(_normalise(meta.group(1).decode("ascii", "ignore")))
     return tuple(dict.fromkeys(name for name in found if name))
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from parsel import Selector
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 
 from pipeline import store as t
 from pipeline.ingest import IngestSummary, Progress
@@ -130,6 +130,7 @@ def extract_pending(newsroom: Newsroom, store: Store, source: SourceConfig, now:
             if report is not None:
                 summary.count(file_report(conn, newsroom, report, now))
             else:
+                problem = problem or "no article found on the page"
                 conn.execute(insert(t.ingest_errors).values(
                     source_id=source.id, raw_document_id=raw_id, item=row.url, reason=problem,
                     created_at=now, stage="extract"))
@@ -203,7 +204,8 @@ def requeue_failed(store: Store, source_id: str | None = None) -> int:
     """Let extraction run again over pages it could not use (after the configuration was fixed);
     returns how many pages will be tried again."""
     raw = t.raw_documents
-    condition = [raw.c.kind.in_(("page", "feed-entry")), raw.c.processed_at.is_not(None), raw.c.error.is_not(None)]
+    condition: list[ColumnElement[bool]] = [raw.c.kind.in_(("page", "feed-entry")), raw.c.processed_at.is_not(None),
+                                            raw.c.error.is_not(None)]
     if source_id:
         condition.append(raw.c.source_id == source_id)
     with store.begin() as conn:

@@ -109,9 +109,9 @@ def find_date(text: str, reference: datetime, tz: ZoneInfo, year_hint: int | Non
         if best:
             return best[1]
     if allow_relative:
-        match = _RELATIVE.search(text)
-        if match:
-            return _from_relative(match, reference, tz)
+        relative = _RELATIVE.search(text)
+        if relative:
+            return _from_relative(relative, reference, tz)
     return None
 
 

@@ -109,10 +109,10 @@ def similarities(signature: MinHash, candidates: list[EarlierReport]) -> list[fl
     """Estimated Jaccard similarity to every candidate at once (vectorised: thousands per ms)."""
     import numpy as np
 
-    rows = [c for c in candidates if c.minhash is not None]
-    if not rows:
+    signatures = [c.minhash for c in candidates if c.minhash is not None]
+    if not signatures:
         return [0.0] * len(candidates)
-    matrix = np.frombuffer(b"".join(c.minhash for c in rows), dtype=np.uint32).reshape(len(rows), -1)
+    matrix = np.frombuffer(b"".join(signatures), dtype=np.uint32).reshape(len(signatures), -1)
     scores = iter((matrix == signature.hashvalues.astype(np.uint32)).mean(axis=1).tolist())
     return [next(scores) if c.minhash is not None else 0.0 for c in candidates]
 

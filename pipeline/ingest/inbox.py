@@ -36,7 +36,7 @@ from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
 from pipeline.settings import Newsroom
-from pipeline.store import Store
+from pipeline.store import Store, insert_row
 
 DONE = "_done"
 QUARANTINE = "_quarantine"
@@ -220,10 +220,10 @@ def _store_raw(conn: Connection, source: SourceConfig, relative: str, path: Path
     stat = path.stat()
     headers = {"filename": relative, "mtime": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat()}
     content_type = fmt.content_types[0]
-    return int(conn.execute(insert(t.raw_documents).values(
+    return insert_row(conn, insert(t.raw_documents).values(
         source_id=source.id, url=f"inbox:{relative}", fetched_at=now, headers=headers,
         content_type=content_type, body=data, sha256=digest, size=len(data),
-    )).inserted_primary_key[0])
+    ))
 
 
 def _create_report_and_story(conn: Connection, newsroom: Newsroom, source: SourceConfig, raw_id: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
@@ -12,6 +13,7 @@ from pipeline import store as t
 from pipeline.ingest import dedupe
 from pipeline.model import ImageRef, StoryDraft
 from pipeline.settings import Newsroom
+from pipeline.store import insert_row
 from pipeline.stories import (
     Actor,
     add_revision,
@@ -88,7 +90,7 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     if decision.related:
         flags.append("alike other stories (" + ", ".join(f"#{i}" for i in decision.related)
                      + "), different place or time: check it is not a repost")
-    report_id = int(conn.execute(insert(t.reports).values(
+    report_id = insert_row(conn, insert(t.reports).values(
         raw_document_id=report.raw_document_id, source_id=report.source_id, station_id=report.station_id,
         title=report.title, body_md=report.body_md, text=text, published_at=report.published_at,
         date_source=report.date_source, author=report.author, theme=report.theme,
@@ -96,7 +98,7 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
         url=report.url, canonical_url=canonical, text_hash=digest,
         minhash=dedupe.minhash_bytes(signature), relation=relation, related=list(decision.related),
         method=report.method,
-    )).inserted_primary_key[0])
+    ))
     data = {"source": report.source_id, "report_id": report_id, "raw_document_id": report.raw_document_id,
             "flags": flags, "url": report.url}
     if decision.relation == "new":
@@ -130,7 +132,7 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     return Filed(report_id, decision.relation, story_id, decision.related)
 
 
-def story_sources(conn: Connection, story_id: int) -> list[dict[str, object]]:
+def story_sources(conn: Connection, story_id: int) -> list[dict[str, Any]]:
     """Every report clustered under a story (its origin, reposts, updates), oldest first."""
     r = t.reports
     rows = conn.execute(select(r.c.id, r.c.source_id, r.c.url, r.c.relation, r.c.station_id, r.c.published_at,

@@ -109,8 +109,9 @@ def renderer_for(kind: str) -> Renderer:
     family, _, name = kind.partition("-")
     if kind in known and not issubclass(known[kind], MediaRenderer):
         return known[kind]()
-    if name and family in known and issubclass(known[family], MediaRenderer):
-        return known[family](name)
+    media = known.get(family)
+    if name and media is not None and issubclass(media, MediaRenderer):
+        return media(name)
     raise LookupError(f"no renderer for '{kind}'")
 
 

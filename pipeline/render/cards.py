@@ -117,7 +117,7 @@ def parse_recipe(name: str, data: dict[str, Any], source: str = "", where: str =
     def box(value: Any, key: str) -> tuple[int, int, int, int]:
         if not (isinstance(value, list) and len(value) == 4 and all(isinstance(v, int) and v >= 0 for v in value)):
             raise fail(key, f"must be [left, top, width, height] in whole pixels, not {value!r}")
-        return tuple(value)  # type: ignore[return-value]
+        return tuple(value)
 
     def color(value: Any, key: str) -> str:
         try:
@@ -164,13 +164,13 @@ def parse_recipe(name: str, data: dict[str, Any], source: str = "", where: str =
             if key in qr:
                 color(qr[key], f"qr.{key}")
     return CardRecipe(
-        name=name, size=tuple(size), format=fmt,  # type: ignore[arg-type]
+        name=name, size=tuple(size), format=fmt,
         background=color(data.get("background", "#ffffff"), "background"),
         photo_box=box(photo.get("box"), "photo.box") if photo else None,
         shade=color(photo["shade"], "photo.shade") if photo and "shade" in photo else None,
         shade_from=float(photo.get("shade_from", 0.4)) if photo else 0.4,
         shade_opacity=float(photo.get("shade_opacity", 0.8)) if photo else 0.8,
-        fallback_colors=colors,  # type: ignore[arg-type]
+        fallback_colors=colors,
         motif=motif,
         panel=(box(panel.get("box"), "panel.box"), color(panel.get("fill", "#ffffff"), "panel.fill")) if panel else None,
         texts=tuple(text_box(item, f"text[{i}]") for i, item in enumerate(data.get("text", []))),
@@ -199,7 +199,7 @@ def recipe_named(newsroom_root: Path | None, name: str) -> CardRecipe:
 
 def _rgba(value: str) -> tuple[int, int, int, int]:
     rgb = ImageColor.getrgb(value)
-    return rgb if len(rgb) == 4 else (*rgb, 255)  # type: ignore[return-value]
+    return rgb if len(rgb) == 4 else (*rgb, 255)
 
 
 def fallback_art(width: int, height: int, colors: tuple[str, str], motif: str, label: str, font_path: Path) -> Image.Image:

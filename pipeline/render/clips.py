@@ -289,7 +289,7 @@ def build_graph(recipe: ClipRecipe, stills: list[Path], timeline: Timeline, capt
     width, height, fps = recipe.width, recipe.height, recipe.fps
     fade = recipe.transition_seconds
     has_intro, has_outro = bool(recipe.intro_card), bool(recipe.outro_card)
-    video = None
+    video: Any = None  # an ffmpeg-python stream; every clip has at least one still
     for k, (still, duration) in enumerate(zip(stills, timeline.durations, strict=True)):
         frames = int(round(duration * fps))
         is_card = (k == 0 and has_intro) or (k == len(stills) - 1 and has_outro)
@@ -376,7 +376,10 @@ def prepare_stills(recipe: ClipRecipe, cards: list[Any], photos: list[Any], fold
                                                               int(recipe.height * STILL_SCALE) // 2 * 2)
         path = folder / f"still-{k:02d}.{'png' if is_card else 'jpg'}"
         framed = crop_to(image, *size)
-        framed.save(path, **({"format": "PNG", "compress_level": 1} if is_card else {"format": "JPEG", "quality": 92}))
+        if is_card:
+            framed.save(path, format="PNG", compress_level=1)
+        else:
+            framed.save(path, format="JPEG", quality=92)
         return path
 
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
@@ -391,7 +394,8 @@ def run_clip_job(job: Job) -> tuple[MediaFiles, dict[str, Any]]:
     work = scratch / f"{job.story_id}-{job.kind}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     warnings: list[str] = []
-    photos, captions = [], []
+    photos: list[Image.Image] = []
+    captions: list[str] = []
     # decoding happens outside the GIL: the photos open side by side
     largest = int(max(recipe.width, recipe.height) * STILL_SCALE) + 2
 
@@ -439,7 +443,7 @@ def run_clip_job(job: Job) -> tuple[MediaFiles, dict[str, Any]]:
     meta = {"width": recipe.width, "height": recipe.height, "fps": recipe.fps, "duration": timeline.total,
             "photos": len(photos), "narration": narration is not None, "encode_seconds": round(seconds, 2),
             "cues": [[c.start, c.end, c.text] for c in timeline.cues], "warnings": warnings}
-    files = {"main": (output, "mp4"), "poster": (poster, "jpg"), "srt": (work / "clip.srt", "srt"),
+    files: MediaFiles = {"main": (output, "mp4"), "poster": (poster, "jpg"), "srt": (work / "clip.srt", "srt"),
              "vtt": (work / "clip.vtt", "vtt")}
     return files, meta
 

@@ -441,7 +441,7 @@ def _pinyin() -> Any:
     from pypinyin.converter import DefaultConverter
     from pypinyin.core import Pinyin
 
-    class UsualReadingConverter(DefaultConverter):  # type: ignore[misc]
+    class UsualReadingConverter(DefaultConverter):
         def post_pinyin(self, han: str, heteronym: bool, pinyin: list[list[str]],
                         **kwargs: object) -> list[list[str]] | None:
             if han in PHRASES_DICT:

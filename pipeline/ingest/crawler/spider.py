@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlparse
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import insert, select, update
 
@@ -70,8 +70,8 @@ def matches_link_rule(rule: str, url: str) -> bool:
 
 def links_by_rule(response: Response, rule: str | None) -> list[str]:
     """Absolute URLs picked from a page by a `css:`/`xpath:` rule (links found by it) or `re:` (every
-    link whose absolute URL matches)."""
-    if not rule:
+    link whose absolute URL matches); none from a response that is not text."""
+    if not rule or not isinstance(response, TextResponse):
         return []
     if rule.startswith("re:"):
         hrefs = response.css("a::attr(href)").getall()
@@ -270,11 +270,11 @@ class KitchenMiddleware:
             if stored is not None:
                 spider.recorder.touched(request.url)
                 body, headers = stored
-                cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+                cls = responsetypes.from_args(headers=Headers(headers), url=request.url, body=body)
                 return cls(url=request.url, status=200, headers=headers, body=body, request=request,
                            flags=[*response.flags, "not_modified"])
         if response.status in REDIRECTS and b"Location" in response.headers:
-            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+            target = urljoin(request.url, (response.headers.get(b"Location") or b"").decode("latin-1"))
             hops = request.meta.get("redirects", 0) + 1
             if not spider.allowed(target, request.meta.get("kind", "page")):
                 spider.recorder.error(request.url, f"redirected to {urlparse(target).hostname}, "
@@ -358,7 +358,7 @@ class KitchenSpider(scrapy.Spider):
     def photo_urls(self, response: Response) -> list[str]:
         """The photos of the article — in the source's body rule, a known CMS container, or
         paragraphs and figures — so the extractor finds them stored later."""
-        if b"<img" not in response.body and b"<IMG" not in response.body:
+        if not isinstance(response, TextResponse) or (b"<img" not in response.body and b"<IMG" not in response.body):
             return []  # no pictures at all: no need to parse the page here
         page = response.selector
         scope = select_rule(page, self.job.body_rule) if self.job.body_rule else None
@@ -386,9 +386,9 @@ class KitchenSpider(scrapy.Spider):
         if "not_modified" not in response.flags:
             self.recorder.raw(response.url, "feed", response.body, self._headers(response), response.status)
         parsed = feedparser.parse(response.body, response_headers={
-            "content-type": response.headers.get("Content-Type", b"").decode("latin-1")})
+            "content-type": (response.headers.get("Content-Type") or b"").decode("latin-1")})
         if parsed.bozo and not parsed.entries:
-            kind = response.headers.get("Content-Type", b"").decode("latin-1")
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
             if "html" in kind.lower():
                 self.recorder.error(response.url, f"the URL serves a web page ({kind}), not an RSS/Atom feed")
             else:
@@ -459,7 +459,8 @@ def _feed_time(entry: Any) -> str | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+    year, month, day, hour, minute, second = parsed[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
 
 
 def _describe_failure(failure: Any) -> str:
