@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.live import mark_site_stale
 from pipeline.model import Rendition
 from pipeline.render import broadcast
+from pipeline.render.tts import engines_status
 from pipeline.settings import Newsroom
 from pipeline.templating import template_problems
 from pipeline.timeutil import utcnow
@@ -36,9 +37,6 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         self.settings = broadcast.Settings.from_options(options)
 
     def preflight(self) -> list[str]:
-        # numpy, under the TTS engines: loaded when the channel is checked, not by every command
-        from pipeline.render.tts import engines_status
-
         problems = template_problems(self.newsroom.root, "broadcast")
         status = {s.name: s for s in engines_status()}
         engine = status.get(self.settings.engine)

@@ -3,6 +3,7 @@
 import typer
 
 from pipeline.cli.context import say
+from pipeline.render.tts import engines_status
 
 group = typer.Typer(help="Text-to-speech engines for the loudspeaker channel.", no_args_is_help=True)
 
@@ -10,9 +11,6 @@ group = typer.Typer(help="Text-to-speech engines for the loudspeaker channel.", 
 @group.command("check")
 def tts_check() -> None:
     """Which text-to-speech engines are installed, and how to add the others."""
-    # The engines module loads numpy (a tenth of a second); only this command needs it.
-    from pipeline.render.tts import engines_status
-
     for status in engines_status():
         say(status.name, "green" if status.available else "yellow",
             status.detail if status.detail.startswith(("available", "not installed")) else

@@ -17,8 +17,7 @@ from pipeline.fsutil import atomic_write
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, StoryNotFound
 from pipeline.timeutil import utcnow
-from pipeline.workflow import Forbidden as RoleRefused
-from pipeline.workflow import WorkflowError, perform
+from pipeline.workflow import Forbidden, WorkflowError, perform
 
 COOKIE = "kitchen_desk"
 SESSION_SECONDS = 12 * 3600
@@ -92,7 +91,7 @@ def perform_as(conn: Connection, newsroom: Newsroom, story_id: int, action: str,
         perform(conn, newsroom, story_id, action, Actor(user.name, user.role), utcnow(), note=note, **params)
     except StoryNotFound:
         raise HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。") from None
-    except RoleRefused as exc:
+    except Forbidden as exc:
         raise HTTPException(status_code=403, detail=f"没有权限：{exc}") from None
     except WorkflowError as exc:
         raise HTTPException(status_code=409, detail=f"不能这样操作：{exc}") from None

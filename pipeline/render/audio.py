@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.fsutil import atomic_output
 from pipeline.render.clips import ffmpeg_exe
 from pipeline.render.jingles import PENTATONIC, RATE, _note, wav_seconds, write_wav
 
@@ -97,19 +98,12 @@ def assemble(parts: list[Path], out_wav: Path, gap_seconds: float = 0.4) -> floa
     if not parts:
         raise AudioError("nothing to assemble: no parts")
     gap = bytes(2 * int(round(gap_seconds * RATE)))
-    out_wav.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out_wav.with_name(out_wav.name + ".tmp")
-    try:
-        with wave.open(str(temporary), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(RATE)
-            for k, part in enumerate(parts):
-                out.writeframes((gap if k else b"") + _pcm(part))
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    temporary.replace(out_wav)
+    with atomic_output(out_wav) as temporary, wave.open(str(temporary), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        for k, part in enumerate(parts):
+            out.writeframes((gap if k else b"") + _pcm(part))
     return wav_seconds(out_wav)
 
 
@@ -197,34 +191,31 @@ def normalize_to_mp3(in_wav: Path, out_mp3: Path, target: LoudnessTarget = Loudn
         raise AudioError(f"{in_wav.name} is silent (integrated {measured} LUFS)")
     out_mp3.parent.mkdir(parents=True, exist_ok=True)
     limited = out_mp3.with_name(out_mp3.name + ".limited.wav")
-    temporary = out_mp3.with_name(out_mp3.name + ".tmp.mp3")
     ceiling = 10 ** ((target.true_peak - LIMITER_MARGIN) / 20)
     try:
-        _run(ffmpeg.input(str(in_wav)).audio.filter("aformat", sample_fmts="flt")
-             .filter("volume", f"{target.integrated - measured:.2f}dB")
-             .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=1, release=60)
-             .output(str(limited), acodec="pcm_f32le", ar=RATE, ac=1), f"limiting {in_wav.name}")
-        gain = target.integrated - loudness_only(limited) + MP3_LOSS
-        for _ in range(2):
-            _run(ffmpeg.input(str(limited)).audio.filter("volume", f"{gain:.2f}dB")
-                 .output(str(temporary), acodec="libmp3lame", audio_bitrate=bitrate, ar=RATE, ac=1),
-                 f"encoding {out_mp3.name}")
-            result = measure(temporary)
-            error = target.integrated - result.integrated_lufs
-            if abs(error) <= 0.1:
-                break
-            gain += error
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        # the MP3 appears only once it meets the target: a miss leaves no file behind
+        with atomic_output(out_mp3) as temporary:
+            _run(ffmpeg.input(str(in_wav)).audio.filter("aformat", sample_fmts="flt")
+                 .filter("volume", f"{target.integrated - measured:.2f}dB")
+                 .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=1, release=60)
+                 .output(str(limited), acodec="pcm_f32le", ar=RATE, ac=1), f"limiting {in_wav.name}")
+            gain = target.integrated - loudness_only(limited) + MP3_LOSS
+            for _ in range(2):
+                _run(ffmpeg.input(str(limited)).audio.filter("volume", f"{gain:.2f}dB")
+                     .output(str(temporary), acodec="libmp3lame", audio_bitrate=bitrate, ar=RATE, ac=1),
+                     f"encoding {out_mp3.name}")
+                result = measure(temporary)
+                error = target.integrated - result.integrated_lufs
+                if abs(error) <= 0.1:
+                    break
+                gain += error
+            missed = abs(result.integrated_lufs - target.integrated) > target.tolerance
+            if missed or result.true_peak_dbtp > target.true_peak + TRUE_PEAK_MARGIN:
+                raise AudioError(
+                    f"{in_wav.name}: loudness {result.integrated_lufs:.1f} LUFS, true peak "
+                    f"{result.true_peak_dbtp:.1f} dBTP; target {target.integrated:.1f} ± {target.tolerance} LUFS, "
+                    f"peak ≤ {target.true_peak + TRUE_PEAK_MARGIN:.1f} dBTP")
     finally:
         limited.unlink(missing_ok=True)
-    missed = abs(result.integrated_lufs - target.integrated) > target.tolerance
-    if missed or result.true_peak_dbtp > target.true_peak + TRUE_PEAK_MARGIN:
-        temporary.unlink(missing_ok=True)
-        raise AudioError(
-            f"{in_wav.name}: loudness {result.integrated_lufs:.1f} LUFS, true peak {result.true_peak_dbtp:.1f} dBTP; "
-            f"target {target.integrated:.1f} ± {target.tolerance} LUFS, peak ≤ {target.true_peak + TRUE_PEAK_MARGIN:.1f} dBTP")
-    temporary.replace(out_mp3)
     return result
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.fsutil import atomic_output
+
 RATE = 44100
 BED_VERSION = "bed-1"
 PENTATONIC = (0, 2, 4, 7, 9)  # gong shang jue zhi yu, as semitones above the tonic
@@ -51,14 +53,11 @@ def music_bed(seconds_per_bar: float = 2.0, bars: int = 8) -> np.ndarray:
 def write_wav(path: Path, samples: np.ndarray) -> Path:
     data = (np.clip(samples, -1, 1) * 32767).astype("<i2")
     channels = 1 if data.ndim == 1 else data.shape[1]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with wave.open(str(temporary), "wb") as out:
+    with atomic_output(path) as temporary, wave.open(str(temporary), "wb") as out:
         out.setnchannels(channels)
         out.setsampwidth(2)
         out.setframerate(RATE)
         out.writeframes(data.tobytes())
-    temporary.replace(path)
     return path
 
 

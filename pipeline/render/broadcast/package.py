@@ -8,8 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from pipeline import ledger
+from pipeline.fsutil import atomic_folder
 from pipeline.model import PackageUnit
 from pipeline.render.broadcast.notices import (
     glossary,
@@ -65,9 +64,7 @@ def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, dest
     audio, manifest.json) into a new folder, then swap it in for the old one in one rename."""
     destination = destination or package_folder(newsroom, rundown.day, rundown.slot.name, rundown.target.id)
     engine = engine or settings.engine
-    work = destination.parent / f".tmp-{destination.name}-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
-    try:
+    with atomic_folder(destination) as work:  # the package is replaced whole, never seen half-built
         timing = [(part, part.seconds) for part in rundown.parts]
         audio: dict[str, Any] | None = None
         if engine != "none":
@@ -99,10 +96,6 @@ def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, dest
         manifest["files"] = files
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                             encoding="utf-8")
-        _swap_in(work, destination)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return Package(destination, manifest, files)
 
 
@@ -115,17 +108,6 @@ def build_packages(newsroom: Newsroom, found: list[Rundown], settings: Settings 
         return list(pool.map(lambda rundown: build_package(newsroom, rundown, chosen, engine=engine), found))
 
 
-def _swap_in(work: Path, destination: Path) -> None:
-    """Put the folder `work` in place of `destination` (a package is replaced whole): the old folder
-    is renamed aside, the new one renamed in, the old one removed. A crash in between leaves the
-    `.old-*` folder, never a half-written package."""
-    old = None
-    if destination.exists():
-        old = destination.with_name(f".old-{destination.name}-{uuid.uuid4().hex[:8]}")
-        os.replace(destination, old)
-    os.replace(work, destination)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], engine: str,
