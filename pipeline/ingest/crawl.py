@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from parsel import Selector
 from sqlalchemy import ColumnElement, insert, select, update
 
 from pipeline import store as t
@@ -27,7 +26,7 @@ from pipeline.ingest import IngestSummary, Progress
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.crawler.job import job_for
 from pipeline.ingest.dedupe import canonical_url
-from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article
+from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article, parse_html
 from pipeline.ingest.reports import ReportInput, file_report
 from pipeline.ingest.rules import select as select_rule
 from pipeline.ingest.sanitize import html_to_markdown
@@ -226,7 +225,7 @@ def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle
     if prefixes:
         return max(prefixes, key=lambda pair: len(pair[0]))[1]
     if mapping.get("field"):
-        page = Selector(text=decode_html(row.body, row.content_type).text)
+        page = parse_html(decode_html(row.body, row.content_type).text)
         named = newsroom.station_named_in(" ".join(select_rule(page, mapping["field"]).xpath("string()").getall()))
         if named:
             return named

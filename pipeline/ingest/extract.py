@@ -14,16 +14,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlparse
 from zoneinfo import ZoneInfo
 
 import lxml.html
-from parsel import Selector
 
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url
 from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, image_source, select
 from pipeline.ingest.sanitize import html_to_text, sanitize_html
+
+if TYPE_CHECKING:
+    from parsel import Selector
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -89,6 +92,14 @@ class ExtractedArticle:
     flags: list[str] = field(default_factory=list)
 
 
+def parse_html(text: str) -> Selector:
+    """A page parsed for CSS and XPath selectors."""
+    # parsel takes a tenth of a second to load: paid by the first page, not by every command
+    from parsel import Selector
+
+    return Selector(text=text)
+
+
 def _text_of(nodes: Iterable[Selector]) -> str:
     """The text of selected elements, or the values of selected attributes/text nodes."""
     parts = []
@@ -137,7 +148,7 @@ def _extract(html: bytes | str, url: str, rules: FieldRules | None, content_type
     reference = fetched_at or datetime.now(UTC)
     if not text.strip():
         return ExtractedArticle(kind="empty", encoding=encoding, flags=[*flags, "empty page"])
-    page = Selector(text=text)
+    page = parse_html(text)
     plain = _page_text(text)
 
     if _is_wechat(page, url):
@@ -460,5 +471,5 @@ def _images(page: Selector, body_html: str, url: str, rules: FieldRules | None) 
     if rules and rules.images:
         found = [urljoin(url, src) for node in select(page, rules.images) if (src := image_source(node.attrib))]
     else:
-        found = Selector(text=body_html or "<p></p>").css("img::attr(src)").getall()
+        found = parse_html(body_html or "<p></p>").css("img::attr(src)").getall()
     return list(dict.fromkeys(src for src in found if src.startswith("http") and not NOT_PHOTOS.search(src)))

@@ -8,7 +8,6 @@ from urllib.parse import urljoin
 
 import lxml.html
 import nh3
-from markdownify import markdownify
 
 from pipeline.ingest.rules import image_source
 
@@ -99,6 +98,10 @@ def html_to_markdown(fragment: str) -> str:
     """Sanitised body HTML to the Markdown editors work in."""
     if not fragment.strip():
         return ""
+    from markdownify import (
+        markdownify,  # with BeautifulSoup, a tenth of a second: loaded for the first page
+    )
+
     text = markdownify(fragment, heading_style="ATX", bullets="-", strip=["div", "span", "section"],
                        table_infer_header=True)
     lines = [line.rstrip() for line in text.replace("\u00a0", " ").splitlines()]

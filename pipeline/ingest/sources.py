@@ -9,10 +9,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from parsel import Selector
-
 from pipeline.ingest import IngestSummary, Progress, SourceKind
 from pipeline.ingest.crawl import crawl, extract_pending
+from pipeline.ingest.extract import parse_html
 from pipeline.ingest.rules import select as select_rule
 from pipeline.model import SourceConfig
 from pipeline.settings import Newsroom
@@ -37,7 +36,7 @@ def check_rule(rule: Any) -> str | None:
         if rule.startswith("re:"):
             re.compile(rule[3:])
         else:
-            select_rule(Selector(text="<p></p>"), rule)
+            select_rule(parse_html("<p></p>"), rule)
     except (re.error, ValueError, Exception) as exc:  # noqa: BLE001 — cssselect/lxml raise their own types
         return f"'{rule}' is not a valid rule ({type(exc).__name__}: {exc})"
     return None
