@@ -108,6 +108,24 @@ def atomic_symlink(link: Path, target: str | os.PathLike[str]) -> None:
         raise
 
 
+def temporary_folder(parent: Path, name: str) -> Path:
+    """A new empty folder in `parent` under a temporary name, to be filled over a while (by several
+    processes, say) and given its final name with `finish_folder`; a crash leaves a `.tmp-*`
+    folder that `remove_stale_temp_files` and the site's pruning clear away."""
+    work = parent / f"{TEMPORARY_PREFIX}{name}-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    return work
+
+
+def finish_folder(work: Path, destination: Path) -> None:
+    """Give a folder made with `temporary_folder` its final name in one rename: readers find the
+    whole folder under that name or nothing. A folder already at `destination` (left by a crash
+    before it was recorded anywhere) is replaced."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    os.replace(work, destination)
+
+
 def inside(root: Path, relative: str | os.PathLike[str]) -> Path:
     """Resolve `relative` under `root`, refusing absolute paths and anything that leaves `root`
     (`..`, symlinks pointing out)."""

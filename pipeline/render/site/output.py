@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.fsutil import atomic_symlink, atomic_write
+from pipeline.fsutil import TEMPORARY_PREFIX, atomic_symlink, atomic_write, finish_folder, temporary_folder
 from pipeline.live import LiveStory
 from pipeline.render.site.model import Output, SiteModel
 
@@ -65,18 +65,14 @@ class SiteOutput:
 
     def new_build_dir(self) -> Path:
         """A folder to build in, under a temporary name until `finish`."""
-        path = self.builds / f".tmp-build-{uuid.uuid4().hex[:12]}"
-        path.mkdir(parents=True)
-        return path
+        return temporary_folder(self.builds, "build")
 
     def finish(self, made: Path, manifest: dict[str, Any]) -> Path:
         """Give a complete build its number and its manifest."""
         history = self.history()
         number = int(history[-1].name) + 1 if history else 1
         build = self.builds / f"{number:06d}"
-        if build.exists():  # left by a crash between the rename and the manifest
-            shutil.rmtree(build)
-        os.replace(made, build)
+        finish_folder(made, build)  # replaces a build a crash left between the rename and the manifest
         atomic_write(self.manifest(build), json.dumps(manifest, sort_keys=True).encode("utf-8"))
         return build
 
@@ -96,7 +92,7 @@ class SiteOutput:
                 os.replace(old, trash / f"build-{uuid.uuid4().hex[:12]}")
         if self.builds.is_dir():
             for leftover in self.builds.iterdir():
-                if leftover.name.startswith(".tmp-") or (leftover.is_dir() and not self.manifest(leftover).exists()):
+                if leftover.name.startswith(TEMPORARY_PREFIX) or (leftover.is_dir() and not self.manifest(leftover).exists()):
                     os.replace(leftover, trash / f"leftover-{uuid.uuid4().hex[:12]}")
         used = set()
         for build in self.history():
@@ -163,8 +159,7 @@ def write_build(output: SiteOutput, plan: dict[str, Output], model: SiteModel, f
         chunks[chunk] = name
         folder = output.chunks / name
         if not folder.exists():
-            made = output.chunks / f".tmp-{name}-{os.getpid()}"
-            shutil.rmtree(made, ignore_errors=True)
+            made = temporary_folder(output.chunks, name)
             old = output.chunks / before["chunks"][chunk] if chunk in before["chunks"] else None
             for path in paths:
                 inside_chunk = path.lstrip("/")[len(chunk) + 1:]
@@ -175,7 +170,7 @@ def write_build(output: SiteOutput, plan: dict[str, Output], model: SiteModel, f
         link.symlink_to(os.path.relpath(folder, link.parent))
     _render_all(model, plan, to_render)
     for made, folder in finished:
-        os.replace(made, folder)
+        finish_folder(made, folder)
     removed = sorted(path for path in before["files"] if path not in plan)
     files = {path: item.fingerprint for path, item in plan.items()}
     build = output.finish(target, {"files": files, "chunks": chunks})
