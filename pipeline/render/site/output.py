@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.fsutil import TEMPORARY_PREFIX, atomic_symlink, atomic_write, finish_folder, temporary_folder
+from pipeline.fsutil import (
+    TEMPORARY_PREFIX,
+    atomic_symlink,
+    atomic_write,
+    finish_folder,
+    temporary_folder,
+)
 from pipeline.live import LiveStory
 from pipeline.render.site.model import Output, SiteModel
 
