@@ -376,3 +376,31 @@ def test_a_rebuild_leaves_a_package_that_a_worker_is_delivering_to_it(tmp_path: 
     with store.read() as conn:
         row = ledger.get_publication(conn, claimed[0].id)
     assert (row.state, row.lease_owner, row.attempts) == ("claimed", owner, 0)
+
+
+def test_what_the_editor_previews_is_what_the_package_reads(tmp_path: Path) -> None:
+    """The spoken form on the story page, at the newsroom's rate, is the text and length the
+    package built through the ledger reads for that story: one spoken form from editor to air."""
+    newsroom, store, (a, b), client, day = on_air_desk(tmp_path, options="chars_per_minute = 150")
+    previews = {}
+    for story_id in (a, b):
+        tree = lxml.html.fromstring(client.get(f"/stories/{story_id}").text)
+        (script,) = tree.xpath("//div[contains(@class, 'script')]")
+        for reading in script.xpath(".//rt"):
+            reading.drop_tree()
+        heading = script.getparent().xpath("h2")[0].text_content()
+        assert "每分钟 150 字" in heading
+        previews[story_id] = (script.text_content(), heading)
+    package = str(PackageUnit(day, "morning", "qiaotou"))
+    built = client.post("/broadcast/build", data={"csrf": csrf_of(client, "/broadcast"), "unit": package})
+    assert built.status_code == 303 and "节目包已生成" in unquote(built.headers["location"])
+    with store.read() as conn:
+        (row,) = [p for p in ledger.list_publications(conn, channel="loudspeaker") if p.unit == package]
+    folder = newsroom.root / row.receipt["folder"]
+    script_lines = (folder / "script.txt").read_text(encoding="utf-8").splitlines()
+    items = {item["ref"]: item for item in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["items"]
+             if item["kind"] == "story"}
+    assert set(items) == {str(a), str(b)}
+    for story_id, (spoken, heading) in previews.items():
+        assert spoken in script_lines  # the package reads the very text the editor approved
+        assert f"约 {items[str(story_id)]['estimated_seconds']} 秒" in heading  # at the same rate
