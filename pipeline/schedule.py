@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from pipeline import ledger
 from pipeline.faults import checkpoint
 from pipeline.ingest import ingest_all
 from pipeline.locks import Busy, holding
-from pipeline.model import Publication, Rendition
+from pipeline.model import PackageUnit, Publication, Rendition
 from pipeline.render import ensure_rendition, recipe_for
 from pipeline.render.broadcast import BroadcastError, schedule_packages
 from pipeline.render.renditions import kinds_for, render
@@ -71,9 +71,28 @@ def publish_due(newsroom: Newsroom, store: Store, now: datetime | None = None,
         return _publish_pass(newsroom, store, now, due_until, on_item)
 
 
+def rebuild_packages(newsroom: Newsroom, store: Store, units: Sequence[PackageUnit], now: datetime | None = None,
+                     wait_for_lock: float = 0) -> list[Publication]:
+    """Build loudspeaker packages now, as new deliveries through the ledger (an editor's rebuild,
+    `kitchen broadcast build`): each unit's row on every loudspeaker-kind channel goes back to
+    pending, due now, and a publish pass delivers those rows and no others. Returns the rows as the
+    pass left them (done, cancelled when the air time has passed, failed, or waiting to retry).
+    Raises Busy when another publish pass holds the lock, LedgerBusy when a worker is delivering
+    one of the packages right now."""
+    with holding(newsroom, "publish", wait_for_lock):
+        stamp = now or utcnow()
+        with store.begin() as conn:
+            rows = [ledger.redeliver_unit(conn, channel, str(unit), stamp)
+                    for unit in units for channel in newsroom.channels_of_kind("loudspeaker")]
+        _publish_pass(newsroom, store, now, None, None, only={row.id for row in rows})
+        with store.read() as conn:
+            return [ledger.get_publication(conn, row.id) for row in rows]
+
+
 def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
                   due_until: datetime | None,
-                  on_item: Callable[[Publication, str], None] | None) -> PublishSummary:
+                  on_item: Callable[[Publication, str], None] | None,
+                  only: Collection[int] | None = None) -> PublishSummary:
     settings = newsroom.publish
     owner = ledger.new_lease_owner()
     summary = PublishSummary()
@@ -100,7 +119,7 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
         for _ in range(1_000_000):
             with store.begin() as conn:
                 batch = ledger.claim_due(conn, owner, clock(), timedelta(seconds=settings.lease_seconds),
-                                         settings.batch_size, due_until)
+                                         settings.batch_size, due_until, only)
             checkpoint("schedule.claimed")
             if not batch:
                 break

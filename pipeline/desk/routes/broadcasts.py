@@ -18,7 +18,7 @@ from pipeline.desk.pages import render_page
 from pipeline.locks import Busy
 from pipeline.model import PackageUnit, Publication
 from pipeline.render import broadcast
-from pipeline.schedule import publish_due
+from pipeline.schedule import rebuild_packages
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, record_event, rundown_edits, save_rundown_edits
 from pipeline.timeutil import utcnow
@@ -82,8 +82,8 @@ def rundown_edit(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit
 @router.post("/broadcast/build")
 def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit: str = Form("")) -> Response:
     """A new delivery of the package through the ledger, like any other: its row goes back to
-    pending, due now, and a publish pass runs at once unless one is running already (then the
-    next pass builds it). A package whose air time has passed is not built."""
+    pending, due now, and a publish pass delivers it at once (that row alone) unless a pass is
+    running already (then the next pass builds it). A package whose air time has passed is not built."""
     try:
         package = PackageUnit.parse(unit)
     except ValueError as exc:
@@ -96,18 +96,22 @@ def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, u
         rundown = _rundown(conn, newsroom, package)
         if broadcast.air_time(newsroom, package.day, rundown.slot) <= now:
             raise HTTPException(status_code=400, detail=f"{package.day} {package.slot} 的播出时间已过，不再生成这个节目包。")
-        try:
-            rows = [ledger.redeliver_unit(conn, channel, str(package), now) for channel in channels]
-        except ledger.LedgerBusy:
-            return RedirectResponse(_view(package, "节目包正在生成，请稍后再看"), status_code=303)
         record_event(conn, now, Actor(user.name, user.role), "package-rebuild", None, note=str(package),
                      data={"unit": str(package), "channels": channels})
+    busy = RedirectResponse(_view(package, "节目包正在生成，请稍后再看"), status_code=303)
     try:
-        publish_due(newsroom, store)
-    except Busy:
+        rows = rebuild_packages(newsroom, store, [package])
+    except ledger.LedgerBusy:
+        return busy
+    except Busy:  # another pass is publishing: it (or the next one) delivers the package
+        try:
+            with store.begin() as conn:
+                for channel in channels:
+                    ledger.redeliver_unit(conn, channel, str(package), now)
+        except ledger.LedgerBusy:
+            return busy
         return RedirectResponse(_view(package, "正在发布其他稿件，节目包已排队，下一次发布时生成"), status_code=303)
-    with store.read() as conn:
-        outcomes = [_outcome(ledger.get_publication(conn, row.id)) for row in rows]
+    outcomes = [_outcome(row) for row in rows]
     if len(channels) > 1:
         outcomes = [f"{channel}：{outcome}" for channel, outcome in zip(channels, outcomes, strict=True)]
     return RedirectResponse(_view(package, "；".join(outcomes)), status_code=303)

@@ -15,6 +15,7 @@ from pipeline.render.broadcast.package import (
     build_packages,
     package_folder,
     packages_dir,
+    read_package,
     schedule_packages,
 )
 from pipeline.render.broadcast.rundown import (
@@ -41,7 +42,7 @@ RENDERERS = (SpokenRenderer,)
 __all__ = [
     "RENDERERS", "BroadcastError", "Notice", "Package", "Part", "Rundown", "Settings", "SpokenRenderer",
     "SpokenStory", "Target", "air_time", "build_package", "build_packages", "candidates", "check_options", "clock",
-    "duration_zh", "glossary", "load_notices", "package_folder", "packages_dir", "parse_unit", "plan_rundown",
+    "duration_zh", "glossary", "load_notices", "package_folder", "packages_dir", "read_package", "parse_unit", "plan_rundown",
     "pronunciations", "render_spoken", "rundown_digest", "rundown_for_unit", "rundowns", "schedule_packages",
     "settings_for", "slot_named", "spoken_stories",
 ]

@@ -50,6 +50,12 @@ class Package:
     files: dict[str, str] = field(default_factory=dict)  # name → sha256
 
 
+def read_package(folder: Path) -> Package:
+    """A built package as its manifest describes it."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return Package(folder, manifest, manifest.get("files", {}))
+
+
 def packages_dir(newsroom: Newsroom) -> Path:
     return newsroom.root / "outbox" / "loudspeaker"
 
@@ -106,8 +112,6 @@ def build_packages(newsroom: Newsroom, found: list[Rundown], settings: Settings 
     chosen = settings or settings_for(newsroom)
     with ThreadPoolExecutor(max(1, min(len(found), os.cpu_count() or 1))) as pool:
         return list(pool.map(lambda rundown: build_package(newsroom, rundown, chosen, engine=engine), found))
-
-
 
 
 def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], engine: str,
