@@ -79,8 +79,8 @@ def make_county(work: Path) -> tuple[object, object]:
 
 
 def run() -> None:
-    from pipeline.render.audio import assemble
     from pipeline.render.clips import ffmpeg_exe
+    from pipeline.render.sound import assemble
     from pipeline.render.tts import engine
 
     spoken_throughput()

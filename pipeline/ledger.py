@@ -287,6 +287,18 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
     return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** exponent)))
 
 
+def first_went_out(conn: Connection, channels: tuple[str, ...]) -> dict[int, datetime]:
+    """When each story went out on `channels` (its publish rows' delivery times)."""
+    return dict(conn.execute(select(P.c.story_id, P.c.published_at).where(
+        P.c.channel.in_(channels), P.c.action == "publish", P.c.published_at.is_not(None))).tuples().all())
+
+
+def carries_any(conn: Connection, story_ids: Collection[int], channels: tuple[str, ...]) -> bool:
+    """Whether any of the stories went out on any of the channels."""
+    return conn.execute(select(P.c.id).where(P.c.story_id.in_(sorted(story_ids)), P.c.channel.in_(channels),
+                                             P.c.published_revision.is_not(None)).limit(1)).first() is not None
+
+
 def delivered_units(conn: Connection, channels: tuple[str, ...]) -> list[Publication]:
     """The rows of units that are not stories (broadcast packages) on `channels` whose delivery
     finished: what went out, for those who list it (the podcast lists these packages only)."""

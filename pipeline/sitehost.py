@@ -10,6 +10,7 @@ import email.utils
 import hashlib
 import json
 import mimetypes
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -117,8 +118,6 @@ def serve(root: Path, port: int = 0, jail: Path | None = None) -> Iterator[SiteH
 
 def main(argv: list[str]) -> int:
     """`python -m pipeline.sitehost FOLDER [PORT]`: serve a folder until interrupted (prints its URL)."""
-    import sys
-
     with serve(Path(argv[0]), int(argv[1]) if len(argv) > 1 else 0) as host:
         sys.stdout.write(host.base_url + "\n")
         sys.stdout.flush()
@@ -128,6 +127,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(main(sys.argv[1:]))

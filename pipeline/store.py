@@ -388,10 +388,6 @@ class Store:
         if migrate and current_revision(self.engine) != head_revision():
             upgrade(self.engine)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One transaction: committed when the block ends, rolled back on an exception."""

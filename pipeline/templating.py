@@ -10,6 +10,8 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
     select_autoescape,
 )
 
@@ -40,8 +42,6 @@ def environment(newsroom_root: Path | None = None) -> Environment:
 def template_problems(newsroom_root: Path, folder: str) -> list[str]:
     """Syntax errors in the templates of one folder (`web`, `broadcast`, …), the newsroom's
     overrides and what they include, as 'file, line: message' — found before a build needs them."""
-    from jinja2 import TemplateError, TemplateSyntaxError
-
     env = environment(newsroom_root)
     names = sorted(name for name in env.list_templates() if name.startswith(f"{folder}/")
                    and name.endswith((".html", ".xml", ".txt", ".j2")))

@@ -58,7 +58,7 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         spoken renditions it reads are stored where missing (a new reading rate renders them
         again), so the stored rendition an editor previews is the one that airs."""
         with self.store.begin() as conn:
-            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit, now=utcnow())
+            rundown = broadcast.rundown_for_unit(conn, self.newsroom, unit, self.settings, now=utcnow())
         content = broadcast.rundown_digest(rundown)
         # the rundown rides along: the package built is the one whose digest the ledger recorded
         return Rendition(story_id=0, revision=0, kind="broadcast-package", content=content,

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.render.audio import (
+from pipeline.render.clips import ffmpeg_exe
+from pipeline.render.jingles import wav_seconds, write_wav
+from pipeline.render.sound import (
     R128,
     AudioError,
     LoudnessTarget,
@@ -22,8 +24,6 @@ from pipeline.render.audio import (
     parse_ebur128_summary,
     silence,
 )
-from pipeline.render.clips import ffmpeg_exe
-from pipeline.render.jingles import wav_seconds, write_wav
 from pipeline.render.tts import engine
 
 NEWS = ("今天上午九点，东村文明实践站开展板凳课堂理论宣讲，六十余名村民参加。"

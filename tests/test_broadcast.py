@@ -154,7 +154,7 @@ def test_a_package_holds_what_its_manifest_says(newsroom_on_air) -> None:
 
 
 def test_espeak_audio_is_real_normalised_and_fits_the_slot(newsroom_on_air) -> None:
-    from pipeline.render.audio import measure, mp3_seconds
+    from pipeline.render.sound import measure, mp3_seconds
 
     newsroom, store, _ = newsroom_on_air
     notice(newsroom.root, "vaccine", "疫苗接种通知", "本周六上午8:00在村卫生室接种流感疫苗。", targets=["qiaotou"])

@@ -85,7 +85,7 @@ def run(
 @app.command()
 def status() -> None:
     """Stories by state, the ledger by state, failures and the next due time."""
-    with plain_errors(), ctx().store.begin() as conn:
+    with plain_errors(), ctx().store.read() as conn:
         story_counts = count_by_state(conn)
         ledger_counts = ledger.count_by_state(conn)
         upcoming = ledger.next_due(conn)

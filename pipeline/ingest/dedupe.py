@@ -74,13 +74,6 @@ def minhash_bytes(signature: MinHash) -> bytes:
     return signature.hashvalues.astype(np.uint32).tobytes()
 
 
-def minhash_from_bytes(data: bytes) -> MinHash:
-    import numpy as np
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32), scheme=SCHEME)
-
-
 @dataclass(frozen=True)
 class EarlierReport:
     """An earlier report, as the decision needs it."""

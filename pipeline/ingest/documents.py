@@ -17,7 +17,7 @@ import lxml.html
 import yaml
 
 from pipeline.ingest.sanitize import html_to_markdown, sanitize_html
-from pipeline.registry import Kind
+from pipeline.registry import Kind, discover
 from pipeline.settings import Newsroom
 from pipeline.text import plain_to_markdown
 from pipeline.timeutil import coerce_datetime
@@ -276,13 +276,19 @@ FORMATS = (WordFormat, MarkdownFormat, JsonFormat, TextFormat)
 
 
 @cache
+def known_formats() -> dict[str, type[DocumentFormat]]:
+    """The inbox formats by kind, found in the ingest package's modules like every registry's kinds."""
+    return discover("pipeline.ingest", "FORMATS", DocumentFormat)
+
+
+@cache
 def _by_suffix() -> dict[str, type[DocumentFormat]]:
-    return {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
+    return {suffix: fmt for fmt in known_formats().values() for suffix in fmt.suffixes}
 
 
 @cache
 def _by_content_type() -> dict[str, type[DocumentFormat]]:
-    return {content_type: fmt for fmt in FORMATS for content_type in fmt.content_types}
+    return {content_type: fmt for fmt in known_formats().values() for content_type in fmt.content_types}
 
 
 def format_for_suffix(suffix: str) -> type[DocumentFormat] | None:
@@ -298,7 +304,7 @@ def format_for_content_type(content_type: str) -> type[DocumentFormat] | None:
 
 def known_suffixes() -> str:
     """The formats' main extensions as a person reads them: ".docx, .md, .json or .txt"."""
-    names = [fmt.suffixes[0] for fmt in FORMATS]
+    names = [fmt.suffixes[0] for fmt in known_formats().values()]
     return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
 
 

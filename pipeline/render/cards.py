@@ -197,11 +197,6 @@ def recipe_named(newsroom_root: Path | None, name: str) -> CardRecipe:
 
 # --- drawing ---------------------------------------------------------------------------------------
 
-def _rgba(value: str) -> tuple[int, int, int, int]:
-    rgb = ImageColor.getrgb(value)
-    return rgb if len(rgb) == 4 else (*rgb, 255)
-
-
 def fallback_art(width: int, height: int, colors: tuple[str, str], motif: str, label: str, font_path: Path) -> Image.Image:
     """A designed background for a story without a usable photo: a gradient, a motif of rays or
     rings from the lower left, and the theme's name large and faint."""

@@ -60,8 +60,8 @@ def web_renditions(media_dir: Path, cache_dir: Path, image: ImageRef) -> WebImag
                 except BadImage:
                     return None
             atomic_write(target, _encode(source, width), durable=False)
-        with Image.open(target) as made:  # reads the header only: the upright size
-            sizes.append((made.width, made.height, site_path(image.sha256, width)))
+        made_width, made_height = upright_size(target)  # from the header of what was just made
+        sizes.append((made_width, made_height, site_path(image.sha256, width)))
     return WebImage(sha256=image.sha256, sizes=tuple(sizes))
 
 

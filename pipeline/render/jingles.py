@@ -15,7 +15,7 @@ BED_VERSION = "bed-1"
 PENTATONIC = (0, 2, 4, 7, 9)  # gong shang jue zhi yu, as semitones above the tonic
 
 
-def _note(frequency: float, seconds: float, level: float) -> np.ndarray:
+def note(frequency: float, seconds: float, level: float) -> np.ndarray:
     """A plucked tone: a few harmonics under a fast attack and an exponential decay."""
     t = np.arange(int(seconds * RATE)) / RATE
     tone = sum(np.sin(2 * np.pi * frequency * k * t) / k**1.6 for k in (1, 2, 3, 4))
@@ -33,11 +33,11 @@ def music_bed(seconds_per_bar: float = 2.0, bars: int = 8) -> np.ndarray:
     beat = seconds_per_bar / 2
     for i, degree in enumerate(melody):
         start = int(i * beat * RATE)
-        note = _note(tonic * 2 ** (PENTATONIC[degree] / 12) * 2, beat * 1.8, 0.22)
-        end = min(total, start + len(note))
+        tone = note(tonic * 2 ** (PENTATONIC[degree] / 12) * 2, beat * 1.8, 0.22)
+        end = min(total, start + len(tone))
         pan = 0.35 + 0.3 * (i % 2)
-        left[start:end] += note[: end - start] * (1 - pan)
-        right[start:end] += note[: end - start] * pan
+        left[start:end] += tone[: end - start] * (1 - pan)
+        right[start:end] += tone[: end - start] * pan
     t = np.arange(int(seconds_per_bar * 2 * RATE)) / RATE
     for bar in range(0, bars, 2):
         chord = chords[(bar // 2) % len(chords)]

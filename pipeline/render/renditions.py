@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from pipeline import ledger
 from pipeline import store as t
 from pipeline.fsutil import atomic_write
 from pipeline.live import live_story, mark_site_stale
@@ -363,10 +364,8 @@ def _finish(newsroom: Newsroom, store: Store, job: Job, outcome: tuple[str, Any]
 
 def _mark_site(newsroom: Newsroom, store: Store, story_ids: set[int]) -> None:
     """New covers or clips of stories already on the site: the next publish pass rebuilds it."""
-    p = t.publications
     site_channels = newsroom.channels_of_kind("web") + newsroom.channels_of_kind("rss")
     with store.read() as conn:
-        live = conn.execute(select(p.c.id).where(p.c.story_id.in_(sorted(story_ids)), p.c.channel.in_(site_channels),
-                                                 p.c.published_revision.is_not(None)).limit(1)).first()
-    if live is not None:
+        live = ledger.carries_any(conn, story_ids, site_channels)
+    if live:
         mark_site_stale(newsroom)

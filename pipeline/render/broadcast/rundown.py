@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from pipeline import store as t
+from pipeline import ledger
 from pipeline.live import live_on, merge_live
 from pipeline.model import PackageUnit, Slot
 from pipeline.render.broadcast.notices import Notice, load_notices, noticed_stations
@@ -23,10 +23,11 @@ from pipeline.render.broadcast.options import Settings, settings_for
 from pipeline.render.broadcast.spoken import SpokenText, spoken_stories, spoken_text
 from pipeline.render.broadcast.unit import BroadcastError, Target, air_time, parse_unit, targets_for
 from pipeline.settings import Newsroom
+from pipeline.stories import rundown_edits
 
 WEEKDAYS = "一二三四五六日"
 GAP_SECONDS = 0.8  # between parts, on air and in the estimate
-JINGLE_SECONDS = {"open": 2.7, "close": 2.6, "notice": 3.2}  # the chimes of pipeline.render.audio
+JINGLE_SECONDS = {"open": 2.7, "close": 2.6, "notice": 3.2}  # the chimes of pipeline.render.sound
 REPEAT_PAUSE = 1.0  # seconds between the two readings of a notice
 
 
@@ -112,9 +113,7 @@ def candidates(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, fres
         return []
     air = air_time(newsroom, day, slot)
     live = merge_live(list(live_on(conn, {name: {} for name in channels}, newsroom.tz).values()))
-    p = t.publications
-    went_out = dict(conn.execute(select(p.c.story_id, p.c.published_at).where(
-        p.c.channel.in_(channels), p.c.action == "publish", p.c.published_at.is_not(None))).all())
+    went_out = ledger.first_went_out(conn, channels)
     fresh = []
     for story in live:
         published = went_out.get(story.id) or story.published_at or story.created_at
@@ -220,18 +219,19 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
         known = ", ".join(target.id for target in everyone)
         raise BroadcastError(f"no township or village '{only}' to broadcast to; known: {known}")
     stories = candidates(conn, newsroom, day, slot, settings.fresh_days, now)
-    edits = dict(conn.execute(select(t.rundown_edits.c.unit, t.rundown_edits.c.data)).all())
     found = [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
-                          edits.get(str(PackageUnit(day, slot.name, target.id)))) for target in targets]
+                          rundown_edits(conn, str(PackageUnit(day, slot.name, target.id)))) for target in targets]
     for rundown in found:
         rundown.left_out += [("", f"通知文件 {name}", f"文件有误，未播（{reason}）") for name, reason in problems]
     return found
 
 
-def rundown_for_unit(conn: Connection, newsroom: Newsroom, unit: str, now: datetime | None = None) -> Rundown:
-    """The rundown of the package `unit` names (BroadcastError when it names none)."""
+def rundown_for_unit(conn: Connection, newsroom: Newsroom, unit: str, settings: Settings | None = None,
+                     now: datetime | None = None) -> Rundown:
+    """The rundown of the package `unit` names (BroadcastError when it names none), planned with
+    `settings` (a loudspeaker channel's own; the first one's by default)."""
     package, slot = parse_unit(newsroom, unit)
-    return rundowns(conn, newsroom, package.day, slot, package.target, now=now)[0]
+    return rundowns(conn, newsroom, package.day, slot, package.target, settings, now=now)[0]
 
 
 def rundown_digest(rundown: Rundown) -> bytes:

@@ -23,7 +23,7 @@ import numpy as np
 
 from pipeline.fsutil import atomic_output
 from pipeline.render.clips import ffmpeg_exe
-from pipeline.render.jingles import PENTATONIC, RATE, _note, wav_seconds, write_wav
+from pipeline.render.jingles import PENTATONIC, RATE, note, wav_seconds, write_wav
 
 TRUE_PEAK_MARGIN = 0.5  # dB that MP3 encoding may add to the true peak
 LIMITER_MARGIN = 1.5  # dB the limiter stays under the true-peak ceiling (inter-sample peaks, the MP3)
@@ -70,9 +70,9 @@ def ident_jingle(path: Path, kind: str = "open") -> Path:
     notes = CHIMES[kind]
     total = np.zeros(int((max(start for *_, start in notes) * beat + ring) * RATE))
     for degree, octave, start in notes:
-        note = _note(tonic * 2 ** (octave + PENTATONIC[degree] / 12), ring, 0.3)
+        tone = note(tonic * 2 ** (octave + PENTATONIC[degree] / 12), ring, 0.3)
         at = int(start * beat * RATE)
-        total[at:at + len(note)] += note
+        total[at:at + len(tone)] += tone
     fade = np.linspace(1.0, 0.0, int(0.05 * RATE))
     total[-len(fade):] *= fade  # no click at the end
     return write_wav(path, total / max(1.0, float(np.abs(total).max()) / 0.9))
