@@ -290,7 +290,7 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
 def first_went_out(conn: Connection, channels: tuple[str, ...]) -> dict[int, datetime]:
     """When each story went out on `channels` (its publish rows' delivery times)."""
     return dict(conn.execute(select(P.c.story_id, P.c.published_at).where(
-        P.c.channel.in_(channels), P.c.action == "publish", P.c.published_at.is_not(None))).tuples().all())
+        P.c.channel.in_(channels), P.c.action == "publish", P.c.published_at.is_not(None))).all())
 
 
 def carries_any(conn: Connection, story_ids: Collection[int], channels: tuple[str, ...]) -> bool:

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
 from pipeline.ingest import ingest_all
+from pipeline.ingest.crawl import requeue_failed
 from pipeline.locks import Busy
 from pipeline.stories import list_ingest_errors
 
@@ -22,10 +23,6 @@ def ingest(
 ) -> None:
     """Pull in new reports from every configured source: inbox files, sites, WeChat pages, feeds."""
     if retry_failed:
-        # The crawler's extraction stack (trafilatura, lxml, bs4) takes a quarter of a second to
-        # load; only --retry-failed needs it here.
-        from pipeline.ingest.crawl import requeue_failed
-
         with plain_errors():
             console.print(f"{requeue_failed(ctx().store, source)} failed page(s) will be extracted again")
 

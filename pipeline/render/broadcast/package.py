@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from pipeline import ledger
 from pipeline.fsutil import atomic_folder
 from pipeline.model import PackageUnit
+from pipeline.render.broadcast.audio import render_audio
 from pipeline.render.broadcast.notices import (
     glossary,
     load_notices,
@@ -74,9 +75,6 @@ def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, dest
         timing = [(part, part.seconds) for part in rundown.parts]
         audio: dict[str, Any] | None = None
         if engine != "none":
-            # numpy, the TTS engines and ffmpeg: loaded only when a package has audio
-            from pipeline.render.broadcast.audio import render_audio
-
             audio = render_audio(newsroom, rundown, settings, engine, work)
             timing, starts = audio.pop("timing"), audio.pop("starts")
             rundown.parts = [part for part, _ in timing]
