@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ class LiveStory:
 
 
 def live_story(story_id: int, revision: Revision, history: list[Revision], created_at: datetime,
-               slug: str | None, published_at: datetime | None, tz: Any) -> LiveStory:
+               slug: str | None, published_at: datetime | None, tz: tzinfo) -> LiveStory:
     """A story as the site shows it; the address words come from the title it is first published
     with (stored then), not the title it was ingested with."""
     corrections = tuple(rev for rev in history if rev.note and 1 < rev.number <= revision.number)
@@ -70,7 +70,7 @@ def live_story(story_id: int, revision: Revision, history: list[Revision], creat
                      f"{local.year:04d}/{local.month:02d}", published_at)
 
 
-def live_on(conn: Connection, channels: dict[str, dict[int, int | None]], tz: Any) -> dict[str, list[LiveStory]]:
+def live_on(conn: Connection, channels: dict[str, dict[int, int | None]], tz: tzinfo) -> dict[str, list[LiveStory]]:
     """Stories live on each channel according to the ledger (the revision that went out), with
     the channel's overrides applied (story id → revision being published, or None when being
     taken down), newest first; each story's revisions are read once for all channels."""

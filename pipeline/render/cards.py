@@ -339,13 +339,13 @@ def encode(image: Image.Image, fmt: str) -> bytes:
 # --- the renderer ----------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4)
-def _opened(path: str, max_side: int, mtime: float) -> Any:
+def _opened(path: str, max_side: int, mtime: float) -> Image.Image:
     """A worker renders a story's cards one after another: its photo is decoded once."""
     return open_photo(Path(path), max_side=max_side)
 
 
 def first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str],
-                       max_side: int = MAX_PHOTO_SIDE) -> Any:
+                       max_side: int = MAX_PHOTO_SIDE) -> Image.Image | None:
     """The first of the story's photos that opens; each one skipped is named in `warnings`."""
     for path, _ in photos:
         try:
