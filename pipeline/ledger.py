@@ -287,6 +287,12 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:
     return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** exponent)))
 
 
+def unit_row(conn: Connection, channel: str, unit: str) -> Publication | None:
+    """The ledger row of a unit that is not a story (a broadcast package) on one channel."""
+    row = conn.execute(select(P).where(P.c.channel == channel, P.c.unit == unit)).first()
+    return _publication(row) if row is not None else None
+
+
 def first_went_out(conn: Connection, channels: tuple[str, ...]) -> dict[int, datetime]:
     """When each story went out on `channels` (its publish rows' delivery times)."""
     return dict(conn.execute(select(P.c.story_id, P.c.published_at).where(

@@ -68,7 +68,9 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         if rendition.kind != "broadcast-package":  # a story joins the pool the broadcasts draw from
             return {"pool": "loudspeaker", "seconds": rendition.meta.get("seconds")}
         try:
-            package = broadcast.build_package(self.newsroom, rendition.meta["rundown"], self.settings)
+            rundown = rendition.meta["rundown"]
+            folder = broadcast.package_folder(self.newsroom, rundown.day, rundown.slot.name, rundown.target.id, self.name)
+            package = broadcast.build_package(self.newsroom, rundown, self.settings, folder)
         except broadcast.BroadcastError as exc:
             raise PermanentError(str(exc)) from exc
         manifest = package.manifest

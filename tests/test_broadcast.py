@@ -309,3 +309,29 @@ def test_a_package_reads_each_story_as_its_stored_spoken_rendition(newsroom_on_a
         conn.execute(update(r).where(r.c.id == rows[0].id).values(content=json.dumps(data, ensure_ascii=False).encode()))
     again = rundown_of(newsroom, store, "qiaotou", minutes=10)
     assert next(p for p in again.parts if p.ref == str(a)).spoken == "东村板凳课堂，这是播音稿。"
+
+
+def test_a_second_loudspeaker_channel_builds_its_own_packages(tmp_path: Path) -> None:
+    """Two channels of kind loudspeaker (say, the county's and a second, relayed one): each package
+    is a ledger row per channel, built into that channel's own outbox folder."""
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker", "relay"]')
+    shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
+    replace_in_config(root, "[channels.export]", '[channels.loudspeaker]\nengine = "none"\n\n'
+                      '[channels.relay]\nkind = "loudspeaker"\nengine = "none"\nlead_minutes = 30\n\n[channels.export]')
+    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", station="qiaotou-dongcun", date="2026-11-28 09:30")
+    newsroom = load_newsroom(root)
+    assert newsroom.channels_of_kind("loudspeaker") == ("loudspeaker", "relay")
+    store = open_store(newsroom)
+    (a,) = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        perform(conn, newsroom, a, "approve", EDITOR, NOW, channels=["loudspeaker", "relay"])
+    evening = datetime(2026, 11, 29, 9, 45, tzinfo=NOW.tzinfo)  # 17:45 in Shanghai: both leads have come
+    publish_due(newsroom, store, now=evening)
+    with store.read() as conn:
+        rows = [p for p in ledger.list_publications(conn) if p.unit == "broadcast:2026-11-29:evening:qiaotou"]
+    assert sorted((p.channel, p.state, p.receipt["folder"]) for p in rows) == [
+        ("loudspeaker", "done", "outbox/loudspeaker/2026-11-29/evening/qiaotou"),
+        ("relay", "done", "outbox/relay/2026-11-29/evening/qiaotou")]
+    for channel in ("loudspeaker", "relay"):
+        script = (root / "outbox" / channel / "2026-11-29" / "evening" / "qiaotou" / "script.txt").read_text(encoding="utf-8")
+        assert "东村开展板凳课堂理论宣讲" in script

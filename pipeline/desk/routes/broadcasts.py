@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -15,11 +16,13 @@ from pipeline import ledger
 from pipeline.desk.auth import PostingUser, require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
+from pipeline.fsutil import UnsafePath, inside
 from pipeline.locks import Busy
 from pipeline.model import PackageUnit, Publication
 from pipeline.render import broadcast
 from pipeline.schedule import rebuild_packages
 from pipeline.settings import Newsroom
+from pipeline.store import Store
 from pipeline.stories import Actor, record_event, rundown_edits, save_rundown_edits
 from pipeline.timeutil import utcnow
 
@@ -45,9 +48,9 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
     current = next((r for r in found if r.target.id == target), found[0] if found else None)
     rundown = None
     if current is not None:
-        package = broadcast.package_folder(newsroom, when, chosen.name, current.target.id) / "manifest.json"
-        built = json.loads(package.read_text(encoding="utf-8")) if package.exists() else None
-        rundown = {"unit": str(PackageUnit(when, chosen.name, current.target.id)), "target": current.target.name,
+        unit = str(PackageUnit(when, chosen.name, current.target.id))
+        built = _delivered_manifest(store, newsroom, unit)
+        rundown = {"unit": unit, "target": current.target.name,
                    "seconds": current.seconds, "budget": current.budget,
                    "share": min(100, round(current.seconds / current.budget * 100)),
                    "parts": [{"kind": p.kind, "ref": p.ref, "title": p.title, "seconds": round(p.seconds),
@@ -143,6 +146,23 @@ def _rundown(conn: Connection, newsroom: Newsroom, package: PackageUnit) -> broa
                                   package.target)[0]
     except broadcast.BroadcastError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
+
+
+def _delivered_manifest(store: Store, newsroom: Newsroom, unit: str) -> dict[str, Any] | None:
+    """The manifest of the package the ledger delivered for `unit` (on the first loudspeaker-kind
+    channel), read from the folder its receipt names; None when none was delivered."""
+    channels = newsroom.channels_of_kind("loudspeaker")
+    if not channels:
+        return None
+    with store.read() as conn:
+        row = ledger.unit_row(conn, channels[0], unit)
+    if row is None or row.state != "done" or not row.receipt or not row.receipt.get("folder"):
+        return None
+    try:
+        manifest = inside(newsroom.root, row.receipt["folder"]) / "manifest.json"
+    except UnsafePath:
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
 
 
 def _outcome(row: Publication) -> str:

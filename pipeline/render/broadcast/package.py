@@ -57,12 +57,14 @@ def read_package(folder: Path) -> Package:
     return Package(folder, manifest, manifest.get("files", {}))
 
 
-def packages_dir(newsroom: Newsroom) -> Path:
-    return newsroom.root / "outbox" / "loudspeaker"
+def packages_dir(newsroom: Newsroom, channel: str = "loudspeaker") -> Path:
+    """Where a loudspeaker-kind channel puts its packages: `outbox/<channel name>/`, so that a
+    second channel of the kind (another rate, another engine) keeps its own."""
+    return newsroom.root / "outbox" / channel
 
 
-def package_folder(newsroom: Newsroom, day: date, slot: str, target: str) -> Path:
-    return packages_dir(newsroom) / day.isoformat() / slot / target
+def package_folder(newsroom: Newsroom, day: date, slot: str, target: str, channel: str = "loudspeaker") -> Path:
+    return packages_dir(newsroom, channel) / day.isoformat() / slot / target
 
 
 def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, destination: Path | None = None,

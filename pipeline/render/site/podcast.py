@@ -66,21 +66,22 @@ def episodes(newsroom: Newsroom, conn: Connection, limit: int = EPISODES) -> lis
             unit = PackageUnit.parse(row.unit)
         except ValueError:
             continue  # not a package
-        episode = _episode(newsroom, unit, _delivered_folder(newsroom, unit, row.receipt))
+        episode = _episode(newsroom, unit, _delivered_folder(newsroom, unit, row.channel, row.receipt))
         if episode is not None:
             found.append(episode)
     found.sort(key=lambda e: (e.aired, e.unit), reverse=True)
     return found[:limit]
 
 
-def _delivered_folder(newsroom: Newsroom, unit: PackageUnit, receipt: dict[str, Any] | None) -> Path | None:
+def _delivered_folder(newsroom: Newsroom, unit: PackageUnit, channel: str,
+                      receipt: dict[str, Any] | None) -> Path | None:
     """Where the delivery put the package: the folder its receipt names, else the package's folder."""
     if receipt and receipt.get("folder"):
         try:
             return inside(newsroom.root, receipt["folder"])
         except UnsafePath:
             return None
-    return package_folder(newsroom, unit.day, unit.slot, unit.target)
+    return package_folder(newsroom, unit.day, unit.slot, unit.target, channel)
 
 
 def _episode(newsroom: Newsroom, unit: PackageUnit, folder: Path | None) -> Episode | None:
