@@ -1,11 +1,12 @@
-"""File-system helpers: atomic writes (every write-aside-then-rename goes through here) and paths
-that cannot escape their folder."""
+"""File-system helpers: atomic writes (every write-aside-then-rename goes through here), paths
+that cannot escape their folder, and writes, moves and reads that never go through a link."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -142,15 +143,83 @@ def inside(root: Path, relative: str | os.PathLike[str]) -> Path:
     return resolved
 
 
-def unique_destination(path: Path) -> Path:
-    """`path`, or `path` with .1, .2 … before the suffix when the name is taken."""
-    if not path.exists():
-        return path
-    for counter in range(1, 10_000):
-        candidate = path.with_name(f"{path.stem}.{counter}{path.suffix}")
-        if not candidate.exists():
+def unique_destination(path: Path, companions: tuple[str, ...] = ()) -> Path:
+    """`path`, or `path` with .1, .2 … before the suffix when the name is taken. A name is taken by
+    any entry, a symbolic link included (even one pointing nowhere), and, for each of
+    `companions`, by an entry named the candidate's name plus that ending (a note kept beside it)."""
+    for counter in range(10_000):
+        candidate = path if counter == 0 else path.with_name(f"{path.stem}.{counter}{path.suffix}")
+        names = [candidate] + [candidate.with_name(candidate.name + ending) for ending in companions]
+        if not any(os.path.lexists(name) for name in names):
             return candidate
     raise FileExistsError(f"too many files named like {path}")
+
+
+def describe_kind(mode: int) -> str:
+    """What a file of this `st_mode` is, as a person reads it ("a named pipe")."""
+    kinds = ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"),
+             (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def folder_without_links(root: Path, folder: Path) -> Path:
+    """Make `folder` (inside `root`) one level at a time, refusing any level that is a symbolic link
+    or not a folder, so that whatever is then written in it stays under `root`."""
+    if not folder.is_relative_to(root):
+        raise UnsafePath(f"'{folder}' is not inside {root}")
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        with contextlib.suppress(FileExistsError):
+            current.mkdir()
+        mode = current.lstat().st_mode
+        if not stat.S_ISDIR(mode):
+            raise UnsafePath(f"'{current.relative_to(root)}' is {describe_kind(mode)}, not a folder")
+    return folder
+
+
+def write_new_file(path: Path, data: bytes | str) -> None:
+    """Create `path` and write `data` (text as UTF-8), never through a link: the file is opened with
+    O_CREAT|O_EXCL|O_NOFOLLOW, so any entry already there (a file, a link, one pointing nowhere)
+    refuses the write with FileExistsError and nothing elsewhere is overwritten or created. Check
+    the folder with `folder_without_links` first."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def move_entry(source: Path, destination: Path) -> None:
+    """Rename `source` to `destination`, a name no entry has (see `unique_destination`): a link is
+    moved as a link and a pipe is never opened, since a rename follows no link at either name;
+    FileExistsError rather than replacing whatever took the name (a link included)."""
+    if os.path.lexists(destination):
+        raise FileExistsError(f"'{destination.name}' already exists")
+    os.rename(source, destination)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of `path` when it is a regular file itself; UnsafePath when it is a link (not
+    followed), a pipe, a socket or a device. Opened with O_NOFOLLOW|O_NONBLOCK and checked on the
+    open file, so a pipe put in its place meanwhile cannot make the read wait forever."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise UnsafePath(f"'{path.name}' is a symbolic link; links are not followed") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnsafePath(f"'{path.name}' is {describe_kind(mode)}, not a file")
+        return handle.read()
 
 
 def remove_stale_temp_files(folder: Path) -> int:

@@ -2,15 +2,16 @@
 
 For each file: the raw bytes are stored first; a valid file becomes a report and a draft story and
 moves to `_done/`; an invalid one moves to `_quarantine/` with a `.reason.txt` beside it — never
-deleted. A file whose bytes were already ingested creates nothing new.
+deleted. A file whose bytes were already ingested creates nothing new. Only regular files are read,
+nothing is written or moved through a link, and one file never stops the others.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import shutil
+import stat
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,16 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from pipeline import store as t
-from pipeline.fsutil import UnsafePath, inside, unique_destination
+from pipeline.fsutil import (
+    UnsafePath,
+    describe_kind,
+    folder_without_links,
+    inside,
+    move_entry,
+    read_regular_file,
+    unique_destination,
+    write_new_file,
+)
 from pipeline.ingest import IngestSummary, Progress, SourceKind
 from pipeline.ingest.documents import (
     MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES,  # re-exported: the inbox's limit
@@ -40,6 +50,7 @@ from pipeline.store import Store, insert_row
 
 DONE = "_done"
 QUARANTINE = "_quarantine"
+NOTE = ".reason.txt"
 
 
 @dataclass
@@ -77,24 +88,59 @@ PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
 def candidate_files(root: Path, summary: IngestSummary | None = None) -> list[Path]:
-    """Report files in the inbox, skipping _done/, _quarantine/, hidden files, photos (read with
-    the report that names them) and our own `.reason.txt` notes. Other files are left in place
-    and named in the summary."""
+    """Report files in the inbox, skipping _done/, _quarantine/, hidden folders, photos (read with
+    the report that names them), Word's `~$` lock files, hidden files of other types and our own
+    `.reason.txt` notes. Other files are left in place and named in the summary, as are linked
+    folders (not followed)."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in [d for d in dirs if (Path(folder) / d).is_symlink()]:
+            dirs.remove(name)  # os.walk would not descend; say so rather than pass over it in silence
+            if summary is not None:
+                summary.skipped.append((printable((Path(folder) / name).relative_to(root).parts),
+                                        "symbolic links are not followed; put the folder itself in the inbox"))
         for name in sorted(files):
             path = Path(folder) / name
             suffix = path.suffix.lower()
-            if name.startswith((".", "~$")) or name.endswith(".reason.txt") or suffix in PHOTO_SUFFIXES:
+            known = format_for_suffix(suffix) is not None
+            if (name.startswith("~$") or (name.startswith(".") and not known) or name.endswith(NOTE)
+                    or suffix in PHOTO_SUFFIXES):
                 continue
-            if format_for_suffix(suffix) is not None:
+            if known:
                 found.append(path)
             elif summary is not None:
-                summary.skipped.append((path.relative_to(root).as_posix(),
-                                        f"'{suffix or name}' files are not read; save the report as "
+                summary.skipped.append((printable(path.relative_to(root).parts),
+                                        f"'{printable((suffix or name,))}' files are not read; save the report as "
                                         f"{known_suffixes()}"))
     return found
+
+
+def name_problem(parts: tuple[str, ...]) -> str | None:
+    """Why a file at this path (inside the inbox) is quarantined for its name alone, or None."""
+    for part in parts:
+        if any(unicodedata.category(char) == "Cs" for char in part):  # bytes os.walk could not decode
+            return "the name is not valid UTF-8 (saved by a system using another encoding); rename it"
+        if any(unicodedata.category(char) == "Cc" for char in part):
+            return "the name contains control characters; rename it"
+    if parts[-1].startswith("."):
+        return "the name starts with a dot, which hides the file; rename it without the leading dot"
+    return None
+
+
+def printable(parts: tuple[str, ...]) -> str:
+    """A path inside the inbox as it can be shown and stored: bytes that are not UTF-8 and control
+    characters written as `\\xNN`."""
+    text = "/".join(part.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for part in parts)
+    return "".join(f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" else char for char in text)
+
+
+def _safe_part(part: str) -> str:
+    """A file or folder name as it is given in `_quarantine/` and `_done/`: bytes that are not UTF-8
+    and control characters written as `%NN`, a leading dot as `_` (so nothing there is hidden)."""
+    safe = "".join(f"%{ord(char) - 0xDC00:02X}" if unicodedata.category(char) == "Cs"
+                   else f"%{ord(char):02X}" if unicodedata.category(char) == "Cc" else char for char in part)
+    return "_" + safe[1:] if safe.startswith(".") else safe
 
 
 def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime) -> IngestSummary:
@@ -103,20 +149,24 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
     if not root.is_dir():
         summary.source_errors.append((source.id, f"inbox folder {root} does not exist"))
         return summary
-    outcomes = [_ingest_file(newsroom, store, source, root, path, now, summary)
-                for path in candidate_files(root, summary)]
-    _move_images(root, outcomes)
+    outcomes = []
+    for path in candidate_files(root, summary):
+        try:
+            outcomes.append(_ingest_file(newsroom, store, source, root, path, now, summary))
+        except Exception as exc:  # noqa: BLE001 — whatever one file does, the others go on
+            summary.skipped.append((printable(path.relative_to(root).parts),
+                                    f"could not be handled ({type(exc).__name__}: {exc})"))
+    _move_images(root, outcomes, summary)
     return summary
 
 
 def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: Path, path: Path,
                  now: datetime, summary: IngestSummary) -> _Outcome:
-    relative = path.relative_to(root).as_posix()
+    relative = printable(path.relative_to(root).parts)
     fmt = format_for_suffix(path.suffix)
     assert fmt is not None  # candidate_files keeps only files of a known format
     try:
-        refusal = _refuse_unread(path, fmt)
-        data = b"" if refusal else path.read_bytes()
+        refusal, data = _read_report(root, path, fmt)
     except FileNotFoundError:
         return _Outcome([], True)  # taken away while we worked (someone tidying the shared folder)
     if refusal:
@@ -129,7 +179,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
             .order_by(t.raw_documents.c.id)).first()
         if raw is not None and _has_report(conn, raw.id):
             summary.duplicates += 1
-            _move(root, path, DONE)
+            _file_away(root, path, relative, summary)
             return _Outcome([], True)
         raw_id = raw.id if raw is not None else _store_raw(conn, source, relative, path, fmt, data, digest, now)
 
@@ -142,7 +192,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         hint = f"; the folder '{folder}' is not a station id" if folder and folder not in newsroom.stations else ""
         checked = check_fields(fields, newsroom, default_station, hint)
         image_files = _image_files(root, path, [spec for spec in fields.images if spec.data is None])
-        pictures = [(image_path.read_bytes(), image_path.name, spec) for image_path, spec in image_files]
+        pictures = [(_read_photo(image_path, spec), image_path.name, spec) for image_path, spec in image_files]
         pictures += [(spec.data, f"{path.stem}-{spec.file}", spec) for spec in fields.images if spec.data is not None]
         with store.begin() as conn:
             refs = []
@@ -159,8 +209,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         reason = f"could not be read ({type(exc).__name__}: {exc})"
     else:
         summary.count(filed)
-        with contextlib.suppress(FileNotFoundError):
-            _move(root, path, DONE)
+        _file_away(root, path, relative, summary)
         return _Outcome([image_path for image_path, _ in image_files], True)
     _quarantine(store, source, root, path, relative, raw_id, reason, now, summary)
     return _Outcome(_referenced_images(path, fields), False)
@@ -178,37 +227,62 @@ def _image_files(root: Path, path: Path, specs: list[ImageSpec]) -> list[tuple[P
                 raise UnsafePath(f"'{spec.file}' points outside the inbox")
         except UnsafePath as exc:
             raise DocumentError(f"image {exc}") from None
-        if not image_path.is_file():
+        if not os.path.lexists(image_path):
             raise DocumentError(f"image '{spec.file}' was not found next to the file")
         found.append((image_path, spec))
     return found
 
 
-def _refuse_unread(path: Path, fmt: type[DocumentFormat]) -> str | None:
-    """Reasons to quarantine a file without reading it."""
-    if path.is_symlink():
-        return "symbolic links are not followed; put the file itself in the inbox"
-    size = path.stat().st_size
-    if size > fmt.max_bytes:
-        return (f"the file is {size // 1024} KB; a report is at most {fmt.max_bytes // 1024} KB "
-                "(photos go in separate files)")
-    return None
+def _read_photo(path: Path, spec: ImageSpec) -> bytes:
+    try:
+        return read_regular_file(path)
+    except UnsafePath as exc:
+        raise DocumentError(f"image '{spec.file}': {exc}; only files are read") from None
+
+
+def _read_report(root: Path, path: Path, fmt: type[DocumentFormat]) -> tuple[str | None, bytes]:
+    """The file's bytes, or the reason to quarantine it unread: an odd name, a link, a pipe, socket
+    or device (never opened: reading a pipe waits for a writer forever), or too many bytes."""
+    refusal = name_problem(path.relative_to(root).parts)
+    if refusal:
+        return refusal, b""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return "symbolic links are not followed; put the file itself in the inbox", b""
+    if not stat.S_ISREG(info.st_mode):
+        return f"this is {describe_kind(info.st_mode)}, not a file; only files are read", b""
+    if info.st_size > fmt.max_bytes:
+        return (f"the file is {info.st_size // 1024} KB; a report is at most {fmt.max_bytes // 1024} KB "
+                "(photos go in separate files)"), b""
+    try:
+        return None, read_regular_file(path)
+    except UnsafePath as exc:  # replaced by a link or a pipe since the check above
+        return f"{exc}; only files are read", b""
 
 
 def _quarantine(store: Store, source: SourceConfig, root: Path, path: Path, relative: str,
                 raw_id: int | None, reason: str, now: datetime, summary: IngestSummary) -> None:
-    """Move the file aside with its reason beside it, and record the error; nothing is deleted."""
-    destination = _move(root, path, QUARANTINE)
-    destination.with_name(destination.name + ".reason.txt").write_text(
-        f"{relative}\n{reason}\n", encoding="utf-8")
+    """Move the file aside with its reason beside it, and record the error; nothing is deleted.
+    A file that cannot be moved stays where it is, named in the summary with both reasons."""
+    try:
+        destination: Path | None = _move(root, path, QUARANTINE, companions=(NOTE,))
+    except (OSError, UnsafePath) as exc:
+        destination = None
+        summary.skipped.append((relative, f"{reason}; it could not be moved to {QUARANTINE}/ ({exc})"))
+    else:
+        try:
+            write_new_file(destination.with_name(destination.name + NOTE), f"{relative}\n{reason}\n")
+        except OSError as exc:  # a link or file put at the note's name since it was chosen: not written through
+            reason = f"{reason} (the note {destination.name}{NOTE} was not written: {exc})"
+        summary.quarantined += 1
+        summary.errors.append((relative, reason))
     with store.begin() as conn:
         if raw_id is not None:
             conn.execute(update(t.raw_documents).where(t.raw_documents.c.id == raw_id).values(error=reason))
         conn.execute(insert(t.ingest_errors).values(
             source_id=source.id, raw_document_id=raw_id, item=relative, reason=reason,
-            quarantined_to=destination.relative_to(root).as_posix(), created_at=now))
-    summary.quarantined += 1
-    summary.errors.append((relative, reason))
+            quarantined_to=None if destination is None else destination.relative_to(root).as_posix(),
+            created_at=now))
 
 
 def _has_report(conn: Connection, raw_id: int) -> bool:
@@ -236,21 +310,36 @@ def _create_report_and_story(conn: Connection, newsroom: Newsroom, source: Sourc
         flags=list(checked.problems_noted), method="file"), now)
 
 
-def _move(root: Path, path: Path, folder: str) -> Path:
-    destination = unique_destination(root / folder / path.relative_to(root))
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(path), destination)
+def _move(root: Path, path: Path, folder: str, companions: tuple[str, ...] = ()) -> Path:
+    """Move `path` to the same place under `folder` (names made safe, see `_safe_part`), under a
+    name no entry has (nor, for each of `companions`, the name plus that ending): no folder on the
+    way may be a link, and no link there is followed or replaced."""
+    target = root / folder / Path(*(_safe_part(part) for part in path.relative_to(root).parts))
+    folder_without_links(root, target.parent)
+    destination = unique_destination(target, companions)
+    move_entry(path, destination)
     return destination
 
 
-def _move_images(root: Path, outcomes: list[_Outcome]) -> None:
+def _file_away(root: Path, path: Path, relative: str, summary: IngestSummary) -> None:
+    """Move a filed (or already filed) report to `_done/`; when that fails it stays, named in the
+    summary, and the next run finds it already filed."""
+    try:
+        _move(root, path, DONE)
+    except FileNotFoundError:
+        return  # taken away while we worked
+    except (OSError, UnsafePath) as exc:
+        summary.skipped.append((relative, f"filed, but it could not be moved to {DONE}/ ({exc})"))
+
+
+def _move_images(root: Path, outcomes: list[_Outcome], summary: IngestSummary) -> None:
     """Photos of ingested files follow them to _done/, unless a quarantined file still needs them
     (they stay in the inbox for when the fixed file comes back)."""
     still_needed = {image for o in outcomes if not o.ok for image in o.images}
     for outcome in outcomes:
         for image in outcome.images:
-            if outcome.ok and image.exists() and image not in still_needed:
-                _move(root, image, DONE)
+            if outcome.ok and os.path.lexists(image) and image not in still_needed:
+                _file_away(root, image, printable(image.relative_to(root).parts), summary)
 
 
 def _referenced_images(path: Path, fields: Any) -> list[Path]:
