@@ -211,7 +211,7 @@ def read_regular_file(path: Path) -> bytes:
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
-    except OSError as exc:
+    except OSError:
         if os.path.islink(path):
             raise UnsafePath(f"'{path.name}' is a symbolic link; links are not followed") from None
         raise

@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 
 from pipeline.fsutil import (
+    UnsafePath,
     atomic_copy,
     atomic_folder,
     atomic_output,
     atomic_symlink,
     atomic_write,
+    folder_without_links,
+    move_entry,
+    read_regular_file,
     remove_stale_temp_files,
+    unique_destination,
+    write_new_file,
 )
 
 
@@ -85,3 +91,50 @@ def test_leftovers_of_interrupted_writes_are_removed(tmp_path: Path) -> None:
     (tmp_path / "story-1" / "rev-1.json").write_bytes(b"{}")
     assert remove_stale_temp_files(tmp_path) == 2
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["rev-1.json", "story-1"]
+
+
+def test_a_new_file_is_never_written_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("kept", encoding="utf-8")
+    (tmp_path / "note.txt").symlink_to(outside)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "would-be-created.txt")
+    for name in ("note.txt", "dangling.txt"):
+        with pytest.raises(FileExistsError):
+            write_new_file(tmp_path / name, "written through")
+    assert outside.read_text(encoding="utf-8") == "kept" and not (tmp_path / "would-be-created.txt").exists()
+    write_new_file(tmp_path / "fresh.txt", "说明\n")
+    assert (tmp_path / "fresh.txt").read_text(encoding="utf-8") == "说明\n"
+
+
+def test_a_link_takes_a_name_and_moves_never_replace_it(tmp_path: Path) -> None:
+    (tmp_path / "a.md").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "a.1.md.note").write_text("", encoding="utf-8")
+    assert unique_destination(tmp_path / "a.md") == tmp_path / "a.1.md"
+    assert unique_destination(tmp_path / "a.md", companions=(".note",)) == tmp_path / "a.2.md"
+    (tmp_path / "source.md").write_text("报道", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        move_entry(tmp_path / "source.md", tmp_path / "a.md")
+    assert (tmp_path / "a.md").is_symlink()
+    move_entry(tmp_path / "source.md", tmp_path / "a.2.md")
+    assert (tmp_path / "a.2.md").read_text(encoding="utf-8") == "报道"
+
+
+def test_folders_on_the_way_may_not_be_links(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "linked").symlink_to(tmp_path / "elsewhere")
+    assert folder_without_links(tmp_path / "root", tmp_path / "root" / "a" / "b").is_dir()
+    with pytest.raises(UnsafePath, match="is a symbolic link, not a folder"):
+        folder_without_links(tmp_path / "root", tmp_path / "root" / "linked" / "c")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    (tmp_path / "file.md").write_bytes(b"text")
+    (tmp_path / "link.md").symlink_to(tmp_path / "file.md")
+    os.mkfifo(tmp_path / "pipe.md")  # no writer: an ordinary open would wait for one forever
+    assert read_regular_file(tmp_path / "file.md") == b"text"
+    with pytest.raises(UnsafePath, match="is a symbolic link"):
+        read_regular_file(tmp_path / "link.md")
+    with pytest.raises(UnsafePath, match="is a named pipe, not a file"):
+        read_regular_file(tmp_path / "pipe.md")

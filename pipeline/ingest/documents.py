@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -32,6 +33,17 @@ TEXT_HEADERS = {
 }
 TITLE_LIMIT = 120
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+"""A Word file's parts together, unpacked: ten times the largest file read, room for its photos
+(stored nearly as they are), and a bound on the memory one file can take."""
+MAX_ARCHIVE_MEMBERS = 1000
+"""Parts in a Word file: an ordinary report has 10 to 30 and one per picture."""
+MAX_DOCUMENT_XML_BYTES = 2 * 1024 * 1024
+"""The text of a Word file (`word/document.xml`) unpacked: a report's is 20–300 KB; converting
+takes a few seconds per MB of heavily formatted text, so 2 MB bounds one file to about ten."""
+MAX_PARAGRAPHS = 5000
+"""Paragraphs in a Word file: a report has tens; 5,000 is a book."""
+PARAGRAPH_TAG = re.compile(rb"<(?:[\w.-]+:)?p[\s/>]")
 
 
 class DocumentError(ValueError):
@@ -186,6 +198,7 @@ def parse_docx(data: bytes) -> StoryFields:
     a text file, then the body; pictures in the document become the story's photos."""
     import mammoth  # only Word files need it, and it is slow to import
 
+    check_word_archive(data)
     pictures: list[bytes] = []
 
     def keep(image: Any) -> dict[str, str]:
@@ -216,6 +229,39 @@ def parse_docx(data: bytes) -> StoryFields:
     fields = fields_from_mapping(header, body_md)
     fields.images = [ImageSpec(data=picture, file=f"picture-{n}") for n, picture in enumerate(pictures, 1)]
     return fields
+
+
+def check_word_archive(data: bytes) -> None:
+    """Refuse a Word file whose unpacking would take more memory or time than a report needs (a
+    zip bomb): checked from the zip's directory and the document's size before anything is
+    converted, then its paragraphs are counted in the raw XML."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DocumentError(f"not a readable Word (.docx) file (BadZipFile: {exc})") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            raise DocumentError(f"the Word file has {len(members)} parts; at most {MAX_ARCHIVE_MEMBERS} are read")
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise DocumentError(f"the Word file unpacks to {unpacked // (1024 * 1024)} MB; at most "
+                                f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB are read (photos are best sent as separate files)")
+        document = next((member for member in members if member.filename == "word/document.xml"), None)
+        if document is None:
+            return  # mammoth says what is missing
+        if document.file_size > MAX_DOCUMENT_XML_BYTES:
+            raise DocumentError(f"the Word file's text is {document.file_size // 1024} KB unpacked; at most "
+                                f"{MAX_DOCUMENT_XML_BYTES // 1024} KB are read (split the report)")
+        with archive.open(document) as stream:
+            xml = stream.read(MAX_DOCUMENT_XML_BYTES + 1)  # the directory's size may lie; read no more
+    if len(xml) > MAX_DOCUMENT_XML_BYTES:
+        raise DocumentError(f"the Word file's text is more than {MAX_DOCUMENT_XML_BYTES // 1024} KB unpacked; "
+                            f"at most {MAX_DOCUMENT_XML_BYTES // 1024} KB are read (split the report)")
+    paragraphs = len(PARAGRAPH_TAG.findall(xml))
+    if paragraphs > MAX_PARAGRAPHS:
+        raise DocumentError(f"the Word file has {paragraphs} paragraphs; at most {MAX_PARAGRAPHS} are read "
+                            "(split the report)")
 
 
 class DocumentFormat(Kind):

@@ -264,16 +264,17 @@ def _quarantine(store: Store, source: SourceConfig, root: Path, path: Path, rela
                 raw_id: int | None, reason: str, now: datetime, summary: IngestSummary) -> None:
     """Move the file aside with its reason beside it, and record the error; nothing is deleted.
     A file that cannot be moved stays where it is, named in the summary with both reasons."""
+    destination = None
     try:
-        destination: Path | None = _move(root, path, QUARANTINE, companions=(NOTE,))
+        moved = _move(root, path, QUARANTINE, companions=(NOTE,))
     except (OSError, UnsafePath) as exc:
-        destination = None
         summary.skipped.append((relative, f"{reason}; it could not be moved to {QUARANTINE}/ ({exc})"))
     else:
+        destination = moved.relative_to(root).as_posix()
         try:
-            write_new_file(destination.with_name(destination.name + NOTE), f"{relative}\n{reason}\n")
+            write_new_file(moved.with_name(moved.name + NOTE), f"{relative}\n{reason}\n")
         except OSError as exc:  # a link or file put at the note's name since it was chosen: not written through
-            reason = f"{reason} (the note {destination.name}{NOTE} was not written: {exc})"
+            reason = f"{reason} (the note {moved.name}{NOTE} was not written: {exc})"
         summary.quarantined += 1
         summary.errors.append((relative, reason))
     with store.begin() as conn:
@@ -281,8 +282,7 @@ def _quarantine(store: Store, source: SourceConfig, root: Path, path: Path, rela
             conn.execute(update(t.raw_documents).where(t.raw_documents.c.id == raw_id).values(error=reason))
         conn.execute(insert(t.ingest_errors).values(
             source_id=source.id, raw_document_id=raw_id, item=relative, reason=reason,
-            quarantined_to=None if destination is None else destination.relative_to(root).as_posix(),
-            created_at=now))
+            quarantined_to=destination, created_at=now))
 
 
 def _has_report(conn: Connection, raw_id: int) -> bool:
