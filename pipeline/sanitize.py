@@ -1,5 +1,6 @@
-"""Make HTML that came from a source safe: only a small set of tags and attributes survive, links
-and images are made absolute, scripts and event handlers are gone. Then to text or Markdown."""
+"""Make HTML safe, whatever it came from (a source's page, a report, a feed field): only a small set
+of tags and attributes survive, links and images are made absolute, scripts and event handlers are
+gone. Then to text or Markdown."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from urllib.parse import urljoin
 
 import lxml.html
 import nh3
-
-from pipeline.ingest.rules import image_source
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "img", "ul", "ol", "li", "h2", "h3",
                 "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td",
@@ -22,6 +21,12 @@ BLOCKS = {"p", "div", "section", "li", "h1", "h2", "h3", "h4", "h5", "h6", "bloc
 
 
 _LOOKS_LIKE_A_PATH = re.compile(r"[./?]")
+
+
+def image_source(attributes: dict[str, str]) -> str:
+    """Where a picture really is: lazy-loading templates keep it in data-src/data-original and put
+    a placeholder in src."""
+    return (attributes.get("data-src") or attributes.get("data-original") or attributes.get("src") or "").strip()
 
 
 def absolutize(fragment: str, base_url: str) -> str:
