@@ -16,6 +16,7 @@ ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "img", "ul", "ol"
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"},
                       "th": {"colspan", "rowspan"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+MARKDOWN_TAGS = ALLOWED_TAGS | {"h1", "pre", "code"}  # what our own Markdown renders besides
 BLOCKS = {"p", "div", "section", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
           "figure", "figcaption", "table", "ul", "ol", "br", "hr", "article", "pre"}
 
@@ -46,12 +47,12 @@ def absolutize(fragment: str, base_url: str) -> str:
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) if len(root) else (root.text or "")
 
 
-def sanitize_html(fragment: str, base_url: str = "") -> str:
-    """Body HTML from a source, safe to render: no script/style, no event handlers, no
-    `javascript:` URLs, no inline styles; relative URLs resolved against `base_url`."""
+def sanitize_html(fragment: str, base_url: str = "", tags: set[str] = ALLOWED_TAGS) -> str:
+    """Body HTML from a source (or a feed field), safe to render: no script/style, no event
+    handlers, no `javascript:` URLs, no inline styles; relative URLs resolved against `base_url`."""
     if base_url:
         fragment = absolutize(fragment, base_url)
-    cleaned = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    cleaned = nh3.clean(fragment, tags=tags, attributes=ALLOWED_ATTRIBUTES,
                         url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
     return _drop_empty_wrappers(cleaned)
 
