@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import datetime
+from functools import partial
 from html import escape
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
