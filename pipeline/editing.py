@@ -17,6 +17,7 @@ from pipeline.ingest.documents import (
 from pipeline.media import BadImage, find_media, import_image
 from pipeline.model import StoryDraft, StorySnapshot
 from pipeline.settings import Newsroom
+from pipeline.text import clean_draft
 from pipeline.timeutil import format_local
 
 HEADER = """\
@@ -78,7 +79,7 @@ def document_to_draft(text: str, newsroom: Newsroom, conn: Connection, now: date
             raise DocumentError(str(exc)) from None
         images.append(type(ref)(sha256=ref.sha256, ext=ref.ext, caption=spec.caption,
                                 width=ref.width, height=ref.height))
-    draft = StoryDraft(title=checked.title, body_md=checked.body_md, station_id=checked.station_id,
-                       theme=checked.theme, dateline=checked.dateline, author=checked.author,
-                       summary=checked.summary, images=tuple(images))
+    draft = clean_draft(StoryDraft(title=checked.title, body_md=checked.body_md, station_id=checked.station_id,
+                                   theme=checked.theme, dateline=checked.dateline, author=checked.author,
+                                   summary=checked.summary, images=tuple(images)))
     return draft, note

@@ -336,6 +336,8 @@ def describe(summary: PublishSummary) -> str:
     for name, done in summary.flushed.items():
         if "build" in done:
             parts.append(f"{name}: site build {done['build']} ({done['written']} files written)")
+        for story_id, reason in done.get("left_out", {}).items():
+            parts.append(f"{name}: story {story_id} LEFT OUT of the site ({reason})")
     for name, error in summary.flush_errors:
         parts.append(f"{name}: FAILED to finish ({error}); the next run tries again")
     return ", ".join(parts)

@@ -7,10 +7,17 @@ and relative links survive, so a body cannot carry script into any page we rende
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
+
+from pipeline.model import StoryDraft
+
+TITLE_LIMIT = 120  # characters; a headline longer than this is not a headline
+LINE_LIMIT = 500  # author, summary, captions: one line each
+BODY_LIMIT = 200_000  # characters of Markdown: far beyond any report, short of a denial of service
 
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|/|#|\.|[^:]*$)", re.IGNORECASE)
 
@@ -86,3 +93,46 @@ def summarize(text: str, limit: int = 120) -> str:
         if position >= limit // 2:
             return cut[: position + 1]
     return cut.rstrip() + "…"
+
+
+# C0 and C1 control characters (and DEL) but tab and newline: text typed, pasted or extracted
+# carries them by accident, and XML (every feed) cannot hold most of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What XML 1.0 cannot carry at all, besides the controls above: surrogates and two noncharacters.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str, limit: int = BODY_LIMIT) -> str:
+    """The one rule for text coming in through any door (ingest, the desk, the CLI): line ends
+    made `\\n`, control characters but tab and newline removed, outer whitespace stripped, at most
+    `limit` characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()[:limit].rstrip()
+
+
+def clean_line(text: str, limit: int = LINE_LIMIT) -> str:
+    """`clean_text` for a one-line field: every run of whitespace (newlines too) becomes a space."""
+    return " ".join(_CONTROL.sub("", text).split())[:limit].rstrip()
+
+
+def clean_draft(draft: StoryDraft) -> StoryDraft:
+    """A story's editable content with every text field cleaned by the one rule."""
+    body = clean_text(draft.body_md)
+    ending = "\n" if body and draft.body_md.endswith(("\n", "\r")) else ""
+    return replace(draft, title=clean_line(draft.title, TITLE_LIMIT), body_md=body + ending,
+                   author=clean_line(draft.author), summary=clean_line(draft.summary),
+                   images=tuple(replace(image, caption=clean_line(image.caption)) for image in draft.images))
+
+
+def control_characters(draft: StoryDraft) -> dict[str, str]:
+    """The fields of stored content that carry control characters (stored before every door
+    cleaned text), each with the characters found, as `U+0001 U+001B`."""
+    fields = {"title": draft.title, "body": draft.body_md, "author": draft.author, "summary": draft.summary,
+              **{f"caption {n}": image.caption for n, image in enumerate(draft.images, 1)}}
+    found = {name: sorted(set(_CONTROL.findall(value))) for name, value in fields.items()}
+    return {name: " ".join(f"U+{ord(c):04X}" for c in chars) for name, chars in found.items() if chars}
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML cannot hold: what a feed writes, whatever is stored."""
+    return _NOT_XML.sub("", text)

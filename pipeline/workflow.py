@@ -17,9 +17,10 @@ from sqlalchemy import Connection, update
 
 from pipeline import ledger
 from pipeline import store as t
-from pipeline.model import Story, StoryDraft
+from pipeline.model import Story
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, add_revision, get_story, record_event
+from pipeline.text import clean_draft, clean_text
 
 ROLES = ("editor", "chief", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -59,8 +60,7 @@ class Action:
 
 def _edit(conn: Connection, newsroom: Newsroom, story: Story, actor: Actor, now: datetime,
           params: dict[str, Any]) -> dict[str, Any]:
-    draft: StoryDraft = params["draft"]
-    number = add_revision(conn, story.id, draft, actor, now, note="")
+    number = add_revision(conn, story.id, clean_draft(params["draft"]), actor, now, note="")
     return {"revision": number}
 
 
@@ -91,7 +91,7 @@ def _kill(conn: Connection, newsroom: Newsroom, story: Story, actor: Actor, now:
 
 def _correct(conn: Connection, newsroom: Newsroom, story: Story, actor: Actor, now: datetime,
              params: dict[str, Any]) -> dict[str, Any]:
-    number = add_revision(conn, story.id, params["draft"], actor, now, note=params["note"])
+    number = add_revision(conn, story.id, clean_draft(params["draft"]), actor, now, note=params["note"])
     channels = ledger.republish_story(conn, story.id, number, now)
     return {"revision": number, "republishing": channels}
 
@@ -169,7 +169,7 @@ def perform(conn: Connection, newsroom: Newsroom, story_id: int, action_name: st
         raise WorkflowError(f"unknown action '{action_name}'; known: {', '.join(ACTIONS)}")
     story = get_story(conn, story_id)
     check(action, story, actor)
-    note = note.strip()
+    note = clean_text(note)
     if action.needs_note and not note:
         raise WorkflowError(f"'{action.name}' needs a reason (--why)")
     params = {**params, "note": note}

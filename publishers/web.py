@@ -3,7 +3,8 @@
 The site is a function of the ledger: every story whose `web` row went out, at the revision that
 went out. Delivering a row marks the site as needing a build; at the end of the publish pass one
 build writes every page that changed (the rest linked from the previous build) and switches the
-live site to it atomically. A crash between a row being marked done and the build leaves the mark,
+live site to it atomically; a story whose page or feed entry fails there is left out (an event
+on the story says why) and the rest goes live. A crash between a row being marked done and the build leaves the mark,
 and the next publish run builds first — the same tree, since builds are deterministic."""
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from pipeline.live import assign_slug, mark_site_stale, site_build_marker
 from pipeline.model import Rendition
 from pipeline.render.site import build_site
 from pipeline.settings import Newsroom
+from pipeline.stories import SYSTEM, get_revision, get_story, record_event
 from pipeline.templating import template_problems
-from publishers import Channel, ReadsTheStore, Retraction
+from pipeline.text import control_characters
+from pipeline.timeutil import utcnow
+from publishers import Channel, PermanentError, ReadsTheStore, Retraction
 
 
 class SiteChannel(ReadsTheStore, Channel):
@@ -36,7 +40,17 @@ class SiteChannel(ReadsTheStore, Channel):
         return site_build_marker(newsroom).exists()
 
     def publish(self, rendition: Rendition) -> dict[str, Any]:
+        """Refuses (PermanentError) a revision stored before every door cleaned text, when it
+        carries control characters: the row fails with the reason instead of going out."""
         with self.store.begin() as conn:
+            content = get_revision(conn, rendition.story_id, rendition.revision).content
+            found = control_characters(content)
+            if found:
+                fields = "; ".join(f"{name}: {chars}" for name, chars in found.items())
+                raise PermanentError(
+                    f"story {rendition.story_id} revision {rendition.revision} carries control characters "
+                    f"({fields}); save it again (edit, or correct when published), which removes them, "
+                    "and publish that revision")
             assign_slug(conn, rendition.story_id, rendition.meta.get("title", ""))
         mark_site_stale(self.newsroom)
         return {"path": rendition.meta.get("path"), "sha256": rendition.sha256}
@@ -53,8 +67,14 @@ class SiteChannel(ReadsTheStore, Channel):
         with self.store.read() as conn:
             result = build_site(self.newsroom, conn)
         marker.unlink(missing_ok=True)
+        if result.left_out:
+            with self.store.begin() as conn:
+                for story_id, reason in result.left_out.items():
+                    state = get_story(conn, story_id).state
+                    record_event(conn, utcnow(), SYSTEM, "left-out-of-site", story_id, state, state, reason,
+                                 {"build": result.build})
         return {"build": result.build, "written": len(result.written), "removed": len(result.removed),
-                "seconds": round(result.seconds, 2)}
+                "seconds": round(result.seconds, 2), "left_out": result.left_out}
 
 
 CHANNELS = (SiteChannel,)

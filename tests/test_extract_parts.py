@@ -11,7 +11,7 @@ import pytest
 from pipeline.ingest import dedupe
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import cn_number, date_from_url, find_date
-from pipeline.ingest.sanitize import html_to_markdown, html_to_text, sanitize_html
+from pipeline.sanitize import html_to_markdown, html_to_text, sanitize_html
 
 TZ = ZoneInfo("Asia/Shanghai")
 FETCHED = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import socket
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import feedparser
 import pytest
 from filelock import FileLock
 from sqlalchemy import func, select
@@ -19,11 +21,13 @@ from pipeline import store as t
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.locks import Busy, lock_for
-from pipeline.schedule import publish_due
+from pipeline.model import StoryDraft
+from pipeline.render.site import pages as site_pages
+from pipeline.schedule import describe, publish_due
 from pipeline.store import open_store
-from pipeline.stories import Actor, get_story, snapshot
+from pipeline.stories import Actor, create_story, get_story, snapshot, story_events
 from pipeline.workflow import perform
-from tests.conftest import NOW, replace_in_config, write_report
+from tests.conftest import NOW, make_newsroom, replace_in_config, write_report
 from tests.partner import SECRET, running_partner
 
 EDITOR = Actor("王编辑", "editor")
@@ -381,3 +385,72 @@ def test_status_next_due_waits_for_the_retry_time(kitchen, newsroom_dir, monkeyp
         publish_due(newsroom, store, now=NOW)
         retry_at = rows(store)["export"].next_attempt_at
         assert f"next due: {(retry_at + timedelta(hours=8)):%Y-%m-%d %H:%M}" in kitchen("status")
+
+
+def pages_on_site(live: Path) -> set[int]:
+    """The stories with an article page (`/2026/11/12-slug/index.html`) in the live build."""
+    return {int(page.parent.name.split("-")[0]) for page in live.glob("[0-9]*/[0-9]*/*/index.html")}
+
+
+def test_a_poisoned_story_among_fifty_good_ones_is_left_out_and_the_rest_go_live(tmp_path: Path) -> None:
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    good = []
+    with store.begin() as conn:
+        for i in range(50):
+            draft = StoryDraft(title=f"第{i + 1}篇活动报道", body_md=f"第{i + 1}次志愿服务活动，{10 + i}名志愿者参加。\n",
+                               station_id="qiaotou-dongcun", dateline=NOW - timedelta(hours=60 - i))
+            good.append(create_story(conn, draft, EDITOR, NOW - timedelta(hours=60 - i)))
+        # an old row, stored before every door cleaned text: written straight into the store
+        poisoned = create_story(conn, StoryDraft(title="坏\x01标题\x08\x1b\x00", body_md="正文\x00\x1b[31m红\x08\n",
+                                                 station_id="qiaotou-dongcun", dateline=NOW), EDITOR, NOW)
+    for story_id in [*good, poisoned]:
+        approve(store, newsroom, story_id, channels=["web", "rss"])
+    summary = publish_due(newsroom, store, now=NOW)
+    assert summary.published == 100 and summary.failed == 2 and not summary.flush_errors
+    after = rows(store, poisoned)
+    assert {after["web"].state, after["rss"].state} == {"failed"}
+    for row in after.values():
+        assert f"story {poisoned}" in row.last_error and "control characters" in row.last_error
+        assert "title: U+0000 U+0001 U+0008 U+001B" in row.last_error
+    live = root / "site" / "live"
+    assert pages_on_site(live) == set(good)
+    with store.read() as conn:
+        assert {get_story(conn, story_id).state for story_id in good} == {"published"}
+    feed = feedparser.parse((live / "feed.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == 20  # the newest 20, all good
+    assert {e.title for e in feed.entries} == {f"第{i + 1}篇活动报道" for i in range(30, 50)}
+
+
+def test_a_story_whose_page_fails_in_the_build_is_left_out_reported_and_the_rest_go_live(
+        tmp_path: Path, monkeypatch) -> None:
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    ids = ingest_stories(newsroom, store, root, 3)
+    for story_id in ids:
+        approve(store, newsroom, story_id)
+    publish_due(newsroom, store, now=NOW)
+    broken = ids[1]
+    original = site_pages.article_page
+
+    def failing(model, story):
+        if story.id == broken:
+            raise ValueError("template exploded")
+        return original(model, story)
+
+    monkeypatch.setattr(site_pages, "article_page", failing)
+    with store.begin() as conn:  # a correction makes every page of the three be written again
+        for story_id in ids:
+            content = snapshot(conn, story_id).revision.content
+            perform(conn, newsroom, story_id, "correct", CHIEF, NOW, note="错字",
+                    draft=replace(content, title=content.title + "（更正）"))
+    summary = publish_due(newsroom, store, now=NOW)
+    done = summary.flushed["web"]
+    assert done["left_out"] == {broken: "ValueError: template exploded"}
+    assert f"story {broken} LEFT OUT of the site (ValueError: template exploded)" in describe(summary)
+    assert pages_on_site(root / "site" / "live") == {ids[0], ids[2]}
+    with store.read() as conn:
+        events = [e for e in story_events(conn, broken) if e.action == "left-out-of-site"]
+    assert events and events[-1].note == "ValueError: template exploded"

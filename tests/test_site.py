@@ -12,16 +12,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import pytest
+from lxml import etree
 from PIL import Image
 
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.live import slugify
+from pipeline.model import StoryDraft
 from pipeline.render.site import build_site, rollback
 from pipeline.schedule import publish_due
 from pipeline.store import open_store
-from pipeline.stories import Actor, snapshot
+from pipeline.stories import Actor, create_story, snapshot
 from pipeline.workflow import perform
 from tests.conftest import NOW, make_newsroom, write_report
 
@@ -488,3 +491,38 @@ def test_the_podcast_lists_only_the_packages_the_ledger_delivered(tmp_path: Path
     assert episode.id.endswith("broadcast:2026-11-29:evening:qiaotou")
     assert (broadcasts / "2026-11-29" / "evening" / "qiaotou.mp3").is_file()
     assert not (broadcasts / "2026-11-30").exists()
+
+
+def test_report_html_never_reaches_the_rss_description_as_markup(tmp_path: Path) -> None:
+    root = make_newsroom(tmp_path / "newsroom", channels=CHANNELS)
+    write_report(root, "x.md", title="带脚本的报道", extra="summary: '<script>alert(1)</script><img src=x onerror=alert(2)>摘要'\n",
+                 body="<script>alert(3)</script><img src=x onerror=alert(4)> 正文 <b onclick=alert(5)>粗</b>")
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    (story_id,) = ingest_all(newsroom, store, now=NOW).story_ids
+    approve(newsroom, store, story_id)
+    publish_due(newsroom, store, now=NOW)
+    document = etree.fromstring((live(newsroom) / "feed.xml").read_bytes())
+    descriptions = [item.findtext("description") for item in document.iter("item")]
+    assert len(descriptions) == 1 and "摘要" in descriptions[0]
+    shown = lxml.html.fragment_fromstring(descriptions[0], create_parent="div")  # as a feed reader reads it
+    assert not list(shown.iter("script"))
+    assert not [name for element in shown.iter() for name in element.attrib if name.lower().startswith("on")]
+    assert "<script" in shown.text_content()  # the summary's words, shown as text
+
+
+def test_text_stored_before_it_was_cleaned_cannot_stop_a_build(site) -> None:
+    newsroom, store, (a, b, c) = site
+    for story_id in (a, b):
+        approve(newsroom, store, story_id)
+    publish_due(newsroom, store, now=NOW)
+    with store.begin() as conn:  # an old revision with control characters, already on the channels
+        old = create_story(conn, StoryDraft(title="旧稿\x01\x08\x1b\x00", body_md="正文\x00\x1b[0m\n",
+                                            station_id="qiaotou-dongcun", author="\x02王", summary="\x07摘要"),
+                           EDITOR, NOW)
+    with store.read() as conn:
+        result = build_site(newsroom, conn, overrides={"web": {old: 1}, "rss": {old: 1}})
+    assert result.left_out == {}
+    for name in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((live(newsroom) / name).read_bytes())
+        assert not parsed.bozo and parsed.entries[0].title == "旧稿"

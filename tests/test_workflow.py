@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from pipeline import ledger
 from pipeline import store as t
+from pipeline.editing import story_to_document
+from pipeline.ingest import ingest_all
 from pipeline.model import StoryDraft
 from pipeline.stories import Actor, create_story, get_story, snapshot, story_events
+from pipeline.text import TITLE_LIMIT
 from pipeline.workflow import (
     ACTIONS,
     Forbidden,
@@ -220,3 +223,33 @@ def test_the_audit_trail_is_kept_in_the_events_table(store, newsroom) -> None:
     with store.begin() as conn:
         (event,) = conn.execute(select(t.events).where(t.events.c.story_id == story_id)).all()
     assert event.data["channels"] == ["export"] and event.data["revision"] == 1
+
+
+def test_text_with_control_characters_is_cleaned_at_every_door(store, newsroom, newsroom_dir, kitchen) -> None:
+    # ingest: a report filed with controls in its title, body and author
+    (newsroom_dir / "inbox" / "bad.txt").write_text(
+        "东村\x01开展\x08宣讲\x1b\n日期：2026-11-20 09:30\n站点：qiaotou-dongcun\n作者：王\x02丽\n\n"
+        "第一段\x00有\x07铃声。\r\n第二段\x9b。\n", encoding="utf-8")
+    (story_id,) = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        content = snapshot(conn, story_id).revision.content
+        report = conn.execute(select(t.reports.c.title, t.reports.c.body_md)).one()
+    assert content.title == "东村开展宣讲" == report.title
+    assert content.body_md == report.body_md and "\x00" not in content.body_md and "\x07" not in content.body_md
+    assert "\r" not in content.body_md and "\x9b" not in content.body_md and content.author == "王丽"
+    # the CLI: `kitchen edit --file`, controls in the body and (YAML-escaped) in the title
+    document = newsroom_dir / "edited.md"
+    with store.read() as conn:
+        text = story_to_document(snapshot(conn, story_id), newsroom)
+    document.write_text(text.replace("title: 东村开展宣讲", 'title: "东村\\e开展\\x01理论宣讲"').replace("第一段", "第一\x01段"),
+                        encoding="utf-8")
+    kitchen("edit", str(story_id), "--file", str(document), env={"KITCHEN_ROLE": "editor"})
+    with store.begin() as conn:
+        content = snapshot(conn, story_id).revision.content
+    assert content.title.startswith("东村开展理论宣讲") and content.body_md.startswith("第一段有铃声")
+    # the workflow, whatever door the draft came through (the desk's form hands it here)
+    act(store, newsroom, story_id, "edit", draft=replace(content, title="标题\x00\x01" + "长" * 200,
+                                                          summary="摘\x1b要\n第二行"))
+    with store.begin() as conn:
+        content = snapshot(conn, story_id).revision.content
+    assert content.title == ("标题" + "长" * 200)[:TITLE_LIMIT] and content.summary == "摘要 第二行"

@@ -29,9 +29,9 @@ from pipeline.ingest.dedupe import canonical_url
 from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article, parse_html
 from pipeline.ingest.reports import ReportInput, file_report
 from pipeline.ingest.rules import select as select_rule
-from pipeline.ingest.sanitize import html_to_markdown
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
+from pipeline.sanitize import html_to_markdown
 from pipeline.settings import Newsroom
 from pipeline.store import Store
 

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 import lxml.html
 import yaml
 
-from pipeline.ingest.sanitize import html_to_markdown, sanitize_html
 from pipeline.registry import Kind, discover
+from pipeline.sanitize import html_to_markdown, sanitize_html
 from pipeline.settings import Newsroom
 from pipeline.text import plain_to_markdown
 from pipeline.timeutil import coerce_datetime

@@ -22,8 +22,8 @@ import lxml.html
 
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url
-from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, image_source, select
-from pipeline.ingest.sanitize import html_to_text, sanitize_html
+from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, select
+from pipeline.sanitize import html_to_text, image_source, sanitize_html
 
 if TYPE_CHECKING:
     from parsel import Selector

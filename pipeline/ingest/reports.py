@@ -22,7 +22,7 @@ from pipeline.stories import (
     get_story,
     record_event,
 )
-from pipeline.text import markdown_to_text
+from pipeline.text import clean_draft, markdown_to_text
 
 INGEST_ACTOR = Actor("ingest", "system")
 CANDIDATE_WINDOW = timedelta(days=4)  # reposts come within days; merging needs ±2 days anyway
@@ -74,10 +74,14 @@ def _candidates(conn: Connection, canonical: str | None, digest: str,
 
 
 def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: datetime) -> Filed:
-    """Store the report and attach it to a story: a new draft, or the story it duplicates/updates."""
-    text = markdown_to_text(report.body_md)
+    """Store the report and attach it to a story: a new draft, or the story it duplicates/updates.
+    Its text is cleaned here, by the one rule every door follows (`text.clean_draft`)."""
+    draft = clean_draft(StoryDraft(title=report.title, body_md=report.body_md, station_id=report.station_id,
+                                   theme=report.theme, dateline=report.published_at, author=report.author,
+                                   summary=report.summary, images=tuple(report.images)))
+    text = markdown_to_text(draft.body_md)
     canonical = dedupe.canonical_url(report.url) if report.url and "://" in report.url else None
-    digest = dedupe.text_hash(f"{report.title}\n{text}")
+    digest = dedupe.text_hash(f"{draft.title}\n{text}")
     signature = dedupe.minhash_of(text)
     station = newsroom.stations.get(report.station_id)
     place = (station.township, station.village) if station else ("", "")
@@ -92,9 +96,9 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
                      + "), different place or time: check it is not a repost")
     report_id = insert_row(conn, insert(t.reports).values(
         raw_document_id=report.raw_document_id, source_id=report.source_id, station_id=report.station_id,
-        title=report.title, body_md=report.body_md, text=text, published_at=report.published_at,
-        date_source=report.date_source, author=report.author, theme=report.theme,
-        images=[image.as_dict() for image in report.images], flags=flags, created_at=now,
+        title=draft.title, body_md=draft.body_md, text=text, published_at=report.published_at,
+        date_source=report.date_source, author=draft.author, theme=report.theme,
+        images=[image.as_dict() for image in draft.images], flags=flags, created_at=now,
         url=report.url, canonical_url=canonical, text_hash=digest,
         minhash=dedupe.minhash_bytes(signature), relation=relation, related=list(decision.related),
         method=report.method,
@@ -102,9 +106,6 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     data = {"source": report.source_id, "report_id": report_id, "raw_document_id": report.raw_document_id,
             "flags": flags, "url": report.url}
     if decision.relation == "new":
-        draft = StoryDraft(title=report.title, body_md=report.body_md, station_id=report.station_id,
-                           theme=report.theme, dateline=report.published_at, author=report.author,
-                           summary=report.summary, images=tuple(report.images))
         story_id = create_story(conn, draft, INGEST_ACTOR, now, report_id=report_id)
         conn.execute(update(t.reports).where(t.reports.c.id == report_id).values(story_id=story_id))
         record_event(conn, now, INGEST_ACTOR, "ingest", story_id, None, "draft", "",
@@ -118,9 +119,6 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     untouched = get_revision(conn, story_id).created_by == INGEST_ACTOR.name
     note = decision.reason
     if decision.relation == "update" and story.state == "draft" and untouched:
-        draft = StoryDraft(title=report.title, body_md=report.body_md, station_id=report.station_id,
-                           theme=report.theme, dateline=report.published_at, author=report.author,
-                           summary=report.summary, images=tuple(report.images))
         add_revision(conn, story_id, draft, INGEST_ACTOR, now, note="")
         note += "; the draft now has the new text"
     elif decision.relation == "update":

@@ -23,9 +23,3 @@ def select(selector: Any, rule: str) -> Any:
     if rule.startswith("xpath:"):
         return selector.xpath(rule[6:])
     return selector.css(rule.removeprefix("css:"))
-
-
-def image_source(attributes: dict[str, str]) -> str:
-    """Where a picture really is: lazy-loading templates keep it in data-src/data-original and put
-    a placeholder in src."""
-    return (attributes.get("data-src") or attributes.get("data-original") or attributes.get("src") or "").strip()

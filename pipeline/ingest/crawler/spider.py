@@ -34,8 +34,9 @@ from sqlalchemy import insert, select, update
 from pipeline import store as t
 from pipeline.ingest.crawler.job import CrawlJob
 from pipeline.ingest.dedupe import canonical_url
-from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, image_source
+from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS
 from pipeline.ingest.rules import select as select_rule
+from pipeline.sanitize import image_source
 from pipeline.store import Store
 
 CONTAINERS = ", ".join(KNOWN_CONTAINERS)  # one query finds the first container present

@@ -22,6 +22,7 @@ from pipeline.render.site.feeds import feed_outputs
 from pipeline.render.site.model import (
     Output,
     SiteModel,
+    StoryRenderError,
     image_sizes,
     rendition_site_path,
     web_images,
@@ -32,14 +33,15 @@ from pipeline.render.site.podcast import podcast_outputs
 from pipeline.render.site.sitemap import sitemap_outputs
 from pipeline.settings import Newsroom
 
-__all__ = ["RENDERERS", "BuildResult", "SiteOutput", "build_site", "chunk_of", "rendition_site_path", "rollback"]
+__all__ = ["RENDERERS", "BuildResult", "SiteOutput", "StoryRenderError", "build_site", "chunk_of", "rendition_site_path", "rollback"]
 
 
 def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[int, int | None]] | None = None,
                full: bool = False) -> BuildResult:
     """Build the site for what is live (plus `overrides` per channel: story id → revision being
     published, or None when being taken down) and switch it in. `full` links nothing from the
-    last build."""
+    last build. A story whose page, card or feed entry cannot be made is left out, with the
+    reason in the result's `left_out`."""
     started = time.perf_counter()
     output = SiteOutput(newsroom.root / "site")
     # 1. load what is live, and the photos, cards and clips it shows
@@ -50,15 +52,27 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
                    for kinds in media.values() for made in kinds.values() for path in made.files.values()}
     sizes = image_sizes(images, output.image_cache)
     sizes.update((site_path, path.stat().st_size) for site_path, path in media_files.items() if path.exists())
-    # 2. the shared model: archives, story lists, what every page gets
-    model = SiteModel(newsroom, web, rss, images, sizes, media)
-    # 3. every output of the site, each with the fingerprint of what it shows
-    plan = {**page_outputs(model), **feed_outputs(model), **sitemap_outputs(model)}
-    plan.update(_media_outputs(output, images, media_files))
-    if newsroom.channels_of_kind("loudspeaker"):
-        plan.update(podcast_outputs(model, conn))
-    # 4. write what changed into a new build, switch it in, drop old builds
-    result = write_build(output, plan, model, full)
+    left_out: dict[int, str] = {}
+    while True:  # one story whose page or feed entry fails is left out, and the rest goes live
+        # 2. the shared model: archives, story lists, what every page gets
+        model = SiteModel(newsroom, [s for s in web if s.id not in left_out],
+                          [s for s in rss if s.id not in left_out], images, sizes, media)
+        # 3. every output of the site, each with the fingerprint of what it shows
+        plan = {**page_outputs(model), **feed_outputs(model), **sitemap_outputs(model)}
+        plan.update(_media_outputs(output, images, media_files))
+        if newsroom.channels_of_kind("loudspeaker"):
+            plan.update(podcast_outputs(model, conn))
+        # 4. write what changed into a new build (a failed attempt's folders are pruned below)
+        try:
+            result = write_build(output, plan, model, full)
+        except StoryRenderError as exc:
+            if exc.story_id in left_out:  # left out, and still failing: not the story's fault
+                raise
+            left_out[exc.story_id] = exc.reason
+            continue
+        break
+    # switch the new build in, drop old builds
+    result.left_out = left_out
     output.switch(output.builds / result.build)
     output.prune()
     result.seconds = time.perf_counter() - started

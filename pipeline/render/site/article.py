@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.live import LiveStory, live_story
 from pipeline.model import Rendition, StorySnapshot
 from pipeline.render import Renderer
-from pipeline.render.site.feeds import feed_item
+from pipeline.render.site.feeds import Feed, feed_item, render_atom, render_rss
 from pipeline.render.site.model import SiteModel, image_sizes, web_images
 from pipeline.render.site.output import SiteOutput
 from pipeline.render.site.pages import article_page
@@ -36,6 +36,12 @@ def render_article(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
 def render_feed_item(snap: StorySnapshot, newsroom: Newsroom) -> Rendition:
     model, story = _model(snap, newsroom, rss=True)
     item = feed_item(model, story)
+    # written into a feed of its own, as every feed will write it: an entry that cannot be written
+    # fails its own delivery here, before its row is marked done
+    alone = Feed(id=item.guid, title=item.title, link=item.link, description=item.title,
+                 language=newsroom.site.language, rss_url=item.link, atom_url=item.link, items=(item,))
+    render_rss(alone, newsroom.tz, item.updated)
+    render_atom(alone, newsroom.tz, item.updated)
     data: dict[str, Any] = {
         "guid": item.guid, "title": item.title, "link": item.link, "summary": item.summary,
         "content_html": item.content_html, "published": item.published.isoformat(),

@@ -18,8 +18,10 @@ live on the rss-kind channels, through a thin wrapper around feedgen that steps 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from html import escape
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -28,7 +30,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from pipeline.live import LiveStory
-from pipeline.render.site.model import Archive, Output, SiteModel
+from pipeline.render.site.model import Archive, Output, SiteModel, for_story
+from pipeline.sanitize import MARKDOWN_TAGS, sanitize_html
+from pipeline.text import xml_safe
 from pipeline.timeutil import date_zh
 
 FEED_SIZE = 20
@@ -68,12 +72,16 @@ class Feed:
     generator: str = "Central Kitchen"
 
 
-def _generator(feed: Feed, tz: ZoneInfo, self_url: str, fallback: datetime) -> FeedGenerator:
+def _generator(feed: Feed, tz: ZoneInfo, self_url: str, fallback: datetime, rss: bool) -> FeedGenerator:
+    """Every string is made XML-safe here, so text stored before it was cleaned cannot stop a
+    feed; every HTML field is sanitised. RSS readers show `<description>` as HTML, so there the
+    plain summary goes escaped; Atom's `<summary>` is text, as it is."""
+    x = xml_safe
     fg = FeedGenerator()
-    fg.id(feed.id)
-    fg.title(feed.title)
-    fg.description(feed.description or feed.title)
-    fg.subtitle(feed.description or feed.title)
+    fg.id(x(feed.id))
+    fg.title(x(feed.title))
+    fg.description(x(feed.description or feed.title))
+    fg.subtitle(x(feed.description or feed.title))
     fg.language(feed.language)
     fg.generator(feed.generator)
     fg.link(href=self_url, rel="self")
@@ -85,18 +93,19 @@ def _generator(feed: Feed, tz: ZoneInfo, self_url: str, fallback: datetime) -> F
         fg.pubDate(max(item.published for item in feed.items).astimezone(tz))
     for item in feed.items:
         entry = fg.add_entry(order="append")
-        entry.id(item.guid)
-        entry.guid(item.guid, permalink=False)
-        entry.title(item.title)
-        entry.link(href=item.link, rel="alternate")
-        entry.content(item.content_html, type="CDATA")
-        entry.description(item.summary, isSummary=True)
+        entry.id(x(item.guid))
+        entry.guid(x(item.guid), permalink=False)
+        entry.title(x(item.title))
+        entry.link(href=x(item.link), rel="alternate")
+        entry.content(x(sanitize_html(item.content_html, tags=MARKDOWN_TAGS)), type="CDATA")
+        summary = sanitize_html(escape(item.summary, quote=False)) if rss else item.summary
+        entry.description(x(summary), isSummary=True)
         entry.published(item.published.astimezone(tz))
         entry.updated(item.updated.astimezone(tz))
         if item.author:
-            entry.author({"name": item.author})
+            entry.author({"name": x(item.author)})
         for category in item.categories:
-            entry.category(term=category)
+            entry.category(term=x(category))
         if item.enclosure is not None:
             entry.enclosure(item.enclosure.url, str(item.enclosure.length), item.enclosure.type)
     return fg
@@ -104,11 +113,11 @@ def _generator(feed: Feed, tz: ZoneInfo, self_url: str, fallback: datetime) -> F
 
 def render_rss(feed: Feed, tz: ZoneInfo, fallback: datetime) -> bytes:
     """`fallback` dates an empty feed (feedgen would write "now"): the site's newest update."""
-    return _generator(feed, tz, feed.rss_url, fallback).rss_str(pretty=True)
+    return _generator(feed, tz, feed.rss_url, fallback, rss=True).rss_str(pretty=True)
 
 
 def render_atom(feed: Feed, tz: ZoneInfo, fallback: datetime) -> bytes:
-    document = etree.fromstring(_generator(feed, tz, feed.atom_url, fallback).atom_str(pretty=True))
+    document = etree.fromstring(_generator(feed, tz, feed.atom_url, fallback, rss=False).atom_str(pretty=True))
     namespace = "{http://www.w3.org/2005/Atom}"
     for entry, item in zip(document.iter(f"{namespace}entry"), feed.items, strict=True):
         wanted = [{"rel": "alternate", "type": "text/html"}]
@@ -146,15 +155,27 @@ def archive_feeds(model: SiteModel, archive: Archive) -> dict[str, Output]:
         atom_url=model.absolute(f"{archive.url}atom.xml"),
         items=tuple(feed_item(model, model.rss_by_id[i]) for i in items))
     fingerprint = model.fingerprint("feed", archive.key, revisions, model.newest if not items else None)
-    return {f"{archive.url}feed.xml": Output(fingerprint, lambda: render_rss(feed(), model.tz, model.newest)),
-            f"{archive.url}atom.xml": Output(fingerprint, lambda: render_atom(feed(), model.tz, model.newest))}
+    return {f"{archive.url}feed.xml": Output(fingerprint, lambda: _written(render_rss, feed(), items, model)),
+            f"{archive.url}atom.xml": Output(fingerprint, lambda: _written(render_atom, feed(), items, model))}
+
+
+def _written(write: Callable[[Feed, ZoneInfo, datetime], bytes], feed: Feed, story_ids: list[int],
+             model: SiteModel) -> bytes:
+    """The feed's bytes; when it cannot be written, the entry that stops it is found (each written
+    alone) and raised as its story's StoryRenderError, so the build leaves that story out."""
+    try:
+        return write(feed, model.tz, model.newest)
+    except Exception:
+        for story_id, item in zip(story_ids, feed.items, strict=True):
+            for_story(story_id, partial(write, replace(feed, items=(item,)), model.tz, model.newest))
+        raise
 
 
 def feed_item(model: SiteModel, story: LiveStory) -> FeedItem:
     """The story as every feed carries it, worked out once per build."""
     key = (story.id, story.revision.number)
     if key not in model.feed_items:
-        model.feed_items[key] = _feed_item(model, story)
+        model.feed_items[key] = for_story(story.id, lambda: _feed_item(model, story))
     return model.feed_items[key]
 
 

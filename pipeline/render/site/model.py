@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from pipeline.live import LiveStory
@@ -22,7 +22,30 @@ from pipeline.templating import environment
 from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
 
+T = TypeVar("T")
 LEVEL_WORDS = {"center": "中心", "institute": "实践所", "station": "实践站", "point": "实践点"}
+
+
+class StoryRenderError(Exception):
+    """One story's page, card or feed entry could not be made: the build leaves the story out."""
+
+    def __init__(self, story_id: int, reason: str):
+        super().__init__(story_id, reason)  # the arguments, so it crosses from a forked worker
+        self.story_id = story_id
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"story {self.story_id}: {self.reason}"
+
+
+def for_story(story_id: int, make: Callable[[], T]) -> T:
+    """What `make` returns; whatever it raises is raised as the story's StoryRenderError."""
+    try:
+        return make()
+    except StoryRenderError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any failure of one story's output is that story's
+        raise StoryRenderError(story_id, f"{type(exc).__name__}: {exc}") from exc
 
 
 @dataclass
@@ -223,10 +246,7 @@ class SiteModel:
         shows on many pages and feeds)."""
         key = (story.id, story.revision.number)
         if key not in self.derived_texts:
-            content = story.revision.content
-            html = markdown_to_html(content.body_md)
-            text = html_to_plain(html)
-            self.derived_texts[key] = (html, text, content.summary or summarize(text))
+            self.derived_texts[key] = for_story(story.id, lambda: _derive(story))
         return self.derived_texts[key]
 
     def image_of(self, story: LiveStory, index: int = 0) -> WebImage | None:
@@ -257,7 +277,7 @@ class SiteModel:
         """The story as a listing shows it."""
         key = (story.id, story.revision.number)
         if key not in self.cards:
-            self.cards[key] = self._card(story)
+            self.cards[key] = for_story(story.id, lambda: self._card(story))
         return self.cards[key]
 
     def _card(self, story: LiveStory) -> dict[str, Any]:
@@ -276,3 +296,10 @@ class SiteModel:
             "image": image.card(content.title, caption, "(max-width: 720px) 100vw, 360px") if image else None,
             "corrected": bool(story.corrections),
         }
+
+
+def _derive(story: LiveStory) -> tuple[str, str, str]:
+    content = story.revision.content
+    html = markdown_to_html(content.body_md)
+    text = html_to_plain(html)
+    return html, text, content.summary or summarize(text)

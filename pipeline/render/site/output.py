@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ class BuildResult:
     removed: list[str]
     total: int
     seconds: float = 0.0
+    left_out: dict[int, str] = field(default_factory=dict)  # story id → why its page or entry failed
 
 
 class SiteOutput:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.live import LiveStory
 from pipeline.model import LEVEL_NAMES_ZH, Station
-from pipeline.render.site.model import Archive, Output, SiteModel
+from pipeline.render.site.model import Archive, Output, SiteModel, for_story
 from pipeline.timeutil import date_zh
 
 PAGE_SIZE = 20
@@ -153,7 +153,7 @@ def page_outputs(model: SiteModel) -> dict[str, Output]:
         outputs[f"{story.path}index.html"] = Output(
             model.fingerprint("article", story.id, story.revision.number, [r.number for r in story.corrections],
                               story.path, model.media_key(story)),
-            partial(article_page, model, story))
+            partial(for_story, story.id, partial(article_page, model, story)))
     for archive in model.web_archives.values():
         for path, output in listing_pages(model, archive).items():
             outputs[f"{path}index.html"] = output

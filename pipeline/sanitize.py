@@ -1,5 +1,6 @@
-"""Make HTML that came from a source safe: only a small set of tags and attributes survive, links
-and images are made absolute, scripts and event handlers are gone. Then to text or Markdown."""
+"""Make HTML safe, whatever it came from (a source's page, a report, a feed field): only a small set
+of tags and attributes survive, links and images are made absolute, scripts and event handlers are
+gone. Then to text or Markdown."""
 
 from __future__ import annotations
 
@@ -9,19 +10,24 @@ from urllib.parse import urljoin
 import lxml.html
 import nh3
 
-from pipeline.ingest.rules import image_source
-
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "img", "ul", "ol", "li", "h2", "h3",
                 "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td",
                 "figure", "figcaption", "sub", "sup", "hr", "div", "span", "section"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"},
                       "th": {"colspan", "rowspan"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+MARKDOWN_TAGS = ALLOWED_TAGS | {"h1", "pre", "code"}  # what our own Markdown renders besides
 BLOCKS = {"p", "div", "section", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
           "figure", "figcaption", "table", "ul", "ol", "br", "hr", "article", "pre"}
 
 
 _LOOKS_LIKE_A_PATH = re.compile(r"[./?]")
+
+
+def image_source(attributes: dict[str, str]) -> str:
+    """Where a picture really is: lazy-loading templates keep it in data-src/data-original and put
+    a placeholder in src."""
+    return (attributes.get("data-src") or attributes.get("data-original") or attributes.get("src") or "").strip()
 
 
 def absolutize(fragment: str, base_url: str) -> str:
@@ -41,12 +47,12 @@ def absolutize(fragment: str, base_url: str) -> str:
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) if len(root) else (root.text or "")
 
 
-def sanitize_html(fragment: str, base_url: str = "") -> str:
-    """Body HTML from a source, safe to render: no script/style, no event handlers, no
-    `javascript:` URLs, no inline styles; relative URLs resolved against `base_url`."""
+def sanitize_html(fragment: str, base_url: str = "", tags: set[str] = ALLOWED_TAGS) -> str:
+    """Body HTML from a source (or a feed field), safe to render: no script/style, no event
+    handlers, no `javascript:` URLs, no inline styles; relative URLs resolved against `base_url`."""
     if base_url:
         fragment = absolutize(fragment, base_url)
-    cleaned = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    cleaned = nh3.clean(fragment, tags=tags, attributes=ALLOWED_ATTRIBUTES,
                         url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
     return _drop_empty_wrappers(cleaned)
 
