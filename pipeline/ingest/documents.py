@@ -20,7 +20,7 @@ import yaml
 from pipeline.registry import Kind, discover
 from pipeline.sanitize import html_to_markdown, sanitize_html
 from pipeline.settings import Newsroom
-from pipeline.text import plain_to_markdown
+from pipeline.text import TITLE_LIMIT, plain_to_markdown
 from pipeline.timeutil import coerce_datetime
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -31,7 +31,6 @@ TEXT_HEADERS = {
     "作者": "author", "author": "author", "供稿": "author",
     "摘要": "summary", "summary": "summary",
 }
-TITLE_LIMIT = 120
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 """A Word file's parts together, unpacked: ten times the largest file read, room for its photos
