@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI, HTTPException
 
 from pipeline.config import load_newsroom
@@ -36,3 +37,10 @@ def create_app(newsroom_root: Path) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def server_config(app: FastAPI, host: str, port: int, trusted_proxies: tuple[str, ...] = ()) -> uvicorn.Config:
+    """How `kitchen desk` serves the app. The client's address (which the login limit counts) is
+    the socket's: `X-Forwarded-For` and `X-Forwarded-Proto` are read only from the proxies named."""
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=bool(trusted_proxies),
+                          forwarded_allow_ips=list(trusted_proxies) or None)
