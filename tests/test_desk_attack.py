@@ -267,3 +267,58 @@ def test_unknown_rundown_targets_and_edits_of_missing_stories_are_404(tmp_path: 
     with store.read() as conn:
         assert not [e for e in story_events(conn, 99999)]
         assert not conn.execute(select(t.events).where(t.events.c.action == "rundown-edit")).first()
+
+
+def test_a_login_flood_from_12_clients_does_not_stop_an_editor_approving(tmp_path: Path) -> None:
+    """12 clients (each its own address through a trusted proxy, each attempt a new name, so every
+    one costs a full hash) send wrong passwords while an editor approves six stories: every approval
+    goes through, nothing answers 500. The editor's latencies are printed, not judged."""
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    for n, (title, body) in enumerate([("东村开展板凳课堂理论宣讲", "东村60余名村民参加宣讲。"),
+                                       ("新桥村志愿者清扫河道", "新桥村30名志愿者沿河清理垃圾。"),
+                                       ("刘家村举办移风易俗宣讲", "刘家村红白理事会向村民宣讲婚事新办。"),
+                                       ("白沙镇举行老年人健康义诊", "县医院医生为200多位老人测血压、量血糖。"),
+                                       ("桥头镇文艺小分队下乡演出", "小分队带来快板、淮剧和广场舞。"),
+                                       ("西庄村开设农民夜校", "农技员讲解冬季小麦田间管理。")]):
+        write_report(root, f"r{n}.md", title=title, body=body)
+    newsroom = load_newsroom(root)
+    store = t.open_store(newsroom)
+    ids = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        add_user(conn, "wang", "editor", PASSWORD, utcnow())
+    flood_answers: list[int] = []
+    latencies: list[float] = []
+    approvals: list[int] = []
+    with served(root, ("127.0.0.1",)) as url:
+        editor = httpx.Client(base_url=url)
+        assert http_log_in(editor, "wang", PASSWORD).status_code == 303
+        token = editor.get(f"/stories/{ids[0]}").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        started = threading.Barrier(13)
+
+        def flood(client_number: int) -> None:
+            with httpx.Client(base_url=url, timeout=60) as attacker:
+                started.wait()
+                for attempt in range(4):
+                    answer = http_log_in(attacker, f"guess-{client_number}-{attempt}", "wrong password",
+                                         **{"X-Forwarded-For": f"10.9.{client_number}.{attempt}"})
+                    flood_answers.append(answer.status_code)
+
+        attackers = [threading.Thread(target=flood, args=(n,)) for n in range(12)]
+        for attacker in attackers:
+            attacker.start()
+        started.wait()
+        assert len(ids) == 6
+        for story_id in ids:
+            began = time.perf_counter()
+            answer = editor.post(f"/stories/{story_id}/do/approve", data={"csrf": token, "channels": ["web"]})
+            latencies.append(time.perf_counter() - began)
+            approvals.append(answer.status_code)
+        for attacker in attackers:
+            attacker.join(timeout=120)
+        editor.close()
+    print("editor's approvals during the flood (ms):", [round(s * 1000) for s in latencies],
+          f"flood answers: {sorted(set(flood_answers))} x{len(flood_answers)}")
+    assert approvals == [303] * len(ids)
+    assert len(flood_answers) == 48 and set(flood_answers) <= {401, 429}
+    with store.read() as conn:
+        assert {snapshot(conn, story_id).story.state for story_id in ids} == {"approved"}
