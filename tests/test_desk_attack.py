@@ -28,7 +28,6 @@ from pipeline.config import load_newsroom
 from pipeline.desk import users
 from pipeline.desk.app import create_app, server_config
 from pipeline.desk.users import (
-    FREE_FAILURES_PER_NAME,
     LONGEST_WAIT,
     WINDOW,
     LoginDelayed,
@@ -45,7 +44,7 @@ from pipeline.timeutil import utcnow
 from tests.conftest import NOW, make_newsroom, write_report
 from tests.test_desk import PASSWORD, csrf_of, desk, log_in, on_air_desk
 
-__all__ = ["desk"]  # the fixture, shared with test_desk
+__all__ = ["desk"]  # the fixture, shared with test_desk (pytest finds it here)
 
 
 def test_a_name_waits_at_most_a_minute_however_many_failures_anyone_sends(desk) -> None:

@@ -1,9 +1,9 @@
 """The desk's web app (FastAPI + Jinja2; plain forms, no JavaScript needed): the app factory.
 
 Every state change goes through `pipeline.workflow.perform` with the logged-in user as the actor,
-so the role table, the audit trail and the refusals are the CLI's. Sessions are signed cookies
-(HttpOnly, SameSite=Strict) holding the user name and a CSRF token; every POST must carry the
-token (`desk.auth`). Source HTML is sanitised at ingest, and previews of rendered pages are served
+so the role table, the audit trail and the refusals are the CLI's. Sessions are kept in the store
+and named by signed cookies (HttpOnly, SameSite=Strict) that also hold a CSRF token; every POST
+must carry the token (`desk.auth`). Source HTML is sanitised at ingest, and previews of rendered pages are served
 with a CSP sandbox inside a sandboxed iframe, so nothing from a source runs in the desk. Each page
 is a module of `desk.routes`; routes get the newsroom and its store from `app.state` (`desk.deps`).
 """
