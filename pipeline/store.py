@@ -280,6 +280,16 @@ login_failures = Table(
     Column("at", UTCDateTime, nullable=False),
     Index("ix_login_failures_name_at", "name", "at"),
     Index("ix_login_failures_address_at", "address", "at"),
+    Index("ix_login_failures_at", "at"),  # pruned by age
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the random token the signed cookie carries
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Index("ix_sessions_user", "user_id"),
 )
 
 

@@ -1,4 +1,4 @@
-"""The desk's users: add them, set their passwords, list them."""
+"""The desk's users: add them, set their passwords and roles, disable or enable them, list them."""
 
 import getpass
 import sys
@@ -9,24 +9,25 @@ import typer
 from sqlalchemy import Connection
 
 from pipeline.cli.context import console, ctx, plain_errors
-from pipeline.desk.users import UserError, add_user, list_users, set_password
+from pipeline.desk.users import add_user, list_users, set_disabled, set_password, set_role
 from pipeline.timeutil import utcnow
 
-group = typer.Typer(help="The desk's users: names, roles and passwords.", no_args_is_help=True)
+group = typer.Typer(help="The desk's users: names, roles, passwords, disabling.", no_args_is_help=True)
 
 T = TypeVar("T")
 
 
 def _with_password(from_stdin: bool, change: Callable[[Connection, str], T]) -> T:
-    """Ask for a password (twice) or read it from stdin, and apply `change(conn, password)`;
-    a refused password or name is a clear error."""
+    """Ask for a password (twice) or read it from stdin, and apply `change(conn, password)`."""
     with plain_errors():
         password = _password(from_stdin)
-        try:
-            with ctx().store.begin() as conn:
-                return change(conn, password)
-        except UserError as exc:
-            raise ValueError(str(exc)) from None
+    return _apply(lambda conn: change(conn, password))
+
+
+def _apply(change: Callable[[Connection], T]) -> T:
+    """Apply `change(conn)` in one transaction; an unknown name or a refused value (UserError) is a clear error."""
+    with plain_errors(), ctx().store.begin() as conn:
+        return change(conn)
 
 
 def _password(from_stdin: bool) -> str:
@@ -54,9 +55,33 @@ def users_password(
     name: Annotated[str, typer.Argument(help="Login name.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
 ) -> None:
-    """Set a desk user's password."""
+    """Set a desk user's password (the user's sessions end)."""
     _with_password(password_stdin, lambda conn, password: set_password(conn, name, password))
     console.print(f"password of {name} changed")
+
+
+@group.command("role")
+def users_role(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Argument(help="editor, chief or admin.")],
+) -> None:
+    """Set a desk user's role (the user's sessions end: the next login has the new role)."""
+    _apply(lambda conn: set_role(conn, name, role))
+    console.print(f"{name} is now {role}")
+
+
+@group.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a desk user: the user's sessions end at once and no login works until enabled."""
+    _apply(lambda conn: set_disabled(conn, name, True))
+    console.print(f"user {name} disabled; their sessions ended")
+
+
+@group.command("enable")
+def users_enable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Enable a disabled desk user again."""
+    _apply(lambda conn: set_disabled(conn, name, False))
+    console.print(f"user {name} enabled")
 
 
 @group.command("list")

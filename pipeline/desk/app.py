@@ -1,9 +1,9 @@
 """The desk's web app (FastAPI + Jinja2; plain forms, no JavaScript needed): the app factory.
 
 Every state change goes through `pipeline.workflow.perform` with the logged-in user as the actor,
-so the role table, the audit trail and the refusals are the CLI's. Sessions are signed cookies
-(HttpOnly, SameSite=Strict) holding the user name and a CSRF token; every POST must carry the
-token (`desk.auth`). Source HTML is sanitised at ingest, and previews of rendered pages are served
+so the role table, the audit trail and the refusals are the CLI's. Sessions are kept in the store
+and named by signed cookies (HttpOnly, SameSite=Strict) that also hold a CSRF token; every POST
+must carry the token (`desk.auth`). Source HTML is sanitised at ingest, and previews of rendered pages are served
 with a CSP sandbox inside a sandboxed iframe, so nothing from a source runs in the desk. Each page
 is a module of `desk.routes`; routes get the newsroom and its store from `app.state` (`desk.deps`).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI, HTTPException
 
 from pipeline.config import load_newsroom
@@ -36,3 +37,10 @@ def create_app(newsroom_root: Path) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def server_config(app: FastAPI, host: str, port: int, trusted_proxies: tuple[str, ...] = ()) -> uvicorn.Config:
+    """How `kitchen desk` serves the app. The client's address (which the login limit counts) is
+    the socket's: `X-Forwarded-For` and `X-Forwarded-Proto` are read only from the proxies named."""
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=bool(trusted_proxies),
+                          forwarded_allow_ips=list(trusted_proxies) or None)

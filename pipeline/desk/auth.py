@@ -1,5 +1,6 @@
-"""Who is at the desk: signed session cookies, the CSRF check on every POST, the logged-in user,
-and the workflow acting as that user (its role table decides). The login page is `routes.login`."""
+"""Who is at the desk: signed session cookies naming a session kept in the store (so that it can
+be ended), the CSRF check on every POST, the logged-in user, and the workflow acting as that user
+(its role table decides). The login page is `routes.login`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Connection
 
-from pipeline.desk.users import User, get_user
+from pipeline.desk.users import SESSION_LIFETIME, User, session_user
 from pipeline.fsutil import atomic_write
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, StoryNotFound
@@ -20,7 +21,8 @@ from pipeline.timeutil import utcnow
 from pipeline.workflow import Forbidden, WorkflowError, perform
 
 COOKIE = "kitchen_desk"
-SESSION_SECONDS = 12 * 3600
+LARGEST_ID = 2**63 - 1  # the store's integers: a larger id names no story (and SQLite cannot take it)
+SESSION_SECONDS = int(SESSION_LIFETIME.total_seconds())
 
 
 def session_signer(newsroom: Newsroom) -> URLSafeTimedSerializer:
@@ -32,7 +34,8 @@ def session_signer(newsroom: Newsroom) -> URLSafeTimedSerializer:
 
 
 def session(request: Request) -> dict[str, Any]:
-    """The signed session (user name and CSRF token); empty when missing, forged or expired."""
+    """The signed session (the store's session token once logged in, and the CSRF token); empty
+    when missing, forged or expired."""
     raw = request.cookies.get(COOKIE)
     if raw:
         try:
@@ -49,13 +52,13 @@ def set_session(response: Response, request: Request, data: dict[str, Any]) -> N
 
 
 def current_user(request: Request) -> User | None:
-    """The logged-in user, unless the account is gone or disabled since the login."""
-    name = session(request).get("user")
-    if not name:
-        return None
-    with request.app.state.store.read() as conn:
-        user = get_user(conn, name)
-    return user if user is not None and not user.disabled else None
+    """The logged-in user, while the session lasts in the store (logging out, a password or role
+    change and disabling the user end it); looked up once per request."""
+    if not hasattr(request.state, "user"):
+        token = session(request).get("sid")
+        request.state.user = session_user(request.app.state.store, token, utcnow()) if isinstance(token, str) else None
+    user: User | None = request.state.user
+    return user
 
 
 def require_user(request: Request) -> User:
@@ -84,15 +87,25 @@ def require_posting_user(user: CurrentUser, _: Annotated[None, Depends(check_csr
 PostingUser = Annotated[User, Depends(require_posting_user)]
 
 
+def story_not_found(story_id: int) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。")
+
+
+def check_story_id(story_id: int) -> None:
+    """An id no story can have is the 404 any unknown story is, before the store is asked."""
+    if not 0 < story_id <= LARGEST_ID:
+        raise story_not_found(story_id)
+
+
 def perform_as(conn: Connection, newsroom: Newsroom, story_id: int, action: str, user: User, note: str = "",
                **params: Any) -> None:
-    """A workflow action by the logged-in user, with the user's role: refusals come back as 403 / 409 pages."""
+    """A workflow action by the logged-in user, with the user's role: refusals come back as 404 / 403 / 409 pages."""
+    check_story_id(story_id)
     try:
         perform(conn, newsroom, story_id, action, Actor(user.name, user.role), utcnow(), note=note, **params)
     except StoryNotFound:
-        raise HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。") from None
+        raise story_not_found(story_id) from None
     except Forbidden as exc:
         raise HTTPException(status_code=403, detail=f"没有权限：{exc}") from None
     except WorkflowError as exc:
         raise HTTPException(status_code=409, detail=f"不能这样操作：{exc}") from None
-

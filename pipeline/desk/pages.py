@@ -21,7 +21,8 @@ SECURITY_HEADERS = {
 }
 
 
-def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,
+                **context: Any) -> HTMLResponse:
     """`templates/desk/<template>` for this request; a visitor without a session gets one holding
     a fresh CSRF token, so that even the login form carries it."""
     data = session(request)
@@ -31,7 +32,7 @@ def render_page(request: Request, template: str, status: int = 200, **context: A
     body = request.app.state.templates.get_template(f"desk/{template}").render(
         user=current_user(request), csrf=data["csrf"], states=STATE_NAMES_ZH,
         site=request.app.state.newsroom.site.title, path=request.url.path, **context)
-    response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+    response = HTMLResponse(body, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
     if fresh:
         set_session(response, request, data)
     return response

@@ -16,6 +16,7 @@ from pipeline import ledger
 from pipeline.desk.auth import PostingUser, require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
+from pipeline.desk.routes.story import snapshot_or_404
 from pipeline.fsutil import UnsafePath, inside
 from pipeline.locks import Busy
 from pipeline.model import PackageUnit, Publication
@@ -45,7 +46,11 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
             found = broadcast.rundowns(conn, newsroom, when, chosen)
     except (ValueError, broadcast.BroadcastError) as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    current = next((r for r in found if r.target.id == target), found[0] if found else None)
+    except OverflowError:  # a day at the calendar's very ends has no slot to plan around it
+        raise no_rundown(day) from None
+    current = next((r for r in found if r.target.id == target), None if target else found[0] if found else None)
+    if target and current is None:
+        raise HTTPException(status_code=404, detail=f"{when} {chosen.name} 没有广播对象“{target}”。")
     rundown = None
     if current is not None:
         unit = str(PackageUnit(when, chosen.name, current.target.id))
@@ -75,6 +80,7 @@ def rundown_edit(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit
         raise HTTPException(status_code=400, detail="无法识别的调整。")
     now = utcnow()
     with store.begin() as conn:
+        snapshot_or_404(conn, int(ref))  # an edit names a story: a missing one is not recorded
         refs = [p.ref for p in _rundown(conn, newsroom, package).parts if p.kind in MOVABLE]
         save_rundown_edits(conn, str(package), edited(rundown_edits(conn, str(package)), op, ref, refs), user.name, now)
         record_event(conn, now, Actor(user.name, user.role), "rundown-edit", int(ref), note=f"{package} {op}",
@@ -140,12 +146,19 @@ def edited(edits: dict[str, list[str]], op: str, ref: str, refs: list[str]) -> d
 
 
 def _rundown(conn: Connection, newsroom: Newsroom, package: PackageUnit) -> broadcast.Rundown:
-    """The package's rundown as it stands; an unknown slot or township is the editor's 400."""
+    """The package's rundown as it stands; an unknown slot or township is the editor's 400, a day
+    no broadcast can have a 404."""
     try:
         return broadcast.rundowns(conn, newsroom, package.day, broadcast.slot_named(newsroom, package.slot),
                                   package.target)[0]
     except broadcast.BroadcastError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
+    except OverflowError:
+        raise no_rundown(package.day.isoformat()) from None
+
+
+def no_rundown(day: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"没有 {day} 的广播节目单。")
 
 
 def _delivered_manifest(store: Store, newsroom: Newsroom, unit: str) -> dict[str, Any] | None:

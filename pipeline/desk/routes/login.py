@@ -7,10 +7,10 @@ import secrets
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pipeline.desk.auth import COOKIE, check_csrf, set_session
+from pipeline.desk.auth import COOKIE, check_csrf, session, set_session
 from pipeline.desk.deps import StoreDep
 from pipeline.desk.pages import render_page
-from pipeline.desk.users import authenticate
+from pipeline.desk.users import LoginDelayed, authenticate, end_session, start_session
 from pipeline.timeutil import utcnow
 
 router = APIRouter()
@@ -29,20 +29,33 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
 @router.post("/login", dependencies=[Depends(check_csrf)])
 def login(request: Request, store: StoreDep, name: str = Form(""), password: str = Form(""),
           next: str = Form("/")) -> Response:  # noqa: A002
+    # the socket's address: proxy headers count only from proxies `kitchen desk` was told to trust
     address = request.client.host if request.client else "unknown"
-    with store.begin() as conn:
-        user = authenticate(conn, name.strip(), password, address, utcnow())
+    now = utcnow()
+    try:
+        user = authenticate(store, name.strip(), password, address, now)
+    except LoginDelayed as wait:
+        return render_page(request, "login.html", status=429, next=local_path(next),
+                           error=f"登录失败次数过多，请 {wait.seconds} 秒后再试。",
+                           headers={"Retry-After": str(wait.seconds)})
     if user is None:
         return render_page(request, "login.html", status=401, next=local_path(next),
-                           error="用户名或密码不正确；连续失败多次后需等待15分钟再试。")
+                           error="用户名或密码不正确；连续失败多次后，每次重试前需稍等片刻。")
+    with store.begin() as conn:
+        token = start_session(conn, user, now)
     response = RedirectResponse(local_path(next), status_code=303)
     # a new CSRF token with the new session: a token seen before login is worth nothing after
-    set_session(response, request, {"user": user.name, "csrf": secrets.token_urlsafe(24)})
+    set_session(response, request, {"sid": token, "csrf": secrets.token_urlsafe(24)})
     return response
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout() -> Response:
+def logout(request: Request, store: StoreDep) -> Response:
+    """The session ends in the store, so a copy of the cookie is worth nothing either."""
+    token = session(request).get("sid")
+    if isinstance(token, str):
+        with store.begin() as conn:
+            end_session(conn, token, utcnow())
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import stat
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -13,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from pipeline.desk.auth import require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.routes.story import snapshot_or_404
+from pipeline.fsutil import UnsafePath, inside
 from pipeline.render.site.article import render_article
 from pipeline.resources import templates_dir
 
@@ -44,12 +46,20 @@ def rendition_file(folder: str, name: str, newsroom: NewsroomDep) -> Response:
 
 
 def _file(folder: Path, relative: str, allowed: re.Pattern[str]) -> Response:
-    """A content-addressed file, served only by its exact name (nothing else in the folder, nothing above it)."""
+    """A content-addressed file, served only by its exact name (nothing else in the folder, nothing
+    above it), and only a regular file that is no link and resolves inside the folder: a link
+    planted in the store does not show what it points to."""
+    missing = HTTPException(status_code=404, detail="没有这个文件。")
     if not allowed.fullmatch(relative):
-        raise HTTPException(status_code=404, detail="没有这个文件。")
+        raise missing
     path = folder / relative
-    if not path.is_file():
-        raise HTTPException(status_code=404, detail="没有这个文件。")
+    try:
+        regular = stat.S_ISREG(path.lstat().st_mode) and not path.parent.is_symlink()
+        inside(folder, relative)
+    except (OSError, UnsafePath):
+        raise missing from None
+    if not regular:
+        raise missing
     return FileResponse(path, headers=NOSNIFF)
 
 

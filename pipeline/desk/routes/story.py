@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import html
 import json
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,10 +16,11 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from pipeline.desk.auth import CurrentUser, PostingUser, perform_as
+from pipeline.desk.auth import CurrentUser, PostingUser, check_story_id, perform_as, story_not_found
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.desk.users import User
+from pipeline.ingest.documents import TITLE_LIMIT
 from pipeline.model import Revision, StorySnapshot
 from pipeline.render import ensure_rendition
 from pipeline.render.broadcast import pronunciations, settings_for
@@ -35,6 +37,8 @@ router = APIRouter()
 EVENT_NAMES = {"ingest": "采集入库", "delivered": "已发送", "retracted": "已撤下", "retry": "重试发送",
                "render-warning": "渲染提示", "render-failed": "渲染失败", "update": "来源更新", "merge": "合并重复"}
 FORM_ACTIONS = ("edit", "publish", "correct")  # done by their own forms (or by the scheduler), not by a button
+# C0 and C1 control characters (and DEL) but tab and newline: no feed or page can carry them
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -52,10 +56,8 @@ def edit(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: StoreDe
             raise HTTPException(status_code=400, detail=f"没有这个站点：{station}")
         if theme and theme not in newsroom.themes:
             raise HTTPException(status_code=400, detail=f"没有这个主题：{theme}")
-        if not title.strip() or not body.strip():
-            raise HTTPException(status_code=400, detail="标题和正文不能为空。")
-        draft = replace(content, title=title.strip(), body_md=body.replace("\r\n", "\n").strip() + "\n",
-                        station_id=station, theme=theme or None)
+        title, body = checked_text(title, body)
+        draft = replace(content, title=title, body_md=body, station_id=station, theme=theme or None)
         perform_as(conn, newsroom, story_id, "edit", user, draft=draft)
     return RedirectResponse(f"/stories/{story_id}?notice=已保存新版本", status_code=303)
 
@@ -65,11 +67,10 @@ def correct(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: Stor
             body: str = Form(""), note: str = Form("")) -> Response:
     """A chief editor's correction of a published story: a new revision, re-published on every
     channel that carried it, with the note shown as 更正 on the page."""
-    if not title.strip() or not body.strip():
-        raise HTTPException(status_code=400, detail="标题和正文不能为空。")
+    title, body = checked_text(title, body)
     with store.begin() as conn:
         content = snapshot_or_404(conn, story_id).revision.content
-        draft = replace(content, title=title.strip(), body_md=body.replace("\r\n", "\n").strip() + "\n")
+        draft = replace(content, title=title, body_md=body)
         perform_as(conn, newsroom, story_id, "correct", user, note=note, draft=draft)
     return RedirectResponse(f"/stories/{story_id}?notice=更正已提交，将重新发布到原渠道", status_code=303)
 
@@ -118,11 +119,28 @@ def photos(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: Store
     return RedirectResponse(f"/stories/{story_id}?notice=图片已调整", status_code=303)
 
 
+def checked_text(title: str, body: str) -> tuple[str, str]:
+    """The title and body an editor typed, as stored (trimmed, body ending in a newline); refused
+    with the reason when empty, when the title is too long, or when either holds control characters."""
+    title, body = title.strip(), body.replace("\r\n", "\n").strip()
+    if not title or not body:
+        raise HTTPException(status_code=400, detail="标题和正文不能为空。")
+    if len(title) > TITLE_LIMIT:
+        raise HTTPException(status_code=400, detail=f"标题太长：{len(title)} 个字，最多 {TITLE_LIMIT} 个字。")
+    for field, text in (("标题", title), ("正文", body)):
+        found = sorted(set(CONTROL.findall(text)))
+        if found:
+            codes = " ".join(f"U+{ord(c):04X}" for c in found)
+            raise HTTPException(status_code=400, detail=f"{field}里有不可见的控制字符（{codes}），请删除后再保存。")
+    return title, body + "\n"
+
+
 def snapshot_or_404(conn: Connection, story_id: int) -> StorySnapshot:
+    check_story_id(story_id)
     try:
         return snapshot(conn, story_id)
     except StoryNotFound:
-        raise HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。") from None
+        raise story_not_found(story_id) from None
 
 
 def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -> dict[str, Any]:
