@@ -129,8 +129,13 @@ def control_characters(draft: StoryDraft) -> dict[str, str]:
     cleaned text), each with the characters found, as `U+0001 U+001B`."""
     fields = {"title": draft.title, "body": draft.body_md, "author": draft.author, "summary": draft.summary,
               **{f"caption {n}": image.caption for n, image in enumerate(draft.images, 1)}}
-    found = {name: sorted(set(_CONTROL.findall(value))) for name, value in fields.items()}
-    return {name: " ".join(f"U+{ord(c):04X}" for c in chars) for name, chars in found.items() if chars}
+    found = {name: control_codes(value) for name, value in fields.items()}
+    return {name: codes for name, codes in found.items() if codes}
+
+
+def control_codes(text: str) -> str:
+    """The control characters in `text` (tab and newline aside), as `U+0001 U+001B`; empty when none."""
+    return " ".join(f"U+{ord(c):04X}" for c in sorted(set(_CONTROL.findall(text))))
 
 
 def xml_safe(text: str) -> str:

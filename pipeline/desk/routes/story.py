@@ -7,7 +7,6 @@ from __future__ import annotations
 import difflib
 import html
 import json
-import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -20,7 +19,6 @@ from pipeline.desk.auth import CurrentUser, PostingUser, check_story_id, perform
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.desk.users import User
-from pipeline.ingest.documents import TITLE_LIMIT
 from pipeline.model import Revision, StorySnapshot
 from pipeline.render import ensure_rendition
 from pipeline.render.broadcast import pronunciations, settings_for
@@ -29,6 +27,7 @@ from pipeline.render.speech import annotate, ruby_html
 from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import Actor, StoryNotFound, list_revisions, snapshot, story_events
+from pipeline.text import TITLE_LIMIT, control_codes
 from pipeline.timeutil import format_local, parse_local, utcnow
 from pipeline.workflow import ACTIONS, allowed_actions
 
@@ -37,8 +36,6 @@ router = APIRouter()
 EVENT_NAMES = {"ingest": "采集入库", "delivered": "已发送", "retracted": "已撤下", "retry": "重试发送",
                "render-warning": "渲染提示", "render-failed": "渲染失败", "update": "来源更新", "merge": "合并重复"}
 FORM_ACTIONS = ("edit", "publish", "correct")  # done by their own forms (or by the scheduler), not by a button
-# C0 and C1 control characters (and DEL) but tab and newline: no feed or page can carry them
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -128,9 +125,8 @@ def checked_text(title: str, body: str) -> tuple[str, str]:
     if len(title) > TITLE_LIMIT:
         raise HTTPException(status_code=400, detail=f"标题太长：{len(title)} 个字，最多 {TITLE_LIMIT} 个字。")
     for field, text in (("标题", title), ("正文", body)):
-        found = sorted(set(CONTROL.findall(text)))
-        if found:
-            codes = " ".join(f"U+{ord(c):04X}" for c in found)
+        codes = control_codes(text)
+        if codes:
             raise HTTPException(status_code=400, detail=f"{field}里有不可见的控制字符（{codes}），请删除后再保存。")
     return title, body + "\n"
 
