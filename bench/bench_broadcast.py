@@ -2,6 +2,7 @@
 
 The spoken-form baseline is cn2an's `transform(text, "an2cn")` on the same text: a library that
 converts every number it sees, without our rules (years digit by digit, times, phone numbers…).
+It is installed with the other baselines under bench/out/ (bench/baselines.py).
 The package baseline synthesises the same spoken parts with espeak and encodes one plain MP3 per
 township: no selection, no scripts or pinyin, no jingles, no loudness passes, no manifest.
 """
@@ -16,6 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.baselines import baseline_python
 from pipeline.config import load_newsroom
 from pipeline.model import StoryDraft
 from pipeline.render import broadcast
@@ -33,9 +35,12 @@ PARAGRAPH = ("11月20日上午9:30，东村新时代文明实践站在村文化�
              "参与群众10200人次，满意率达98.5%。当天最低气温-3℃，村里新修道路3.5公里。\n")
 
 
-def spoken_throughput() -> None:
-    import cn2an
+# cn2an is a baseline (bench/baselines.py): it runs with the baselines' interpreter, timed there
+CN2AN = ("import sys, time\nimport cn2an\ntext = sys.stdin.read()\nstarted = time.perf_counter()\n"
+         "for _ in range(3):\n    cn2an.transform(text, 'an2cn')\nprint((time.perf_counter() - started) / 3)\n")
 
+
+def spoken_throughput() -> None:
     from pipeline.render.speech import to_spoken
 
     text = PARAGRAPH * 300  # about 50,000 characters
@@ -43,10 +48,13 @@ def spoken_throughput() -> None:
     for _ in range(3):
         to_spoken(text)
     ours = (time.perf_counter() - started) / 3
-    started = time.perf_counter()
-    for _ in range(3):
-        cn2an.transform(text, "an2cn")
-    theirs = (time.perf_counter() - started) / 3
+    try:
+        done = subprocess.run([str(baseline_python()), "-c", CN2AN], input=text, capture_output=True, text=True,
+                              check=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"spoken form: {len(text) / ours:,.0f} characters/s   cn2an: could not run ({exc}); no comparison this time")
+        return
+    theirs = float(done.stdout.split()[-1])
     print(f"spoken form: {len(text) / ours:,.0f} characters/s   cn2an an2cn {len(text) / theirs:,.0f} characters/s   "
           f"ratio {ours / theirs:.2f} (time, ours / cn2an)")
 

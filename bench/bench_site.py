@@ -1,9 +1,10 @@
 """Build a 10,000-story site (8 institutes, 200 stations, 10 themes, 24 months) — full and after one new story — side by side with Pelican 4.12 building the same articles from Markdown.
 
 Pelican gets equivalent work: the same 10,000 articles, 20 per page, category (station) and tag
-(theme, township) archives with their feeds, monthly archives. It is installed into a virtual
-environment of its own under bench/out/ the first time (from PyPI), so the product never depends
-on it. Each build runs in its own process; peak memory is that process's maximum resident size.
+(theme, township) archives with their feeds, monthly archives. It is installed with the other
+baselines into a virtual environment of their own under bench/out/ the first time (from PyPI, see
+bench/baselines.py), so the product never depends on it. Each build runs in its own process; peak
+memory is that process's own peak resident size (or its largest worker's).
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench.baselines import OUT, baseline_python
 from pipeline import store as t
 from pipeline.config import load_newsroom
 from pipeline.scaffold import init_newsroom
 from pipeline.store import open_store
 
 STORIES = int(os.environ.get("BENCH_SITE_STORIES", "10000"))
-OUT = Path(__file__).resolve().parent / "out"
-PELICAN = "pelican==4.12.0"
 THEMES = ["zhiyuan", "yifeng", "xuanjiang", "loudao", "jiafeng", "kepu", "jiankang", "wenti", "fazhi", "nongji"]
 TOWNS = ["城关街道", "桥头镇", "白沙镇", "青石乡", "河口镇", "柳林镇", "花园乡", "新港镇"]
 PHRASES = ["志愿者走进村居开展服务", "移风易俗宣讲进农家", "理论宣讲板凳课堂", "文明楼道评比", "健康义诊进社区",
@@ -96,15 +96,6 @@ def run_child(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def pelican_python() -> Path:
-    venv = OUT / "pelican-venv"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", PELICAN, "markdown"], check=True)
-    return python
-
-
 def pelican_build(work: Path, stories: list[dict]) -> dict:
     content = work / "pelican" / "content"
     content.mkdir(parents=True)
@@ -124,7 +115,7 @@ def pelican_build(work: Path, stories: list[dict]) -> dict:
         "TAG_FEED_ATOM = 'feeds/tag-{slug}.atom.xml'\nTAG_FEED_RSS = 'feeds/tag-{slug}.rss.xml'\n"
         "MONTH_ARCHIVE_SAVE_AS = 'posts/{date:%Y}/{date:%m}/index.html'\nRELATIVE_URLS = False\n"
         "CACHE_CONTENT = False\nLOAD_CONTENT_CACHE = False\n", encoding="utf-8")
-    python = pelican_python()
+    python = baseline_python()
     code = ("import resource, subprocess, sys, time\n"
             "start = time.perf_counter()\n"
             "subprocess.run([sys.executable, '-m', 'pelican', sys.argv[1], '-o', sys.argv[2], '-s', sys.argv[3], '-q'],"
