@@ -34,6 +34,7 @@ from pipeline.settings import (
     RenderSettings,
     SiteSettings,
 )
+from pipeline.text import control_codes
 from pipeline.timeutil import parse_clock
 from publishers import known_channels
 
@@ -185,6 +186,8 @@ class _Checker:
             return default or ""
         if required and not value.strip():
             self.add(path, "must not be empty")
+        if codes := control_codes(value):  # the rule of every other door: no page, feed or card carries them
+            self.add(path, f"contains control characters ({codes}); remove them")
         return value
 
     def integer(self, data: dict[str, Any], path: tuple[Any, ...], default: int, low: int,
@@ -530,6 +533,9 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
         values = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if not any(values.values()):
             continue
+        for column, value in values.items():
+            if codes := control_codes(value):
+                problem(line, column, f"contains control characters ({codes}); remove them")
         station_id = values["id"]
         if not station_id:
             problem(line, "id", "is empty")

@@ -246,3 +246,17 @@ def test_crawled_sources_are_checked_where_people_go_wrong(newsroom_dir: Path) -
     assert "station_from.url: '/binhe/' maps to 'no-such-station', which is not a station" in text
     assert "sources[2] (feed).url: is required" in text
     assert "sources[3] (wx).start_urls: is required" in text
+
+
+def test_control_characters_in_the_configuration_are_refused_with_file_line_and_field(newsroom_dir: Path) -> None:
+    """The config door keeps the rule of every other door: text with control characters is a
+    clear error, never a site title or station name that stops a build."""
+    root = newsroom_dir
+    replace_in_config(root, 'title = "测试县', 'title = "\\u0001测试县')
+    with (root / "stations.csv").open("a", encoding="utf-8") as handle:
+        handle.write("badname,坏\x08站,station,center,城关镇,,,\n")
+    with pytest.raises(ConfigError) as caught:
+        load_newsroom(root)
+    text = str(caught.value)
+    assert "kitchen.toml line 4: site.title: contains control characters (U+0001)" in text
+    assert "stations.csv line 8: name: contains control characters (U+0008)" in text
