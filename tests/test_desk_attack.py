@@ -102,6 +102,45 @@ def test_the_password_is_checked_while_other_writers_can_write(desk, monkeypatch
     assert writes == ["written", "written"]
 
 
+def test_attempts_arriving_together_get_one_password_check_per_wait(desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 wrong passwords for a name at its 5th failure arrive at once: the first is checked, and
+    the others already count it and wait, instead of each getting a check of its own."""
+    _, store, _, _ = desk
+    now = utcnow()
+    with store.begin() as conn:  # five failures, the wait after them over
+        conn.execute(insert(t.login_failures), [{"name": "wang", "address": f"10.0.0.{n}",
+                                                 "at": now - timedelta(seconds=10)} for n in range(5)])
+    real = users.HASHER
+    checks: list[str] = []
+
+    class Hasher:
+        def verify(self, hashed: str, password: str) -> bool:
+            checks.append(password)
+            time.sleep(0.3)  # the check takes a while, as argon2's does: the others arrive meanwhile
+            return real.verify(hashed, password)
+
+    monkeypatch.setattr(users, "HASHER", Hasher())
+    together = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def attempt(n: int) -> None:
+        together.wait()
+        try:
+            outcomes.append("checked" if authenticate(store, "wang", f"guess {n}", f"10.1.0.{n}", now) is None
+                            else "logged in")
+        except LoginDelayed:
+            outcomes.append("delayed")
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(checks) == 1 and sorted(outcomes) == ["checked"] + ["delayed"] * 7
+    with store.read() as conn:
+        assert login_wait(conn, "wang", "10.1.0.9", now) == 2  # the 6th failure counts
+
+
 @contextmanager
 def served(root: Path, trusted_proxies: tuple[str, ...] = ()) -> Iterator[str]:
     """The desk as `kitchen desk` serves it (uvicorn, `server_config`) on a free port of 127.0.0.1."""

@@ -132,9 +132,15 @@ def authenticate(store: Store, name: str, password: str, address: str, now: date
     """The user, if the password is right and the account enabled; a failure is recorded.
     Raises LoginDelayed while the name or address must wait. The slow hash check runs outside any
     write transaction (a login flood must not hold up the newsroom's writes); unknown names cost
-    the same hashing time as known ones."""
-    with store.read() as conn:
+    the same hashing time as known ones. The attempt is recorded as a failure before its check, in
+    the short transaction that finds it need not wait, so attempts arriving together see it: a
+    burst gets one check per wait, not one per request. A right password clears it."""
+    f = t.login_failures
+    with store.begin() as conn:
         wait = login_wait(conn, name, address, now)
+        if not wait:
+            conn.execute(delete(f).where(f.c.at <= now - WINDOW))
+            conn.execute(insert(f).values(name=name[:64], address=address[:64], at=now))
         row = conn.execute(select(t.users).where(t.users.c.name == name)).first()
     if wait:
         raise LoginDelayed(wait)
@@ -143,13 +149,10 @@ def authenticate(store: Store, name: str, password: str, address: str, now: date
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or row is None:
-        with store.begin() as conn:
-            conn.execute(delete(t.login_failures).where(t.login_failures.c.at <= now - WINDOW))
-            conn.execute(insert(t.login_failures).values(name=name[:64], address=address[:64], at=now))
-        return None
+        return None  # the failure recorded before the check stands
     rehashed = HASHER.hash(password) if HASHER.check_needs_rehash(row.password_hash) else None
     with store.begin() as conn:
-        conn.execute(delete(t.login_failures).where(t.login_failures.c.name == name))
+        conn.execute(delete(f).where(f.c.name == name[:64]))
         if rehashed is not None:
             conn.execute(update(t.users).where(t.users.c.id == row.id, t.users.c.password_hash == row.password_hash)
                          .values(password_hash=rehashed))
