@@ -8,6 +8,7 @@ import io
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 
 from pipeline import store as t
 from pipeline.ingest import ingest_all
+from pipeline.ingest.documents import JsonFormat
 from pipeline.stories import snapshot
 from tests.conftest import NOW, write_report
 
@@ -453,3 +455,15 @@ def test_a_word_zip_bomb_is_refused_before_it_is_unpacked(newsroom, store, newsr
     assert f"has {documents.MAX_PARAGRAPHS + 1} paragraphs; at most 5000 are read" in reasons["paragraphs.docx"]
     assert "unpacks to 60 MB; at most 50 MB are read" in reasons["unpacked.docx"]
     assert "has 1001 parts; at most 1000 are read" in reasons["parts.docx"]
+
+
+def test_a_file_that_takes_too_long_to_read_is_quarantined_and_the_rest_go_on(
+        newsroom, store, newsroom_dir, monkeypatch) -> None:
+    monkeypatch.setattr("pipeline.ingest.inbox.PARSE_SECONDS", 0.2)
+    monkeypatch.setattr(JsonFormat, "parse", classmethod(lambda cls, data: time.sleep(5)))
+    (newsroom_dir / "inbox" / "slow.json").write_text("{}", encoding="utf-8")
+    write_report(newsroom_dir, "good.md")
+    summary = ingest_all(newsroom, store, now=NOW)
+    assert (summary.new_reports, summary.quarantined) == (1, 1)
+    assert dict(summary.errors)["slow.json"] == "reading the file took longer than 0.2 s; left out"
+    assert (newsroom_dir / "inbox" / "_quarantine" / "slow.json").exists()

@@ -27,6 +27,7 @@ from pipeline.ingest.charset import decode_html
 from pipeline.ingest.crawler.job import job_for
 from pipeline.ingest.dedupe import canonical_url
 from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article, parse_html
+from pipeline.ingest.limits import EXTRACT_SECONDS, TookTooLong, within
 from pipeline.ingest.reports import ReportInput, file_report
 from pipeline.ingest.rules import select as select_rule
 from pipeline.media import BadImage, import_image
@@ -123,6 +124,8 @@ def extract_pending(newsroom: Newsroom, store: Store, source: SourceConfig, now:
             row = conn.execute(select(raw).where(raw.c.id == raw_id)).one()
         try:
             report, problem = _report_from(newsroom, store, source, rules, row, now)
+        except TookTooLong as exc:
+            report, problem = None, f"extraction {exc}; left out"
         except Exception as exc:  # noqa: BLE001 — one page's surprise must not stop the others
             report, problem = None, f"extraction failed ({type(exc).__name__}: {exc})"
         with store.begin() as conn:
@@ -142,13 +145,14 @@ def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: 
                  now: datetime) -> tuple[ReportInput | None, str | None]:
     feed = row.meta or {}
     if row.kind == "feed-entry":
-        article = extract_article(f"<html><body><h1>{feed.get('title', '')}</h1><div class='article-content'>"
-                                  f"{row.body.decode('utf-8', 'replace')}</div></body></html>", row.url,
-                                  fetched_at=row.fetched_at, tz=newsroom.tz)
+        wrapped = (f"<html><body><h1>{feed.get('title', '')}</h1><div class='article-content'>"
+                   f"{row.body.decode('utf-8', 'replace')}</div></body></html>")
+        article = within(EXTRACT_SECONDS, extract_article, wrapped, row.url,
+                         fetched_at=row.fetched_at, tz=newsroom.tz)
         article.title = feed.get("title", "") or article.title
     else:
-        article = extract_article(row.body, row.url, rules=rules, content_type=row.content_type,
-                                  fetched_at=row.fetched_at, tz=newsroom.tz)
+        article = within(EXTRACT_SECONDS, extract_article, row.body, row.url, rules=rules,
+                         content_type=row.content_type, fetched_at=row.fetched_at, tz=newsroom.tz)
     if article.kind == "wechat-deleted":
         return None, "the WeChat article was deleted by its publisher (recorded, not used as content)"
     if article.kind == "wechat-verify":

@@ -42,6 +42,7 @@ from pipeline.ingest.documents import (
     format_for_suffix,
     known_suffixes,
 )
+from pipeline.ingest.limits import PARSE_SECONDS, TookTooLong, within
 from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
@@ -185,7 +186,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
 
     fields = None
     try:
-        fields = fmt.parse(data)
+        fields = within(PARSE_SECONDS, fmt.parse, data)
         parts = path.relative_to(root).parts
         folder = parts[0] if len(parts) > 1 else None
         default_station = folder if folder in newsroom.stations else source.station
@@ -205,6 +206,8 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
                                              fields.date is not None, path, now)
     except DocumentError as exc:
         reason = str(exc)
+    except TookTooLong as exc:
+        reason = f"reading the file {exc}; left out"
     except Exception as exc:  # noqa: BLE001 — whatever one file does, the others go on
         reason = f"could not be read ({type(exc).__name__}: {exc})"
     else:

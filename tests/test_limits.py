@@ -1,0 +1,77 @@
+"""Per-input time limits: slow work is stopped with TookTooLong, the SIGALRM handler and timer that
+were there before are put back, and a page whose extraction is too slow is left out while the rest go on."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import pytest
+from sqlalchemy import insert, select
+
+from pipeline import store as t
+from pipeline.ingest import IngestSummary, crawl
+from pipeline.ingest.limits import TookTooLong, within
+from tests.conftest import NOW
+
+
+def test_slow_work_is_stopped_with_a_timeout_error() -> None:
+    with pytest.raises(TookTooLong) as raised:
+        within(0.2, time.sleep, 5)
+    assert isinstance(raised.value, TimeoutError)
+    assert str(raised.value) == "took longer than 0.2 s"
+
+
+def test_quick_work_returns_its_value_and_leaves_no_timer() -> None:
+    assert within(5, sum, [1, 2, 3]) == 6
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_previous_handler_and_timer_are_restored() -> None:
+    def theirs(signum, frame) -> None:
+        pass
+
+    before = signal.signal(signal.SIGALRM, theirs)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 60)
+        with pytest.raises(TookTooLong):
+            within(0.2, time.sleep, 5)
+        assert signal.getsignal(signal.SIGALRM) is theirs
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_off_the_main_thread_the_work_runs_without_a_limit() -> None:
+    results: list[object] = []
+    thread = threading.Thread(target=lambda: results.append(within(0.01, lambda: time.sleep(0.1) or "done")))
+    thread.start()
+    thread.join()
+    assert results == ["done"]
+
+
+def test_a_page_whose_extraction_is_too_slow_is_left_out_and_the_rest_go_on(newsroom, store, monkeypatch) -> None:
+    real = crawl.extract_article
+
+    def extract(body, url, **kwargs):
+        if "slow" in url:
+            time.sleep(5)
+        return real(body, url, **kwargs)
+
+    monkeypatch.setattr(crawl, "extract_article", extract)
+    monkeypatch.setattr(crawl, "EXTRACT_SECONDS", 0.2)
+    source = newsroom.sources[0]
+    with store.begin() as conn:
+        for url in ("https://example.cn/slow.html", "https://example.cn/quick.html"):
+            conn.execute(insert(t.raw_documents).values(
+                source_id=source.id, url=url, fetched_at=NOW, headers={}, content_type="text/html",
+                body=b"<html><body></body></html>", sha256="0" * 64, size=26, kind="page"))
+    summary = IngestSummary()
+    crawl.extract_pending(newsroom, store, source, NOW, summary)
+    reasons = dict(summary.errors)
+    assert reasons["https://example.cn/slow.html"] == "extraction took longer than 0.2 s; left out"
+    assert "took longer" not in reasons["https://example.cn/quick.html"]
+    with store.begin() as conn:
+        assert all(row.processed_at is not None for row in conn.execute(select(t.raw_documents)))
