@@ -245,6 +245,20 @@ def mark_failed(conn: Connection, pub_id: int, owner: str, error: str, now: date
     return bool(result.rowcount)
 
 
+def fail_delivered(conn: Connection, story_ids: Collection[int], channels: tuple[str, ...], reason: str,
+                   now: datetime) -> list[int]:
+    """Put the stories' delivered publish rows on `channels` back to failed with `reason` (their
+    output did not go out after all: a site build left them out): no longer live, so later builds
+    leave them out until they are retried. The ids of the rows changed."""
+    where = and_(P.c.story_id.in_(list(story_ids)), P.c.channel.in_(channels), P.c.action == "publish",
+                 P.c.state == "done")
+    ids = list(conn.execute(select(P.c.id).where(where)).scalars())
+    if ids:
+        conn.execute(update(P).where(P.c.id.in_(ids)).values(
+            state="failed", last_error=reason, published_revision=None, published_at=None, updated_at=now))
+    return ids
+
+
 def mark_cancelled(conn: Connection, pub_id: int, owner: str, reason: str, now: datetime) -> bool:
     result = conn.execute(update(P).where(_claimed_by(pub_id, owner)).values(
         state="cancelled", lease_owner=None, lease_until=None, last_error=reason, updated_at=now))

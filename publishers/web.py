@@ -4,13 +4,15 @@ The site is a function of the ledger: every story whose `web` row went out, at t
 went out. Delivering a row marks the site as needing a build; at the end of the publish pass one
 build writes every page that changed (the rest linked from the previous build) and switches the
 live site to it atomically; a story whose page or feed entry fails there is left out (an event
-on the story says why) and the rest goes live. A crash between a row being marked done and the build leaves the mark,
+on the story says why, and its web and rss rows go back to failed, so later builds leave it out
+until it is retried) and the rest goes live. A crash between a row being marked done and the build leaves the mark,
 and the next publish run builds first — the same tree, since builds are deterministic."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pipeline.ledger import fail_delivered
 from pipeline.live import assign_slug, mark_site_stale, site_build_marker
 from pipeline.model import Rendition
 from pipeline.render.site import build_site
@@ -68,10 +70,13 @@ class SiteChannel(ReadsTheStore, Channel):
             result = build_site(self.newsroom, conn)
         marker.unlink(missing_ok=True)
         if result.left_out:
+            channels = self.newsroom.channels_of_kind("web") + self.newsroom.channels_of_kind("rss")
             with self.store.begin() as conn:
+                now = utcnow()
                 for story_id, reason in result.left_out.items():
+                    fail_delivered(conn, [story_id], channels, f"left out of site build {result.build}: {reason}", now)
                     state = get_story(conn, story_id).state
-                    record_event(conn, utcnow(), SYSTEM, "left-out-of-site", story_id, state, state, reason,
+                    record_event(conn, now, SYSTEM, "left-out-of-site", story_id, state, state, reason,
                                  {"build": result.build})
         return {"build": result.build, "written": len(result.written), "removed": len(result.removed),
                 "seconds": round(result.seconds, 2), "left_out": result.left_out}

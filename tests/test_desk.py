@@ -353,10 +353,12 @@ def test_a_rebuild_from_the_desk_is_a_new_ledger_delivery_of_the_package(tmp_pat
     assert again.receipt["folder"] == first.receipt["folder"]
     assert "编辑撤下" in (folder / "manifest.json").read_text(encoding="utf-8")
 
-    for unit, reason in ((PackageUnit(day - timedelta(days=2), "morning", "qiaotou"), "播出时间已过"),
-                         (PackageUnit(day, "morning", "nowhere"), "nowhere"), ("../../etc", "无法识别的节目包")):
+    for unit, status, reason in ((PackageUnit(day - timedelta(days=2), "morning", "qiaotou"), 400, "播出时间已过"),
+                                 (PackageUnit(day, "morning", "nowhere"), 404, "nowhere"),
+                                 (PackageUnit(day, "midnight", "qiaotou"), 404, "midnight"),
+                                 ("../../etc", 400, "无法识别的节目包")):
         refused = client.post("/broadcast/build", data={"csrf": token, "unit": str(unit)})
-        assert refused.status_code == 400 and reason in refused.text, unit
+        assert refused.status_code == status and reason in refused.text, unit
     with store.read() as conn:
         assert {p.unit for p in ledger.list_publications(conn)} & {f"broadcast:{day - timedelta(days=2)}:morning:qiaotou",
                                                                    f"broadcast:{day}:morning:nowhere"} == set()

@@ -453,4 +453,24 @@ def test_a_story_whose_page_fails_in_the_build_is_left_out_reported_and_the_rest
     assert pages_on_site(root / "site" / "live") == {ids[0], ids[2]}
     with store.read() as conn:
         events = [e for e in story_events(conn, broken) if e.action == "left-out-of-site"]
+        rows = {p.channel: p for p in ledger.list_publications(conn, story_id=broken)}
+        others = [p.state for story_id in (ids[0], ids[2]) for p in ledger.list_publications(conn, story_id=story_id)]
     assert events and events[-1].note == "ValueError: template exploded"
+    assert set(rows) == {"web", "rss"} and others == ["done"] * 4
+    for row in rows.values():  # the ledger says what the site says: not live, failed with the reason
+        assert (row.state, row.published_revision, row.published_at) == ("failed", None, None)
+        assert row.last_error and "ValueError: template exploded" in row.last_error
+
+    monkeypatch.setattr(site_pages, "article_page", original)
+    with store.begin() as conn:  # another story's correction builds again: the failed one stays out
+        content = snapshot(conn, ids[0]).revision.content
+        perform(conn, newsroom, ids[0], "correct", CHIEF, NOW, note="再改", draft=replace(content, title="再次更正"))
+    assert publish_due(newsroom, store, now=NOW).flushed["web"]["left_out"] == {}
+    assert pages_on_site(root / "site" / "live") == {ids[0], ids[2]}
+    with store.begin() as conn:  # until it is retried, and then it goes live
+        for row in rows.values():
+            ledger.retry_failed(conn, row.id, NOW)
+    publish_due(newsroom, store, now=NOW)
+    assert pages_on_site(root / "site" / "live") == set(ids)
+    with store.read() as conn:
+        assert {p.state for p in ledger.list_publications(conn, story_id=broken)} == {"done"}

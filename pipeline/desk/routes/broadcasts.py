@@ -146,11 +146,13 @@ def edited(edits: dict[str, list[str]], op: str, ref: str, refs: list[str]) -> d
 
 
 def _rundown(conn: Connection, newsroom: Newsroom, package: PackageUnit) -> broadcast.Rundown:
-    """The package's rundown as it stands; an unknown slot or township is the editor's 400, a day
-    no broadcast can have a 404."""
+    """The package's rundown as it stands; an unknown slot or township, or a day no broadcast can
+    have, is a 404."""
     try:
         return broadcast.rundowns(conn, newsroom, package.day, broadcast.slot_named(newsroom, package.slot),
                                   package.target)[0]
+    except broadcast.UnknownBroadcast as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
     except broadcast.BroadcastError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     except OverflowError:

@@ -35,13 +35,20 @@ from pipeline.render.broadcast.spoken import (
     render_spoken,
     spoken_stories,
 )
-from pipeline.render.broadcast.unit import BroadcastError, Target, air_time, parse_unit, slot_named
+from pipeline.render.broadcast.unit import (
+    BroadcastError,
+    Target,
+    UnknownBroadcast,
+    air_time,
+    parse_unit,
+    slot_named,
+)
 
 RENDERERS = (SpokenRenderer,)
 
 __all__ = [
     "RENDERERS", "BroadcastError", "Notice", "Package", "Part", "Rundown", "Settings", "SpokenRenderer",
-    "SpokenStory", "Target", "air_time", "build_package", "build_packages", "candidates", "check_options", "clock",
+    "SpokenStory", "Target", "UnknownBroadcast", "air_time", "build_package", "build_packages", "candidates", "check_options", "clock",
     "duration_zh", "glossary", "load_notices", "package_folder", "packages_dir", "read_package", "parse_unit", "plan_rundown",
     "pronunciations", "render_spoken", "rundown_digest", "rundown_for_unit", "rundowns", "schedule_packages",
     "settings_for", "slot_named", "spoken_stories",

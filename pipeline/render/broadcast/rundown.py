@@ -21,7 +21,13 @@ from pipeline.model import PackageUnit, Slot
 from pipeline.render.broadcast.notices import Notice, load_notices, noticed_stations
 from pipeline.render.broadcast.options import Settings, settings_for
 from pipeline.render.broadcast.spoken import SpokenText, spoken_stories, spoken_text
-from pipeline.render.broadcast.unit import BroadcastError, Target, air_time, parse_unit, targets_for
+from pipeline.render.broadcast.unit import (
+    Target,
+    UnknownBroadcast,
+    air_time,
+    parse_unit,
+    targets_for,
+)
 from pipeline.settings import Newsroom
 from pipeline.stories import rundown_edits
 
@@ -217,7 +223,7 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
     targets = everyone if only is None else [target for target in everyone if target.id == only]
     if not targets and only is not None:
         known = ", ".join(target.id for target in everyone)
-        raise BroadcastError(f"no township or village '{only}' to broadcast to; known: {known}")
+        raise UnknownBroadcast(f"no township or village '{only}' to broadcast to; known: {known}")
     stories = candidates(conn, newsroom, day, slot, settings.fresh_days, now)
     found = [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
                           rundown_edits(conn, str(PackageUnit(day, slot.name, target.id)))) for target in targets]

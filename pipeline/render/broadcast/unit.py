@@ -15,6 +15,10 @@ class BroadcastError(ValueError):
     """A broadcast that cannot be built as asked (unknown slot or township, bad notice file)."""
 
 
+class UnknownBroadcast(BroadcastError):
+    """The slot or township asked for does not exist."""
+
+
 @dataclass(frozen=True)
 class Target:
     """A township (its 文明实践所) or a village with local notices: one package per slot."""
@@ -55,7 +59,7 @@ def slot_named(newsroom: Newsroom, name: str) -> Slot:
     for slot in newsroom.slots:
         if slot.name == name:
             return slot
-    raise BroadcastError(f"no slot '{name}'; kitchen.toml [[loudspeaker.slots]] has: "
+    raise UnknownBroadcast(f"no slot '{name}'; kitchen.toml [[loudspeaker.slots]] has: "
                          f"{', '.join(s.name for s in newsroom.slots) or 'none'}")
 
 
