@@ -293,6 +293,7 @@ def test_media_does_not_follow_links(tmp_path: Path) -> None:
 def test_unknown_rundown_targets_and_edits_of_missing_stories_are_404(tmp_path: Path) -> None:
     _, store, (a, _), client, day = on_air_desk(tmp_path)
     assert client.get(f"/broadcast?day={day}&slot=morning&target=nowhere").status_code == 404
+    assert client.get(f"/broadcast?day={day}&slot=midnight").status_code == 404  # no such slot
     assert client.get("/broadcast?day=0001-01-01").status_code == 404
     token = csrf_of(client, "/broadcast")
     unit = f"broadcast:{day}:morning:qiaotou"

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from pipeline import store as t
 from pipeline.ingest import IngestSummary, crawl
-from pipeline.ingest.limits import TookTooLong, within
+from pipeline.limits import TookTooLong, within
 from tests.conftest import NOW
 
 
@@ -75,3 +75,16 @@ def test_a_page_whose_extraction_is_too_slow_is_left_out_and_the_rest_go_on(news
     assert "took longer" not in reasons["https://example.cn/quick.html"]
     with store.begin() as conn:
         assert all(row.processed_at is not None for row in conn.execute(select(t.raw_documents)))
+
+
+def test_a_card_that_takes_too_long_fails_with_its_reason(monkeypatch) -> None:
+    """Rendering has its limit too: a card job past it comes back failed with the reason (the
+    render run records it on the story and goes on), never holding the pool."""
+    from types import SimpleNamespace
+
+    from pipeline.render import renditions
+
+    monkeypatch.setattr(renditions, "CARD_SECONDS", 0.2)
+    slow = SimpleNamespace(encodes=False, run=lambda job: time.sleep(5))
+    outcome, reason = renditions._safe(SimpleNamespace(renderer=slow, kind="card-cover"))
+    assert outcome == "failed" and reason == "card-cover took longer than 0.2 s; left out"

@@ -27,9 +27,9 @@ from pipeline.ingest.charset import decode_html
 from pipeline.ingest.crawler.job import job_for
 from pipeline.ingest.dedupe import canonical_url
 from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_article, parse_html
-from pipeline.ingest.limits import EXTRACT_SECONDS, TookTooLong, within
 from pipeline.ingest.reports import ReportInput, file_report
 from pipeline.ingest.rules import select as select_rule
+from pipeline.limits import EXTRACT_SECONDS, TookTooLong, within
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
 from pipeline.sanitize import html_to_markdown

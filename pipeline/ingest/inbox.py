@@ -42,8 +42,8 @@ from pipeline.ingest.documents import (
     format_for_suffix,
     known_suffixes,
 )
-from pipeline.ingest.limits import PARSE_SECONDS, TookTooLong, within
 from pipeline.ingest.reports import Filed, ReportInput, file_report
+from pipeline.limits import PARSE_SECONDS, TookTooLong, within
 from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
 from pipeline.settings import Newsroom

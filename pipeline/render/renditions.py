@@ -32,6 +32,7 @@ from sqlalchemy import Connection, delete, insert, select
 from pipeline import ledger
 from pipeline import store as t
 from pipeline.fsutil import atomic_write
+from pipeline.limits import CARD_SECONDS, TookTooLong, within
 from pipeline.live import live_story, mark_site_stale
 from pipeline.locks import holding
 from pipeline.media import media_path
@@ -337,9 +338,14 @@ def _scratch_root(newsroom: Newsroom) -> Path:
 
 
 def _safe(job: Job) -> tuple[str, Any]:
-    """Run a job; a failure comes back as its reason (never as a crashed pool)."""
+    """Run a job; a failure comes back as its reason (never as a crashed pool). A card has a time
+    limit of its own; a clip's encode is limited by ffmpeg's timeout."""
     try:
-        return "ok", job.renderer.run(job)
+        if job.renderer.encodes:
+            return "ok", job.renderer.run(job)
+        return "ok", within(CARD_SECONDS, job.renderer.run, job)
+    except TookTooLong as exc:
+        return "failed", f"{job.kind} {exc}; left out"
     except (RecipeError, ClipError, OSError, ValueError) as exc:
         return "failed", f"{type(exc).__name__}: {exc}" if not isinstance(exc, RecipeError | ClipError) else str(exc)
 

@@ -44,6 +44,8 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
         chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
         with store.read() as conn:
             found = broadcast.rundowns(conn, newsroom, when, chosen)
+    except broadcast.UnknownBroadcast as exc:  # no such slot: nothing to show
+        raise HTTPException(status_code=404, detail=str(exc)) from None
     except (ValueError, broadcast.BroadcastError) as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     except OverflowError:  # a day at the calendar's very ends has no slot to plan around it

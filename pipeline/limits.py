@@ -1,4 +1,5 @@
-"""Time limits on the work done for one input, so one pathological page or file cannot hold ingest."""
+"""Time limits on the work done for one input, so one pathological page, file or card cannot hold
+ingest or rendering."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ read after 30 s is pathological (huge or hostile markup) and is left out rather 
 
 PARSE_SECONDS = 30.0
 """One inbox document's parse (e.g. a .docx through mammoth): the same reasoning as for pages."""
+
+CARD_SECONDS = 60.0
+"""One card or poster: a few hundred milliseconds from a 4000×3000 photo; a minute means something
+is wrong with that story's input. (A clip's encode has its own limit, `[render] clip_timeout_seconds`.)"""
 
 
 class TookTooLong(TimeoutError):
