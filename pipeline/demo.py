@@ -158,8 +158,7 @@ def _broadcast(newsroom: Newsroom, store: Store, now: datetime) -> list[broadcas
     with store.read() as conn:
         units = [PackageUnit(day, slot.name, rundown.target.id) for rundown in broadcast.rundowns(conn, newsroom, day, slot)]
     rows = rebuild_packages(newsroom, store, units, now=now)
-    return [broadcast.read_package(newsroom.root / row.receipt["folder"]) for row in rows
-            if row.state == "done" and row.receipt]
+    return [package for row in rows if (package := broadcast.delivered_package(newsroom, row)) is not None]
 
 
 def _stories_with_photos(store: Store, ids: list[int]) -> list[int]:

@@ -50,17 +50,18 @@ def broadcast_build(
         table = Table("target", "items", "length", "slot", "left out", "loudness", "package", box=None)
         for row in rows:
             target = targets[row.unit]
-            if row.state != "done" or not row.receipt:
+            package = broadcast.delivered_package(newsroom, row)
+            if package is None:
                 table.add_row(f"{target.name} ({target.id})", "", "", f"{chosen.minutes}:00", "", "",
                               Text(f"{row.state}: {row.last_error or 'waiting to be delivered'}", style="yellow"))
                 continue
-            folder = newsroom.root / row.receipt["folder"]
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            manifest = package.manifest
             loud = manifest["loudness"]
             table.add_row(f"{target.name} ({target.id})",
                           str(sum(1 for i in manifest["items"] if i["kind"] in ("story", "brief"))),
                           broadcast.clock(manifest["seconds"]), f"{chosen.minutes}:00", str(len(manifest["left_out"])),
-                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else "script only", row.receipt["folder"])
+                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else "script only",
+                          str(package.folder.relative_to(newsroom.root)))
     console.print(table)
 
 

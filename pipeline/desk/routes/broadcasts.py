@@ -3,7 +3,6 @@ changes to it (move, pin, drop), and asking the ledger for a new delivery of a p
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +16,6 @@ from pipeline.desk.auth import PostingUser, require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.desk.routes.story import snapshot_or_404
-from pipeline.fsutil import UnsafePath, inside
 from pipeline.locks import Busy
 from pipeline.model import PackageUnit, Publication
 from pipeline.render import broadcast
@@ -167,19 +165,14 @@ def no_rundown(day: str) -> HTTPException:
 
 def _delivered_manifest(store: Store, newsroom: Newsroom, unit: str) -> dict[str, Any] | None:
     """The manifest of the package the ledger delivered for `unit` (on the first loudspeaker-kind
-    channel), read from the folder its receipt names; None when none was delivered."""
+    channel); None when none was delivered."""
     channels = newsroom.channels_of_kind("loudspeaker")
     if not channels:
         return None
     with store.read() as conn:
         row = ledger.unit_row(conn, channels[0], unit)
-    if row is None or row.state != "done" or not row.receipt or not row.receipt.get("folder"):
-        return None
-    try:
-        manifest = inside(newsroom.root, row.receipt["folder"]) / "manifest.json"
-    except UnsafePath:
-        return None
-    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
+    package = broadcast.delivered_package(newsroom, row) if row is not None else None
+    return package.manifest if package is not None else None
 
 
 def _outcome(row: Publication) -> str:

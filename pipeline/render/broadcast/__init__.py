@@ -13,6 +13,8 @@ from pipeline.render.broadcast.package import (
     Package,
     build_package,
     build_packages,
+    delivered_folder,
+    delivered_package,
     package_folder,
     packages_dir,
     read_package,
@@ -48,7 +50,7 @@ RENDERERS = (SpokenRenderer,)
 
 __all__ = [
     "RENDERERS", "BroadcastError", "Notice", "Package", "Part", "Rundown", "Settings", "SpokenRenderer",
-    "SpokenStory", "Target", "UnknownBroadcast", "air_time", "build_package", "build_packages", "candidates", "check_options", "clock",
+    "SpokenStory", "Target", "UnknownBroadcast", "air_time", "build_package", "build_packages", "delivered_folder", "delivered_package", "candidates", "check_options", "clock",
     "duration_zh", "glossary", "load_notices", "package_folder", "packages_dir", "read_package", "parse_unit", "plan_rundown",
     "pronunciations", "render_spoken", "rundown_digest", "rundown_for_unit", "rundowns", "schedule_packages",
     "settings_for", "slot_named", "spoken_stories",

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from pipeline import ledger
-from pipeline.fsutil import atomic_folder
-from pipeline.model import PackageUnit
+from pipeline.fsutil import UnsafePath, atomic_folder, inside
+from pipeline.model import PackageUnit, Publication
 from pipeline.render.broadcast.audio import render_audio
 from pipeline.render.broadcast.notices import (
     glossary,
@@ -55,6 +55,31 @@ def read_package(folder: Path) -> Package:
     """A built package as its manifest describes it."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return Package(folder, manifest, manifest.get("files", {}))
+
+
+def delivered_folder(newsroom: Newsroom, row: Publication) -> Path | None:
+    """Where a package row's delivery put the package: the folder its receipt names (refused when it
+    points outside the newsroom), else the channel's folder for the unit; None for a row that names
+    no package."""
+    if row.receipt and row.receipt.get("folder"):
+        try:
+            return inside(newsroom.root, row.receipt["folder"])
+        except UnsafePath:
+            return None
+    try:
+        unit = PackageUnit.parse(row.unit)
+    except ValueError:
+        return None
+    return package_folder(newsroom, unit.day, unit.slot, unit.target, row.channel)
+
+
+def delivered_package(newsroom: Newsroom, row: Publication) -> Package | None:
+    """The package a finished delivery left, as its manifest describes it; None when the row is not
+    done or its folder holds no package."""
+    folder = delivered_folder(newsroom, row) if row.state == "done" else None
+    if folder is None or not (folder / "manifest.json").is_file():
+        return None
+    return read_package(folder)
 
 
 def packages_dir(newsroom: Newsroom, channel: str = "loudspeaker") -> Path:

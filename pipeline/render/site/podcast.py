@@ -13,17 +13,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 from PIL import ImageDraw
 from sqlalchemy import Connection
 
-from pipeline.fsutil import UnsafePath, inside
 from pipeline.ledger import delivered_units
 from pipeline.model import PackageUnit
-from pipeline.render.broadcast import air_time, package_folder, slot_named
+from pipeline.render.broadcast import air_time, delivered_folder, slot_named
 from pipeline.render.cards import fallback_art
 from pipeline.render.layout import fit, load_font
 from pipeline.render.site.model import Output, SiteModel
@@ -66,22 +64,11 @@ def episodes(newsroom: Newsroom, conn: Connection, limit: int = EPISODES) -> lis
             unit = PackageUnit.parse(row.unit)
         except ValueError:
             continue  # not a package
-        episode = _episode(newsroom, unit, _delivered_folder(newsroom, unit, row.channel, row.receipt))
+        episode = _episode(newsroom, unit, delivered_folder(newsroom, row))
         if episode is not None:
             found.append(episode)
     found.sort(key=lambda e: (e.aired, e.unit), reverse=True)
     return found[:limit]
-
-
-def _delivered_folder(newsroom: Newsroom, unit: PackageUnit, channel: str,
-                      receipt: dict[str, Any] | None) -> Path | None:
-    """Where the delivery put the package: the folder its receipt names, else the package's folder."""
-    if receipt and receipt.get("folder"):
-        try:
-            return inside(newsroom.root, receipt["folder"])
-        except UnsafePath:
-            return None
-    return package_folder(newsroom, unit.day, unit.slot, unit.target, channel)
 
 
 def _episode(newsroom: Newsroom, unit: PackageUnit, folder: Path | None) -> Episode | None:
