@@ -39,7 +39,7 @@ from pipeline.timeutil import parse_clock
 from publishers import known_channels
 
 KNOWN_KEYS = {
-    "site": {"title", "base_url", "timezone", "language"},
+    "site": {"title", "short_name", "base_url", "timezone", "language"},
     "store": {"database_url"},
     "publish": {"channels", "max_attempts", "backoff_seconds", "backoff_cap_seconds", "lease_seconds",
                 "batch_size"},
@@ -48,7 +48,7 @@ KNOWN_KEYS = {
     "crawl": {"concurrency", "download_timeout", "retries", "user_agent"},
     "render": {"font", "cards", "clips", "workers", "clip_timeout_seconds"},
 }
-SLOT_KEYS = {"name", "time", "minutes"}
+SLOT_KEYS = {"name", "title", "time", "minutes"}
 STATION_COLUMNS = ("id", "name", "level", "parent", "township", "village", "lat", "lon")
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")  # used with .match: anchored at both ends
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -319,7 +319,8 @@ def _load_site(check: _Checker, site: dict[str, Any]) -> SiteSettings:
         check.add(("site", "timezone"), f"'{timezone}' is not a known timezone (e.g. Asia/Shanghai)")
         timezone = "Asia/Shanghai"
     language = check.string(site, ("site", "language"), default="zh-CN") or "zh-CN"
-    return SiteSettings(title=title, base_url=base_url, timezone=timezone, language=language)
+    short_name = check.string(site, ("site", "short_name"), default="") or ""
+    return SiteSettings(title=title, base_url=base_url, timezone=timezone, language=language, short_name=short_name)
 
 
 def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> str:
@@ -415,8 +416,9 @@ def _load_slots(check: _Checker, loudspeaker: dict[str, Any]) -> tuple[Slot, ...
             except ValueError as exc:
                 check.add((*path, "time"), str(exc))
         minutes = check.integer(entry, (*path, "minutes"), 10, 1, 180)
+        title = check.string(entry, (*path, "title")) or ""
         if name and start is not None:
-            slots.append(Slot(name=name, start=start, minutes=minutes))
+            slots.append(Slot(name=name, start=start, minutes=minutes, title=title))
     return tuple(slots)
 
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from pipeline import words
+
 LEVELS = ("center", "institute", "station", "point")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
-LEVEL_NAMES_ZH = {"center": "中心", "institute": "所", "station": "站", "point": "点"}
 
 STORY_STATES = ("draft", "in_review", "approved", "published", "rejected", "killed")
 
@@ -58,9 +59,14 @@ class Station:
 
 @dataclass(frozen=True)
 class Slot:
-    name: str
+    name: str  # the id, in paths, units and URLs
     start: time
     minutes: int
+    title: str = ""  # what people read (`早间`); see `label`
+
+    @property
+    def label(self) -> str:
+        return words.slot_name(self.name, self.title)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,12 @@ class SiteSettings:
     base_url: str
     timezone: str
     language: str
+    short_name: str = ""  # where space is short (cards, clips); see `brand`
+
+    @property
+    def brand(self) -> str:
+        """The name shown where space is short: the short name, or the title."""
+        return self.short_name or self.title
 
     @property
     def tz(self) -> ZoneInfo:

@@ -24,11 +24,6 @@ from pipeline.text import clean_draft, clean_text
 
 ROLES = ("editor", "chief", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
-ROLE_NAMES_ZH = {"editor": "编辑", "chief": "值班主任", "admin": "管理员", "system": "系统"}
-STATE_NAMES_ZH = {
-    "draft": "草稿", "in_review": "待审", "approved": "已签发", "published": "已发布",
-    "rejected": "已退稿", "killed": "已撤稿",
-}
 
 
 class WorkflowError(Exception):

@@ -12,6 +12,7 @@ from rich.text import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from pipeline import words
 from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
 from pipeline.ingest.documents import DocumentError
 from pipeline.ledger import LedgerBusy
@@ -21,7 +22,7 @@ from pipeline.settings import Newsroom
 from pipeline.store import Store, open_store
 from pipeline.stories import Actor, StoryNotFound
 from pipeline.timeutil import format_local
-from pipeline.workflow import STATE_NAMES_ZH, WorkflowError
+from pipeline.workflow import WorkflowError
 
 # Markup is off: titles, notes and error messages carry text from reports and config files, and a
 # `[` in them must print as itself. Colour is applied with `say` instead.
@@ -108,4 +109,4 @@ def local_time(moment: datetime | None) -> str:
 
 def state_label(state: str) -> str:
     """A story state with its Chinese name, e.g. `approved 已签发`."""
-    return f"{state} {STATE_NAMES_ZH.get(state, '')}".strip()
+    return f"{state} {words.STORY_STATES.get(state, '')}".strip()

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pipeline import words
 from pipeline.desk.auth import current_user, session, set_session
 from pipeline.settings import Newsroom
-from pipeline.workflow import STATE_NAMES_ZH
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -30,7 +30,7 @@ def render_page(request: Request, template: str, status: int = 200, headers: dic
     if fresh:
         data["csrf"] = secrets.token_urlsafe(24)
     body = request.app.state.templates.get_template(f"desk/{template}").render(
-        user=current_user(request), csrf=data["csrf"], states=STATE_NAMES_ZH,
+        user=current_user(request), csrf=data["csrf"], states=words.STORY_STATES,
         site=request.app.state.newsroom.site.title, path=request.url.path, **context)
     response = HTMLResponse(body, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
     if fresh:

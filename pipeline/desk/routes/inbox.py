@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from pipeline import words
 from pipeline.desk.auth import require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import institute_name, render_page
 from pipeline.stories import StoryRow, list_stories, recent_ingest_errors, report_summaries
 from pipeline.timeutil import format_local
-from pipeline.workflow import STATE_NAMES_ZH
 
 router = APIRouter()
 
@@ -21,7 +21,7 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse, dependencies=[Depends(require_user)])
 def inbox(request: Request, newsroom: NewsroomDep, store: StoreDep, state: str = "", station: str = "",
           source: str = "", since: str = "", until: str = "") -> HTMLResponse:
-    states = [state] if state in STATE_NAMES_ZH else ["draft", "in_review"]
+    states = [state] if state in words.STORY_STATES else ["draft", "in_review"]
     with store.read() as conn:
         rows = [s for st in states for s in list_stories(conn, state=st)]
         reports = report_summaries(conn, [s.id for s in rows])

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
+from pipeline import words
 from pipeline.desk.auth import CurrentUser, PostingUser, check_story_id, perform_as, story_not_found
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
@@ -33,8 +34,6 @@ from pipeline.workflow import ACTIONS, allowed_actions
 
 router = APIRouter()
 
-EVENT_NAMES = {"ingest": "采集入库", "delivered": "已发送", "retracted": "已撤下", "retry": "重试发送",
-               "render-warning": "渲染提示", "render-failed": "渲染失败", "update": "来源更新", "merge": "合并重复"}
 FORM_ACTIONS = ("edit", "publish", "correct")  # done by their own forms (or by the scheduler), not by a button
 
 
@@ -173,7 +172,7 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
                        "diff": diff_html(_revision_text(before), _revision_text(r)) if before else ""}
                       for before, r in reversed(list(zip([None, *revisions[:-1]], revisions, strict=True)))],
         "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "note": e.note,
-                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else EVENT_NAMES.get(e.action, e.action)}
+                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else words.name_of(words.EVENTS, e.action)}
                    for e in reversed(events)],
         "cards": cards, "clip": clip,
         "spoken": ruby_html(annotate(spoken["spoken"], pronunciations(newsroom))),

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from pipeline import words
 from pipeline.live import LiveStory
-from pipeline.model import LEVEL_NAMES_ZH, Station
+from pipeline.model import Station
 from pipeline.render.site.model import Archive, Output, SiteModel, for_story
 from pipeline.timeutil import date_zh
 
@@ -45,7 +46,7 @@ def story_context(model: SiteModel, story: LiveStory) -> dict[str, Any]:
         "date_display": date_zh(moment, model.tz), "date_iso": moment.astimezone(model.tz).isoformat(),
         "updated_iso": story.revision.created_at.astimezone(model.tz).isoformat(), "author": content.author,
         "station": {"name": station.name, "url": model.station_url(station.id),
-                    "level_name": LEVEL_NAMES_ZH.get(station.level, "")} if station else None,
+                    "level_name": words.LEVELS.get(station.level, "")} if station else None,
         "township": {"name": station.township, "url": model.township_url(station.township)}
         if station and station.township else None,
         "institute": {"name": institute.name, "url": model.station_url(institute.id)} if institute else None,
@@ -135,10 +136,10 @@ def _listing(model: SiteModel, archive: Archive, path: str, on_page: list[int], 
         station = stations[archive.key[1]]
         parent = stations.get(station.parent or "")
         context["station"] = {
-            "name": station.name, "url": archive.url, "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
+            "name": station.name, "url": archive.url, "level_name": words.LEVELS.get(station.level, ""),
             "parent": {"name": parent.name, "url": model.station_url(parent.id)} if parent else None,
             "children": [{"name": stations[cid].name, "url": model.station_url(cid),
-                          "level_name": LEVEL_NAMES_ZH.get(stations[cid].level, ""), "count": count}
+                          "level_name": words.LEVELS.get(stations[cid].level, ""), "count": count}
                          for cid, count in _station_children(model, archive)] if not pagination["current"] else [],
         }
     return render_page(model, "index.html" if archive.key[0] == "home" else "list.html", context)
@@ -181,7 +182,7 @@ def _latest_by_station(model: SiteModel) -> dict[str, list[int]]:
 
 def _tree(model: SiteModel, station: Station) -> dict[str, Any]:
     children = sorted((s for s in model.newsroom.stations.values() if s.parent == station.id), key=lambda s: s.id)
-    return {"name": station.name, "url": model.station_url(station.id), "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
+    return {"name": station.name, "url": model.station_url(station.id), "level_name": words.LEVELS.get(station.level, ""),
             "count": _story_count(model, station.id), "township": station.township,
             "children": [_tree(model, child) for child in children]}
 
@@ -205,7 +206,7 @@ def _map(model: SiteModel, latest: dict[str, list[int]]) -> bytes:
     for station in sorted(placed, key=lambda s: ("center", "institute", "station", "point").index(s.level)):
         x, y = project(station)
         points.append({"x": x, "y": y, "name": station.name, "url": model.station_url(station.id),
-                       "level": station.level, "level_name": LEVEL_NAMES_ZH.get(station.level, ""),
+                       "level": station.level, "level_name": words.LEVELS.get(station.level, ""),
                        "township": station.township,
                        "latest": [{"title": model.by_id[i].revision.content.title, "url": model.by_id[i].path,
                                    "date_display": date_zh(model.by_id[i].sort_key[0], model.tz)}
@@ -220,7 +221,7 @@ def _map(model: SiteModel, latest: dict[str, list[int]]) -> bytes:
                       "townships": [{"name": name, "x": round(min(width - 40, max(40, sum(x for x, _ in xy) / len(xy))), 1),
                                      "y": round(max(14, min(y for _, y in xy) - 14), 1)}
                                     for name, xy in sorted(townships.items())],
-                      "legend": [{"level": level, "level_name": LEVEL_NAMES_ZH[level]} for level in
+                      "legend": [{"level": level, "level_name": words.LEVELS[level]} for level in
                                  ("center", "institute", "station", "point")]}
     context["geojson_url"] = "/map/stations.geojson"
     return render_page(model, "map.html", context)
