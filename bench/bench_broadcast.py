@@ -68,7 +68,7 @@ def make_county(work: Path) -> tuple[object, object]:
                  for k in range(2)]
     (root / "stations.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     text = (root / "kitchen.toml").read_text(encoding="utf-8")
-    text = text.replace('channels = ["web", "rss", "export"]', 'channels = ["loudspeaker"]')
+    text = text.replace('channels = ["web", "rss", "export", "loudspeaker"]', 'channels = ["loudspeaker"]')
     text = text.replace("minutes = 10", f"minutes = {SLOT_MINUTES}")
     (root / "kitchen.toml").write_text(text + '\n[channels.loudspeaker]\nengine = "espeak"\n', encoding="utf-8")
     newsroom = load_newsroom(root)

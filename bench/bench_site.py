@@ -45,7 +45,7 @@ def make_newsroom(root: Path, rng: random.Random) -> tuple[Path, list[dict]]:
                         f"{32 + i * 0.02 + j * 0.001:.5f},{120 + i * 0.03 + j * 0.001:.5f}")
             stations.append((sid, town))
     (root / "stations.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    text = (root / "kitchen.toml").read_text(encoding="utf-8").replace('channels = ["web", "rss", "export"]',
+    text = (root / "kitchen.toml").read_text(encoding="utf-8").replace('channels = ["web", "rss", "export", "loudspeaker"]',
                                                                        'channels = ["web", "rss"]')
     (root / "kitchen.toml").write_text(text, encoding="utf-8")
     newsroom = load_newsroom(root)

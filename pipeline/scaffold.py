@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.settings import CONFIG_FILE, STATIONS_FILE
 from pipeline.templating import environment
+from pipeline.words import config as config_words
 
 NEWSROOM_GITIGNORE = """\
 # Central Kitchen run-time files (the database, stored media and outputs are backed up, not versioned)
@@ -18,6 +19,19 @@ media/
 outbox/
 .kitchen/
 """
+
+
+# The address `kitchen init` writes when none is given: it looks real, so `kitchen check` refuses
+# it until the newsroom names its own (QR codes on posters and clips would point to it).
+PLACEHOLDER_BASE_URL = "https://news.example.cn/"
+
+# The folders a new newsroom starts with (README, "A newsroom folder").
+FOLDERS = ("templates", "inbox", "broadcast/notices", "recordings")
+
+
+def placeholder_url(url: str) -> bool:
+    """Whether `url` is still the address `kitchen init` writes by default."""
+    return urlparse(url).hostname == urlparse(PLACEHOLDER_BASE_URL).hostname
 
 
 class ScaffoldError(Exception):
@@ -36,19 +50,19 @@ def init_newsroom(target: Path, title: str, base_url: str, timezone: str = "Asia
                   monthly_themes: list[tuple[str, str]] | None = None) -> InitResult:
     target = target.expanduser().resolve()
     if (target / CONFIG_FILE).exists():
-        raise ScaffoldError(f"{target} already has a {CONFIG_FILE}; not overwriting it")
+        raise ScaffoldError(config_words.already_a_newsroom(target, CONFIG_FILE))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScaffoldError(f"'{timezone}' is not a known timezone (e.g. Asia/Shanghai)") from None
+        raise ScaffoldError(config_words.unknown_timezone(timezone)) from None
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ScaffoldError(f"'{base_url}' is not an http(s) URL like https://news.example.cn/")
+        raise ScaffoldError(config_words.not_http_url(base_url))
     env = environment()
     env.filters["toml"] = lambda value: json.dumps(value, ensure_ascii=False)
     values = {"title": title, "base_url": base_url, "timezone": timezone, "county": county,
               "county_seat": county_seat, "monthly_themes": monthly_themes or []}
-    for folder in ("templates", "inbox"):
+    for folder in FOLDERS:
         (target / folder).mkdir(parents=True, exist_ok=True)
     kept = []
     for name in (CONFIG_FILE, STATIONS_FILE, ".gitignore"):

@@ -26,6 +26,7 @@ class SiteSettings:
     timezone: str
     language: str
     short_name: str = ""  # where space is short (cards, clips); see `brand`
+    email: str = ""  # the newsroom's contact address (the podcast's itunes:email); empty: none given
 
     @property
     def brand(self) -> str:

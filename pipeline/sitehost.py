@@ -38,6 +38,15 @@ class SiteHost:
             self.log.clear()
 
 
+class PortUnavailable(OSError):
+    """The port to serve on is taken (or not ours to take)."""
+
+    def __init__(self, port: int, reason: str):
+        super().__init__(reason)
+        self.port = port
+        self.reason = reason
+
+
 def _control(root: Path, name: str) -> dict[str, Any]:
     path = root / name
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -105,7 +114,10 @@ def serve(root: Path, port: int = 0, jail: Path | None = None) -> Iterator[SiteH
         def log_message(self, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as exc:
+        raise PortUnavailable(port, exc.strerror or str(exc)) from exc
     host.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

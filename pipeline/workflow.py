@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from pipeline import ledger
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import ledger, words
 from pipeline import store as t
 from pipeline.model import Story
 from pipeline.settings import Newsroom
@@ -63,11 +64,10 @@ def _approve(conn: Connection, newsroom: Newsroom, story: Story, actor: Actor, n
              params: dict[str, Any]) -> dict[str, Any]:
     channels = list(params.get("channels") or newsroom.publish.channels)
     if not channels:
-        raise WorkflowError("no channels are enabled; list them under [publish] channels in kitchen.toml")
+        raise WorkflowError(words.cli.no_channels_enabled())
     unknown = [c for c in channels if c not in newsroom.publish.channels]
     if unknown:
-        raise WorkflowError(f"channel(s) {', '.join(unknown)} not enabled in this newsroom "
-                            f"(enabled: {', '.join(newsroom.publish.channels)})")
+        raise WorkflowError(words.cli.channels_not_enabled(unknown, enabled_channels(newsroom)))
     due_at: datetime = params.get("at") or now
     ledger.schedule_story(conn, story.id, story.current_revision, channels, due_at, now)
     return {"channels": channels, "due_at": due_at.isoformat(), "revision": story.current_revision}
@@ -119,29 +119,25 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
 )}
 
 
-# What to do instead, for the refusals people run into most.
-HINTS = {
-    ("edit", "approved"): "take the approval back first: kitchen withdraw {id}",
-    ("edit", "published"): "published stories are changed by a correction: kitchen correct {id}",
-    ("edit", "rejected"): "bring it back first: kitchen reopen {id}",
-    ("approve", "rejected"): "bring it back first: kitchen reopen {id}",
-    ("approve", "approved"): "it is already approved; to change the time, withdraw it and approve again",
-    ("withdraw", "published"): "it has gone out; take it down with kitchen kill {id} --why …",
-}
+def enabled_channels(newsroom: Newsroom) -> str:
+    """The enabled channels as a refusal names them: `web（网站）、rss（订阅源）`."""
+    return "、".join(f"{name}（{words.channel_name(name, newsroom.channel_kind(name))}）"
+                    for name in newsroom.publish.channels)
 
 
 def check(action: Action, story: Story, actor: Actor) -> None:
     """Raise a WorkflowError saying why `actor` may not take `action` on `story` now."""
     if story.state not in action.from_states:
-        allowed = ", ".join(action.from_states)
-        hint = HINTS.get((action.name, story.state), "")
-        raise NotAllowed(f"story {story.id} is {story.state}; '{action.name}' is allowed only "
-                         f"from {allowed}" + (f" — {hint.format(id=story.id)}" if hint else ""))
+        allowed = "、".join(words.name_of(words.STORY_STATES, s) for s in action.from_states)
+        hint = words.cli.HINTS.get((action.name, story.state), "")
+        raise NotAllowed(words.cli.not_allowed(story.id, words.name_of(words.STORY_STATES, story.state),
+                                               action.label_zh, allowed, hint.format(id=story.id)))
     if action.role == "system":
         if actor.role != "system":
-            raise Forbidden(f"'{action.name}' is done by the scheduler, not by hand")
+            raise Forbidden(words.cli.system_only(action.label_zh))
     elif ROLE_RANK.get(actor.role, -1) < ROLE_RANK[action.role]:
-        raise Forbidden(f"'{action.name}' needs the {action.role} role; {actor.name} is {actor.role}")
+        raise Forbidden(words.cli.needs_role(action.label_zh, words.name_of(words.ROLES, action.role),
+                                             actor.name, words.name_of(words.ROLES, actor.role)))
 
 
 def allowed_actions(story: Story, actor: Actor) -> list[Action]:
@@ -161,12 +157,12 @@ def perform(conn: Connection, newsroom: Newsroom, story_id: int, action_name: st
     """Take an action on a story inside the caller's transaction; returns what the effect did."""
     action = ACTIONS.get(action_name)
     if action is None:
-        raise WorkflowError(f"unknown action '{action_name}'; known: {', '.join(ACTIONS)}")
+        raise WorkflowError(words.cli.unknown_action(action_name, list(ACTIONS)))
     story = get_story(conn, story_id)
     check(action, story, actor)
     note = clean_text(note)
     if action.needs_note and not note:
-        raise WorkflowError(f"'{action.name}' needs a reason (--why)")
+        raise WorkflowError(words.cli.needs_reason(action.label_zh))
     params = {**params, "note": note}
     result = action.effect(conn, newsroom, story, actor, now, params) if action.effect else {}
     to_state = action.to_state or story.state

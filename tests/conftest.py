@@ -25,7 +25,7 @@ def make_newsroom(root: Path, extra_toml: str = "", channels: str = '["export"]'
     init_newsroom(root, title="测试县融媒体中心", base_url="https://news.test.example.cn/",
                   monthly_themes=[("2026-11", "yifeng")])
     shutil.copyfile(FIXTURES / "stations.csv", root / "stations.csv")
-    replace_in_config(root, 'channels = ["web", "rss", "export"]', f"channels = {channels}")
+    replace_in_config(root, 'channels = ["web", "rss", "export", "loudspeaker"]', f"channels = {channels}")
     if extra_toml:
         with (root / "kitchen.toml").open("a", encoding="utf-8") as handle:
             handle.write("\n" + extra_toml)

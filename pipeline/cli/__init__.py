@@ -4,6 +4,8 @@ Each noun has its module here (newsroom, render, ingest, stories, publish, web, 
 tts, users, desk); this module puts their commands together under one root with the options
 every command shares."""
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
 from typing import Annotated
 
 import typer
@@ -21,15 +23,32 @@ from pipeline.cli import (
     users,
     web,
 )
-from pipeline.cli.context import STATE, Context
+from pipeline.cli.context import STATE, Context, console
+from pipeline.words import cli as cli_words
 from pipeline.workflow import ROLES
 
+# Help is plain text: with rich markup on, `[loudspeaker.slots]` and `[publish] channels` in an
+# option's help would be taken for markup and vanish. The setting reaches every sub-command.
 app = typer.Typer(
     help="Central Kitchen (中央厨房): collect once, render many, publish everywhere.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+def _version() -> str:
+    try:
+        return installed_version("central-kitchen")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(cli_words.version(_version()))
+        raise typer.Exit()
 
 
 @app.callback()
@@ -41,9 +60,11 @@ def main_options(
     role: Annotated[str, typer.Option("--role", envvar="KITCHEN_ROLE",
                                       help=f"Role to act with: {'|'.join(ROLES)}. The command line trusts the shell user; "
                                       "lower it to work as an editor.")] = "admin",
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     if role not in ROLES:
-        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+        raise typer.BadParameter(cli_words.role_unknown(role, list(ROLES)), param_hint="--role")
     STATE["ctx"] = Context(newsroom_dir, user, role)
 
 

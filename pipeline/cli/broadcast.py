@@ -5,7 +5,6 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -25,7 +24,7 @@ group = typer.Typer(help="Village-loudspeaker (农村大喇叭) broadcasts: rund
 @group.command("build")
 def broadcast_build(
     day: Annotated[str, typer.Option("--date", help="Broadcast date, YYYY-MM-DD (default: today in the newsroom).")] = "",
-    slot: Annotated[str, typer.Option("--slot", help=escape("Slot name from [[loudspeaker.slots]], e.g. morning."))] = "",
+    slot: Annotated[str, typer.Option("--slot", help="Slot name from [[loudspeaker.slots]], e.g. morning.")] = "",
     township: Annotated[str | None, typer.Option("--township", help="Only this township (institute id) or village.")] = None,
 ) -> None:
     """Build the packages of a slot now (script.html/.txt, audio.mp3, playlist.m3u, manifest.json),

@@ -12,6 +12,7 @@ from rich.text import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
 from pipeline.ingest.documents import DocumentError
@@ -31,8 +32,10 @@ err = Console(stderr=True, highlight=False, markup=False)
 
 
 def say(label: str, style: str, message: str = "", to: Console | None = None) -> None:
-    """Print `label` in colour followed by plain `message`."""
-    (to or console).print(Text.assemble((label, style), f" {message}" if message else ""))
+    """Print `label` in colour followed by plain `message` (after a space, unless the label ends
+    with a full-width colon)."""
+    gap = "" if label.endswith("：") else " "
+    (to or console).print(Text.assemble((label, style), f"{gap}{message}" if message else ""))
 
 
 class Context:
@@ -86,19 +89,19 @@ def plain_errors() -> Iterator[None]:
         yield
     except ConfigError as exc:
         for problem in exc.problems:
-            say("config error:", "red", str(problem), err)
+            say(words.cli.CONFIG_ERROR, "red", str(problem), err)
         raise typer.Exit(2) from None
     except NewsroomNotFound as exc:
-        say("error:", "red", str(exc), err)
+        say(words.cli.ERROR, "red", str(exc), err)
         raise typer.Exit(2) from None
     except (WorkflowError, LedgerBusy) as exc:
-        say("refused:", "red", str(exc), err)
+        say(words.cli.REFUSED, "red", str(exc), err)
         raise typer.Exit(1) from None
     except (StoryNotFound, DocumentError, ScaffoldError, Busy, LookupError, ValueError) as exc:
-        say("error:", "red", str(exc), err)
+        say(words.cli.ERROR, "red", str(exc), err)
         raise typer.Exit(1) from None
     except OperationalError as exc:
-        say("error:", "red", f"cannot use the database {ctx().database_shown()}: {exc.orig}", err)
+        say(words.cli.ERROR, "red", words.cli.database_unusable(ctx().database_shown(), exc.orig), err)
         raise typer.Exit(2) from None
 
 
@@ -108,5 +111,16 @@ def local_time(moment: datetime | None) -> str:
 
 
 def state_label(state: str) -> str:
-    """A story state with its Chinese name, e.g. `approved 已签发`."""
-    return f"{state} {words.STORY_STATES.get(state, '')}".strip()
+    """A story state as editors read it, e.g. `已签发` (`--state` takes it, or the id `approved`)."""
+    return words.name_of(words.STORY_STATES, state)
+
+
+def state_id(given: str) -> str:
+    """The state id named by `given`: the id itself (`draft`) or its Chinese name (`草稿`)."""
+    given = given.strip()
+    if given in words.STORY_STATES:
+        return given
+    for state, name in words.STORY_STATES.items():
+        if name == given:
+            return state
+    raise ValueError(words.cli.state_unknown(given, words.STORY_STATES))

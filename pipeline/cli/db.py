@@ -2,6 +2,8 @@
 
 import typer
 
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import words
 from pipeline.cli.context import console, ctx, plain_errors
 from pipeline.store import Store, current_revision, head_revision, upgrade
 
@@ -15,7 +17,7 @@ def db_upgrade() -> None:
         store = Store(ctx().newsroom.database_url, migrate=False)
         before = current_revision(store.engine)
         upgrade(store.engine)
-    console.print(f"database at {head_revision()} (was {before or 'empty'})")
+    console.print(words.cli.database_at(head_revision(), before))
 
 
 @group.command("current")
@@ -23,4 +25,4 @@ def db_current() -> None:
     """Show the database's migration revision."""
     with plain_errors():
         store = Store(ctx().newsroom.database_url, migrate=False)
-        console.print(f"database at {current_revision(store.engine) or 'empty'}; code expects {head_revision()}")
+        console.print(words.cli.database_current(current_revision(store.engine), head_revision()))

@@ -1,10 +1,13 @@
 """`kitchen desk`: serve the editors' desk."""
 
+import socket
 from typing import Annotated
 
 import typer
 
-from pipeline.cli.context import console, ctx, plain_errors
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import words
+from pipeline.cli.context import console, ctx, err, plain_errors, say
 
 app = typer.Typer()
 
@@ -25,5 +28,26 @@ def desk(
 
     with plain_errors():
         application = create_app(ctx().newsroom.root)
-    console.print(f"the desk of {ctx().newsroom.root} on http://{host}:{port}/ — Ctrl-C stops")
-    uvicorn.Server(server_config(application, host, port, tuple(trusted_proxy or ()))).run()
+    # The port is taken here, before the address is printed: a busy port is one line, not a
+    # printed address followed by uvicorn's failure.
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        say(words.cli.ERROR, "red", words.cli.port_busy(port, host, exc.strerror or str(exc)), err)
+        raise typer.Exit(1) from None
+    url_host = f"[{host}]" if ":" in host else host
+    console.print(words.cli.serving_desk(ctx().newsroom.root, f"http://{url_host}:{port}"))
+    uvicorn.Server(server_config(application, host, port, tuple(trusted_proxy or ()))).run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to (host, port), for uvicorn to listen on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock

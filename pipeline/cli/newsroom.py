@@ -5,12 +5,14 @@ from typing import Annotated
 
 import typer
 
-from pipeline import ledger
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import ledger, words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say, state_label
 from pipeline.demo import print_demo_report, run_demo
 from pipeline.render.renditions import recipe_problems
-from pipeline.scaffold import init_newsroom
+from pipeline.scaffold import PLACEHOLDER_BASE_URL, init_newsroom, placeholder_url
 from pipeline.schedule import Daemon
+from pipeline.settings import Newsroom
 from pipeline.stories import count_by_state, count_ingest_errors
 from pipeline.timeutil import utcnow
 from publishers import open_channel
@@ -22,17 +24,19 @@ app = typer.Typer()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.")],
     title: Annotated[str, typer.Option(help="Site title.")] = "县融媒体中心 · 新时代文明实践",
-    base_url: Annotated[str, typer.Option(help="Public URL of the site.")] = "https://news.example.cn/",
+    base_url: Annotated[str, typer.Option(help="Public URL of the site (QR codes on posters and clips point to it).")]
+    = PLACEHOLDER_BASE_URL,
     timezone: Annotated[str, typer.Option(help="Newsroom timezone.")] = "Asia/Shanghai",
 ) -> None:
-    """Create a newsroom folder: kitchen.toml, stations.csv, templates/, inbox/."""
+    """Create a newsroom folder: kitchen.toml, stations.csv, templates/, inbox/, broadcast/, recordings/."""
     with plain_errors():
         result = init_newsroom(directory, title=title, base_url=base_url, timezone=timezone)
-    console.print(f"Created newsroom in {result.root}")
+    say(words.cli.DONE, "green", words.cli.created(result.root))
     for name in result.kept:
-        console.print(f"kept your existing {name}")
-    console.print("Next: list your practice sites in stations.csv, drop reports into inbox/, "
-                  "then run `kitchen ingest`.")
+        console.print(words.cli.kept_file(name))
+    if placeholder_url(base_url):
+        say(words.cli.NOTE, "yellow", words.cli.placeholder_base_url(base_url))
+    console.print(words.cli.next_steps())
 
 
 @app.command()
@@ -42,19 +46,29 @@ def check() -> None:
     with plain_errors():
         newsroom = ctx().newsroom
         ctx().store  # noqa: B018 — opening it checks the database URL and applies migrations
-        warnings = [f"channel {name}: {problem}" for name in newsroom.publish.channels
-                    for problem in open_channel(newsroom, name).preflight()]
-        warnings += [f"render {problem}" for problem in recipe_problems(newsroom)]
-    for warning in warnings:
-        say("not ready:", "red", warning, err)
-    if warnings:
+        problems = [words.cli.channel_not_ready(channel_label(newsroom, name), problem)
+                    for name in newsroom.publish.channels for problem in open_channel(newsroom, name).preflight()]
+        problems += [words.cli.render_not_ready(problem) for problem in recipe_problems(newsroom)]
+        if placeholder_url(newsroom.site.base_url):
+            problems.append(words.cli.placeholder_base_url(newsroom.site.base_url))
+    for problem in problems:
+        say(words.cli.NOT_READY, "red", problem, err)
+    # The podcast (loudspeaker audio on the site) names an owner's address only when one is given.
+    if newsroom.channels_of_kind("loudspeaker") and newsroom.channels_of_kind("web") and not newsroom.site.email:
+        say(words.cli.NOTE, "yellow", words.cli.podcast_email_missing(), err)
+    if problems:
         raise typer.Exit(1)
     levels: dict[str, int] = {}
     for station in newsroom.stations.values():
         levels[station.level] = levels.get(station.level, 0) + 1
-    say("OK", "green", f"{newsroom.root}: {len(newsroom.stations)} stations "
-                  f"({', '.join(f'{n} {lvl}' for lvl, n in levels.items())}), "
-                  f"{len(newsroom.sources)} source(s), channels: {', '.join(newsroom.publish.channels)}")
+    say(words.cli.DONE, "green", words.cli.check_ok(
+        newsroom.root, len(newsroom.stations), [(words.name_of(words.LEVELS, lvl), n) for lvl, n in levels.items()],
+        len(newsroom.sources), "、".join(channel_label(newsroom, name) for name in newsroom.publish.channels)))
+
+
+def channel_label(newsroom: Newsroom, name: str) -> str:
+    """A channel as the command line names it: `web（网站）`."""
+    return f"{name}（{words.channel_name(name, newsroom.channel_kind(name))}）"
 
 
 @app.command()
@@ -77,8 +91,8 @@ def run(
     with plain_errors():
         newsroom = ctx().newsroom
         daemon = Daemon(newsroom, ctx().store, lambda line: console.print(f"{local_time(utcnow())} {line}"))
-        console.print(f"kitchen run: {newsroom.root} — ingest every {newsroom.daemon.ingest_every_minutes} min, "
-                      f"publish every {newsroom.daemon.publish_every_seconds} s; Ctrl-C stops")
+        console.print(words.cli.daemon_started(newsroom.root, newsroom.daemon.ingest_every_minutes,
+                                               newsroom.daemon.publish_every_seconds))
         daemon.run(max_cycles=1 if once else None)
 
 
@@ -90,8 +104,9 @@ def status() -> None:
         ledger_counts = ledger.count_by_state(conn)
         upcoming = ledger.next_due(conn)
         errors = count_ingest_errors(conn)
-    console.print("stories: " + (", ".join(f"{state_label(s)} {n}" for s, n in sorted(story_counts.items())) or "none"))
-    console.print("ledger: " + (", ".join(f"{s} {n}" for s, n in sorted(ledger_counts.items())) or "empty"))
+    console.print(words.cli.status_stories([(state_label(s), n) for s, n in sorted(story_counts.items())]))
+    console.print(words.cli.status_ledger([(words.name_of(words.PUBLICATION_STATES, s), n)
+                                           for s, n in sorted(ledger_counts.items())]))
     if upcoming:
-        console.print(f"next due: {local_time(upcoming)}")
-    console.print(f"ingest errors recorded: {errors}")
+        console.print(words.cli.status_next_due(local_time(upcoming)))
+    console.print(words.cli.status_errors(errors))

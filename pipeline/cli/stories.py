@@ -2,6 +2,7 @@
 (approve, submit, reject, reopen, withdraw, kill)."""
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -13,12 +14,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say, state_label
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import words
+from pipeline.cli.context import (
+    console,
+    ctx,
+    err,
+    local_time,
+    plain_errors,
+    say,
+    state_id,
+    state_label,
+)
 from pipeline.editing import document_to_draft, story_to_document
-from pipeline.ingest.documents import DocumentError
+from pipeline.ingest.documents import DocumentError, resolve_station
 from pipeline.ingest.reports import story_sources
 from pipeline.ledger import LedgerBusy, list_publications
-from pipeline.model import STORY_STATES
+from pipeline.settings import Newsroom
 from pipeline.stories import (
     StoryNotFound,
     get_story,
@@ -35,27 +47,33 @@ app = typer.Typer()
 
 @app.command()
 def stories(
-    state: Annotated[str | None, typer.Option(help="Only stories in this state.")] = None,
-    station: Annotated[str | None, typer.Option(help="Only this station and the stations under it.")] = None,
+    state: Annotated[str | None, typer.Option(help="Only stories in this state: " + ", ".join(
+        f"{s} ({n})" for s, n in words.STORY_STATES.items()) + "; the id or the Chinese name.")] = None,
+    station: Annotated[str | None, typer.Option(help="Only this station and the stations under it "
+                                                "(its id or full name, as in stations.csv).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 200,
 ) -> None:
     """List stories, newest first."""
     with plain_errors():
         newsroom = ctx().newsroom
-        if state and state not in STORY_STATES:
-            raise ValueError(f"state must be one of {', '.join(STORY_STATES)}")
-        if station and station not in newsroom.stations:
-            raise ValueError(f"'{station}' is not a station in stations.csv")
-        scope = newsroom.descendants(station) if station else None
+        wanted = state_id(state) if state else None
+        scope = newsroom.descendants(_station_id(newsroom, station)) if station else None
         with ctx().store.begin() as conn:
-            rows = list_stories(conn, state=state, station_ids=scope, limit=limit)
-    table = Table("id", "state", "date", "station", "title", box=None, pad_edge=False)
+            rows = list_stories(conn, state=wanted, station_ids=scope, limit=limit)
+    table = Table(*words.cli.STORY_COLUMNS, box=None, pad_edge=False)
     for row in rows:
         table.add_row(str(row.id), state_label(row.state), local_time(row.dateline)[:10],
                       newsroom.station_name(row.station_id), row.title)
     console.print(table)
-    more = f" (the newest {limit}; --limit N shows more)" if len(rows) == limit else ""
-    console.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}{more}")
+    console.print(words.cli.stories_count(len(rows), limit if len(rows) == limit else None))
+
+
+def _station_id(newsroom: Newsroom, given: str) -> str:
+    """A station named by id or by its full name, as the inbox takes it."""
+    found = resolve_station(newsroom, given.strip())
+    if found is None:
+        raise ValueError(words.cli.station_unknown(given))
+    return found
 
 
 @app.command()
@@ -71,38 +89,41 @@ def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
             sources = story_sources(conn, story_id)
     content = snap.revision.content
     console.print(f"#{snap.story.id} {content.title}", style="bold")
-    console.print(f"state: {state_label(snap.story.state)}   revision: {snap.revision.number}   "
-                  f"station: {newsroom.station_name(content.station_id)} ({content.station_id})")
-    console.print(f"theme: {newsroom.theme_name(content.theme) or '-'}   date: {local_time(content.dateline)}   "
-                  f"author: {content.author or '-'}")
+    console.print(words.cli.show_state(state_label(snap.story.state), snap.revision.number,
+                                       newsroom.station_name(content.station_id), content.station_id))
+    console.print(words.cli.show_theme(newsroom.theme_name(content.theme), local_time(content.dateline),
+                                       content.author))
     if content.summary:
-        console.print(f"summary: {content.summary}")
+        console.print(words.cli.show_summary(content.summary))
     console.print()
     console.print(content.body_md.rstrip())
     console.print()
     for image in content.images:
-        console.print(f"image {image.sha256[:12]} {image.width}×{image.height} {image.caption}")
+        console.print(words.cli.show_image(image.sha256[:12], image.width, image.height, image.caption))
     if sources:
-        console.print("sources", style="bold")
+        console.print(words.cli.SOURCES, style="bold")
         for source in sources:
-            where = source["url"] or f"raw #{source['raw_document_id']}"
-            console.print(f"  {source['relation']:<9} {source['source_id']}  {where}  "
-                          f"({newsroom.station_name(source['station_id'])}, {local_time(source['published_at'])})")
+            where = source["url"] or words.cli.raw_document(source["raw_document_id"])
+            console.print(f"  {words.name_of(words.cli.RELATIONS, source['relation'])}  {source['source_id']}  {where}  "
+                          f"（{newsroom.station_name(source['station_id'])}，{local_time(source['published_at'])}）")
     if len(revisions) > 1:
-        console.print("revisions", style="bold")
+        console.print(words.cli.REVISIONS, style="bold")
         for rev in revisions:
             console.print(f"  {rev.number}  {local_time(rev.created_at)}  {rev.created_by}  {rev.note}")
     if pubs:
-        table = Table("channel", "action", "state", "due", "rev", "attempts", "published", "error",
-                      title="channels", box=None, title_justify="left")
+        table = Table(*words.cli.PUBLICATION_COLUMNS, title=words.cli.CHANNELS, box=None, title_justify="left")
         for pub in pubs:
-            table.add_row(pub.channel, pub.action, pub.state, local_time(pub.due_at), str(pub.revision),
+            table.add_row(words.channel_name(pub.channel, newsroom.channel_kind(pub.channel)),
+                          words.name_of(words.PUBLICATION_ACTIONS, pub.action),
+                          words.name_of(words.PUBLICATION_STATES, pub.state), local_time(pub.due_at), str(pub.revision),
                           str(pub.attempts), local_time(pub.published_at), pub.last_error or "")
         console.print(table)
-    table = Table("when", "who", "action", "from → to", "note", title="history", box=None, title_justify="left")
+    table = Table(*words.cli.EVENT_COLUMNS, title=words.cli.HISTORY, box=None, title_justify="left")
     for event in events:
-        table.add_row(local_time(event.at), event.actor, event.action,
-                      f"{event.from_state or ''} → {event.to_state or ''}", event.note)
+        action = ACTIONS[event.action].label_zh if event.action in ACTIONS else words.name_of(words.EVENTS, event.action)
+        change = (f"{state_label(event.from_state or '')} → {state_label(event.to_state or '')}"
+                  if event.from_state != event.to_state else "")
+        table.add_row(local_time(event.at), event.actor, action, change, event.note)
     console.print(table)
 
 
@@ -115,9 +136,9 @@ def _open_editor(text: str, story_id: int) -> str:
         try:
             result = subprocess.run([*shlex.split(editor), str(path)], check=False)
         except FileNotFoundError:
-            raise ValueError(f"the editor '{editor}' was not found; set EDITOR (e.g. EDITOR=nano)") from None
+            raise ValueError(words.cli.editor_missing(editor)) from None
         if result.returncode != 0:
-            raise ValueError(f"the editor ({editor}) exited with status {result.returncode}; nothing saved")
+            raise ValueError(words.cli.editor_failed(editor, result.returncode))
         return path.read_text(encoding="utf-8")
     finally:
         path.unlink(missing_ok=True)
@@ -135,34 +156,37 @@ def _edit_loop(story_id: int, action: str, correction_note: str | None, from_fil
         if from_file is None:
             text = _open_editor(text, story_id)
         if text == original and action == "edit":
-            console.print("no changes; nothing saved")
+            console.print(words.cli.no_changes())
             return
         try:
             with store.begin() as conn:
                 draft, note = document_to_draft(text, newsroom, conn, utcnow(), correction=action == "correct")
                 if draft == snap.revision.content:
                     if action == "edit":
-                        console.print("no changes; nothing saved")
+                        console.print(words.cli.no_changes())
                         return
-                    raise DocumentError("the text is the same as the published revision; "
-                                        "change what needs correcting")
+                    raise DocumentError(words.cli.correction_unchanged())
                 result = perform(conn, newsroom, story_id, action, actor, utcnow(), note=note, draft=draft)
         except DocumentError as exc:
-            say("not saved:", "red", str(exc), err)
-            if from_file is None and sys.stdin.isatty() and typer.confirm("Open the editor again?", default=True):
+            say(words.cli.NOT_SAVED, "red", str(exc), err)
+            if from_file is None and sys.stdin.isatty() and typer.confirm(words.cli.edit_again(), default=True):
                 continue
             keep = newsroom.runtime_dir / "unsaved" / f"story-{story_id}.md"
             keep.parent.mkdir(parents=True, exist_ok=True)
             keep.write_text(text, encoding="utf-8")
-            err.print(f"your text is kept in {keep}")
+            err.print(words.cli.text_kept(keep))
             raise typer.Exit(1) from None
         break
     if action == "correct":
-        channels = ", ".join(result["republishing"]) or "none yet"
-        console.print(f"story {story_id}: correction saved as revision {result['revision']}; "
-                      f"re-publishing on: {channels}")
+        console.print(words.cli.correction_saved(story_id, result["revision"],
+                                                 _channel_names(newsroom, result["republishing"])))
     else:
-        console.print(f"story {story_id}: saved revision {result['revision']}")
+        console.print(words.cli.saved_revision(story_id, result["revision"]))
+
+
+def _channel_names(newsroom: Newsroom, names: list[str]) -> str:
+    """Channels as the command line names them: `web（网站）、export（外发）`."""
+    return "、".join(f"{name}（{words.channel_name(name, newsroom.channel_kind(name))}）" for name in names)
 
 
 @app.command()
@@ -190,24 +214,49 @@ def correct(
 def approve(
     story_ids: Annotated[list[int], typer.Argument(help="Story id(s).")],
     at: Annotated[str | None, typer.Option("--at", help='Publish at this newsroom time, e.g. "2026-12-01 08:00" (default: now).')] = None,
-    channels: Annotated[str | None, typer.Option("--channels", help="Comma-separated channels (default: all enabled).")] = None,
+    channels: Annotated[list[str] | None, typer.Option(
+        "--channels", help="Channels to publish on, comma-separated or repeated "
+                           "(--channels web,rss or --channels web --channels rss; default: all enabled).")] = None,
 ) -> None:
     """Approve stories for publication, now or at a set time."""
     with plain_errors():
         newsroom = ctx().newsroom
         now = utcnow()
         due = parse_local(at, newsroom.tz) if at else None
-        chosen = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
+        chosen = chosen_channels(newsroom, channels) if channels else None
         if due and due < now:
-            say("note:", "yellow", "that time has passed; it goes out at the next publish run", err)
+            say(words.cli.NOTE, "yellow", words.cli.time_passed(), err)
 
         def one(story_id: int) -> None:
             with ctx().store.begin() as conn:
                 result = perform(conn, newsroom, story_id, "approve", ctx().actor, now, at=due, channels=chosen)
-            when = local_time(due) if due else "now"
-            console.print(f"story {story_id}: approved for {', '.join(result['channels'])} at {when}")
+            when = local_time(due) if due else words.cli.now_word()
+            console.print(words.cli.approved(story_id, _channel_names(newsroom, result["channels"]), when))
 
         _for_each_story(story_ids, "approve", one)
+
+
+SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def chosen_channels(newsroom: Newsroom, given: list[str]) -> list[str]:
+    """The channels of every --channels option, merged in order: each may be a comma-separated
+    list (`web,rss`, also with Chinese commas), a channel's name or its Chinese name (`网站`).
+    A list separated by spaces (`"web rss"`) is refused with a word on commas; an unknown channel
+    is left for the workflow to refuse, naming the enabled ones."""
+    names: list[str] = []
+    for option in given:
+        for part in SEPARATORS.split(option):
+            part = part.strip()
+            if not part:
+                continue
+            if any(c.isspace() for c in part):
+                raise WorkflowError(words.cli.channels_with_spaces(option))
+            for name in newsroom.publish.channels:  # 网站 → web
+                if part == words.channel_name(name, newsroom.channel_kind(name)):
+                    part = name
+            names.append(part)
+    return list(dict.fromkeys(names))
 
 
 def _for_each_story(story_ids: list[int], action: str, do: Callable[[int], None]) -> None:
@@ -219,9 +268,9 @@ def _for_each_story(story_ids: list[int], action: str, do: Callable[[int], None]
             do(story_id)
         except (WorkflowError, LedgerBusy, StoryNotFound) as exc:
             refused += 1
-            say("refused:", "red", str(exc), err)
+            say(words.cli.REFUSED, "red", str(exc), err)
     if refused and len(story_ids) > 1:
-        say(f"{action}:", "yellow", f"{len(story_ids) - refused} done, {refused} refused", err)
+        err.print(words.cli.batch_summary(ACTIONS[action].label_zh, len(story_ids) - refused, refused))
     if refused:
         raise typer.Exit(1)
 
@@ -235,14 +284,15 @@ def _simple_action(name: str) -> None:
     ) -> None:
         with plain_errors():
             if action.needs_note and not why.strip():
-                raise WorkflowError(f"'{name}' needs a reason: --why \"…\"")
+                raise WorkflowError(words.cli.needs_reason(action.label_zh))
 
             def one(story_id: int) -> None:
+                newsroom = ctx().newsroom
                 with ctx().store.begin() as conn:
-                    result = perform(conn, ctx().newsroom, story_id, name, ctx().actor, utcnow(), note=why)
-                extra = "".join(f"; {key}: {', '.join(value)}" for key, value in result.items()
-                                if isinstance(value, list) and value)
-                console.print(f"story {story_id}: {name} done ({action.label_zh}){extra}")
+                    result = perform(conn, newsroom, story_id, name, ctx().actor, utcnow(), note=why)
+                extra = [(words.name_of(words.cli.RESULT_KEYS, key), _channel_names(newsroom, value))
+                         for key, value in result.items() if isinstance(value, list) and value]
+                console.print(words.cli.action_done(story_id, action.label_zh, extra))
 
             _for_each_story(story_ids, name, one)
 

@@ -2,6 +2,8 @@
 
 import typer
 
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import words
 from pipeline.cli.context import say
 from pipeline.render.tts import engines_status
 
@@ -13,5 +15,4 @@ def tts_check() -> None:
     """Which text-to-speech engines are installed, and how to add the others."""
     for status in engines_status():
         say(status.name, "green" if status.available else "yellow",
-            status.detail if status.detail.startswith(("available", "not installed")) else
-            ("available: " if status.available else "not installed: ") + status.detail)
+            words.cli.engine_status(status.available, status.detail))

@@ -8,7 +8,9 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy import Connection
 
-from pipeline.cli.context import console, ctx, plain_errors
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import words
+from pipeline.cli.context import console, ctx, plain_errors, say
 from pipeline.desk.users import add_user, list_users, set_disabled, set_password, set_role
 from pipeline.timeutil import utcnow
 
@@ -33,9 +35,9 @@ def _apply(change: Callable[[Connection], T]) -> T:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
-        raise ValueError("the two passwords differ")
+    first = getpass.getpass(words.cli.PASSWORD_PROMPT)
+    if getpass.getpass(words.cli.PASSWORD_AGAIN) != first:
+        raise ValueError(words.cli.passwords_differ())
     return first
 
 
@@ -47,7 +49,7 @@ def users_add(
 ) -> None:
     """Add a desk user (the password is asked for, or read from stdin)."""
     user = _with_password(password_stdin, lambda conn, password: add_user(conn, name, role, password, utcnow()))
-    console.print(f"user {user.name} added as {user.role}")
+    say(words.cli.DONE, "green", words.cli.user_added(user.name, _role(user.role)))
 
 
 @group.command("password")
@@ -57,7 +59,7 @@ def users_password(
 ) -> None:
     """Set a desk user's password (the user's sessions end)."""
     _with_password(password_stdin, lambda conn, password: set_password(conn, name, password))
-    console.print(f"password of {name} changed")
+    say(words.cli.DONE, "green", words.cli.password_changed(name))
 
 
 @group.command("role")
@@ -67,21 +69,21 @@ def users_role(
 ) -> None:
     """Set a desk user's role (the user's sessions end: the next login has the new role)."""
     _apply(lambda conn: set_role(conn, name, role))
-    console.print(f"{name} is now {role}")
+    say(words.cli.DONE, "green", words.cli.role_changed(name, _role(role)))
 
 
 @group.command("disable")
 def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Disable a desk user: the user's sessions end at once and no login works until enabled."""
     _apply(lambda conn: set_disabled(conn, name, True))
-    console.print(f"user {name} disabled; their sessions ended")
+    say(words.cli.DONE, "green", words.cli.user_disabled(name))
 
 
 @group.command("enable")
 def users_enable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Enable a disabled desk user again."""
     _apply(lambda conn: set_disabled(conn, name, False))
-    console.print(f"user {name} enabled")
+    say(words.cli.DONE, "green", words.cli.user_enabled(name))
 
 
 @group.command("list")
@@ -90,6 +92,11 @@ def users_list() -> None:
     with plain_errors(), ctx().store.read() as conn:
         users = list_users(conn)
     for user in users:
-        console.print(f"{user.name}\t{user.role}{'  (disabled)' if user.disabled else ''}")
+        console.print(f"{user.name}\t{user.role}\t{_role(user.role)}{words.cli.DISABLED if user.disabled else ''}")
     if not users:
-        console.print("no users yet: kitchen users add NAME --role editor")
+        console.print(words.cli.no_users())
+
+
+def _role(role: str) -> str:
+    """A role as the command line names it: `chief（值班主任）`."""
+    return f"{role}（{words.name_of(words.ROLES, role)}）"

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.context import console, ctx, local_time, plain_errors
+import pipeline.words.cli  # noqa: F401 — words.cli below
+from pipeline import words
+from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
 from pipeline.locks import holding
 from pipeline.render.site import SiteOutput, build_site, rollback
-from pipeline.sitehost import serve
+from pipeline.sitehost import PortUnavailable, serve
 
 app = typer.Typer()
 group = typer.Typer(help="The static site that the web and rss channels publish (site/live).", no_args_is_help=True)
@@ -23,8 +25,8 @@ def web_build(
     """Build the site from what the ledger says is live, and switch it in (after a template change)."""
     with plain_errors(), holding(ctx().newsroom, "publish", wait=60), ctx().store.read() as conn:
         result = build_site(ctx().newsroom, conn, full=full)
-    console.print(f"build {result.build}: {len(result.written)} file(s) written, {len(result.removed)} removed, "
-                  f"{result.total} in the site ({result.seconds:.1f} s); live at {ctx().newsroom.root / 'site' / 'live'}")
+    say(words.cli.DONE, "green", words.cli.site_built(result.build, len(result.written), len(result.removed),
+                                                      result.total, result.seconds, ctx().newsroom.root / "site" / "live"))
 
 
 @group.command("rollback")
@@ -32,7 +34,7 @@ def web_rollback() -> None:
     """Switch the live site back to the build before the current one."""
     with plain_errors(), holding(ctx().newsroom, "publish", wait=60):
         build = rollback(ctx().newsroom)
-    console.print(f"the live site is build {build.name} again")
+    say(words.cli.DONE, "green", words.cli.site_rolled_back(build.name))
 
 
 @group.command("status")
@@ -41,10 +43,10 @@ def web_status() -> None:
     output = SiteOutput(ctx().newsroom.root / "site")
     current = output.current()
     for build in output.history():
-        mark = "live" if build == current else ""
+        mark = words.cli.LIVE if build == current else ""
         console.print(f"{build.name}  {local_time(datetime.fromtimestamp(build.stat().st_mtime).astimezone())}  {mark}")
     if current is None:
-        console.print("nothing published on the site yet")
+        console.print(words.cli.site_empty())
 
 
 @app.command()
@@ -55,8 +57,12 @@ def preview(
     with plain_errors():
         live = ctx().newsroom.root / "site" / "live"
         if not live.exists():
-            raise LookupError("nothing is published on the site yet (approve stories for web, then kitchen publish)")
+            raise LookupError(words.cli.nothing_to_preview())
+    try:
         with serve(live, port, jail=live.parent) as host:
-            console.print(f"serving {live.resolve()} at {host.base_url}/ — Ctrl-C stops")
+            console.print(words.cli.serving_site(live.resolve(), host.base_url))
             with suppress(KeyboardInterrupt):
                 threading.Event().wait()
+    except PortUnavailable as exc:
+        say(words.cli.ERROR, "red", words.cli.port_busy(port, "127.0.0.1", exc.reason), err)
+        raise typer.Exit(1) from None
