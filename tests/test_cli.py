@@ -34,24 +34,27 @@ def test_init_creates_a_newsroom_that_loads(tmp_path: Path) -> None:
 
     root = tmp_path / "county"
     output = Kitchen(root)("init", str(root), "--title", "某县融媒体中心", "--base-url", "https://m.example.cn/")
-    assert "Created newsroom" in output
-    assert {p.name for p in root.iterdir()} >= {"kitchen.toml", "stations.csv", "templates", "inbox"}
+    assert "✓ 已在" in output and "建立编辑部" in output
+    assert {p.name for p in root.iterdir()} >= {"kitchen.toml", "stations.csv", "templates", "inbox",
+                                                "broadcast", "recordings"}
+    assert (root / "broadcast" / "notices").is_dir()
     newsroom = load_newsroom(root)
     assert newsroom.site.title == "某县融媒体中心"
-    assert "already has a kitchen.toml" in Kitchen(root)("init", str(root), expect=1)
+    assert "里已经有 kitchen.toml；不会覆盖它" in Kitchen(root)("init", str(root), expect=1)
 
 
 def test_stories_lists_and_filters_by_state_and_station_subtree(kitchen, newsroom_dir) -> None:
     ingest_two(kitchen, newsroom_dir)
     listing = kitchen("stories")
     assert "东村开展板凳课堂理论宣讲" in listing and "新桥村志愿者清扫河道" in listing
-    assert "2 stories" in listing
+    assert "共2篇稿件" in listing and "编号" in listing and "草稿" in listing
     by_institute = kitchen("stories", "--station", "qiaotou")
     assert "东村开展板凳课堂理论宣讲" in by_institute and "新桥村" not in by_institute
     kitchen("submit", "2")
-    assert "1 story" in kitchen("stories", "--state", "in_review")
-    assert "'nowhere' is not a station" in kitchen("stories", "--station", "nowhere", expect=1)
-    assert "state must be one of" in kitchen("stories", "--state", "lost", expect=1)
+    assert "共1篇稿件" in kitchen("stories", "--state", "in_review")
+    assert "“nowhere”不是 stations.csv 里的站点" in kitchen("stories", "--station", "nowhere", expect=1)
+    refused = kitchen("stories", "--state", "lost", expect=1)
+    assert "没有稿件状态“lost”" in refused and "草稿（draft）" in refused
 
 
 def test_show_prints_text_channels_and_history(kitchen, newsroom_dir) -> None:
@@ -60,31 +63,31 @@ def test_show_prints_text_channels_and_history(kitchen, newsroom_dir) -> None:
     kitchen("publish", "--due")
     output = kitchen("show", "1")
     assert "#1 东村开展板凳课堂理论宣讲" in output
-    assert "state: published 已发布" in output
-    assert "station: 东村新时代文明实践站 (qiaotou-dongcun)" in output
+    assert "状态：已发布" in output
+    assert "站点：东村新时代文明实践站（qiaotou-dongcun）" in output
     assert "60余名村民参加" in output
-    assert re.search(r"export\s+publish\s+done", output)
-    assert "approve" in output and "draft → approved" in output
-    assert "story 99 does not exist" in kitchen("show", "99", expect=1)
+    assert re.search(r"外发\s+发布\s+已发送", output)
+    assert "签发" in output and "草稿 → 已签发" in output
+    assert "99" in kitchen("show", "99", expect=1)
 
 
 def test_edit_in_editor_saves_a_validated_revision(kitchen, newsroom_dir, tmp_path) -> None:
     ingest_two(kitchen, newsroom_dir)
     editor = fake_editor(tmp_path, "text = text.replace('东村开展板凳课堂理论宣讲', '东村板凳课堂：政策讲到家门口')")
-    assert "story 1: saved revision 2" in kitchen("edit", "1", env={"EDITOR": editor})
+    assert "稿件 1：已保存为第2版" in kitchen("edit", "1", env={"EDITOR": editor})
     assert "#1 东村板凳课堂：政策讲到家门口" in kitchen("show", "1")
     unchanged = fake_editor(tmp_path, "pass")
-    assert "no changes; nothing saved" in kitchen("edit", "1", env={"EDITOR": unchanged})
+    assert "没有改动，没有保存" in kitchen("edit", "1", env={"EDITOR": unchanged})
 
 
 def test_an_invalid_edit_is_refused_and_the_text_is_kept(kitchen, newsroom_dir, tmp_path) -> None:
     ingest_two(kitchen, newsroom_dir)
     editor = fake_editor(tmp_path, "text = text.replace('station: qiaotou-dongcun', 'station: nowhere')")
     output = kitchen("edit", "1", env={"EDITOR": editor}, expect=1)
-    assert "not saved: station 'nowhere' is not in stations.csv" in output
+    assert "未保存：" in output and "nowhere" in output
     kept = newsroom_dir / ".kitchen" / "unsaved" / "story-1.md"
     assert "station: nowhere" in kept.read_text(encoding="utf-8")
-    assert "revision: 1" in kitchen("show", "1")
+    assert "版本：1" in kitchen("show", "1")
 
 
 def test_edit_can_reorder_and_caption_photos_by_id(kitchen, newsroom_dir, tmp_path) -> None:
@@ -113,7 +116,7 @@ def test_edit_can_reorder_and_caption_photos_by_id(kitchen, newsroom_dir, tmp_pa
 def test_approve_at_a_newsroom_time_is_stored_in_utc(kitchen, newsroom_dir) -> None:
     ingest_two(kitchen, newsroom_dir)
     output = kitchen("approve", "1", "2", "--at", "2099-12-01 08:00", "--channels", "export")
-    assert "story 1: approved for export at 2099-12-01 08:00" in output
+    assert "稿件 1：已签发，频道：export（外发），时间：2099-12-01 08:00" in output
     store = open_store(load_newsroom(newsroom_dir))
     with store.begin() as conn:
         pub = ledger.list_publications(conn, story_id=1)[0]
@@ -123,14 +126,15 @@ def test_approve_at_a_newsroom_time_is_stored_in_utc(kitchen, newsroom_dir) -> N
 
 def test_refusals_say_why(kitchen, newsroom_dir) -> None:
     ingest_two(kitchen, newsroom_dir)
-    assert "'reject' needs a reason" in kitchen("reject", "1", expect=1)
-    assert "story 1: reject done (退稿)" in kitchen("reject", "1", "--why", "缺少活动时间")
-    assert "story 1 is rejected; 'approve' is allowed only from draft, in_review" in kitchen("approve", "1", expect=1)
+    assert "未执行：“退稿”需要写明理由（--why" in kitchen("reject", "1", expect=1)
+    assert "稿件 1：退稿完成" in kitchen("reject", "1", "--why", "缺少活动时间")
+    assert ("稿件 1 现在是“已退稿”，不能签发（只有“草稿、待审”的稿件可以签发）——先重新打开：kitchen reopen 1"
+            in kitchen("approve", "1", expect=1))
     kitchen("approve", "2")
     kitchen("publish")
     refused = kitchen("--role", "editor", "kill", "2", "--why", "错误", expect=1)
-    assert "refused: 'kill' needs the chief role" in refused
-    assert "retracting: export" in kitchen("--role", "chief", "kill", "2", "--why", "信息有误")
+    assert "未执行：“撤稿”需要值班主任角色；cli:" in refused and "是编辑" in refused
+    assert "撤下：export（外发）" in kitchen("--role", "chief", "kill", "2", "--why", "信息有误")
 
 
 def test_correct_publishes_a_new_revision_with_its_note(kitchen, newsroom_dir, tmp_path) -> None:
@@ -140,10 +144,10 @@ def test_correct_publishes_a_new_revision_with_its_note(kitchen, newsroom_dir, t
     editor = fake_editor(tmp_path, "text = text.replace('60余名', '80余名')")
     assert "correction is empty" in kitchen("correct", "1", env={"EDITOR": editor}, expect=1)
     untouched = fake_editor(tmp_path, "pass", name="noop.py")
-    assert "the text is the same as the published revision" in kitchen(
+    assert "正文与已发布的版本相同" in kitchen(
         "correct", "1", "--why", "无", env={"EDITOR": untouched}, expect=1)
     output = kitchen("correct", "1", "--why", "参加人数应为'80余名'", env={"EDITOR": editor})
-    assert "correction saved as revision 2; re-publishing on: export" in output
+    assert "稿件 1：更正已保存为第2版；重新发布到：export（外发）" in output
     kitchen("publish")
     assert (newsroom_dir / "outbox/export/story-1/rev-2.json").exists()
     assert "参加人数应为'80余名'" in kitchen("show", "1")
@@ -153,8 +157,8 @@ def test_status_summarises_the_newsroom(kitchen, newsroom_dir) -> None:
     ingest_two(kitchen, newsroom_dir)
     kitchen("approve", "1", "--at", "2099-01-01 08:00")
     output = kitchen("status")
-    assert "approved 已签发 1" in output and "draft 草稿 1" in output
-    assert "ledger: pending 1" in output and "next due: 2099-01-01 08:00" in output
+    assert "稿件：已签发 1，草稿 1" in output
+    assert "发布台账：待发送 1" in output and "下次到期：2099-01-01 08:00" in output
 
 
 def test_commands_find_the_newsroom_from_the_environment(newsroom_dir, monkeypatch) -> None:
@@ -163,7 +167,7 @@ def test_commands_find_the_newsroom_from_the_environment(newsroom_dir, monkeypat
     from pipeline.cli import app
 
     result = CliRunner().invoke(app, ["check"], env={"KITCHEN_NEWSROOM": str(newsroom_dir)})
-    assert result.exit_code == 0 and "OK" in result.output
+    assert result.exit_code == 0 and "✓" in result.output and "6个实践站点" in result.output
 
 
 def test_init_keeps_a_stations_file_prepared_beforehand(tmp_path: Path) -> None:
@@ -174,29 +178,29 @@ def test_init_keeps_a_stations_file_prepared_beforehand(tmp_path: Path) -> None:
     prepared = (FIXTURES / "stations.csv").read_text(encoding="utf-8").encode("gb18030")
     (root / "stations.csv").write_bytes(prepared)
     output = Kitchen(root)("init", str(root))
-    assert "kept your existing stations.csv" in output
+    assert "保留了已有的 stations.csv" in output
     assert (root / "stations.csv").read_bytes() == prepared
     assert len(load_newsroom(root).stations) == 6
-    assert "is not an http(s) URL" in Kitchen(root)("init", str(tmp_path / "other"), "--base-url", "news.cn", expect=1)
+    assert "“news.cn”不是 http(s) 网址" in Kitchen(root)("init", str(tmp_path / "other"), "--base-url", "news.cn", expect=1)
 
 
 def test_one_refused_story_does_not_stop_the_others(kitchen, newsroom_dir) -> None:
     ingest_two(kitchen, newsroom_dir)
     kitchen("reject", "1", "--why", "重复")
     output = kitchen("approve", "1", "2", "99", expect=1)
-    assert "story 1 is rejected" in output and "story 99 does not exist" in output
-    assert "story 2: approved for export" in output
-    assert "approve: 1 done, 2 refused" in output
+    assert "稿件 1 现在是“已退稿”" in output and "99" in output
+    assert "稿件 2：已签发，频道：export（外发）" in output
+    assert "签发：1篇完成，2篇未执行" in output
 
 
 def test_check_says_what_a_channel_is_missing(kitchen, newsroom_dir) -> None:
     from tests.conftest import replace_in_config
 
-    assert "OK" in kitchen("check")
+    assert "✓" in kitchen("check")
     replace_in_config(newsroom_dir, '\nurl = ""', '\nurl = "https://partner.example.cn/in"')
     output = kitchen("check", expect=1)
-    assert "not ready: channel export: url is set but $KITCHEN_EXPORT_SECRET" in output
-    assert "OK" in kitchen("check", env={"KITCHEN_EXPORT_SECRET": "s3cret"})
+    assert "未就绪：频道 export（外发）：" in output and "KITCHEN_EXPORT_SECRET" in output
+    assert "✓" in kitchen("check", env={"KITCHEN_EXPORT_SECRET": "s3cret"})
 
 
 def test_an_unreachable_database_is_a_clear_error(kitchen, newsroom_dir) -> None:
@@ -205,13 +209,13 @@ def test_an_unreachable_database_is_a_clear_error(kitchen, newsroom_dir) -> None
     replace_in_config(newsroom_dir, 'database_url = ""',
                       'database_url = "postgresql+psycopg://kitchen:pw@127.0.0.1:1/kitchen"')
     output = kitchen("stories", expect=2)
-    assert "cannot use the database postgresql+psycopg://kitchen:***@127.0.0.1:1/kitchen" in output
+    assert "错误：无法使用数据库 postgresql+psycopg://kitchen:***@127.0.0.1:1/kitchen" in output
 
 
 def test_a_missing_editor_is_a_clear_error(kitchen, newsroom_dir) -> None:
     ingest_two(kitchen, newsroom_dir)
     output = kitchen("edit", "1", env={"EDITOR": "no-such-editor-here"}, expect=1)
-    assert "the editor 'no-such-editor-here' was not found; set EDITOR" in output
+    assert "错误：找不到编辑器“no-such-editor-here”；请设置 EDITOR" in output
 
 
 def test_publish_modes_do_not_mix(kitchen, newsroom_dir) -> None:

@@ -45,64 +45,63 @@ def test_a_fresh_newsroom_loads_with_defaults(newsroom_dir: Path) -> None:
 def test_malformed_toml_reports_its_line(newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, 'language = "zh-CN"', 'language = "zh-CN')
     (problem,) = problems_of(newsroom_dir)
-    assert problem.startswith(f"kitchen.toml line {line_of(newsroom_dir, 'kitchen.toml', 'language =')}:")
-    assert "malformed TOML" in problem
+    assert problem.startswith(f"kitchen.toml 第{line_of(newsroom_dir, 'kitchen.toml', 'language =')}行：")
+    assert "TOML 格式有误" in problem
 
 
 def test_bad_timezone(newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, 'timezone = "Asia/Shanghai"', 'timezone = "Asia/Shang_hai"')
     (problem,) = problems_of(newsroom_dir)
     line = line_of(newsroom_dir, "kitchen.toml", "timezone =")
-    assert problem == (f"kitchen.toml line {line}: site.timezone: 'Asia/Shang_hai' is not a known "
-                       "timezone (e.g. Asia/Shanghai)")
+    assert problem == f"kitchen.toml 第{line}行 site.timezone：“Asia/Shang_hai”不是已知的时区（例如 Asia/Shanghai）"
 
 
 def test_bad_slot_time(newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, 'time = "18:00"', 'time = "25:00"')
     (problem,) = problems_of(newsroom_dir)
     line = line_of(newsroom_dir, "kitchen.toml", '"25:00"')
-    assert problem.startswith(f"kitchen.toml line {line}: loudspeaker.slots[1].time:")
-    assert "'25:00' is not a time of day" in problem
+    assert problem.startswith(f"kitchen.toml 第{line}行 loudspeaker.slots[1].time：")
+    assert "25:00" in problem
 
 
 def test_unknown_channel(newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["export", "weibo"]')
     (problem,) = problems_of(newsroom_dir)
-    assert f"line {line_of(newsroom_dir, 'kitchen.toml', 'weibo')}: publish.channels" in problem
-    assert "unknown channel 'weibo'" in problem
+    assert f"第{line_of(newsroom_dir, 'kitchen.toml', 'weibo')}行 publish.channels" in problem
+    assert "没有频道“weibo”；已知的频道：export、loudspeaker、rss、web" in problem
 
 
 def test_unknown_channel_kind(newsroom_dir: Path) -> None:
     with (newsroom_dir / "kitchen.toml").open("a", encoding="utf-8") as handle:
         handle.write('\n[channels.province]\nkind = "fax"\n')
     (problem,) = problems_of(newsroom_dir)
-    assert "channels.province.kind: unknown kind 'fax'" in problem
+    assert "channels.province.kind：没有频道类型“fax”" in problem
 
 
 def test_duplicate_station_id(newsroom_dir: Path) -> None:
     append_station(newsroom_dir, "baisha,白沙镇另一个所,institute,center,白沙镇,,32.0,120.0")
     (problem,) = problems_of(newsroom_dir)
-    assert problem == "stations.csv line 8: id: duplicate id 'baisha' (first on line 6)"
+    assert problem == "stations.csv 第8行 id：编号“baisha”重复（第一次出现在第6行）"
 
 
 def test_unknown_parent_station(newsroom_dir: Path) -> None:
     append_station(newsroom_dir, "huangqiao-x,黄桥某站,station,huangqiao,黄桥镇,某村,32.0,120.0")
     (problem,) = problems_of(newsroom_dir)
-    assert problem == "stations.csv line 8: parent: 'huangqiao' is not a known station"
+    assert problem == "stations.csv 第8行 parent：“huangqiao”不是已知的站点"
 
 
 def test_cycle_in_the_hierarchy(newsroom_dir: Path) -> None:
     append_station(newsroom_dir, "loop-a,甲点,point,loop-b,桥头镇,东村,32.0,120.0")
     append_station(newsroom_dir, "loop-b,乙点,point,loop-a,桥头镇,东村,32.0,120.0")
     problems = problems_of(newsroom_dir)
-    assert any("cycle in the hierarchy: loop-a → loop-b → loop-a" in p for p in problems)
-    assert all("stations.csv line" in p for p in problems)
+    assert any("上下级形成了循环：loop-a → loop-b → loop-a" in p for p in problems)
+    assert all(p.startswith("stations.csv 第") for p in problems)
 
 
 def test_parent_must_be_a_higher_level(newsroom_dir: Path) -> None:
     append_station(newsroom_dir, "odd,错挂的所,institute,qiaotou-dongcun,桥头镇,,32.0,120.0")
     (problem,) = problems_of(newsroom_dir)
-    assert "line 8: parent: institute 'odd' cannot sit under station 'qiaotou-dongcun'" in problem
+    assert "第8行 parent：所“odd”不能放在站“qiaotou-dongcun”下面" in problem
 
 
 def test_bad_level_and_coordinates(newsroom_dir: Path) -> None:
@@ -110,16 +109,16 @@ def test_bad_level_and_coordinates(newsroom_dir: Path) -> None:
     append_station(newsroom_dir, "x2,某点,point,qiaotou-dongcun,桥头镇,东村,北纬32度,120.0")
     append_station(newsroom_dir, "x3,某点,point,qiaotou-dongcun,桥头镇,东村,132.0,120.0")
     problems = problems_of(newsroom_dir)
-    assert "stations.csv line 8: level: 'village' is not one of center|institute|station|point" in problems
-    assert any(p.startswith("stations.csv line 9: lat/lon:") for p in problems)
-    assert any(p.startswith("stations.csv line 10: lat/lon:") and "outside the globe" in p for p in problems)
+    assert "stations.csv 第8行 level：“village”不是 center|institute|station|point（中心|所|站|点）之一" in problems
+    assert any(p.startswith("stations.csv 第9行 lat/lon：") for p in problems)
+    assert any(p.startswith("stations.csv 第10行 lat/lon：") and "超出地球范围" in p for p in problems)
 
 
 def test_missing_column_in_stations_header(newsroom_dir: Path) -> None:
     path = newsroom_dir / "stations.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",lat,lon", ",latitude,lon", 1), encoding="utf-8")
     (problem,) = problems_of(newsroom_dir)
-    assert problem.startswith("stations.csv line 1: header: missing column(s) lat")
+    assert problem.startswith("stations.csv 第1行 header：缺少列 lat；")
 
 
 def test_required_fields_and_types(newsroom_dir: Path) -> None:
@@ -127,9 +126,9 @@ def test_required_fields_and_types(newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, 'base_url = "https://news.test.example.cn/"', 'base_url = "news.example.cn"')
     replace_in_config(newsroom_dir, "max_attempts = 8", 'max_attempts = "eight"')
     problems = problems_of(newsroom_dir)
-    assert any("site.title: must be text in quotes, not 42" in p for p in problems)
-    assert any("site.base_url: 'news.example.cn' is not an http(s) URL" in p for p in problems)
-    assert any("publish.max_attempts: must be a whole number" in p for p in problems)
+    assert any("site.title：应当是加引号的文字，而不是 42" in p for p in problems)
+    assert any("site.base_url：“news.example.cn”不是 http(s) 网址" in p for p in problems)
+    assert any("publish.max_attempts：应当是整数" in p for p in problems)
     assert len(problems) == 3
 
 
@@ -138,15 +137,15 @@ def test_unknown_source_kind_and_station(newsroom_dir: Path) -> None:
         handle.write('\n[[sources]]\nid = "county-site"\nkind = "telegraph"\nstation = "nowhere"\n')
     problems = problems_of(newsroom_dir)
     line = line_of(newsroom_dir, "kitchen.toml", 'kind = "telegraph"')
-    assert any(p.startswith(f"kitchen.toml line {line}: sources[1] (county-site).kind: unknown source kind 'telegraph'")
+    assert any(p.startswith(f"kitchen.toml 第{line}行 sources[1] (county-site).kind：没有来源类型“telegraph”")
                for p in problems)
-    assert any("sources[1] (county-site).station: 'nowhere' is not a station" in p for p in problems)
+    assert any("sources[1] (county-site).station：“nowhere”不是 stations.csv 里的站点" in p for p in problems)
 
 
 def test_monthly_theme_must_exist(newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, '"2026-11" = "yifeng"', '"2026-11" = "nosuch"')
     (problem,) = problems_of(newsroom_dir)
-    assert "monthly_themes.2026-11: theme 'nosuch' is not defined under [themes]" in problem
+    assert "monthly_themes.2026-11：主题 'nosuch' 没有在 [themes] 里定义" in problem
 
 
 def test_every_problem_is_reported_at_once(newsroom_dir: Path) -> None:
@@ -186,8 +185,8 @@ def test_newsroom_is_found_from_a_subfolder_or_the_environment(newsroom_dir: Pat
 def test_cli_check_prints_problems_and_exits_2(kitchen, newsroom_dir: Path) -> None:
     replace_in_config(newsroom_dir, 'timezone = "Asia/Shanghai"', 'timezone = "Nowhere/Land"')
     output = kitchen("check", expect=2)
-    assert "config error: kitchen.toml line" in output
-    assert "site.timezone: 'Nowhere/Land' is not a known timezone" in output
+    assert "配置错误：kitchen.toml 第" in output
+    assert "site.timezone：“Nowhere/Land”不是已知的时区" in output
 
 
 def test_a_typo_in_a_known_table_is_not_silently_ignored(newsroom_dir: Path) -> None:
@@ -195,10 +194,10 @@ def test_a_typo_in_a_known_table_is_not_silently_ignored(newsroom_dir: Path) -> 
     replace_in_config(newsroom_dir, "publish_every_seconds = 30", "publish_every_second = 30")
     replace_in_config(newsroom_dir, "\nminutes = 15", "\nminute = 15")
     problems = problems_of(newsroom_dir)
-    assert any("site.timezon: unknown setting; did you mean 'timezone'?" in p for p in problems)
-    assert any("daemon.publish_every_second: unknown setting; did you mean 'publish_every_seconds'?" in p
+    assert any("site.timezon：没有这项设置；是不是“timezone”？" in p for p in problems)
+    assert any("daemon.publish_every_second：没有这项设置；是不是“publish_every_seconds”？" in p
                for p in problems)
-    assert any("loudspeaker.slots[1].minute: unknown setting; did you mean 'minutes'?" in p for p in problems)
+    assert any("loudspeaker.slots[1].minute：没有这项设置；是不是“minutes”？" in p for p in problems)
 
 
 def test_stations_from_a_chinese_spreadsheet(newsroom_dir: Path) -> None:
@@ -215,13 +214,13 @@ def test_children_of_a_broken_row_are_not_called_unknown(newsroom_dir: Path) -> 
     append_station(newsroom_dir, "x1,某所,township,center,桥头镇,,32.0,120.0")
     append_station(newsroom_dir, "x2,某站,station,x1,桥头镇,某村,32.0,120.0")
     problems = problems_of(newsroom_dir)
-    assert problems == ["stations.csv line 8: level: 'township' is not one of center|institute|station|point",
-                        "stations.csv line 9: parent: 'x1' has errors of its own on line 8"]
+    assert problems == ["stations.csv 第8行 level：“township”不是 center|institute|station|point（中心|所|站|点）之一",
+                        "stations.csv 第9行 parent：“x1”本身在第8行有错误"]
 
 
 def test_a_stations_file_with_only_a_header_is_an_error(newsroom_dir: Path) -> None:
     (newsroom_dir / "stations.csv").write_text("id,name,level,parent,township,village,lat,lon\n", encoding="utf-8")
-    assert problems_of(newsroom_dir) == ["stations.csv: lists no stations; add one line per practice site under the header"]
+    assert problems_of(newsroom_dir) == ["stations.csv：没有列出任何站点；请在表头下每行写一个实践站点"]
 
 
 def add_source(root: Path, text: str) -> None:
@@ -238,14 +237,15 @@ def test_crawled_sources_are_checked_where_people_go_wrong(newsroom_dir: Path) -
     add_source(newsroom_dir, 'id = "wx"\nkind = "wechat"\n')
     problems = problems_of(newsroom_dir)
     text = "\n".join(problems)
-    assert "sources[1] (qiaotou-site).article_links: 'css:ul.list li a[' is not a valid rule" in text
-    assert "sources[1] (qiaotou-site).next_page: 're:(unclosed' is not a valid rule" in text
+    # The source kinds' own checks word their messages; the place is the configuration's.
+    assert "sources[1] (qiaotou-site).article_links：" in text and "css:ul.list li a[" in text
+    assert "sources[1] (qiaotou-site).next_page：" in text and "re:(unclosed" in text
     body_line = line_of(newsroom_dir, "kitchen.toml", "body = ")
-    assert f"kitchen.toml line {body_line}: sources[1] (qiaotou-site).fields.body:" in text
-    assert "allowed_domains: does not include 127.0.0.1, the host of http://127.0.0.1:8765/q/index.html" in text
-    assert "station_from.url: '/binhe/' maps to 'no-such-station', which is not a station" in text
-    assert "sources[2] (feed).url: is required" in text
-    assert "sources[3] (wx).start_urls: is required" in text
+    assert f"kitchen.toml 第{body_line}行 sources[1] (qiaotou-site).fields.body：" in text
+    assert "allowed_domains：" in text and "127.0.0.1" in text
+    assert "station_from.url：“/binhe/”对应的“no-such-station”不是 stations.csv 里的站点" in text
+    assert "sources[2] (feed).url：" in text
+    assert "sources[3] (wx).start_urls：" in text
 
 
 def test_control_characters_in_the_configuration_are_refused_with_file_line_and_field(newsroom_dir: Path) -> None:
@@ -258,5 +258,25 @@ def test_control_characters_in_the_configuration_are_refused_with_file_line_and_
     with pytest.raises(ConfigError) as caught:
         load_newsroom(root)
     text = str(caught.value)
-    assert "kitchen.toml line 4: site.title: contains control characters (U+0001)" in text
-    assert "stations.csv line 8: name: contains control characters (U+0008)" in text
+    assert "kitchen.toml 第4行 site.title：含有控制字符（U+0001），请删除" in text
+    assert "stations.csv 第8行 name：含有控制字符（U+0008），请删除" in text
+
+
+def test_a_chinese_slot_name_is_refused_pointing_at_title(newsroom_dir: Path) -> None:
+    """Issue 13 item 2: `name` is the slot's id; its Chinese name goes in `title`."""
+    replace_in_config(newsroom_dir, 'name = "morning"\ntitle = "早间"', 'name = "早间"')
+    (problem,) = problems_of(newsroom_dir)
+    line = line_of(newsroom_dir, "kitchen.toml", 'name = "早间"')
+    assert problem == (f"kitchen.toml 第{line}行 loudspeaker.slots[0].name：“早间”不能做时段的 name：name 是编号，"
+                       "只能用小写字母、数字、- 或 _（例如 morning）；中文名称请写在 title 里：title = \"早间\"")
+    replace_in_config(newsroom_dir, 'name = "早间"', 'name = "morning"\ntitle = "早间"')
+    assert load_newsroom(newsroom_dir).slots[0].label == "早间"
+
+
+def test_the_podcast_owner_email_is_a_site_setting_empty_by_default(newsroom_dir: Path) -> None:
+    assert load_newsroom(newsroom_dir).site.email == ""
+    replace_in_config(newsroom_dir, 'email = ""', 'email = "broadcast@qinglan.gov.cn"')
+    assert load_newsroom(newsroom_dir).site.email == "broadcast@qinglan.gov.cn"
+    replace_in_config(newsroom_dir, 'email = "broadcast@qinglan.gov.cn"', 'email = "广播站"')
+    (problem,) = problems_of(newsroom_dir)
+    assert "site.email：“广播站”不是邮箱地址" in problem

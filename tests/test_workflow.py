@@ -16,6 +16,7 @@ from pipeline.ingest import ingest_all
 from pipeline.model import StoryDraft
 from pipeline.stories import Actor, create_story, get_story, snapshot, story_events
 from pipeline.text import TITLE_LIMIT
+from pipeline.words import STORY_STATES as STORY_STATE_NAMES
 from pipeline.workflow import (
     ACTIONS,
     Forbidden,
@@ -75,7 +76,8 @@ def test_each_action_is_refused_from_every_state_it_does_not_list(store, newsroo
         with pytest.raises(NotAllowed) as refused:
             act(store, newsroom, story_id, name, actor, note="理由",
                 draft=snapshot_content(store, story_id))
-        assert f"story {story_id} is {state}; '{name}' is allowed only from" in str(refused.value)
+        assert (f"稿件 {story_id} 现在是“{STORY_STATE_NAMES[state]}”，不能{action.label_zh}（只有“"
+                in str(refused.value))
         assert state_of(store, story_id) == state
 
 
@@ -113,7 +115,7 @@ def test_every_action_is_recorded_with_who_when_from_to_and_note(store, newsroom
 
 def test_reject_and_kill_need_a_reason(store, newsroom) -> None:
     story_id = new_story(store)
-    with pytest.raises(WorkflowError, match="needs a reason"):
+    with pytest.raises(WorkflowError, match="“退稿”需要写明理由"):
         act(store, newsroom, story_id, "reject", note="  ")
     assert state_of(store, story_id) == "draft"
 
@@ -121,7 +123,7 @@ def test_reject_and_kill_need_a_reason(store, newsroom) -> None:
 def test_an_editor_cannot_kill_or_correct(store, newsroom) -> None:
     story_id = new_story(store)
     act(store, newsroom, story_id, "approve")
-    with pytest.raises(Forbidden, match="'kill' needs the chief role; 王编辑 is editor"):
+    with pytest.raises(Forbidden, match="“撤稿”需要值班主任角色；王编辑 是编辑"):
         act(store, newsroom, story_id, "kill", EDITOR, note="错误")
     assert "kill" not in [a.name for a in allowed_actions(get_story_of(store, story_id), EDITOR)]
     assert "kill" in [a.name for a in allowed_actions(get_story_of(store, story_id), CHIEF)]
@@ -135,7 +137,7 @@ def get_story_of(store, story_id):
 def test_only_the_scheduler_marks_a_story_published(store, newsroom) -> None:
     story_id = new_story(store)
     act(store, newsroom, story_id, "approve")
-    with pytest.raises(Forbidden, match="done by the scheduler"):
+    with pytest.raises(Forbidden, match="由调度器完成，不能手工操作"):
         act(store, newsroom, story_id, "publish", Actor("boss", "admin"))
 
 
@@ -150,8 +152,10 @@ def test_edit_saves_a_new_revision_and_keeps_the_old_one(store, newsroom) -> Non
 
 def test_approve_only_on_enabled_channels(store, newsroom) -> None:
     story_id = new_story(store)
-    with pytest.raises(WorkflowError, match="not enabled"):
+    with pytest.raises(WorkflowError) as refused:
         act(store, newsroom, story_id, "approve", channels=["web"])
+    assert str(refused.value) == ("本编辑部没有启用频道 web；已启用：export（外发）"
+                                  "（在 kitchen.toml 的 [publish] channels 里增减）")
     assert state_of(store, story_id) == "draft"
 
 
