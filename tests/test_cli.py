@@ -253,3 +253,127 @@ def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rat
     assert output.startswith("这是存着的播音稿。\n")
     assert "reading time: about 1分15秒 at 120 characters a minute" in output
     assert "rewritten for speech" not in output
+
+
+def test_channels_may_be_repeated_or_comma_separated_and_are_merged(tmp_path: Path) -> None:
+    """Issue 13 item 3: `--channels web --channels rss` approves for both."""
+    from tests.conftest import Kitchen, make_newsroom
+
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss", "export"]')
+    kitchen = Kitchen(root)
+    ingest_two(kitchen, root)
+    output = kitchen("approve", "1", "--at", "2099-12-01 08:00", "--channels", "web", "--channels", "rss")
+    assert "频道：web（网站）、rss（订阅源）" in output
+    output = kitchen("approve", "2", "--at", "2099-12-01 08:00", "--channels", "网站，export", "--channels", "web")
+    assert "频道：web（网站）、export（外发）" in output
+    store = open_store(load_newsroom(root))
+    with store.begin() as conn:
+        assert sorted(p.channel for p in ledger.list_publications(conn, story_id=1)) == ["rss", "web"]
+        assert sorted(p.channel for p in ledger.list_publications(conn, story_id=2)) == ["export", "web"]
+
+
+def test_channels_separated_by_spaces_or_unknown_are_refused_in_chinese(kitchen, newsroom_dir) -> None:
+    ingest_two(kitchen, newsroom_dir)
+    output = kitchen("approve", "1", "--channels", "web rss", expect=1)
+    assert "多个频道请用逗号分隔，例如 --channels web,rss" in output
+    output = kitchen("approve", "1", "--channels", "weibo", expect=1)
+    assert "未执行：本编辑部没有启用频道 weibo；已启用：export（外发）（在 kitchen.toml 的 [publish] channels 里增减）" in output
+    assert "草稿" in kitchen("stories", "--state", "草稿")  # nothing was approved
+
+
+def test_init_turns_on_the_loudspeaker_it_writes_slots_for(tmp_path: Path) -> None:
+    """Issue 13 item 6."""
+    from tests.conftest import Kitchen
+
+    root = tmp_path / "county"
+    Kitchen(root)("init", str(root), "--base-url", "https://wenming.qinglan.gov.cn/")
+    newsroom = load_newsroom(root)
+    assert "loudspeaker" in newsroom.publish.channels
+    assert [slot.label for slot in newsroom.slots] == ["早间", "晚间"]
+    output = Kitchen(root)("check")
+    assert "✓" in output and "loudspeaker（大喇叭）" in output
+
+
+def test_check_refuses_the_placeholder_base_url_and_asks_for_the_podcast_email(tmp_path: Path) -> None:
+    """Issue 13 item 14: the address `init` writes by default would end up in QR codes; the
+    podcast's owner e-mail is asked for, never invented."""
+    from tests.conftest import Kitchen, replace_in_config
+
+    root = tmp_path / "county"
+    kitchen = Kitchen(root)
+    assert "网站地址还是示例地址 https://news.example.cn/" in kitchen("init", str(root))
+    output = kitchen("check", expect=1)
+    assert "未就绪：网站地址还是示例地址 https://news.example.cn/：海报和视频里的二维码会指向它" in output
+    assert "[site] base_url" in output
+    assert "没有填写播客联系邮箱" in output and "[site] email" in output
+    replace_in_config(root, 'base_url = "https://news.example.cn/"', 'base_url = "https://wenming.qinglan.gov.cn/"')
+    output = kitchen("check")
+    assert "✓" in output and "没有填写播客联系邮箱" in output  # a reminder, not a failure
+    replace_in_config(root, 'email = ""', 'email = "broadcast@qinglan.gov.cn"')
+    assert "播客" not in kitchen("check")
+
+
+def test_station_by_full_name_state_by_chinese_name_and_version(kitchen, newsroom_dir) -> None:
+    """Issue 13 item 14: `--station` takes what the inbox takes, `--state` what the tables print."""
+    ingest_two(kitchen, newsroom_dir)
+    by_name = kitchen("stories", "--station", "桥头镇新时代文明实践所")
+    assert "东村开展板凳课堂理论宣讲" in by_name and "新桥村" not in by_name
+    kitchen("submit", "2")
+    assert "共1篇稿件" in kitchen("stories", "--state", "待审")
+    assert "新桥村志愿者清扫河道" in kitchen("stories", "--state", "待审")
+    assert "共1篇稿件" in kitchen("stories", "--state", "草稿")
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"中央厨房（kitchen）{version('central-kitchen')}"
+
+
+def test_help_keeps_words_in_brackets_for_every_command() -> None:
+    """Issue 13 item 9: help is plain text, so `[loudspeaker.slots]` is not eaten as markup."""
+    import click
+    import typer
+
+    from pipeline.cli import app
+
+    root = typer.main.get_command(app)
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    output = runner.invoke(app, ["broadcast", "build", "--help"], terminal_width=200).output
+    assert "Slot name from [[loudspeaker.slots]], e.g. morning." in output
+
+    def paths(command: click.Command, prefix: list[str]) -> list[list[str]]:
+        found = [prefix]
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                found += paths(sub, [*prefix, name])
+        return found
+
+    for path in paths(root, []):
+        text = runner.invoke(app, [*path, "--help"], terminal_width=200).output
+        assert text.startswith("Usage: "), path
+        assert "[]" not in text and "\\[" not in text, (path, text)
+
+
+def test_a_busy_port_is_one_chinese_line_suggesting_another(kitchen, newsroom_dir) -> None:
+    """Issue 13 item 7: `kitchen preview` and `kitchen desk` on a taken port: one line, exit 1,
+    and the desk prints no address before failing."""
+    import socket
+
+    (newsroom_dir / "site" / "live").mkdir(parents=True)
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        for command in (("preview", "--port", str(port)), ("desk", "--port", str(port))):
+            output = kitchen(*command, expect=1)
+            assert output.startswith(f"错误：端口 {port} 已被占用或不可用"), output
+            assert f"--port {port + 1}" in output
+            assert len(output.strip().splitlines()) == 1 and "Traceback" not in output and "http://" not in output
+    finally:
+        taken.close()
