@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-newsroom
 
-.PHONY: demo test bench lint format clean
+.PHONY: install demo test bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# `make install`, then `source .venv/bin/activate`, puts `kitchen` on the PATH (README, the tour).
+install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/kitchen demo --dir $(DEMO_DIR)
