@@ -41,8 +41,8 @@ class SiteHost:
 class PortUnavailable(OSError):
     """The port to serve on is taken (or not ours to take)."""
 
-    def __init__(self, port: int, reason: str):
-        super().__init__(reason)
+    def __init__(self, port: int, code: int | None, reason: str):
+        super().__init__(code, reason)
         self.port = port
         self.reason = reason
 
@@ -117,7 +117,7 @@ def serve(root: Path, port: int = 0, jail: Path | None = None) -> Iterator[SiteH
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     except OSError as exc:
-        raise PortUnavailable(port, exc.strerror or str(exc)) from exc
+        raise PortUnavailable(port, exc.errno, exc.strerror or str(exc)) from exc
     host.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -330,6 +330,7 @@ def test_station_by_full_name_state_by_chinese_name_and_version(kitchen, newsroo
 
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"中央厨房（kitchen）{version('central-kitchen')}"
+    assert "--role：没有角色“boss”；可用：editor、chief、admin" in kitchen("--role", "boss", "status", expect=2)
 
 
 def test_help_keeps_words_in_brackets_for_every_command() -> None:
@@ -372,7 +373,7 @@ def test_a_busy_port_is_one_chinese_line_suggesting_another(kitchen, newsroom_di
     try:
         for command in (("preview", "--port", str(port)), ("desk", "--port", str(port))):
             output = kitchen(*command, expect=1)
-            assert output.startswith(f"错误：端口 {port} 已被占用或不可用"), output
+            assert output.startswith(f"错误：端口 {port} 已被占用：换一个端口试试"), output
             assert f"--port {port + 1}" in output
             assert len(output.strip().splitlines()) == 1 and "Traceback" not in output and "http://" not in output
     finally:

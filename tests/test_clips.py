@@ -165,7 +165,7 @@ def test_check_reports_a_recipe_that_names_a_missing_card(clip_story) -> None:
 
     newsroom, _, _ = clip_story
     kitchen = Kitchen(newsroom.root)
-    assert "OK" in kitchen("check")
+    assert "✓" in kitchen("check")
     small_recipe(newsroom.root, **{'card = "poster"': 'card = "postre"'})
     output = kitchen("check", expect=1)
-    assert "not ready: render clip-vertical: no card recipe 'postre'" in output
+    assert "未就绪：渲染 clip-vertical" in output and "postre" in output

@@ -281,10 +281,10 @@ def test_users_are_added_from_the_command_line(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=60)
 
     added = kitchen("users", "add", "zhao", "--role", "chief", "--password-stdin", password=PASSWORD + "\n")
-    assert added.returncode == 0 and "user zhao added as chief" in added.stdout
+    assert added.returncode == 0 and "已添加用户 zhao，角色：chief（值班主任）" in added.stdout
     short = kitchen("users", "add", "qian", "--password-stdin", password="short\n")
     assert short.returncode != 0 and "at least 8 characters" in short.stdout + short.stderr
-    assert kitchen("users", "list").stdout.split() == ["zhao", "chief"]
+    assert kitchen("users", "list").stdout.split() == ["zhao", "chief", "chief（值班主任）"]
     assert kitchen("users", "password", "zhao", "--password-stdin", password="another good one\n").returncode == 0
     client = TestClient(create_app(root), follow_redirects=False)
     assert log_in(client, "zhao", "another good one").status_code == 303

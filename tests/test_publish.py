@@ -384,7 +384,7 @@ def test_status_next_due_waits_for_the_retry_time(kitchen, newsroom_dir, monkeyp
         partner.fail_next = [503]
         publish_due(newsroom, store, now=NOW)
         retry_at = rows(store)["export"].next_attempt_at
-        assert f"next due: {(retry_at + timedelta(hours=8)):%Y-%m-%d %H:%M}" in kitchen("status")
+        assert f"下次到期：{(retry_at + timedelta(hours=8)):%Y-%m-%d %H:%M}" in kitchen("status")
 
 
 def pages_on_site(live: Path) -> set[int]:

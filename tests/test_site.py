@@ -344,9 +344,9 @@ def test_the_web_commands(site) -> None:
     kitchen = Kitchen(newsroom.root)
     assert "site build" in kitchen("publish")
     output = kitchen("web", "build", "--full")
-    assert "file(s) written" in output
-    assert "live" in kitchen("web", "status")
-    assert "is build 000001 again" in kitchen("web", "rollback")
+    assert "✓ 第 000002 版网站：写入" in output
+    assert "在线" in kitchen("web", "status")
+    assert "网站已退回第 000001 版" in kitchen("web", "rollback")
 
 
 def test_a_shared_photo_keeps_each_storys_caption(site) -> None:
@@ -413,13 +413,13 @@ def test_a_broken_template_is_reported_by_check_and_fails_the_publish_run(site) 
 
     newsroom, store, (a, _, _) = site
     kitchen = Kitchen(newsroom.root)
-    assert "OK" in kitchen("check")
+    assert "✓" in kitchen("check")
     override = newsroom.root / "templates" / "web" / "map.html"  # a page of the build, not of one story
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text('{% extends "web/base.html" %}\n{% block content %}\n{{ map.points }\n{% endblock %}\n',
                         encoding="utf-8")
     output = kitchen("check", expect=1)
-    assert "not ready: channel web: template" in output and "map.html, line 3" in output
+    assert "未就绪：频道 web（网站）：" in output and "map.html, line 3" in output
     assert output.count("map.html, line 3") == 1  # rss shares the templates: said once
     approve(newsroom, store, a, channels=["web"])
     output = kitchen("publish", expect=1)

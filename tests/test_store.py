@@ -92,8 +92,8 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
 
 def test_cli_db_upgrade_and_current(kitchen) -> None:
     head = head_revision()
-    assert f"database at {head}" in kitchen("db", "upgrade")
-    assert f"database at {head}; code expects {head}" in kitchen("db", "current")
+    assert f"数据库已在 {head}" in kitchen("db", "upgrade")
+    assert f"数据库在 {head}；程序需要 {head}" in kitchen("db", "current")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from pipeline.cli import (
     users,
     web,
 )
-from pipeline.cli.context import STATE, Context, console
+from pipeline.cli.context import STATE, Context, console, err, say
 from pipeline.words import cli as cli_words
 from pipeline.workflow import ROLES
 
@@ -64,7 +64,8 @@ def main_options(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     if role not in ROLES:
-        raise typer.BadParameter(cli_words.role_unknown(role, list(ROLES)), param_hint="--role")
+        say(cli_words.ERROR, "red", cli_words.role_unknown(role, list(ROLES)), err)
+        raise typer.Exit(2)
     STATE["ctx"] = Context(newsroom_dir, user, role)
 
 

@@ -1,5 +1,6 @@
 """`kitchen desk`: serve the editors' desk."""
 
+import errno
 import socket
 from typing import Annotated
 
@@ -33,7 +34,7 @@ def desk(
     try:
         sock = listening_socket(host, port)
     except OSError as exc:
-        say(words.cli.ERROR, "red", words.cli.port_busy(port, host, exc.strerror or str(exc)), err)
+        say(words.cli.ERROR, "red", words.cli.port_busy(port, exc.errno == errno.EADDRINUSE, exc.strerror or str(exc)), err)
         raise typer.Exit(1) from None
     url_host = f"[{host}]" if ":" in host else host
     console.print(words.cli.serving_desk(ctx().newsroom.root, f"http://{url_host}:{port}"))

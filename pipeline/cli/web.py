@@ -1,5 +1,6 @@
 """The static site: build it from the ledger, roll it back, list its builds, preview it locally."""
 
+import errno
 import threading
 from contextlib import suppress
 from datetime import datetime
@@ -64,5 +65,5 @@ def preview(
             with suppress(KeyboardInterrupt):
                 threading.Event().wait()
     except PortUnavailable as exc:
-        say(words.cli.ERROR, "red", words.cli.port_busy(port, "127.0.0.1", exc.reason), err)
+        say(words.cli.ERROR, "red", words.cli.port_busy(port, exc.errno == errno.EADDRINUSE, exc.reason), err)
         raise typer.Exit(1) from None

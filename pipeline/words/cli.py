@@ -25,20 +25,6 @@ RESULT_KEYS: Mapping[str, str] = {
     "channels": "频道", "cancelled": "取消排期", "retracting": "撤下", "republishing": "重新发布",
 }
 
-# The workflow's actions as a command's help reads them.
-ACTION_HELP: Mapping[str, str] = {
-    "edit": "修改尚未签发的稿件，存为新版本",
-    "submit": "把草稿送审",
-    "approve": "签发：在选定频道上立即或定时发布",
-    "reject": "退稿，须写明理由",
-    "reopen": "把退稿重新打开为草稿",
-    "withdraw": "撤回签发（还没有发出的，取消其排期）",
-    "kill": "撤稿：从所有发布过它的频道撤下，须写明理由",
-    "correct": "更正：发布更正后的新版本到所有发布过它的频道",
-    "publish": "调度器记录稿件首次在某频道发出",
-}
-
-
 # --- the root command -----------------------------------------------------------------------
 
 def version(number: str) -> str:
@@ -46,7 +32,7 @@ def version(number: str) -> str:
 
 
 def role_unknown(given: str, roles: list[str]) -> str:
-    return f"没有角色“{given}”；可用：{'、'.join(roles)}"
+    return f"--role：没有角色“{given}”；可用：{'、'.join(roles)}"
 
 
 def database_unusable(url: str, reason: object) -> str:
@@ -216,10 +202,6 @@ def batch_summary(label: str, done: int, refused: int) -> str:
     return f"{label}：{done}篇完成，{refused}篇未执行"
 
 
-def reason_option(needed: bool) -> str:
-    return "理由（必填）。" if needed else "说明。"
-
-
 # --- web, desk, preview ---------------------------------------------------------------------------
 
 def site_built(build: str, written: int, removed: int, total: int, seconds: float, live: object) -> str:
@@ -250,9 +232,10 @@ def serving_desk(root: object, url: str) -> str:
     return f"{root} 的编辑台：{url}/ —— 按 Ctrl-C 停止"
 
 
-def port_busy(port: int, host: str, reason: str = "") -> str:
-    detail = f"（{reason}）" if reason else ""
-    return f"端口 {port} 已被占用或不可用{detail}：换一个端口试试，例如 --port {port + 1}"
+def port_busy(port: int, in_use: bool, reason: str = "") -> str:
+    """A port that cannot be listened on: taken by another program, or not allowed (`reason`)."""
+    what = "已被占用" if in_use else f"无法使用（{reason}）"
+    return f"端口 {port} {what}：换一个端口试试，例如 --port {port + 1}"
 
 
 # --- users, database, speech engines ---------------------------------------------------------------
