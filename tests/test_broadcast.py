@@ -262,7 +262,7 @@ def test_a_broken_notice_is_reported_and_the_broadcast_goes_on_without_it(newsro
 
     newsroom, store, _ = newsroom_on_air
     folder = newsroom.root / "broadcast" / "notices"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)  # kitchen init makes it
     (folder / "half.md").write_text("---\ntitle: 没写完的通知\n正文没有结束标记", encoding="utf-8")
     (folder / "nowhere.md").write_text("---\ntitle: 通知\ntargets: [nowhere]\n---\n正文。\n", encoding="utf-8")
     output = Kitchen(newsroom.root)("check", expect=1)

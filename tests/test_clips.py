@@ -104,7 +104,7 @@ def test_a_clip_is_encoded_with_pictures_sound_and_subtitles(clip_story) -> None
 def test_captions_follow_a_narration_when_there_is_one(clip_story) -> None:
     newsroom, store, story_id = clip_story
     recording = newsroom.root / "recordings" / f"{story_id}.wav"
-    recording.parent.mkdir()
+    recording.parent.mkdir(exist_ok=True)  # kitchen init makes it
     with wave.open(str(recording), "wb") as out:  # 7 s of a quiet tone stands in for the announcer
         out.setnchannels(1)
         out.setsampwidth(2)
