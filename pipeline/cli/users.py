@@ -92,7 +92,8 @@ def users_list() -> None:
     with plain_errors(), ctx().store.read() as conn:
         users = list_users(conn)
     for user in users:
-        console.print(f"{user.name}\t{user.role}\t{_role(user.role)}{words.cli.DISABLED if user.disabled else ''}")
+        console.print(f"{user.name}\t{user.role}\t{words.name_of(words.ROLES, user.role)}"
+                      f"{chr(9) + words.cli.DISABLED if user.disabled else ''}")
     if not users:
         console.print(words.cli.no_users())
 

@@ -268,7 +268,7 @@ def user_enabled(name: str) -> str:
     return f"已启用用户 {name}"
 
 
-DISABLED = "（已停用）"
+DISABLED = "已停用"
 
 
 def no_users() -> str:
