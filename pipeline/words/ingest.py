@@ -154,6 +154,10 @@ def filed_but_not_moved(folder: str, error: str) -> str:
     return f"已入库，但无法移到 {folder}/，仍留在原处（{error}）"
 
 
+def not_retired(folder: str, error: str) -> str:
+    return f"错误已解决，但隔离的文件和说明无法移到 _quarantine/{folder}/（{error}）"
+
+
 def quarantine_note(item: str, reason: str) -> str:
     """The `.reason.txt` left beside a quarantined file: where it came from, why, and how to send
     it again. Its first two lines are the item and the reason."""
@@ -312,6 +316,17 @@ def date_without_time() -> str:
 
 
 # ---- `kitchen edit` and `kitchen correct` ---------------------------------------------------------
+
+def edit_header(story_id: int, revision: int, state: str, timezone: str) -> str:
+    """The comment lines at the top of the document `kitchen edit` opens; `state` is the Chinese name."""
+    return (f"# 编辑稿件 #{story_id}（第 {revision} 版，{state}）。保存并关闭编辑器即提交；内容不变则不产生新版本。\n"
+            f"# 字段：title 标题；station 站点编号或名称；theme 主题编号或名称（可空）；date 活动时间（{timezone}）；\n"
+            "#      author 作者；summary 摘要（可空）；images 图片（media: 图片编号 或 file: 本机图片路径，caption 图说）。\n")
+
+
+def correction_hint() -> str:
+    return "# correction 更正说明：必填，写明更正了什么，将随稿件在各渠道显示。\n"
+
 
 def correction_empty() -> str:
     return "更正说明（correction）是空的：请写明更正了什么"
