@@ -471,7 +471,9 @@ def _feed_time(entry: Any) -> str | None:
 def _skipped(failure: Any) -> str | None:
     """Why a request was dropped on purpose (robots.txt, a redirect already recorded), or None
     when it failed. Only the progress lines carry it; it is not an error."""
-    if isinstance(failure.value, IgnoreRequest):
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):  # HttpError is one
         text = str(failure.value)
         return "robots.txt" if "robots" in text.lower() else text
     return None
