@@ -138,7 +138,7 @@ def test_correct_publishes_a_new_revision_with_its_note(kitchen, newsroom_dir, t
     kitchen("approve", "1")
     kitchen("publish")
     editor = fake_editor(tmp_path, "text = text.replace('60余名', '80余名')")
-    assert "correction is empty" in kitchen("correct", "1", env={"EDITOR": editor}, expect=1)
+    assert "更正说明（correction）是空的" in kitchen("correct", "1", env={"EDITOR": editor}, expect=1)
     untouched = fake_editor(tmp_path, "pass", name="noop.py")
     assert "the text is the same as the published revision" in kitchen(
         "correct", "1", "--why", "无", env={"EDITOR": untouched}, expect=1)

@@ -100,8 +100,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise DocumentError(words.ingest.front_matter_not_yaml(
             mark.line + 2 if mark is not None else None, problem)) from None
-    except ValueError as exc:  # YAML reads 2026-02-30 as a date and fails building it
-        raise DocumentError(words.ingest.front_matter_impossible_value(str(exc))) from None
+    except ValueError:  # YAML reads 2026-02-30 as a date and fails building it
+        raise DocumentError(words.ingest.front_matter_impossible_value()) from None
     if not isinstance(fields, dict):
         raise DocumentError(words.ingest.front_matter_not_fields())
     return fields, match.group(2)
@@ -237,8 +237,8 @@ def check_word_archive(data: bytes) -> None:
     converted, then its paragraphs are counted in the raw XML."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise DocumentError(words.ingest.word_unreadable(f"BadZipFile: {exc}")) from None
+    except (zipfile.BadZipFile, ValueError):
+        raise DocumentError(words.ingest.word_unreadable()) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ARCHIVE_MEMBERS:

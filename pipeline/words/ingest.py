@@ -191,13 +191,30 @@ def no_front_matter() -> str:
             "再以一行 --- 结束")
 
 
+# What the YAML parser's complaints mean, by how they begin; the parser's own English is not shown.
+YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这一行有多余的冒号（值里含冒号时请给整个值加上引号）"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found character '\\t'", "不能用 Tab 键缩进，请改用空格"),
+    ("expected ',' or ']'", "方括号 [ ] 没有成对（标题里的方括号请给整个值加上引号）"),
+    ("expected ',' or '}'", "花括号 { } 没有成对（值里的花括号请给整个值加上引号）"),
+    ("expected <block end>", "缩进不一致（同一级的字段要对齐）"),
+    ("found undefined alias", "值不能以 * 开头（请给整个值加上引号）"),
+    ("found character '@'", "值不能以 @ 开头（请给整个值加上引号）"),
+    ("found character '`'", "值不能以 ` 开头（请给整个值加上引号）"),
+)
+
+
 def front_matter_not_yaml(line: int | None, problem: str) -> str:
+    """`problem` is the YAML parser's own (English) words; they are explained, not shown."""
     where = f"（第 {line} 行）" if line is not None else ""
-    return f"文件头不是有效的 YAML{where}：{problem}"
+    meaning = next((text for start, text in YAML_PROBLEMS if problem.startswith(start)),
+                   "格式有误（每行写“字段: 值”，冒号后留一个空格）")
+    return f"文件头不是有效的 YAML{where}：{meaning}"
 
 
-def front_matter_impossible_value(error: str) -> str:
-    return f"文件头里有不可能的值：{error}（请检查日期）"
+def front_matter_impossible_value() -> str:
+    return "文件头里有不可能的值（例如不存在的日期 2026-02-30）：请检查日期"
 
 
 def front_matter_not_fields() -> str:
@@ -220,8 +237,23 @@ def field_not_text(key: str) -> str:
     return f"“{key}”必须是文字"
 
 
+# What the JSON parser's complaints mean, by how they begin.
+JSON_PROBLEMS = (
+    ("Unterminated string", "引号没有闭合"),
+    ("Expecting property name", "字段名要用英文双引号括起来（最后一项后面也不能有逗号）"),
+    ("Expecting ':'", "字段名后面缺少英文冒号"),
+    ("Expecting ','", "两项之间缺少英文逗号"),
+    ("Expecting value", "缺少值（或者多了一个逗号）"),
+    ("Extra data", "JSON 对象结束后还有多余的内容"),
+    ("Invalid control character", "文字里有未转义的换行或控制字符（换行请写成 \\n）"),
+    ("Invalid \\escape", "反斜杠 \\ 后面的字符不对（要写反斜杠本身请写成 \\\\）"),
+)
+
+
 def json_invalid(message: str, line: int, column: int) -> str:
-    return f"不是有效的 JSON：{message}（第 {line} 行第 {column} 列）"
+    """`message` is the JSON parser's own (English) words; they are explained, not shown."""
+    meaning = next((text for start, text in JSON_PROBLEMS if message.startswith(start)), "格式有误")
+    return f"不是有效的 JSON：第 {line} 行第 {column} 列，{meaning}"
 
 
 def json_not_an_object() -> str:
@@ -236,8 +268,10 @@ def file_empty() -> str:
     return "文件是空的"
 
 
-def word_unreadable(error: str) -> str:
-    return f"不是可读的 Word（.docx）文件（{error}）"
+def word_unreadable(error: str | None = None) -> str:
+    """`error` names what went wrong inside a converter, when it was not simply a damaged file."""
+    detail = f"（{error}）" if error else "：文件已损坏，或者其实是旧的 .doc 格式（请用 Word 另存为 .docx）"
+    return f"不是可读的 Word（.docx）文件{detail}"
 
 
 def word_has_no_text() -> str:
@@ -411,8 +445,9 @@ def feed_unreadable(error: str) -> str:
     return f"无法读取订阅源：{error}"
 
 
-def feed_not_well_formed(error: str, entries: int) -> str:
-    return f"订阅源不是格式正确的 XML（{error}）；已宽松读取，找到 {entries} 条"
+def feed_not_well_formed(line: int | None, column: int | None, entries: int) -> str:
+    where = f"（第 {line} 行第 {column} 列附近，常见原因是没有转义的 &）" if line else ""
+    return f"订阅源不是格式正确的 XML{where}；已宽松读取，找到 {entries} 条"
 
 
 def extraction_took_too_long(seconds: float) -> str:

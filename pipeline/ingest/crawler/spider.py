@@ -399,8 +399,10 @@ class KitchenSpider(scrapy.Spider):
                 self.recorder.error(response.url, words.ingest.feed_unreadable(str(parsed.bozo_exception)))
             return
         if parsed.bozo and "not_modified" not in response.flags:
-            self.recorder.error(response.url, words.ingest.feed_not_well_formed(str(parsed.bozo_exception),
-                                                                                len(parsed.entries)))
+            problem = parsed.bozo_exception
+            line = getattr(problem, "getLineNumber", lambda: None)()
+            column = getattr(problem, "getColumnNumber", lambda: None)()
+            self.recorder.error(response.url, words.ingest.feed_not_well_formed(line, column, len(parsed.entries)))
         for entry in parsed.entries:
             link = response.urljoin(entry.get("link", "")) if entry.get("link") else ""
             if not link or self.recorder.fetched_before(link):
