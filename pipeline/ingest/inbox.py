@@ -77,9 +77,9 @@ class InboxSource(SourceKind):
         problems = []
         for key in options:
             if key != "path":
-                problems.append((key, "unknown setting for an inbox source; only 'path' is known"))
+                problems.append((key, words.ingest.option_unknown_for_inbox()))
         if "path" in options and (not isinstance(options["path"], str) or not options["path"].strip()):
-            problems.append(("path", "must be a folder path in quotes"))
+            problems.append(("path", words.ingest.option_folder_path()))
         return problems
 
     @classmethod

@@ -644,3 +644,75 @@ def errors_shown(count: int, limit: int | None, everything: bool) -> str:
 
 def no_errors(everything: bool) -> str:
     return "没有采集错误记录" if everything else "没有未解决的采集错误（加 --all 可看已解决的历史）"
+
+
+# ---- checking a source's table in kitchen.toml (`kitchen check`) ---------------------------------
+# The loader names the place (`kitchen.toml 第12行 sources[1] (qiaotou-site).max_pages`); these say
+# what is wrong there.
+
+def option_unknown_for_inbox() -> str:
+    return "收件箱来源没有这项设置；只有 path 一项"
+
+
+def option_folder_path() -> str:
+    return "要写成加引号的文件夹路径"
+
+
+def option_unknown(kind: str, known: Sequence[str]) -> str:
+    return f"{kind} 来源没有这项设置；可用的设置：{', '.join(known)}"
+
+
+def option_rule_format() -> str:
+    return "要写成加引号的规则：css:选择器、xpath:表达式 或 re:正则表达式"
+
+
+def option_rule_invalid(rule: str, error: str) -> str:
+    return f"“{rule}”不是有效的规则（{error}）"
+
+
+def option_required() -> str:
+    return "必须填写"
+
+
+def option_url_format(single: bool) -> str:
+    return "要写成加引号的网址" if single else "要写成加引号的网址列表"
+
+
+def option_not_http(url: str) -> str:
+    return f"“{url}”不是 http(s) 网址"
+
+
+def option_article_links_required() -> str:
+    return "必须填写：怎样在列表页上找到文章链接（css:…、xpath:… 或 re:…）"
+
+
+def option_fields_format() -> str:
+    return "要写成 title/date/body/author/images 规则的表"
+
+
+def option_field_unknown(known: Sequence[str]) -> str:
+    return f"没有这个字段；可用的字段：{', '.join(known)}"
+
+
+def option_station_from_format() -> str:
+    return '要写成表：field = "css:…"，或 url = {"路径前缀" = "站点编号"}'
+
+
+def option_station_from_url_format() -> str:
+    return '要写成网址路径前缀的表，例如 {"/binhe/" = "chengguan-binhe"}'
+
+
+def option_domains_format() -> str:
+    return '要写成加引号的域名列表，例如 ["qiaotou.gov.cn"]'
+
+
+def option_domain_missing(host: str, url: str) -> str:
+    return f"没有包含 {host}（{url} 的域名）"
+
+
+def option_number_between(low: float, high: float) -> str:
+    return f"要写成 {low} 到 {high} 之间的数字"
+
+
+def option_true_or_false() -> str:
+    return "要写成 true 或 false"
