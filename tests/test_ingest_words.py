@@ -165,6 +165,7 @@ def test_a_fixed_file_put_back_resolves_its_errors_and_retires_the_quarantine_no
         assert list_ingest_errors(conn) == []
         (history,) = list_ingest_errors(conn, include_resolved=True)
         assert history.resolved_at is not None and count_ingest_errors(conn, include_resolved=True) == 1
+        assert history.quarantined_to == "_quarantine/_resolved/b.md"  # where its note is now
     assert not (inbox / "_quarantine" / "b.md.reason.txt").exists()
     note = (inbox / "_quarantine" / "_resolved" / "b.md.reason.txt").read_text(encoding="utf-8")
     assert note.startswith(f"b.md\n{said.station_missing()}\n")
@@ -173,6 +174,7 @@ def test_a_fixed_file_put_back_resolves_its_errors_and_retires_the_quarantine_no
     assert "没有未解决的采集错误" in kitchen("errors")
     history_listing = kitchen("errors", "--all")
     assert "b.md" in history_listing and "已解决（" in history_listing
+    assert "→ 隔离说明在 _quarantine/_resolved/b.md.reason.txt" in history_listing
 
 
 def test_a_fixed_copy_resolves_and_the_quarantined_original_moves_aside_never_deleted(

@@ -31,7 +31,7 @@ def ingest(
     counts: dict[str, list[int]] = {}
     with plain_errors(), Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err,
                                   transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("ingest", total=None)
+        task = progress.add_task(words.ingest.PROBLEM_LABELS["ingest"], total=None)
 
         def show(source_id: str, event: dict[str, Any]) -> None:
             fetched, failed = counts.setdefault(source_id, [0, 0])
@@ -88,5 +88,6 @@ def errors(
         say(head[0], "bold", " · ".join(head[1:]))
         console.print(f"    {row.reason}", soft_wrap=True)
         if row.quarantined_to:
-            console.print(f"    → {words.ingest.quarantined_to(row.quarantined_to)}", soft_wrap=True)
+            console.print(f"    → {words.ingest.quarantined_to(row.quarantined_to, row.resolved_at is not None)}",
+                          soft_wrap=True)
     console.print(words.ingest.errors_shown(len(rows), limit, everything))

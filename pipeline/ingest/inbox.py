@@ -357,30 +357,37 @@ def _resolve_earlier_errors(newsroom: Newsroom, store: Store, source: SourceConf
     summary.resolved += len(rows)
     when = format_local(now, newsroom.tz)
     for row in rows:
-        if row.quarantined_to:
-            try:
-                _retire_quarantined(root, row.quarantined_to, failed.get(row.raw_document_id), digest,
-                                    when, filed_to or relative)
-            except (OSError, UnsafePath) as exc:
-                summary.skipped.append((row.quarantined_to, words.ingest.not_retired(RESOLVED, str(exc))))
+        if not row.quarantined_to:
+            continue
+        try:
+            moved_to = _retire_quarantined(root, row.quarantined_to, failed.get(row.raw_document_id), digest,
+                                           when, filed_to or relative)
+        except (OSError, UnsafePath) as exc:
+            summary.skipped.append((row.quarantined_to, words.ingest.not_retired(RESOLVED, str(exc))))
+            continue
+        if moved_to is not None:  # the error keeps saying where its file is
+            with store.begin() as conn:
+                conn.execute(update(t.ingest_errors).where(t.ingest_errors.c.id == row.id)
+                             .values(quarantined_to=moved_to))
 
 
 def _retire_quarantined(root: Path, quarantined_to: str, failed_sha: str | None, filed_sha: str, when: str,
-                        filed_to: str) -> None:
+                        filed_to: str) -> str | None:
     """Move a resolved error's quarantined copy and its note to `_quarantine/_resolved/`, the note
-    saying when the fixed file came in; nothing is deleted. A copy changed since it was set aside
-    (it may be a newer fix) stays where it is, and its note says so instead."""
+    saying when the fixed file came in, and return where the copy went; nothing is deleted. A copy
+    changed since it was set aside (it may be a newer fix) stays where it is, and its note says so
+    instead."""
     copy = inside(root, quarantined_to)
     if not copy.is_relative_to(root / QUARANTINE) or copy.is_relative_to(root / QUARANTINE / RESOLVED):
-        return
+        return None
     note = copy.with_name(copy.name + NOTE)
     has_copy, has_note = os.path.lexists(copy), os.path.lexists(note)
     if not has_copy and not has_note:
-        return  # tidied by hand already
+        return None  # tidied by hand already
     if has_copy and _changed_since_quarantined(copy, note if has_note else None, failed_sha, filed_sha):
         if has_note:
             _append_to_note(note, words.ingest.resolved_note_copy_kept(when, filed_to))
-        return
+        return None
     target = root / QUARANTINE / RESOLVED / copy.relative_to(root / QUARANTINE)
     folder_without_links(root, target.parent)
     destination = unique_destination(target, companions=(NOTE,))
@@ -392,6 +399,7 @@ def _retire_quarantined(root: Path, quarantined_to: str, failed_sha: str | None,
         _append_to_note(moved_note, words.ingest.resolved_note(when, filed_to))
     else:
         write_new_file(moved_note, words.ingest.resolved_note(when, filed_to).lstrip())
+    return destination.relative_to(root).as_posix()
 
 
 def _changed_since_quarantined(copy: Path, note: Path | None, failed_sha: str | None, filed_sha: str) -> bool:

@@ -27,7 +27,7 @@ REQUEST_KINDS: Mapping[str, str] = {
 SUMMARY_COLUMNS = ("来源", "抓取", "新稿", "更新", "重复", "失败")
 PROBLEM_LABELS: Mapping[str, str] = {
     "quarantined": "已隔离", "left in place": "留在原处", "fetch failed": "抓取失败",
-    "source failed": "来源失败", "note": "提示", "flagged": "请留意",
+    "source failed": "来源失败", "note": "提示", "flagged": "请留意", "ingest": "采集",
 }
 
 
@@ -624,8 +624,9 @@ def raw_document(raw_id: int) -> str:
     return f"原始文档 #{raw_id}"
 
 
-def quarantined_to(path: str) -> str:
-    return f"已隔离到 {path}"
+def quarantined_to(path: str, resolved: bool = False, note: str = ".reason.txt") -> str:
+    """Where a quarantined file is; once resolved, where its note (with the resolution) now is."""
+    return f"隔离说明在 {path}{note}" if resolved else f"已隔离到 {path}"
 
 
 def resolved_at(when: str) -> str:
