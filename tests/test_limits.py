@@ -72,8 +72,8 @@ def test_a_page_whose_extraction_is_too_slow_is_left_out_and_the_rest_go_on(news
     summary = IngestSummary()
     crawl.extract_pending(newsroom, store, source, NOW, summary)
     reasons = dict(summary.errors)
-    assert reasons["https://example.cn/slow.html"] == "extraction took longer than 1 s; left out"
-    assert "took longer" not in reasons["https://example.cn/quick.html"]
+    assert reasons["https://example.cn/slow.html"] == "抽取超过 1 秒，已跳过"
+    assert "抽取超过" not in reasons["https://example.cn/quick.html"]
     with store.begin() as conn:
         assert all(row.processed_at is not None for row in conn.execute(select(t.raw_documents)))
 
