@@ -122,7 +122,7 @@ def test_failures_are_recorded_with_their_reason(demo_crawl) -> None:
         errors = {(row.stage, urlparse(row.item).path): row.reason for row in conn.execute(select(t.ingest_errors))}
     assert "a domain this source is not allowed to fetch" in errors[("fetch", "/qiaotou/go/outside.html")]
     assert errors[("fetch", "/baisha/a/2026/1101/missing.html")] == "page: HTTP 404"
-    assert "is not a readable image" in errors[("image", "/qingshi/images/2026/zhulin.jpg")]
+    assert "已损坏" in errors[("image", "/qingshi/images/2026/zhulin.jpg")]
     report = reports_by_path(demo_crawl["store"])["/qingshi/art/2026/zhuyuan-zhulin-dongguan.html"]
     assert any(flag.startswith("photo skipped") for flag in report.flags)  # the report itself is kept
 
