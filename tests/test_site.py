@@ -284,7 +284,7 @@ def test_a_half_made_build_is_never_switched_to_and_is_cleared_away(site) -> Non
     link = next(p for p in broken.rglob("*") if p.is_symlink())
     link.unlink()
     link.symlink_to(newsroom.root / "site" / "chunks" / "gone")
-    with pytest.raises(LookupError, match="no earlier complete build"):
+    with pytest.raises(LookupError, match="没有更早的完整网站版本"):
         rollback(newsroom)
     assert live(newsroom).resolve().name == "000002"
     with store.read() as conn:

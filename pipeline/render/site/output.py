@@ -31,6 +31,7 @@ from pipeline.fsutil import (
     finish_folder,
     temporary_folder,
 )
+import pipeline.words.site as site_words
 from pipeline.live import LiveStory
 from pipeline.render.site.model import Output, SiteModel
 
@@ -128,7 +129,7 @@ class SiteOutput:
             if not broken:
                 self.switch(build)
                 return build
-        raise LookupError("there is no earlier complete build to go back to")
+        raise LookupError(site_words.no_earlier_build())
 
 
 def chunk_of(path: str) -> str | None:
