@@ -131,8 +131,17 @@ def left_out_of_build(build: str, reason: str) -> str:
     return f"未能写入网站第 {build} 版：{reason}"
 
 
+# A story's fields, as `pipeline.text.control_characters` names them (`caption 2` is the second photo's).
+FIELDS = {"title": "标题", "body": "正文", "author": "作者", "summary": "摘要", "caption": "图片说明"}
+
+
+def field_name(name: str) -> str:
+    kind, _, number = name.partition(" ")
+    return f"{FIELDS.get(kind, kind)}{number}"
+
+
 def control_characters(story_id: int, revision: int, fields: dict[str, str]) -> str:
-    found = "；".join(f"{name}：{chars}" for name, chars in fields.items())
+    found = "；".join(f"{field_name(name)}：{chars}" for name, chars in fields.items())
     return (f"稿件 {story_id} 第 {revision} 版含有控制字符（{found}）：请重新保存一次（编辑，或已发布的稿件做更正），"
             "保存时会去掉它们，再发布新的版本")
 
