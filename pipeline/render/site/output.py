@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pipeline.words.site as site_words
 from pipeline.fsutil import (
     TEMPORARY_PREFIX,
     atomic_symlink,
@@ -31,7 +32,6 @@ from pipeline.fsutil import (
     finish_folder,
     temporary_folder,
 )
-import pipeline.words.site as site_words
 from pipeline.live import LiveStory
 from pipeline.render.site.model import Output, SiteModel
 
