@@ -412,8 +412,8 @@ def test_a_poisoned_story_among_fifty_good_ones_is_left_out_and_the_rest_go_live
     after = rows(store, poisoned)
     assert {after["web"].state, after["rss"].state} == {"failed"}
     for row in after.values():
-        assert f"story {poisoned}" in row.last_error and "control characters" in row.last_error
-        assert "title: U+0000 U+0001 U+0008 U+001B" in row.last_error
+        assert f"稿件 {poisoned} 第 1 版含有控制字符" in row.last_error
+        assert "标题：U+0000 U+0001 U+0008 U+001B" in row.last_error
     live = root / "site" / "live"
     assert pages_on_site(live) == set(good)
     with store.read() as conn:
