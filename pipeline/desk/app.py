@@ -16,7 +16,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException
 
 from pipeline.config import load_newsroom
-from pipeline.desk.auth import session_signer
+from pipeline.desk.auth import preview_signer, session_signer
 from pipeline.desk.pages import http_error
 from pipeline.desk.routes import broadcasts, dashboard, errors, inbox, login, media, schedule, story
 from pipeline.store import open_store
@@ -32,6 +32,7 @@ def create_app(newsroom_root: Path) -> FastAPI:
     app.state.newsroom = newsroom
     app.state.store = open_store(newsroom)
     app.state.signer = session_signer(newsroom)
+    app.state.preview_signer = preview_signer(newsroom)
     app.state.templates = environment(newsroom.root)
     app.add_exception_handler(HTTPException, http_error)
     for router in ROUTERS:

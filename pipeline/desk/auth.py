@@ -33,6 +33,14 @@ def session_signer(newsroom: Newsroom) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(path.read_bytes(), salt="kitchen-desk-session")
 
 
+def preview_signer(newsroom: Newsroom) -> URLSafeTimedSerializer:
+    """Signs the photo addresses of an article preview. The preview is a sandboxed frame with an
+    origin of its own, so the browser sends it no session cookie (SameSite=Strict): each photo it
+    links carries a signature of its own path instead, made when a logged-in user opened the preview."""
+    session_signer(newsroom)  # the key exists
+    return URLSafeTimedSerializer((newsroom.runtime_dir / "desk-secret").read_bytes(), salt="kitchen-desk-preview")
+
+
 def session(request: Request) -> dict[str, Any]:
     """The signed session (the store's session token once logged in, and the CSRF token); empty
     when missing, forged or expired."""
