@@ -19,6 +19,7 @@ from pipeline.fsutil import UnsafePath, inside
 from pipeline.render.site.article import render_article
 from pipeline.render.site.output import SiteOutput
 from pipeline.resources import templates_dir
+from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -77,7 +78,7 @@ def _file(folder: Path, relative: str, allowed: re.Pattern[str]) -> Response:
     """A content-addressed file, served only by its exact name (nothing else in the folder, nothing
     above it), and only a regular file that is no link and resolves inside the folder: a link
     planted in the store does not show what it points to."""
-    missing = HTTPException(status_code=404, detail="没有这个文件。")
+    missing = HTTPException(status_code=404, detail=desk_words.no_file())
     if not allowed.fullmatch(relative):
         raise missing
     path = folder / relative
@@ -97,7 +98,7 @@ def htmx() -> Response:
     Django is imported). The desk works without it; with it, pages change without reloading."""
     spec = importlib.util.find_spec("js_lib_htmx")
     if spec is None or not spec.submodule_search_locations:
-        raise HTTPException(status_code=404, detail="htmx is not installed")
+        raise HTTPException(status_code=404, detail=desk_words.htmx_missing())
     script = Path(next(iter(spec.submodule_search_locations))) / "static" / "htmx" / "htmx.min.js"
     return Response(script.read_bytes(), media_type="text/javascript",
                     headers={"Cache-Control": "public, max-age=86400", **NOSNIFF})
