@@ -127,7 +127,7 @@ def test_a_morning_at_the_desk_in_a_real_browser(served_desk, tmp_path: Path) ->
         assert run.returncode == 0 and "2 published" in run.stdout, run.stdout + run.stderr
         page.goto(f"{base}/schedule")
         done = page.locator("h2:has-text('最近已发布') + table").inner_text()
-        assert f"第 {a} 号稿件" in done and "web" in done and "rss" in done
+        assert f"第 {a} 号稿件" in done and "网站" in done and "订阅源" in done
         page.screenshot(path=str(shots / "schedule.png"), full_page=True)
         for name, path, heading in (("broadcast", "/broadcast", "农村大喇叭节目单"), ("dashboard", "/dashboard", "统计")):
             page.goto(f"{base}{path}")
@@ -174,6 +174,10 @@ def county_desk(tmp_path: Path):
                  body="11月22日，滨河社区志愿者入户宣传垃圾分类知识，发放资料200余份。")
     write_report(root, "d.md", title="云禾纺织公司职工志愿服务", station="chengguan-fangzhi", date="2026-11-23 09:30",
                  body="11月23日，云禾纺织公司职工志愿者走进社区，为老人义务维修家电。")
+    long_folder = root / "inbox" / ("qiaotou_" + "dongcun_wenming_shijian_zhan_baosong_" * 3)
+    long_folder.mkdir()
+    (long_folder / "2026年11月板凳课堂活动报道（第二稿，已核对人数与时间）.md").write_text(
+        "---\ntitle: 没有站点的稿件\n---\n正文。\n", encoding="utf-8")
     newsroom = load_newsroom(root)
     store = open_store(newsroom)
     ids = ingest_all(newsroom, store, now=NOW).story_ids
@@ -248,8 +252,10 @@ def test_the_station_filter_is_the_county_tree_and_an_institute_shows_its_statio
         assert values.index("chengguan-binhe-24h") < values.index("chengguan-wenchang")
         assert values.index("qiaotou-dongcun-shuwu") < values.index("qiaotou-liujia")
         shown = {value: text for value, _, text in options}
+        # indented by level: the point one step deeper than its station, the station than its institute
+        indent = {value: len(text) - len(text.lstrip("\u3000")) for value, text in shown.items()}
         assert shown["qiaotou-dongcun-shuwu"].strip() == "东村农家书屋实践点"
-        assert len(shown["qiaotou-dongcun-shuwu"]) > len(shown["qiaotou-dongcun"])  # indented one level deeper
+        assert (indent["center"], indent["qiaotou"], indent["qiaotou-dongcun"], indent["qiaotou-dongcun-shuwu"]) == (0, 1, 2, 3)
 
         page.select_option("#station", "qiaotou")
         with page.expect_navigation():
@@ -262,4 +268,28 @@ def test_the_station_filter_is_the_county_tree_and_an_institute_shows_its_statio
             page.click("form.filters button[type=submit]")
         titles = page.locator("table.stories tbody td.title a").all_inner_texts()
         assert sorted(titles) == sorted(["滨河社区开展垃圾分类宣传", "云禾纺织公司职工志愿服务"])
+        browser.close()
+
+
+def test_the_errors_list_gives_the_reason_room_and_names_the_stage_in_chinese(county_desk) -> None:
+    """A long file name breaks inside its own column; the reason reads at a comfortable line
+    length (the issue saw it wrap at 20 characters); nothing scrolls sideways."""
+    from playwright.sync_api import sync_playwright
+
+    _, _, base = county_desk
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = logged_in_page(browser, base)
+        table = page.locator("table.errors")
+        assert table.locator("tbody tr").count() >= 1
+        assert table.locator("tbody tr td").nth(1).inner_text() == "文件"  # the stage, in Chinese
+        reason = table.locator("td.reason").first
+        per_line = reason.evaluate("td => td.clientWidth / parseFloat(getComputedStyle(td).fontSize)")
+        assert per_line >= 28, f"the reason column holds {per_line:.0f} characters a line"
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        item = table.locator("td.item").first
+        assert item.evaluate("td => td.scrollWidth <= td.clientWidth + 1")  # the long name stays in its column
+        page.set_viewport_size({"width": 800, "height": 900})
+        per_line = reason.evaluate("td => td.clientWidth / parseFloat(getComputedStyle(td).fontSize)")
+        assert per_line >= 16 and page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         browser.close()

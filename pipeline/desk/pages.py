@@ -5,6 +5,7 @@ identifiers they get (filters registered by `install_words`)."""
 from __future__ import annotations
 
 import secrets
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
@@ -51,9 +52,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (301, 302, 303):
         return RedirectResponse((exc.headers or {})["Location"], status_code=exc.status_code)
-    own = isinstance(exc.detail, str) and any("\u4e00" <= ch <= "\u9fff" for ch in exc.detail)
     framework = {404: desk_words.not_found(), 405: desk_words.method_not_allowed()}
-    message = exc.detail if own else framework.get(exc.status_code, desk_words.bad_request())
+    message = exc.detail
+    if exc.detail == HTTPStatus(exc.status_code).phrase:  # raised without a message: the framework's own
+        message = framework.get(exc.status_code, desk_words.bad_request())
     headers = {"Allow": exc.headers["Allow"]} if exc.headers and "Allow" in exc.headers else None
     return render_page(request, "error.html", status=exc.status_code, headers=headers, message=message,
                        code=exc.status_code)
