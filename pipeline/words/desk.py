@@ -40,6 +40,10 @@ def card_name(kind: str) -> str:
     return CARDS.get(recipe, f"卡片（{recipe}）")
 
 
+def app_title() -> str:
+    return "中央厨房 · 编辑台"
+
+
 def event_name(action: str) -> str:
     """An audit-trail event that is not an editor action, by its name."""
     return MORE_EVENTS.get(action) or words.name_of(words.EVENTS, action)
@@ -75,6 +79,25 @@ def channel_note(channel: str) -> str:
 
 def story_label(story_id: int) -> str:
     return f"第 {story_id} 号稿件"
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+CHART_SERIES: Mapping[str, str] = {"reported": "报送", "published": "发布"}
+
+
+def county_center() -> str:
+    """Where the center's own stations count on the dashboard (they belong to no institute)."""
+    return "县中心"
+
+
+def no_data(title: str) -> str:
+    return f"{title}：暂无数据。"
+
+
+def chart_title(chart: str, month: str) -> str:
+    return {"months": "每月报送与发布", "reported": f"{month} 各所报送", "institutes": f"{month} 各所发布",
+            "stations": f"{month} 发布最多的站点", "themes": f"{month} 主题分布"}[chart]
 
 
 # --- error pages -------------------------------------------------------------------------------
@@ -241,8 +264,3 @@ def no_channels() -> str:
 def cannot(detail: str) -> str:
     return f"不能这样操作：{detail}" if detail else "不能这样操作。"
 
-
-# --- the inbox ---------------------------------------------------------------------------------
-
-def all_levels_name(level: str) -> str:
-    return words.name_of(words.LEVELS, level)
