@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from pipeline import ledger
 from pipeline.config import load_newsroom
 from pipeline.desk.app import create_app
 from pipeline.desk.users import add_user
@@ -124,7 +125,9 @@ def test_a_morning_at_the_desk_in_a_real_browser(served_desk, tmp_path: Path) ->
         run = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish", "--due",
                               "--now", (air + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")],
                              capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0 and "2 published" in run.stdout, run.stdout + run.stderr
+        assert run.returncode == 0, run.stdout + run.stderr
+        with store.read() as conn:
+            assert sorted(p.channel for p in ledger.list_publications(conn, story_id=a, state="done")) == ["rss", "web"]
         page.goto(f"{base}/schedule")
         done = page.locator("h2:has-text('最近已发布') + table").inner_text()
         assert f"第 {a} 号稿件" in done and "网站" in done and "订阅源" in done
