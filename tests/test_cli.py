@@ -118,7 +118,7 @@ def test_approve_at_a_newsroom_time_is_stored_in_utc(kitchen, newsroom_dir) -> N
     with store.begin() as conn:
         pub = ledger.list_publications(conn, story_id=1)[0]
     assert pub.due_at.isoformat() == "2099-12-01T00:00:00+00:00"
-    assert "not a date/time" in kitchen("approve", "1", "--at", "明天早上", expect=1)
+    assert "不是日期时间" in kitchen("approve", "1", "--at", "明天早上", expect=1)
 
 
 def test_refusals_say_why(kitchen, newsroom_dir) -> None:

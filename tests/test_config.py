@@ -62,7 +62,7 @@ def test_bad_slot_time(newsroom_dir: Path) -> None:
     (problem,) = problems_of(newsroom_dir)
     line = line_of(newsroom_dir, "kitchen.toml", '"25:00"')
     assert problem.startswith(f"kitchen.toml line {line}: loudspeaker.slots[1].time:")
-    assert "'25:00' is not a time of day" in problem
+    assert "“25:00”不是有效时刻" in problem
 
 
 def test_unknown_channel(newsroom_dir: Path) -> None:

@@ -181,8 +181,8 @@ def test_bad_photos_quarantine_the_report_with_the_reason(newsroom, store, newsr
     summary = ingest_all(newsroom, store, now=NOW)
     reasons = dict(summary.errors)
     assert summary.quarantined == 3
-    assert "is not a readable image" in reasons["a.md"] or "corrupt" in reasons["a.md"]
-    assert "is not a readable image" in reasons["b.md"]
+    assert "不是能读的图片" in reasons["a.md"] or "已损坏" in reasons["a.md"]
+    assert "不是能读的图片" in reasons["b.md"]
     assert "图片“missing.jpg”没有找到" in reasons["c.md"]
     # the photos stay in the inbox for when the fixed reports come back
     assert (inbox / "corrupt.jpg").exists() and (inbox / "not-a-photo.jpg").exists()
@@ -195,7 +195,7 @@ def test_a_decompression_bomb_is_refused(newsroom, store, newsroom_dir) -> None:
     write_report(newsroom_dir, "a.md", extra="images:\n  - bomb.png\n")
     summary = ingest_all(newsroom, store, now=NOW)
     assert summary.quarantined == 1
-    assert "decompression bomb" in dict(summary.errors)["a.md"]
+    assert "解压炸弹" in dict(summary.errors)["a.md"]
 
 
 def test_a_photo_shared_by_two_reports_serves_both(newsroom, store, newsroom_dir) -> None:
@@ -267,7 +267,7 @@ def test_two_ingests_at_once_do_not_both_run(newsroom, store, newsroom_dir) -> N
     from pipeline.locks import Busy, lock_for
 
     write_report(newsroom_dir, "a.md")
-    with lock_for(newsroom, "ingest"), pytest.raises(Busy, match="another `kitchen ingest` or `kitchen run`"):
+    with lock_for(newsroom, "ingest"), pytest.raises(Busy, match="另一个 kitchen ingest 或 kitchen run"):
         ingest_all(newsroom, store, now=NOW)
     assert ingest_all(newsroom, store, now=NOW).new_reports == 1
 
@@ -384,7 +384,7 @@ def test_a_named_pipe_is_quarantined_unopened_and_the_rest_go_on(newsroom, store
         pytest.fail("ingest waited on a named pipe")
     summary = result["summary"]
     assert summary.new_reports == 1
-    assert "这是命名管道，不是普通文件；只读取普通文件" in dict(summary.errors)["pipe.md"]
+    assert "这是管道，不是普通文件；只读取普通文件" in dict(summary.errors)["pipe.md"]
     assert stat.S_ISFIFO((inbox / "_quarantine" / "pipe.md").lstat().st_mode)
     assert (inbox / "_quarantine" / "pipe.md.reason.txt").exists()
 

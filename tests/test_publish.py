@@ -265,7 +265,7 @@ def test_publishing_refuses_to_run_twice_at_once(newsroom, store, kitchen) -> No
         with pytest.raises(Busy):
             publish_due(newsroom, store, now=NOW)
         output = kitchen("publish", "--due")  # exit 0: an overlapping cron run is not an error
-        assert "publish: skipped, another `kitchen publish` or `kitchen run` is publishing" in output
+        assert "另一个 kitchen publish 或 kitchen run 正在发布" in output
 
 
 def test_rows_claimed_by_a_dead_local_process_are_resumed_at_once(newsroom, store, newsroom_dir) -> None:
@@ -334,7 +334,7 @@ def test_the_daemon_ingests_and_publishes(newsroom_dir) -> None:
     Daemon(newsroom, store, lines.append).run(max_cycles=1)
     assert lines[-1].startswith("publish: 1 published")
     with FileLock(str(newsroom.runtime_dir / "daemon.lock")).acquire(timeout=0), \
-            pytest.raises(Busy, match="already running"):
+            pytest.raises(Busy, match="已经有一个 kitchen run 在运行"):
         Daemon(newsroom, store, lines.append).run(max_cycles=1)
 
 
@@ -412,8 +412,8 @@ def test_a_poisoned_story_among_fifty_good_ones_is_left_out_and_the_rest_go_live
     after = rows(store, poisoned)
     assert {after["web"].state, after["rss"].state} == {"failed"}
     for row in after.values():
-        assert f"story {poisoned}" in row.last_error and "control characters" in row.last_error
-        assert "title: U+0000 U+0001 U+0008 U+001B" in row.last_error
+        assert f"稿件 {poisoned} 第 1 版含有控制字符" in row.last_error
+        assert "标题：U+0000 U+0001 U+0008 U+001B" in row.last_error
     live = root / "site" / "live"
     assert pages_on_site(live) == set(good)
     with store.read() as conn:

@@ -258,8 +258,8 @@ def _photos(newsroom: Newsroom, store: Store, source: SourceConfig, article: Ext
             except BadImage as exc:
                 flags.append(words.ingest.photo_skipped(str(exc)))
                 conn.execute(insert(t.ingest_errors).values(
-                    source_id=source.id, raw_document_id=row.id, item=url, reason=words.ingest.photo_unusable(str(exc)),
-                    created_at=now, stage="image"))
+                    source_id=source.id, raw_document_id=row.id, item=url, reason=str(exc), created_at=now,
+                    stage="image"))
             else:
                 resolve_ingest_errors(conn, source.id, url, now, stages=("image",))
     return refs, flags

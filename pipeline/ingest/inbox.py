@@ -26,6 +26,7 @@ from pipeline import store as t
 from pipeline import words
 from pipeline.fsutil import (
     UnsafePath,
+    describe_kind,
     folder_without_links,
     inside,
     move_entry,
@@ -208,7 +209,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
                 try:
                     refs.append(import_image(conn, newsroom.media_dir, data_bytes, name, now, spec.caption))
                 except BadImage as exc:
-                    raise DocumentError(words.ingest.photo_unusable(str(exc))) from None
+                    raise DocumentError(str(exc)) from None
             filed = _create_report_and_story(conn, newsroom, source, raw_id, checked, refs,
                                              fields.date is not None, path, now)
     except DocumentError as exc:
@@ -264,7 +265,7 @@ def _read_report(root: Path, path: Path, fmt: type[DocumentFormat]) -> tuple[str
     if stat.S_ISLNK(info.st_mode):
         return words.ingest.file_is_a_link(), b""
     if not stat.S_ISREG(info.st_mode):
-        return words.ingest.not_a_regular_file(info.st_mode), b""
+        return words.ingest.not_a_regular_file(describe_kind(info.st_mode)), b""
     if info.st_size > fmt.max_bytes:
         return words.ingest.file_too_large(-(-info.st_size // 1024), fmt.max_bytes // 1024), b""
     try:

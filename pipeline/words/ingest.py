@@ -9,7 +9,6 @@ are inside it, since they are what a person types or looks for.
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Mapping, Sequence
 
 # Events the intake writes into a story's audit trail (beside `words.EVENTS`; the desk shows
@@ -44,14 +43,6 @@ def _either(items: Sequence[str]) -> str:
 
 # ---- the inbox: files refused for what they are -------------------------------------------------
 
-def entry_kind(mode: int) -> str:
-    """What a folder entry of this `st_mode` is."""
-    kinds = ((stat.S_ISREG, "普通文件"), (stat.S_ISDIR, "文件夹"), (stat.S_ISLNK, "符号链接"),
-             (stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
-             (stat.S_ISBLK, "块设备"))
-    return next((name for test, name in kinds if test(mode)), "特殊文件")
-
-
 def inbox_missing(folder: str) -> str:
     return f"收件箱文件夹 {folder} 不存在"
 
@@ -85,8 +76,9 @@ def file_is_a_link() -> str:
     return "这是符号链接，不会跟随读取：请把文件本身放进收件箱"
 
 
-def not_a_regular_file(mode: int) -> str:
-    return f"这是{entry_kind(mode)}，不是普通文件；只读取普通文件"
+def not_a_regular_file(kind: str) -> str:
+    """`kind` is what the entry is instead (`fsutil.describe_kind`: 管道、文件夹……)."""
+    return f"这是{kind}，不是普通文件；只读取普通文件"
 
 
 def file_changed_while_read() -> str:
@@ -134,10 +126,6 @@ def photo_not_found(name: str) -> str:
 
 def photo_not_a_file(name: str) -> str:
     return f"图片“{name}”不是普通文件（链接或特殊文件不会读取）"
-
-
-def photo_unusable(detail: str) -> str:
-    return f"图片无法使用：{detail}"
 
 
 # ---- moving files ---------------------------------------------------------------------------------
