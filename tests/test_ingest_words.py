@@ -96,7 +96,7 @@ def test_repost_and_update_notes_are_chinese() -> None:
         assert CJK.search(reason) and english_words(reason) == [], reason
     assert said.alike_same_place(0.84).startswith("84% 相似")
     assert said.fetch_failed("page", said.http_status(404)) == "网页抓取失败：HTTP 404"
-    assert set(said.EVENTS) == {"duplicate-source", "source-updated", "source-seen-again"}
+    assert {"duplicate-source", "source-updated", "source-seen-again"} <= set(words.EVENTS)
     signature = dedupe.minhash_of("东村开展板凳课堂理论宣讲六十余名村民参加")
     decision = dedupe.decide(canonical=None, digest="d", signature=signature, station_id="a", place=("", ""),
                              published_at=None, candidates=[dedupe.EarlierReport(

@@ -8,13 +8,6 @@ from datetime import date
 
 from pipeline import words
 
-# Audit-trail events written by the intake, the site build and the desk's broadcast page; the
-# editor actions carry their own label (`workflow.ACTIONS`), the rest are in `words.EVENTS`.
-MORE_EVENTS: Mapping[str, str] = {
-    "duplicate-source": "重复报送", "source-updated": "来源更新", "source-seen-again": "来源再次出现",
-    "left-out-of-site": "未能进入网站", "rundown-edit": "调整节目单", "package-rebuild": "重新生成节目包",
-}
-
 # The names of the system's own actors in the audit trail and the revisions.
 ACTORS: Mapping[str, str] = {"ingest": "采集", "scheduler": "定时发布", "system": "系统"}
 
@@ -46,7 +39,7 @@ def app_title() -> str:
 
 def event_name(action: str) -> str:
     """An audit-trail event that is not an editor action, by its name."""
-    return MORE_EVENTS.get(action) or words.name_of(words.EVENTS, action)
+    return words.name_of(words.EVENTS, action)
 
 
 def actor_name(name: str) -> str:

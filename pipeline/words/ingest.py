@@ -11,12 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-# Events the intake writes into a story's audit trail (beside `words.EVENTS`; the desk shows
-# `name_of(EVENTS, action)` for these action ids).
-EVENTS: Mapping[str, str] = {
-    "duplicate-source": "收到重复来源", "source-updated": "来源有更新", "source-seen-again": "来源再次收到",
-}
-
 # What a crawl request was for, as the fetch errors name it (`page: HTTP 404` → `网页抓取失败：HTTP 404`).
 REQUEST_KINDS: Mapping[str, str] = {
     "page": "网页", "list": "列表页", "feed": "订阅源", "image": "图片", "start": "起始页",
