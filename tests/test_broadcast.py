@@ -145,7 +145,8 @@ def test_a_package_holds_what_its_manifest_says(newsroom_on_air) -> None:
     assert '<html lang="zh-CN">' in html and "<ruby>东村<rt>dōng cūn</rt></ruby>" in html
     assert "乡亲们" in (folder / "script-dialect.txt").read_text(encoding="utf-8")
     text = (folder / "script.txt").read_text(encoding="utf-8")
-    assert text.startswith("桥头镇 · 11月30日 06:30 广播") and "[00:" in text
+    assert text.startswith("桥头镇 · 11月30日 06:30 早间广播（时长10分钟）") and "[00:" in text
+    assert "morning" not in text and manifest["title"] == "11月30日 早间 · 桥头镇" and manifest["slot_title"] == "早间"
     item = next(i for i in manifest["items"] if i["ref"] == str(a))
     assert ["9:30", "九点三十分"] in item["rewritten"]
     again = broadcast.build_package(newsroom, rundown_of(newsroom, store, "qiaotou"), broadcast.settings_for(newsroom))
@@ -236,15 +237,15 @@ def test_the_broadcast_command_builds_a_slot(newsroom_on_air) -> None:
     kitchen = Kitchen(newsroom.root)
     tomorrow = (utcnow().astimezone(newsroom.tz) + timedelta(days=1)).date()
     output = kitchen("broadcast", "build", "--date", str(tomorrow), "--slot", "morning", "--township", "qiaotou")
-    assert "桥头镇 (qiaotou)" in output and "script only" in output
+    assert "桥头镇 (qiaotou)" in output and "仅文字稿" in output
     assert (newsroom.root / f"outbox/loudspeaker/{tomorrow}/morning/qiaotou/script.html").is_file()
     with store.read() as conn:
         (row,) = [p for p in ledger.list_publications(conn, channel="loudspeaker")
                   if p.unit == f"broadcast:{tomorrow}:morning:qiaotou"]
     assert row.state == "done" and row.receipt["folder"] == f"outbox/loudspeaker/{tomorrow}/morning/qiaotou"
     past = kitchen("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
-    assert "cancelled" in past and not (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou").exists()
-    assert "no township or village 'nowhere'" in kitchen("broadcast", "build", "--township", "nowhere", expect=1)
+    assert "已取消" in past and "播出时间已过" in past and not (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou").exists()
+    assert "没有可以广播的镇（街道）或村“nowhere”" in kitchen("broadcast", "build", "--township", "nowhere", expect=1)
     assert "espeak" in kitchen("tts", "check")
 
 
@@ -253,7 +254,7 @@ def test_editors_see_what_was_rewritten_for_speech(newsroom_on_air) -> None:
 
     newsroom, _, (a, _, _, _) = newsroom_on_air
     output = Kitchen(newsroom.root)("broadcast", "spoken", str(a))
-    assert "九点三十分" in output and "9:30 → 九点三十分" in output and "reading time: about" in output
+    assert "九点三十分" in output and "9:30 → 九点三十分" in output and "朗读时长：约" in output and "reading" not in output
     assert "0523-86123456 → 零五二三八六幺二三四五六" in output
 
 
@@ -266,8 +267,8 @@ def test_a_broken_notice_is_reported_and_the_broadcast_goes_on_without_it(newsro
     (folder / "half.md").write_text("---\ntitle: 没写完的通知\n正文没有结束标记", encoding="utf-8")
     (folder / "nowhere.md").write_text("---\ntitle: 通知\ntargets: [nowhere]\n---\n正文。\n", encoding="utf-8")
     output = Kitchen(newsroom.root)("check", expect=1)
-    assert "broadcast/notices/half.md: the front matter is not closed" in output
-    assert "broadcast/notices/nowhere.md: unknown target station(s): nowhere" in output
+    assert "broadcast/notices/half.md: 前言没有用一行 --- 结束" in output
+    assert "broadcast/notices/nowhere.md: targets 里有未知的站点：nowhere" in output
     rundown = rundown_of(newsroom, store, "qiaotou")  # on air without the broken notices, saying so
     assert any("half.md" in title and "文件有误" in reason for _, title, reason in rundown.left_out)
     evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)

@@ -123,7 +123,7 @@ def test_a_failed_encode_is_recorded_and_leaves_no_file(clip_story) -> None:
     small_recipe(newsroom.root, **{'transition = "fade"': 'transition = "no-such-transition"'})
     summary = render(newsroom, store, NOW, kinds=["clip-vertical"])
     assert not summary.made and summary.failed[0][:2] == (story_id, "clip-vertical")
-    assert "ffmpeg failed" in summary.failed[0][2]
+    assert "ffmpeg 出错" in summary.failed[0][2]
     assert not list(renditions_dir(newsroom).rglob("*.mp4"))
     assert not list((newsroom.runtime_dir / "render").rglob("*.mp4"))
     with store.read() as conn:
@@ -168,4 +168,4 @@ def test_check_reports_a_recipe_that_names_a_missing_card(clip_story) -> None:
     assert "OK" in kitchen("check")
     small_recipe(newsroom.root, **{'card = "poster"': 'card = "postre"'})
     output = kitchen("check", expect=1)
-    assert "not ready: render clip-vertical: no card recipe 'postre'" in output
+    assert "not ready: render clip-vertical: 没有卡片样式“postre”" in output

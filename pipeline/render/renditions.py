@@ -45,6 +45,7 @@ from pipeline.store import Store
 from pipeline.stories import Actor, record_event, snapshot
 from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
+from pipeline.words import render as texts
 
 RENDERER = Actor("渲染", "system")
 
@@ -291,7 +292,7 @@ def _record_broken(newsroom: Newsroom, store: Store, kinds: list[str], story_ids
         for row in conn.execute(query.order_by(s.c.id)).all():
             for kind, reason in broken.items():
                 summary.failed.append((row.id, kind, reason))
-                record_event(conn, now, RENDERER, "render-failed", row.id, note=f"{kind}: {reason}",
+                record_event(conn, now, RENDERER, "render-failed", row.id, note=texts.render_note(kind, reason),
                              data={"kind": kind, "revision": row.current_revision})
 
 
@@ -345,7 +346,7 @@ def _safe(job: Job) -> tuple[str, Any]:
             return "ok", job.renderer.run(job)
         return "ok", within(CARD_SECONDS, job.renderer.run, job)
     except TookTooLong as exc:
-        return "failed", f"{job.kind} {exc}; left out"
+        return "failed", texts.took_too_long(job.kind, exc.seconds)
     except (RecipeError, ClipError, OSError, ValueError) as exc:
         return "failed", f"{type(exc).__name__}: {exc}" if not isinstance(exc, RecipeError | ClipError) else str(exc)
 
@@ -361,10 +362,10 @@ def _finish(newsroom: Newsroom, store: Store, job: Job, outcome: tuple[str, Any]
             for warning in meta.get("warnings", []):
                 summary.warnings.append((job.story_id, job.kind, warning))
                 record_event(conn, now, RENDERER, "render-warning", job.story_id,
-                             note=f"{job.kind}: {warning}", data={"kind": job.kind, "revision": job.revision})
+                             note=texts.render_note(job.kind, warning), data={"kind": job.kind, "revision": job.revision})
         else:
             summary.failed.append((job.story_id, job.kind, value))
-            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=f"{job.kind}: {value}",
+            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=texts.render_note(job.kind, value),
                          data={"kind": job.kind, "revision": job.revision})
 
 
