@@ -76,6 +76,36 @@ def package_stale_because(added: list[str], removed: list[str]) -> str:
     return f"{STALE}（{'；'.join(said)}）" if said else f"{STALE}（节目单有变动）"
 
 
+def no_target_on_day(day: date, slot_label: str, target: str) -> str:
+    return f"{day.month}月{day.day}日{slot_label}没有广播对象“{target}”。"
+
+
+def aired_already(package: str) -> str:
+    return f"{package} 的播出时间已过，不再生成这个节目包。"
+
+
+def package_built(seconds: float) -> str:
+    return f"节目包已生成（{seconds_text(seconds)}）"
+
+
+def package_failed(error: str) -> str:
+    return f"节目包生成失败：{error}"
+
+
+def package_cancelled(error: str) -> str:
+    return f"节目包未生成：{error}"
+
+
+def package_retrying(error: str) -> str:
+    return f"节目包生成失败，稍后自动重试：{error}"
+
+
+UNKNOWN_EDIT = "无法识别的调整。"
+PACKAGE_QUEUED = "节目包已排队，下一次发布时生成"
+PACKAGE_BUILDING = "节目包正在生成，请稍后再看"
+PACKAGE_QUEUED_BUSY = "正在发布其他稿件，节目包已排队，下一次发布时生成"
+
+
 # notices, slots and targets that cannot be used
 NOTICE_NO_FRONT_MATTER = "通知文件要以前言开头（--- title: … ---）"
 NOTICE_FRONT_MATTER_OPEN = "前言没有用一行 --- 结束"
@@ -108,7 +138,7 @@ def unknown_target(name: str, known: list[str]) -> str:
 
 
 def not_a_package(unit: str) -> str:
-    return f"“{unit}”不是节目包（格式应为 broadcast:日期:时段:镇村编号）"
+    return f"无法识别的节目包“{unit}”（格式应为 broadcast:日期:时段:镇村编号）"
 
 
 NO_SLOTS = "kitchen.toml 里没有广播时段：请添加 [[loudspeaker.slots]]"
@@ -223,7 +253,7 @@ def publish_summary(published: int, retracted: int, retrying: int, failed: int, 
 
 
 def site_built(channel: str, build: object, written: int) -> str:
-    return f"{channel_name(channel)}：网站第{build}次生成（写入{written}个文件）"
+    return f"{channel_name(channel)}：网站已更新（第 {build} 版，写入{written}个文件）"
 
 
 def left_out_of_site(channel: str, story_id: object, reason: str) -> str:
