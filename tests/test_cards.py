@@ -105,7 +105,7 @@ def test_a_bad_photo_is_skipped_with_its_reason_and_the_card_still_made(newsroom
     summary = render(newsroom, store, NOW, kinds=["card-cover"], story_ids=[c])
     assert summary.made == [(c, "card-cover")] and summary.warnings
     image, meta = card(newsroom, store, c, "card-cover")
-    assert meta["drawn"]["photo"] == "fallback" and "skipped" in meta["warnings"][0]
+    assert meta["drawn"]["photo"] == "fallback" and "无法使用，已跳过" in meta["warnings"][0]
     with store.read() as conn:
         events = [e for e in story_events(conn, c) if e.action == "render-warning"]
     assert events and "card-cover" in events[0].note and "skipped" in events[0].note
