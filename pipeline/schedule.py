@@ -314,6 +314,8 @@ class Daemon:
             return
         if summary.made or summary.failed:
             self.log(texts.render_summary(len(summary.made), len(summary.failed)))
+        for note in summary.notes:
+            self.log(note)
         for story_id, kind, reason in summary.failed:
             self.log(texts.render_failed(story_id, kind, reason))
 

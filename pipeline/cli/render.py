@@ -57,6 +57,8 @@ def render(
             summary = render_all(newsroom, store, utcnow(), kinds, story_ids or None, force,
                                  progress=lambda label, done: progress.update(task, completed=done, description=label),
                                  encoding=encoding if err.is_terminal else None)
+    for note in summary.notes:
+        say(texts.WARNING_LABEL, "yellow", note, err)
     for story_id, kind_name in summary.made:
         console.print(texts.rendered(story_id, kind_name))
     for story_id, kind_name, warning in summary.warnings:

@@ -328,6 +328,18 @@ def draw_card(recipe: CardRecipe, data: CardData, photo: Image.Image | None, fon
     return canvas, drawn
 
 
+def site_name_shown(recipe: CardRecipe, name: str, font_path: Path) -> str | None:
+    """How the site's name shows on the card when it has to be cut to fit (its logo line, or a text
+    box showing the site); None when it fits whole or the card does not show it."""
+    boxes = [box for box in (*recipe.texts, recipe.logo) if box is not None and box.field == "site"]
+    for box in boxes:
+        _, _, width, height = box.box
+        fitted = fit(name, font_path, width, height, box.size, box.min_size, max_lines=box.max_lines)
+        if fitted.truncated:
+            return "".join(fitted.lines)
+    return None
+
+
 def encode(image: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
     if fmt == "png":

@@ -38,8 +38,8 @@ from pipeline.locks import holding
 from pipeline.media import media_path
 from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaRenderer, recipe_hash, renderer_for
-from pipeline.render.cards import CardData, CardRenderer, RecipeError
-from pipeline.render.clips import ClipError, ClipRenderer
+from pipeline.render.cards import CardData, CardRenderer, RecipeError, recipe_named, site_name_shown
+from pipeline.render.clips import ClipError, ClipRenderer, load_clip_recipe
 from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import Actor, record_event, snapshot
@@ -66,6 +66,7 @@ class RenderSummary:
     kept: int = 0
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (story, kind, reason)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the run, not one story: said once
 
 
 def renditions_dir(newsroom: Newsroom) -> Path:
@@ -155,7 +156,7 @@ def card_data(snap: StorySnapshot, newsroom: Newsroom) -> CardData:
     summary = content.summary or summarize(html_to_plain(markdown_to_html(content.body_md)), 90)
     return CardData(
         title=content.title, station=newsroom.station_name(content.station_id), date=date_zh(moment, newsroom.tz),
-        theme=newsroom.theme_name(theme) if theme else "", site=newsroom.site.title, summary=summary,
+        theme=newsroom.theme_name(theme) if theme else "", site=newsroom.site.brand, summary=summary,
         caption=content.images[0].caption if content.images else "", url=story_address(snap, newsroom))
 
 
@@ -172,6 +173,33 @@ def media_renderer(kind: str) -> MediaRenderer:
     if not isinstance(renderer, MediaRenderer):
         raise LookupError(f"'{kind}' is not a card or clip rendition")
     return renderer
+
+
+def name_problems(newsroom: Newsroom, kinds: list[str] | None = None) -> list[str]:
+    """The site's name (`[site] short_name`, else its title) where a card cuts it to fit: one
+    sentence per name and card, suggesting a short name. The clips' title and closing cards count."""
+    wanted = kinds if kinds is not None else kinds_for(newsroom)
+    cards: list[str] = []
+    for kind in wanted:
+        renderer = renderer_for(kind)
+        if isinstance(renderer, CardRenderer):
+            cards.append(renderer.name)
+        elif isinstance(renderer, ClipRenderer):
+            try:
+                recipe = load_clip_recipe(newsroom.root, renderer.name)
+            except ClipError:
+                continue  # said by recipe_problems
+            cards += [name for name in (recipe.intro_card, recipe.outro_card) if name]
+    problems = []
+    name = newsroom.site.brand
+    for card in dict.fromkeys(cards):
+        try:
+            shown = site_name_shown(recipe_named(newsroom.root, card), name, newsroom.render.font_path)
+        except RecipeError:
+            continue
+        if shown is not None:
+            problems.append(texts.name_shortened(name, shown, texts.card_name(card)))
+    return problems
 
 
 def recipe_problems(newsroom: Newsroom) -> list[str]:
@@ -243,6 +271,10 @@ def _render(newsroom: Newsroom, store: Store, now: datetime, kinds: list[str] | 
         _record_broken(newsroom, store, kinds, story_ids, broken, now, summary)
     if not jobs:
         return summary
+    try:
+        summary.notes += name_problems(newsroom, sorted({job.kind for job in jobs}))
+    except OSError:  # no font to measure with: the jobs say so themselves
+        pass
     workers = workers_for(newsroom, jobs)
     clip_threads = max(1, (os.cpu_count() or 1) // workers)
     scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))

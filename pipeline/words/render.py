@@ -331,8 +331,12 @@ NO_USABLE_PHOTO = "没有可用的照片：短视频用设计好的背景"
 
 def name_shortened(name: str, shown: str, where: str) -> str:
     """A site name too long for a card, cut: say so once, and where to set a short one."""
-    return (f"网站名称“{name}”在{where}上放不下，显示为“{shown}”；"
+    return (f"网站名称“{name}”在“{where}”上放不下，显示为“{shown}”；"
             "请在 kitchen.toml 的 [site] 里设置 short_name（简称）")
+
+
+def card_name(recipe: str) -> str:
+    return f"{RENDITION_SORTS['card']} {recipe}"
 
 
 def rendered(story_id: int, kind: str) -> str:
