@@ -178,9 +178,10 @@ def test_a_long_caption_is_cut_between_words_and_ends_with_an_ellipsis() -> None
     """Issue 13, item 4: a sentence too long for a vertical clip's caption (28 characters) no
     longer stops mid-word (`…联合县人民医`): it is cut where a phrase ends and says so with an
     ellipsis, in the subtitle files and burned in alike."""
+    from pylopdf_fonts_zh_cn import sans_path
+
     from pipeline.render.clips import ass, srt, webvtt
     from pipeline.render.layout import ELLIPSIS
-    from pylopdf_fonts_zh_cn import sans_path
 
     recipe = load_clip_recipe(None, "vertical")
     limit = recipe.chars_per_line * recipe.caption_lines

@@ -14,6 +14,7 @@ history (events) — the other jobs go on.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -271,10 +272,8 @@ def _render(newsroom: Newsroom, store: Store, now: datetime, kinds: list[str] | 
         _record_broken(newsroom, store, kinds, story_ids, broken, now, summary)
     if not jobs:
         return summary
-    try:
+    with contextlib.suppress(OSError):  # no font to measure with: the jobs say so themselves
         summary.notes += name_problems(newsroom, sorted({job.kind for job in jobs}))
-    except OSError:  # no font to measure with: the jobs say so themselves
-        pass
     workers = workers_for(newsroom, jobs)
     clip_threads = max(1, (os.cpu_count() or 1) // workers)
     scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))

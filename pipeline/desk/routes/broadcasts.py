@@ -24,8 +24,8 @@ from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import Actor, record_event, rundown_edits, save_rundown_edits
 from pipeline.timeutil import utcnow
-from pipeline.words import render as texts
 from pipeline.words import channel_name, seconds_text
+from pipeline.words import render as texts
 
 router = APIRouter()
 

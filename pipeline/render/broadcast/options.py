@@ -38,7 +38,7 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
             problems.append((key, texts.wrong_type(OPTION_TYPES[key] is int, value)))
     engines = known_engines()
     if options.get("engine", "espeak") not in engines:
-        problems.append(("engine", texts.one_of(engines)))
+        problems.append(("engine", texts.one_of(list(engines))))
     if options.get("loudness", "-16") not in ("-16", "r128"):
         problems.append(("loudness", texts.one_of(['"-16"（−16 LUFS）', '"r128"（−23 LUFS）'])))
     if not 80 <= options.get("chars_per_minute", 200) <= 400:

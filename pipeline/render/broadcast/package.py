@@ -196,9 +196,9 @@ def stale_packages(conn: Connection, newsroom: Newsroom, now: datetime) -> list[
         for (day, slot_name), rows in sorted(built.items()):
             slot = next(s for s in newsroom.slots if s.name == slot_name)
             for rundown in rundowns(conn, newsroom, day, slot, None, settings, now=now):
-                row = rows.get(rundown.target.id)
-                if row is not None and row.output_hash != package_digest(rundown):
-                    found.setdefault(row.unit, PackageUnit.parse(row.unit))
+                delivered = rows.get(rundown.target.id)
+                if delivered is not None and delivered.output_hash != package_digest(rundown):
+                    found.setdefault(delivered.unit, PackageUnit.parse(delivered.unit))
     return list(found.values())
 
 
