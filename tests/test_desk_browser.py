@@ -99,7 +99,7 @@ def test_a_morning_at_the_desk_in_a_real_browser(served_desk, tmp_path: Path) ->
         run = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish", "--due",
                               "--now", (air + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")],
                              capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0 and "2 published" in run.stdout, run.stdout + run.stderr
+        assert run.returncode == 0 and "发布2条" in run.stdout, run.stdout + run.stderr
         page.goto(f"{base}/schedule")
         done = page.locator("h2:has-text('最近已发布') + table").inner_text()
         assert f"第 {a} 号稿件" in done and "web" in done and "rss" in done
