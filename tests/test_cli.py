@@ -195,7 +195,7 @@ def test_check_says_what_a_channel_is_missing(kitchen, newsroom_dir) -> None:
     assert "OK" in kitchen("check")
     replace_in_config(newsroom_dir, '\nurl = ""', '\nurl = "https://partner.example.cn/in"')
     output = kitchen("check", expect=1)
-    assert "not ready: channel export: url is set but $KITCHEN_EXPORT_SECRET" in output
+    assert "channel export: 已设置外发地址（url），但环境变量 $KITCHEN_EXPORT_SECRET（HMAC 密钥）为空" in output
     assert "OK" in kitchen("check", env={"KITCHEN_EXPORT_SECRET": "s3cret"})
 
 
@@ -215,7 +215,7 @@ def test_a_missing_editor_is_a_clear_error(kitchen, newsroom_dir) -> None:
 
 
 def test_publish_modes_do_not_mix(kitchen, newsroom_dir) -> None:
-    assert "choose one of --failed, --dry-run" in kitchen("publish", "--failed", "--dry-run", expect=1)
+    assert "只能选一个：--failed、--dry-run" in kitchen("publish", "--failed", "--dry-run", expect=1)
 
 
 def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rate(kitchen, newsroom_dir) -> None:
@@ -238,7 +238,7 @@ def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rat
     stored = json.loads(row.content)
     assert stored["seconds"] == round(reading_seconds(stored["spoken"], 120), 1)  # made at the newsroom's rate
     assert output.startswith(stored["spoken"] + "\n") and "9:30 → 九点三十分" in output
-    assert "at 120 characters a minute" in output
+    assert "（每分钟120字）" in output
 
     # What is printed is what is stored, not a spoken form made again on the spot.
     with store.begin() as conn:
@@ -247,5 +247,5 @@ def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rat
     store.close()
     output = kitchen("broadcast", "spoken", "1")
     assert output.startswith("这是存着的播音稿。\n")
-    assert "reading time: about 1分15秒 at 120 characters a minute" in output
-    assert "rewritten for speech" not in output
+    assert "朗读时长：约1分15秒（每分钟120字）" in output
+    assert "为播读改写" not in output

@@ -314,7 +314,7 @@ def test_a_crash_between_delivery_and_build_is_repaired_by_the_next_run(site) ->
     again = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish"],
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "0 published" in again.stdout and "site build" in again.stdout
+    assert "发布0条" in again.stdout and "网站已更新" in again.stdout
     assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
 
 
@@ -342,7 +342,7 @@ def test_the_web_commands(site) -> None:
     newsroom, store, (a, _, _) = site
     approve(newsroom, store, a, channels=["web"])
     kitchen = Kitchen(newsroom.root)
-    assert "site build" in kitchen("publish")
+    assert "网站已更新" in kitchen("publish")
     output = kitchen("web", "build", "--full")
     assert "file(s) written" in output
     assert "live" in kitchen("web", "status")
@@ -423,10 +423,10 @@ def test_a_broken_template_is_reported_by_check_and_fails_the_publish_run(site) 
     assert output.count("map.html, line 3") == 1  # rss shares the templates: said once
     approve(newsroom, store, a, channels=["web"])
     output = kitchen("publish", expect=1)
-    assert "1 published" in output and "web: FAILED to finish" in output
+    assert "发布1条" in output and "网站：收尾失败" in output
     assert not live(newsroom).exists()  # nothing half built went live
     override.unlink()  # fixed: the next run builds what the failed one could not
-    assert "site build" in kitchen("publish")
+    assert "网站已更新" in kitchen("publish")
     assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
 
 
