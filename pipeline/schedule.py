@@ -29,6 +29,7 @@ from pipeline.settings import Newsroom, PublishSettings
 from pipeline.store import Store
 from pipeline.stories import SYSTEM, get_story, record_event
 from pipeline.timeutil import utcnow
+from pipeline.words import ingest as said
 from pipeline.words import render as texts
 from pipeline.workflow import perform
 from publishers import (
@@ -332,11 +333,11 @@ class Daemon:
                     try:
                         summary = ingest_all(self.newsroom, self.store, wait_for_lock=5)
                     except Busy as exc:
-                        self.log(f"ingest: skipped ({exc})")
+                        self.log(said.ingest_skipped(str(exc)))
                     else:
-                        self.log(f"ingest: {summary.describe()}")
+                        self.log(said.ingest_done(summary.describe()))
                         for label, detail in summary.problems():
-                            self.log(f"ingest: {label} {detail}")
+                            self.log(said.ingest_done(f"{label} {detail}"))
                 if now >= next_publish:
                     next_publish = now + settings.publish_every_seconds
                     # cards before a pass (quick: covers go out with the stories); clips after an

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import lxml.html
 import pytest
@@ -147,10 +146,6 @@ def test_the_detector_takes_an_allow_list_and_reads_shown_attributes() -> None:
 
 # --- the walk over the desk ----------------------------------------------------------------------
 
-# Pages the render helper owns until its branch is merged: the broadcast page's templates
-# (templates/desk/broadcast*.html, pipeline/desk/routes/broadcasts.py). TODO(lead): remove after
-# merging h13-render, so that English there fails like anywhere else.
-NOT_YET_OURS = {"/broadcast"}
 PEOPLE = {"zhao", "wang", "li", "wuzhuti"}  # the users' names, and a theme id an editor's form sent (echoed)
 FILES = ("/media/", "/renditions/", "/static/")  # photos, cards, clips, scripts: no words
 
@@ -257,16 +252,7 @@ def test_every_desk_page_is_in_chinese(busy_newsroom) -> None:
         found = english_fragments(answer, allow=PEOPLE)
         if found:
             problems[f"POST {route}"] = found
-    ours = {page: found for page, found in problems.items() if not _not_yet_ours(page)}
-    assert not ours, "English on the desk:\n" + "\n".join(f"{page}: {found}" for page, found in ours.items())
-    later = {page: found for page, found in problems.items() if _not_yet_ours(page)}
-    if later:
-        pytest.xfail(f"TODO(lead): the broadcast page still shows English until h13-render is merged: {later}")
-
-
-def _not_yet_ours(page: str) -> bool:
-    path = urlparse(page.removeprefix("POST ")).path
-    return path in NOT_YET_OURS or path.startswith("/broadcast/")
+    assert not problems, "English on the desk:\n" + "\n".join(f"{page}: {found}" for page, found in problems.items())
 
 
 def _post_everything(world: dict[str, Any], client: TestClient) -> dict[str, str]:
