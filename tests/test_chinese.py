@@ -9,10 +9,12 @@ the user names people chose. Anything else in ASCII letters is English that slip
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterable
 from datetime import timedelta
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -289,3 +291,49 @@ def _post_everything(world: dict[str, Any], client: TestClient) -> dict[str, str
     pages["refused: GET-only address posted"] = client.post("/dashboard", data={"csrf": token}).text
     pages["/logout"] = send("/logout", {})
     return pages
+
+
+# --- what the announcer reads and plays ---------------------------------------------------------
+
+# Manifest fields that are identifiers for machines (the players and the ledger), not for people.
+MACHINE_FIELDS = frozenset({"kind", "ref", "unit", "slot", "date", "air_time", "engine", "voice", "files", "file",
+                            "audio", "sha256", "target", "rundown_hash", "loudness", "format", "rewritten"})
+
+
+def _human_strings(value: Any, key: str = "") -> Iterable[str]:
+    if key in MACHINE_FIELDS:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner_key, inner in value.items():
+            yield from _human_strings(inner, inner_key)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _human_strings(inner, key)
+
+
+def test_the_loudspeaker_package_is_in_chinese(busy_newsroom) -> None:
+    """The announcer's script (text and the page with pinyin), the playlist and the manifest's
+    human fields of a package the ledger delivered."""
+    newsroom, day = busy_newsroom["newsroom"], busy_newsroom["day"]
+    folder = newsroom.root / "outbox" / "loudspeaker" / day.isoformat() / newsroom.slots[0].name / "qiaotou"
+    files = {path.name: path for path in folder.iterdir()}
+    assert {"script.txt", "script.html", "manifest.json"} <= set(files)
+    problems: dict[str, Any] = {}
+    for name, path in files.items():
+        if name.endswith((".txt", ".m3u", ".m3u8")):
+            found = english_fragments(f"<p>{html_escape(path.read_text(encoding='utf-8'))}</p>")
+        elif name.endswith(".html"):
+            found = english_fragments(path.read_text(encoding="utf-8"))
+        elif name == "manifest.json":
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            found = {text: words for text in _human_strings(manifest)
+                     if (words := english_words(text))}
+        else:
+            continue
+        if found:
+            problems[name] = found
+    assert not problems, f"English in the package: {problems}"
+    script = files["script.txt"].read_text(encoding="utf-8")
+    assert newsroom.slots[0].label in script.splitlines()[0]  # the header names the slot as people say it
