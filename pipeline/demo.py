@@ -7,7 +7,7 @@ import shutil
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from pipeline.sitehost import serve
 from pipeline.store import Store, open_store
 from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.timeutil import utcnow
+from pipeline.words import day_name, name_of
+from pipeline.words import demo as say
 from pipeline.workflow import perform
 from publishers import open_channel
 from publishers.export import ExportChannel
@@ -196,61 +198,53 @@ def _describe(result: DemoResult, newsroom: Newsroom, ingested: IngestSummary, s
         return path.relative_to(root).as_posix() + ("/" if path.is_dir() else "")
 
     levels = Counter(station.level for station in newsroom.stations.values())
-    rows.append(("newsroom", f"云禾县: {len(newsroom.stations)} practice sites ("
-                 + ", ".join(f"{levels[level]} {level}" for level in LEVELS) + ")",
+    rows.append(("newsroom", say.newsroom("云禾县", len(newsroom.stations), {level: levels[level] for level in LEVELS}),
                  "kitchen.toml, stations.csv"))
-    rows.append(("store", "SQLite in WAL mode, migrated", where(root / "kitchen.db")))
+    rows.append(("store", say.store(), where(root / "kitchen.db")))
     crawled = {sid: one for sid, one in ingested.by_source.items() if sid != "inbox"}
     inbox = ingested.by_source.get("inbox")
     if inbox is not None:
-        rows.append(("inbox", f"{inbox.new_reports} files → draft stories (Markdown, JSON, text, GBK)",
-                     where(root / "inbox" / "_done")))
+        rows.append(("inbox", say.inbox(inbox.new_reports), where(root / "inbox" / "_done")))
     for source_id, one in crawled.items():
-        rows.append((f"crawl {source_id}", f"{one.fetched} fetched, {one.new_reports} new, {one.duplicates} "
-                     f"duplicate, {one.updated} updated, {one.failed} failed", site_url))
-    rows.append(("quarantine", f"{inbox.quarantined if inbox else 0} bad inbox files, each with a .reason.txt",
-                 where(quarantine)))
-    rows.append(("workflow", ", ".join(f"{n} {s}" for s, n in sorted(states.items())), "kitchen stories"))
-    rows.append(("schedule", f"{len(plan['approve_later'])} stories due {tomorrow_8:%Y-%m-%d %H:%M}",
+        rows.append((f"crawl {source_id}", say.crawl(one.fetched, one.new_reports, one.duplicates, one.updated,
+                                                     one.failed), site_url))
+    rows.append(("quarantine", say.quarantine(inbox.quarantined if inbox else 0), where(quarantine)))
+    rows.append(("workflow", say.workflow(states), "kitchen stories"))
+    rows.append(("schedule", say.schedule(len(plan["approve_later"]), f"{tomorrow_8:%Y-%m-%d %H:%M}"),
                  f"kitchen publish --dry-run --now '{tomorrow_8:%Y-%m-%d %H:%M}'"))
-    rows.append(("export", f"{len(documents)} ninjs documents (with the kill and the correction)", where(outbox)))
+    rows.append(("export", say.export(len(documents)), where(outbox)))
     live = root / "site" / "live"
     if live.exists():
         names = [name for _, _, files in os.walk(live, followlinks=True) for name in files]
         pages, feeds = names.count("index.html"), names.count("feed.xml") + names.count("atom.xml")
-        rows.append(("web", f"static site: {pages} pages (home, articles, station/township/theme/month archives, "
-                     "directory, SVG map), photos without metadata, GeoJSON, sitemap", "site/live/"))
-        rows.append(("rss", f"{feeds} RSS/Atom feeds (site-wide, per station and theme)", "site/live/feed.xml"))
+        rows.append(("web", say.web(pages), "site/live/"))
+        rows.append(("rss", say.rss(feeds), "site/live/feed.xml"))
     cards, clips = result.rendered
     made = Counter(kind for _, kind in cards.made + clips.made)
-    if made:
-        rows.append(("cards", ", ".join(f"{n} {kind.removeprefix('card-')}" for kind, n in sorted(made.items())
-                                         if kind.startswith("card-")) + " (Pillow, QR codes to the stories)",
+    if cards.made or cards.failed:
+        rows.append(("cards", say.cards({name_of(say.CARD_NAMES, kind.removeprefix("card-")): n
+                                         for kind, n in sorted(made.items()) if kind.startswith("card-")}),
                      where(root / "renditions")))
-        rows.append(("clips", ", ".join(f"{n} {kind.removeprefix('clip-')}" for kind, n in sorted(made.items())
-                                         if kind.startswith("clip-")) + " MP4 with SRT/WebVTT captions and a poster "
-                     f"frame (`kitchen render` makes the rest){' — ' + str(len(cards.failed + clips.failed)) + ' failed' if cards.failed or clips.failed else ''}",
-                     "embedded in the article pages"))
+        rows.append(("clips", say.clips({name_of(say.CLIP_NAMES, kind.removeprefix("clip-")): n
+                                         for kind, n in sorted(made.items()) if kind.startswith("clip-")},
+                                        len(cards.failed + clips.failed)), say.CLIPS_WHERE))
     if result.packages:
         first_package = result.packages[0].manifest
-        minutes = sum(p.manifest["seconds"] for p in result.packages) / 60
-        audio = (f"{minutes:.0f} min of espeak audio at −16 LUFS, " if first_package["loudness"] else
-                 "scripts only (--quick), ")
-        rows.append(("loudspeaker", f"{len(result.packages)} packages for {first_package['date']} {first_package['slot']} "
-                     f"({audio}script.html with pinyin, script.txt, playlist, manifest)",
+        minutes = sum(p.manifest["seconds"] for p in result.packages) / 60 if first_package["loudness"] else None
+        slot = next((s.label for s in newsroom.slots if s.name == first_package["slot"]), first_package["slot"])
+        day = day_name(date.fromisoformat(first_package["date"]))
+        rows.append(("loudspeaker", say.loudspeaker(len(result.packages), day, slot, minutes),
                      where(result.packages[0].folder.parent)))
-    rows.append(("ledger", f"{first.published + second.published} deliveries, {first.retracted + second.retracted} "
-                 "take-downs, exactly once per channel", "kitchen publish --failed"))
-    rows.append(("kill", f"{len(canceled)} story taken down (pubstatus canceled)",
-                 ", ".join(where(p) for p in canceled)))
+    rows.append(("ledger", say.ledger(first.published + second.published, first.retracted + second.retracted),
+                 "kitchen publish --failed"))
+    rows.append(("kill", say.kill(len(canceled)), ", ".join(where(p) for p in canceled)))
     command = _kitchen_command()
     example = plan["correct"][0] if plan["correct"] else 1
-    result.notes.append(f"Try:  {command} --newsroom {root} show {example}")
-    result.notes.append(f"      {command} --newsroom {root} stories --state in_review")
-    result.notes.append(f"      {command} --newsroom {root} status")
-    result.notes.append(f"      {command} --newsroom {root} preview      # the site at http://127.0.0.1:8000/")
-    result.notes.append(f"      {command} --newsroom {root} desk         # the editors' desk at http://127.0.0.1:8700/,"
-                        f" log in as {DEMO_USER} / {DEMO_PASSWORD}")
+    result.notes.append(say.TRY)
+    for line, meaning in ((f"show {example}", say.try_show()), ("stories --state in_review", say.try_review()),
+                          ("status", say.try_status()), ("preview", say.try_preview()),
+                          ("desk", say.try_desk(DEMO_USER, DEMO_PASSWORD))):
+        result.notes.append(f"  # {meaning}\n  {command} --newsroom {root} {line}")
 
 
 def _kitchen_command() -> str:
@@ -262,12 +256,12 @@ def _kitchen_command() -> str:
 
 
 def print_demo_report(result: DemoResult, console: Console) -> None:
-    console.print(f"Central Kitchen demo — newsroom in {result.root}", style="bold")
-    table = Table("stage", "what", "where (in the newsroom folder)")
+    console.print(say.TITLE.format(root=result.root), style="bold")
+    table = Table(*say.HEADERS)
     for column in table.columns:
         column.overflow = "fold"
-    for row in result.rows:
-        table.add_row(*row)
+    for stage, what, where in result.rows:
+        table.add_row(say.stage(stage), what, where)
     console.print(table)
     for note in result.notes:
         console.print(note)

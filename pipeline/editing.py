@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
+from pipeline import words
 from pipeline.ingest.documents import (
     DocumentError,
     check_fields,
@@ -19,13 +21,6 @@ from pipeline.model import StoryDraft, StorySnapshot
 from pipeline.settings import Newsroom
 from pipeline.text import clean_draft
 from pipeline.timeutil import format_local
-
-HEADER = """\
-# 编辑稿件 #{story_id}（第 {revision} 版，{state}）。保存并关闭编辑器即提交；内容不变则不产生新版本。
-# 字段：title 标题；station 站点编号；theme 主题编号；date 活动时间（{timezone}）；author 作者；
-#      summary 摘要（可空）；images 图片（media: 图片编号 或 file: 本机图片路径，caption 图说）。
-"""
-CORRECTION_HINT = "# correction 更正说明：必填，写明更正了什么，将随稿件在各渠道显示。\n"
 
 
 def story_to_document(snap: StorySnapshot, newsroom: Newsroom, correction: bool = False,
@@ -43,10 +38,10 @@ def story_to_document(snap: StorySnapshot, newsroom: Newsroom, correction: bool 
     if correction:
         fields["correction"] = correction_note
     front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
-    header = HEADER.format(story_id=snap.story.id, revision=snap.revision.number,
-                           state=snap.story.state, timezone=newsroom.site.timezone)
+    header = words.ingest.edit_header(snap.story.id, snap.revision.number,
+                                      words.name_of(words.STORY_STATES, snap.story.state), newsroom.site.timezone)
     if correction:
-        header += CORRECTION_HINT
+        header += words.ingest.correction_hint()
     return f"---\n{header}{front}---\n{content.body_md.rstrip()}\n"
 
 
@@ -59,11 +54,11 @@ def document_to_draft(text: str, newsroom: Newsroom, conn: Connection, now: date
         raw_note = mapping.pop("correction", "")
         note = str(raw_note or "").strip()
         if not note:
-            raise DocumentError("correction is empty: say what was corrected (更正说明)")
+            raise DocumentError(words.ingest.correction_empty())
     fields = fields_from_mapping(mapping, body.strip() + "\n")
     if fields.extra:
-        raise DocumentError(f"unknown field(s): {', '.join(sorted(fields.extra))}")
-    checked = check_fields(fields, newsroom)
+        raise DocumentError(words.ingest.unknown_fields(sorted(fields.extra)))
+    checked = check_fields(fields, newsroom, unknown_theme="refuse")
     images = []
     for spec in fields.images:
         try:
@@ -73,7 +68,7 @@ def document_to_draft(text: str, newsroom: Newsroom, conn: Connection, now: date
                 assert spec.file is not None
                 path = Path(spec.file).expanduser()
                 if not path.is_file():
-                    raise DocumentError(f"image file '{spec.file}' does not exist")
+                    raise DocumentError(words.ingest.image_file_missing(spec.file))
                 ref = import_image(conn, newsroom.media_dir, path.read_bytes(), path.name, now)
         except BadImage as exc:
             raise DocumentError(str(exc)) from None

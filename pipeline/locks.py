@@ -9,16 +9,10 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
+from pipeline.words import common as say
+
 if TYPE_CHECKING:
     from pipeline.settings import Newsroom
-
-WHAT = {
-    "publish": "another `kitchen publish` or `kitchen run` is publishing this newsroom",
-    "ingest": "another `kitchen ingest` or `kitchen run` is ingesting this newsroom",
-    "daemon": "another `kitchen run` is already running for this newsroom",
-    "render": "another `kitchen render` or `kitchen run` is rendering cards and clips for this newsroom",
-}
-
 
 class Busy(Exception):
     """Another process holds the lock for this work."""
@@ -35,7 +29,7 @@ def holding(newsroom: Newsroom, name: str, wait: float = 0) -> Iterator[None]:
     try:
         lock.acquire(timeout=wait)
     except Timeout:
-        raise Busy(WHAT.get(name, f"another process holds the {name} lock")) from None
+        raise Busy(say.lock_busy(name)) from None
     try:
         yield
     finally:

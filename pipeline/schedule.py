@@ -23,12 +23,14 @@ from pipeline.ingest import ingest_all
 from pipeline.locks import Busy, holding
 from pipeline.model import PackageUnit, Publication, Rendition
 from pipeline.render import ensure_rendition, recipe_for
-from pipeline.render.broadcast import BroadcastError, schedule_packages
+from pipeline.render.broadcast import BroadcastError, schedule_packages, stale_packages
 from pipeline.render.renditions import kinds_for, render
 from pipeline.settings import Newsroom, PublishSettings
 from pipeline.store import Store
 from pipeline.stories import SYSTEM, get_story, record_event
 from pipeline.timeutil import utcnow
+from pipeline.words import ingest as said
+from pipeline.words import render as texts
 from pipeline.workflow import perform
 from publishers import (
     Channel,
@@ -54,6 +56,8 @@ class PublishSummary:
     flushed: dict[str, dict[str, Any]] = field(default_factory=dict)
     flush_errors: list[tuple[str, str]] = field(default_factory=list)
     scheduled_units: int = 0
+    refreshed_packages: list[str] = field(default_factory=list)  # units rebuilt for stories published after
+    pool_changed: bool = False  # a story joined or left a loudspeaker channel's pool in this pass
 
     @property
     def total(self) -> int:
@@ -68,7 +72,39 @@ def publish_due(newsroom: Newsroom, store: Store, now: datetime | None = None,
     `now` fixes the clock (tests); `due_until` publishes what is scheduled up to that time while
     leases, retries and records keep the real clock (`kitchen publish --now`)."""
     with holding(newsroom, "publish", wait_for_lock):
-        return _publish_pass(newsroom, store, now, due_until, on_item)
+        summary = _publish_pass(newsroom, store, now, due_until, on_item)
+        if summary.pool_changed:
+            _refresh_packages(newsroom, store, now, on_item, summary)
+        return summary
+
+
+def _refresh_packages(newsroom: Newsroom, store: Store, now: datetime | None,
+                      on_item: Callable[[Publication, str], None] | None, summary: PublishSummary) -> None:
+    """Stories went out on (or were taken off) a loudspeaker channel after packages of slots still
+    to air were built: those whose rundown changed are built again, through the ledger like any
+    rebuild, so that what was approved in time is on air. A package whose rundown is unchanged is
+    left alone; one a worker is building right now is built by that worker."""
+    stamp = now or utcnow()
+    try:
+        with store.begin() as conn:
+            units = stale_packages(conn, newsroom, stamp)
+            rows = []
+            for unit in units:
+                for channel in newsroom.channels_of_kind("loudspeaker"):
+                    try:
+                        rows.append(ledger.redeliver_unit(conn, channel, str(unit), stamp))
+                    except ledger.LedgerBusy:
+                        continue
+    except (BroadcastError, OSError) as exc:  # the packages stay as they are; said in the summary
+        summary.flush_errors.append(("loudspeaker", str(exc)))
+        return
+    if not rows:
+        return
+    again = _publish_pass(newsroom, store, now, None, on_item, only={row.id for row in rows})
+    summary.refreshed_packages += sorted({row.unit for row in rows})
+    for name in ("published", "retrying", "failed", "cancelled", "skipped"):
+        setattr(summary, name, getattr(summary, name) + getattr(again, name))
+    summary.flush_errors += again.flush_errors
 
 
 def rebuild_packages(newsroom: Newsroom, store: Store, units: Sequence[PackageUnit], now: datetime | None = None,
@@ -130,6 +166,9 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
                 outcome = _deliver(newsroom, store, pub, owner, clock, channels, recipes)
                 failures_in_a_row[pub.channel] = (
                     failures_in_a_row.get(pub.channel, 0) + 1 if outcome == "retrying" else 0)
+                if (pub.story_id is not None and outcome in ("published", "retracted")
+                        and newsroom.channel_kind(pub.channel) == "loudspeaker"):
+                    summary.pool_changed = True
                 _count(summary, outcome)
                 if on_item:
                     on_item(pub, outcome)
@@ -155,7 +194,7 @@ def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: 
            summary: PublishSummary) -> None:
     """The channel keeps failing in this pass: hand the row back for later without trying it."""
     with store.begin() as conn:
-        ledger.mark_retry(conn, pub.id, owner, pub.last_error or "deferred: channel failing",
+        ledger.mark_retry(conn, pub.id, owner, pub.last_error or texts.CHANNEL_FAILING,
                           now + ledger.backoff(1, settings.backoff_seconds, settings.backoff_cap_seconds), now)
     summary.skipped += 1
 
@@ -178,9 +217,7 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         with store.begin() as conn:
             if pub.attempts >= settings.max_attempts:
                 # Each earlier attempt ended without an outcome: the publisher died delivering it.
-                ledger.mark_failed(conn, pub.id, owner, f"gave up after {pub.attempts} attempts: "
-                                   "the publisher stopped (crashed or was killed) while delivering it",
-                                   clock())
+                ledger.mark_failed(conn, pub.id, owner, texts.gave_up(pub.attempts, texts.PUBLISHER_STOPPED), clock())
                 return "failed"
             if not ledger.start_attempt(conn, pub.id, owner, rendition.sha256 if rendition else None,
                                         clock(), timedelta(seconds=settings.lease_seconds)):
@@ -211,7 +248,7 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         with store.begin() as conn:
             attempts = ledger.get_publication(conn, pub.id).attempts
             if attempts >= settings.max_attempts:
-                ledger.mark_failed(conn, pub.id, owner, f"gave up after {attempts} attempts: {message}", clock())
+                ledger.mark_failed(conn, pub.id, owner, texts.gave_up(attempts, message), clock())
                 return "failed"
             delay = ledger.backoff(max(attempts, 1), settings.backoff_seconds, settings.backoff_cap_seconds)
             ledger.mark_retry(conn, pub.id, owner, message, clock() + delay, clock())
@@ -225,7 +262,7 @@ def _rendition(newsroom: Newsroom, store: Store, pub: Publication, channel: Chan
     Raises _Cancelled when the row must not go out."""
     if pub.story_id is None:
         if channel.expired(pub.unit, now):
-            raise _Cancelled("its air time has passed")
+            raise _Cancelled(texts.AIR_TIME_PASSED)
         return channel.render_unit(pub.unit)
     kind = channel.rendition_kind
     if kind not in recipes:
@@ -233,7 +270,7 @@ def _rendition(newsroom: Newsroom, store: Store, pub: Publication, channel: Chan
     with store.begin() as conn:
         story = get_story(conn, pub.story_id)
         if story.state not in ("approved", "published"):
-            raise _Cancelled(f"story is {story.state}")
+            raise _Cancelled(texts.story_not_approved(story.state))
         assert pub.revision is not None
         return ensure_rendition(conn, newsroom, pub.story_id, pub.revision, kind, now, recipe=recipes[kind])
 
@@ -274,12 +311,14 @@ class Daemon:
         try:
             summary = render(self.newsroom, self.store, utcnow(), kinds_for(self.newsroom, clips=clips), wait_for_lock=1)
         except Busy as exc:
-            self.log(f"render: skipped ({exc})")
+            self.log(texts.render_skipped(exc))
             return
         if summary.made or summary.failed:
-            self.log(f"render: {len(summary.made)} made, {len(summary.failed)} failed")
+            self.log(texts.render_summary(len(summary.made), len(summary.failed)))
+        for note in summary.notes:
+            self.log(note)
         for story_id, kind, reason in summary.failed:
-            self.log(f"render: story {story_id} {kind} failed: {reason}")
+            self.log(texts.render_failed(story_id, kind, reason))
 
     def _loop(self, max_cycles: int | None) -> None:
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -294,11 +333,11 @@ class Daemon:
                     try:
                         summary = ingest_all(self.newsroom, self.store, wait_for_lock=5)
                     except Busy as exc:
-                        self.log(f"ingest: skipped ({exc})")
+                        self.log(said.ingest_skipped(str(exc)))
                     else:
-                        self.log(f"ingest: {summary.describe()}")
+                        self.log(said.ingest_done(summary.describe()))
                         for label, detail in summary.problems():
-                            self.log(f"ingest: {label} {detail}")
+                            self.log(said.ingest_done(f"{label} {detail}"))
                 if now >= next_publish:
                     next_publish = now + settings.publish_every_seconds
                     # cards before a pass (quick: covers go out with the stories); clips after an
@@ -309,10 +348,10 @@ class Daemon:
                     try:
                         result = publish_due(self.newsroom, self.store, wait_for_lock=5)
                     except Busy as exc:
-                        self.log(f"publish: skipped ({exc})")
+                        self.log(texts.publish_skipped(exc))
                     else:
                         if result.total or result.released_leases:
-                            self.log(f"publish: {describe(result)}")
+                            self.log(describe(result))
                 cycles += 1
                 if max_cycles is not None and cycles >= max_cycles:
                     break
@@ -325,19 +364,15 @@ class Daemon:
 
 
 def describe(summary: PublishSummary) -> str:
-    parts = [f"{summary.published} published", f"{summary.retracted} retracted",
-             f"{summary.retrying} to retry", f"{summary.failed} failed"]
-    if summary.cancelled:
-        parts.append(f"{summary.cancelled} cancelled")
-    if summary.skipped:
-        parts.append(f"{summary.skipped} deferred (channel failing)")
-    if summary.released_leases:
-        parts.append(f"{summary.released_leases} interrupted deliveries resumed")
+    """A publish pass in one line, for editors: `发布：发布3条，撤下0条，…`."""
+    parts = texts.publish_summary(summary.published, summary.retracted, summary.retrying, summary.failed,
+                                  summary.cancelled, summary.skipped, summary.released_leases,
+                                  len(summary.refreshed_packages))
     for name, done in summary.flushed.items():
         if "build" in done:
-            parts.append(f"{name}: site build {done['build']} ({done['written']} files written)")
+            parts.append(texts.site_built(name, done["build"], done["written"]))
         for story_id, reason in done.get("left_out", {}).items():
-            parts.append(f"{name}: story {story_id} LEFT OUT of the site ({reason})")
+            parts.append(texts.left_out_of_site(name, story_id, reason))
     for name, error in summary.flush_errors:
-        parts.append(f"{name}: FAILED to finish ({error}); the next run tries again")
-    return ", ".join(parts)
+        parts.append(texts.flush_failed(name, error))
+    return texts.publish_line(parts)

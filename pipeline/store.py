@@ -258,6 +258,8 @@ ingest_errors = Table(
     Column("quarantined_to", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("stage", String(16), nullable=False, server_default="file"),  # file|fetch|extract|image
+    Column("resolved_at", UTCDateTime),  # set when the same item later came in fine
+    Index("ix_ingest_errors_open", "source_id", "resolved_at"),
 )
 
 

@@ -205,10 +205,10 @@ def report_summaries(conn: Connection, story_ids: list[int]) -> dict[int, Report
     return found
 
 
-def recent_ingest_errors(conn: Connection, limit: int = 20) -> list[Any]:
-    """The newest ingest errors (item, reason, source_id, stage), newest first."""
-    e = t.ingest_errors
-    return list(conn.execute(select(e).order_by(e.c.id.desc()).limit(limit)))
+def recent_ingest_errors(conn: Connection, limit: int = 20, include_resolved: bool = False) -> list[Any]:
+    """The newest ingest errors (item, reason, source_id, stage, resolved_at), newest first; only
+    those not resolved since unless `include_resolved`."""
+    return list_ingest_errors(conn, limit=limit, include_resolved=include_resolved)
 
 
 def reports_received(conn: Connection) -> list[Any]:
@@ -241,11 +241,14 @@ def save_rundown_edits(conn: Connection, unit: str, data: dict[str, list[str]], 
         conn.execute(insert(e).values(unit=unit, **values))
 
 
-def list_ingest_errors(conn: Connection, source_id: str | None = None,
-                       limit: int | None = None) -> list[Row[Any]]:
-    """What failed during ingest (fetches, extractions, photos, inbox files), newest first."""
+def list_ingest_errors(conn: Connection, source_id: str | None = None, limit: int | None = None,
+                       include_resolved: bool = False) -> list[Row[Any]]:
+    """What failed during ingest (fetches, extractions, photos, inbox files), newest first: only
+    what is still unresolved (the same item has not come in fine since) unless `include_resolved`."""
     e = t.ingest_errors
     query = select(e).order_by(e.c.id.desc())
+    if not include_resolved:
+        query = query.where(e.c.resolved_at.is_(None))
     if source_id:
         query = query.where(e.c.source_id == source_id)
     if limit is not None:
@@ -253,5 +256,35 @@ def list_ingest_errors(conn: Connection, source_id: str | None = None,
     return list(conn.execute(query))
 
 
-def count_ingest_errors(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(t.ingest_errors)).scalar_one()
+def count_ingest_errors(conn: Connection, include_resolved: bool = False) -> int:
+    """How many ingest errors are unresolved (or recorded at all, with `include_resolved`)."""
+    query = select(func.count()).select_from(t.ingest_errors)
+    if not include_resolved:
+        query = query.where(t.ingest_errors.c.resolved_at.is_(None))
+    return conn.execute(query).scalar_one()
+
+
+def resolve_ingest_errors(conn: Connection, source_id: str, item: str, now: datetime,
+                          stages: Iterable[str] | None = None) -> list[Row[Any]]:
+    """Mark the unresolved errors of one item (a file in the inbox, a page's URL) resolved: it came
+    in fine. Returns the rows as they were, so the caller can tidy what they left behind (a stale
+    quarantine note)."""
+    e = t.ingest_errors
+    condition = [e.c.source_id == source_id, e.c.item == item, e.c.resolved_at.is_(None)]
+    if stages is not None:
+        condition.append(e.c.stage.in_(list(stages)))
+    rows = list(conn.execute(select(e).where(*condition).order_by(e.c.id)))
+    if rows:
+        conn.execute(update(e).where(e.c.id.in_([row.id for row in rows])).values(resolved_at=now))
+    return rows
+
+
+def resolve_refetched_errors(conn: Connection, source_id: str, now: datetime) -> int:
+    """Mark a source's unresolved fetch errors resolved where the same URL has been fetched and
+    stored since the error; returns how many."""
+    e, raw = t.ingest_errors, t.raw_documents
+    fetched_since = (select(raw.c.id).where(raw.c.source_id == e.c.source_id, raw.c.url == e.c.item,
+                                            raw.c.fetched_at > e.c.created_at).exists())
+    result = conn.execute(update(e).where(e.c.source_id == source_id, e.c.stage == "fetch",
+                                          e.c.resolved_at.is_(None), fetched_since).values(resolved_at=now))
+    return result.rowcount or 0

@@ -145,7 +145,8 @@ def test_a_package_holds_what_its_manifest_says(newsroom_on_air) -> None:
     assert '<html lang="zh-CN">' in html and "<ruby>东村<rt>dōng cūn</rt></ruby>" in html
     assert "乡亲们" in (folder / "script-dialect.txt").read_text(encoding="utf-8")
     text = (folder / "script.txt").read_text(encoding="utf-8")
-    assert text.startswith("桥头镇 · 11月30日 06:30 广播") and "[00:" in text
+    assert text.startswith("桥头镇 · 11月30日 06:30 早间广播（时长10分钟）") and "[00:" in text
+    assert "morning" not in text and manifest["title"] == "11月30日 早间 · 桥头镇" and manifest["slot_title"] == "早间"
     item = next(i for i in manifest["items"] if i["ref"] == str(a))
     assert ["9:30", "九点三十分"] in item["rewritten"]
     again = broadcast.build_package(newsroom, rundown_of(newsroom, store, "qiaotou"), broadcast.settings_for(newsroom))
@@ -236,15 +237,15 @@ def test_the_broadcast_command_builds_a_slot(newsroom_on_air) -> None:
     kitchen = Kitchen(newsroom.root)
     tomorrow = (utcnow().astimezone(newsroom.tz) + timedelta(days=1)).date()
     output = kitchen("broadcast", "build", "--date", str(tomorrow), "--slot", "morning", "--township", "qiaotou")
-    assert "桥头镇 (qiaotou)" in output and "script only" in output
+    assert "桥头镇 (qiaotou)" in output and "仅文字稿" in output
     assert (newsroom.root / f"outbox/loudspeaker/{tomorrow}/morning/qiaotou/script.html").is_file()
     with store.read() as conn:
         (row,) = [p for p in ledger.list_publications(conn, channel="loudspeaker")
                   if p.unit == f"broadcast:{tomorrow}:morning:qiaotou"]
     assert row.state == "done" and row.receipt["folder"] == f"outbox/loudspeaker/{tomorrow}/morning/qiaotou"
     past = kitchen("broadcast", "build", "--date", "2026-11-30", "--slot", "morning", "--township", "qiaotou")
-    assert "cancelled" in past and not (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou").exists()
-    assert "no township or village 'nowhere'" in kitchen("broadcast", "build", "--township", "nowhere", expect=1)
+    assert "已取消" in past and "播出时间已过" in past and not (newsroom.root / "outbox/loudspeaker/2026-11-30/morning/qiaotou").exists()
+    assert "没有可以广播的镇（街道）或村“nowhere”" in kitchen("broadcast", "build", "--township", "nowhere", expect=1)
     assert "espeak" in kitchen("tts", "check")
 
 
@@ -253,7 +254,7 @@ def test_editors_see_what_was_rewritten_for_speech(newsroom_on_air) -> None:
 
     newsroom, _, (a, _, _, _) = newsroom_on_air
     output = Kitchen(newsroom.root)("broadcast", "spoken", str(a))
-    assert "九点三十分" in output and "9:30 → 九点三十分" in output and "reading time: about" in output
+    assert "九点三十分" in output and "9:30 → 九点三十分" in output and "朗读时长：约" in output and "reading" not in output
     assert "0523-86123456 → 零五二三八六幺二三四五六" in output
 
 
@@ -266,8 +267,8 @@ def test_a_broken_notice_is_reported_and_the_broadcast_goes_on_without_it(newsro
     (folder / "half.md").write_text("---\ntitle: 没写完的通知\n正文没有结束标记", encoding="utf-8")
     (folder / "nowhere.md").write_text("---\ntitle: 通知\ntargets: [nowhere]\n---\n正文。\n", encoding="utf-8")
     output = Kitchen(newsroom.root)("check", expect=1)
-    assert "broadcast/notices/half.md: the front matter is not closed" in output
-    assert "broadcast/notices/nowhere.md: unknown target station(s): nowhere" in output
+    assert "broadcast/notices/half.md: 前言没有用一行 --- 结束" in output
+    assert "broadcast/notices/nowhere.md: targets 里有未知的站点：nowhere" in output
     rundown = rundown_of(newsroom, store, "qiaotou")  # on air without the broken notices, saying so
     assert any("half.md" in title and "文件有误" in reason for _, title, reason in rundown.left_out)
     evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)
@@ -335,3 +336,88 @@ def test_a_second_loudspeaker_channel_builds_its_own_packages(tmp_path: Path) ->
     for channel in ("loudspeaker", "relay"):
         script = (root / "outbox" / channel / "2026-11-29" / "evening" / "qiaotou" / "script.txt").read_text(encoding="utf-8")
         assert "东村开展板凳课堂理论宣讲" in script
+
+
+def test_a_story_published_after_a_package_was_built_is_in_it_before_air(newsroom_on_air) -> None:
+    """Issue 13, item 8: a package built ahead of its slot does not go stale silently. A story
+    approved for the loudspeaker and published after the package was built makes the publish pass
+    build that package again, through the ledger, while the slot is still to air; packages whose
+    rundown did not change are left alone."""
+    from pipeline.schedule import describe
+
+    newsroom, store, _ = newsroom_on_air
+    evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)  # 17:00 in Shanghai: the 18:00 packages are built
+    assert publish_due(newsroom, store, now=evening).published == 4
+    folder = newsroom.root / "outbox/loudspeaker/2026-11-29/evening"
+    before = {p.name: broadcast.read_package(p).manifest for p in folder.iterdir()}
+    write_report(newsroom.root, "e.md", title="桥头镇举办冬季消防演练", station="qiaotou", date="2026-11-29 16:00",
+                 body="桥头镇组织各村开展冬季消防演练，200余名村民参加。")
+    (late,) = ingest_all(newsroom, store, now=evening).story_ids
+    with store.begin() as conn:
+        perform(conn, newsroom, late, "approve", EDITOR, evening, channels=["loudspeaker"])
+    result = publish_due(newsroom, store, now=evening + timedelta(minutes=10))
+    assert result.refreshed_packages == ["broadcast:2026-11-29:evening:qiaotou"]
+    assert result.published == 2  # the story, then the package rebuilt with it
+    assert "因新稿件重新生成节目包1个" in describe(result)
+    after = {p.name: broadcast.read_package(p).manifest for p in folder.iterdir()}
+    assert "桥头镇举办冬季消防演练" in [i["title"] for i in after["qiaotou"]["items"] + after["qiaotou"]["left_out"]]
+    assert all(after[name] == before[name] for name in ("baisha", "chengguan", "qingshi"))  # not rebuilt
+    with store.read() as conn:
+        assert broadcast.stale_packages(conn, newsroom, evening + timedelta(minutes=11)) == []
+    # once the slot has aired, a package is what went on air: nothing is rebuilt any more
+    write_report(newsroom.root, "f.md", title="桥头镇开展夜间巡逻", station="qiaotou", date="2026-11-29 19:00")
+    after_air = datetime(2026, 11, 29, 11, 0, tzinfo=NOW.tzinfo)  # 19:00 in Shanghai
+    (night,) = ingest_all(newsroom, store, now=after_air).story_ids
+    with store.begin() as conn:
+        perform(conn, newsroom, night, "approve", EDITOR, after_air, channels=["loudspeaker"])
+    assert publish_due(newsroom, store, now=after_air).refreshed_packages == []
+
+
+def test_a_package_whose_rundown_changed_is_marked_out_of_date(newsroom_on_air) -> None:
+    """What the desk shows beside a built package: out of date when its rundown changed since, with
+    the stories it lacks or still reads."""
+    newsroom, store, (a, _, _, d) = newsroom_on_air
+    rundown = rundown_of(newsroom, store, "qiaotou")
+    package = broadcast.build_package(newsroom, rundown, broadcast.settings_for(newsroom))
+    assert package.manifest["rundown_sha256"] == broadcast.package_digest(rundown)
+    assert not broadcast.freshness(rundown, package.manifest).stale
+    older = {**package.manifest, "rundown_sha256": None,
+             "items": [i for i in package.manifest["items"] if i["ref"] != str(a)]}
+    fresh = broadcast.freshness(rundown, older)  # built before story a went out
+    assert fresh.stale and fresh.added == ("东村开展板凳课堂理论宣讲",) and fresh.removed == ()
+    assert fresh.note == "已过期，需重新生成（新增：东村开展板凳课堂理论宣讲）"
+    notice(newsroom.root, "water", "停水通知", "明天上午停水。", targets=["qiaotou"])
+    changed = rundown_of(newsroom, store, "qiaotou")
+    assert broadcast.freshness(changed, package.manifest).note == "已过期，需重新生成（节目单有变动）"
+    assert not broadcast.freshness(changed, package.manifest, broadcast.package_digest(changed)).stale
+
+
+def test_the_desk_marks_a_package_out_of_date_and_publish_names_packages_in_chinese(tmp_path: Path) -> None:
+    """The desk's broadcast page shows 已过期 beside a built package whose rundown changed (here an
+    editor dropped a story after building); `kitchen publish` prints a package it rebuilds by its
+    Chinese name, never `story None rev None`."""
+    from tests.conftest import Kitchen
+    from tests.test_desk import csrf_of, on_air_desk
+
+    newsroom, store, (a, b), client, day = on_air_desk(tmp_path)
+    view = f"/broadcast?day={day}&slot=morning&target=qiaotou"
+    unit = f"broadcast:{day}:morning:qiaotou"
+    token = csrf_of(client, view)
+    assert client.post("/broadcast/build", data={"csrf": token, "unit": unit}).status_code == 303
+    page = client.get(view).text
+    assert "已有节目包" in page and "已过期" not in page
+    assert f"{day.month}月{day.day}日 早间 · 桥头镇" in page and "morning" not in page.split("<h1>", 1)[1].split("<form", 1)[0]
+    client.post("/broadcast/edit", data={"csrf": token, "unit": unit, "ref": str(b), "op": "drop"})
+    page = client.get(view).text
+    assert page.count('class="stale"') == 2  # in the table of townships and beside the package
+    assert "已过期，需重新生成（节目单有变动）" in page
+    write_report(newsroom.root, "c.md", title="桥头镇举办冬季消防演练", station="qiaotou",
+                 date=f"{day - timedelta(days=1)} 16:00")
+    kitchen = Kitchen(newsroom.root)
+    kitchen("ingest")
+    kitchen("approve", "3", "--channels", "loudspeaker")
+    output = kitchen("publish")
+    assert "None" not in output and "rev" not in output
+    assert "✓ 稿件 3（第1版） → 大喇叭" in output
+    assert f"✓ 节目包 {day.month}月{day.day}日 早间 · 桥头镇 → 大喇叭" in output
+    assert "已过期" not in client.get(view).text

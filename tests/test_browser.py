@@ -5,6 +5,7 @@ nothing scrolls sideways on a 360 px phone. Screenshots go to the test's output 
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -13,12 +14,13 @@ import pytest
 from pipeline.config import load_newsroom
 from pipeline.ingest import ingest_all
 from pipeline.render.renditions import render
+from pipeline.render.site import build_site
 from pipeline.schedule import publish_due
 from pipeline.sitehost import serve
 from pipeline.store import open_store
 from pipeline.stories import Actor
 from pipeline.workflow import perform
-from tests.conftest import NOW, make_newsroom, write_report
+from tests.conftest import NOW, make_newsroom, replace_in_config, write_report
 from tests.test_clips import small_recipe
 from tests.test_site import gps_photo
 
@@ -31,7 +33,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromiu
 
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory: pytest.TempPathFactory):
-    root = make_newsroom(tmp_path_factory.mktemp("browser") / "newsroom", channels='["web", "rss"]')
+    root = make_newsroom(tmp_path_factory.mktemp("browser") / "newsroom", channels='["web", "rss", "loudspeaker"]')
+    replace_in_config(root, "[channels.export]", '[channels.loudspeaker]\nengine = "none"\n\n[channels.export]')
     shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
     gps_photo(root / "inbox" / "photo.jpg")
     stations = ["qiaotou-dongcun", "baisha-xinqiao", "chengguan-binhe", "qingshi-lingtou", "qiaotou"]
@@ -53,6 +56,13 @@ def published_site(tmp_path_factory: pytest.TempPathFactory):
     small_recipe(root, "landscape", **{"size = [1280, 720]": "size = [640, 360]", "size = 36 ": "size = 20 "})
     assert len(render(newsroom, store, NOW, kinds=["card-cover", "clip-landscape"], story_ids=[max(story_ids)]).made) == 2
     publish_due(newsroom, store, now=NOW)
+    # the evening packages go out, and the broadcasts page lists them (engine none makes no audio:
+    # stand-ins, which the page's players load only when played)
+    assert publish_due(newsroom, store, now=datetime(2026, 11, 29, 9, 0, tzinfo=UTC)).published > 0
+    for manifest in (root / "outbox" / "loudspeaker").rglob("manifest.json"):
+        (manifest.parent / "audio.mp3").write_bytes(b"ID3" + bytes(2000))
+    with store.read() as conn:
+        build_site(newsroom, conn)
     with serve(root / "site" / "live", jail=root / "site") as host:
         yield host
 
@@ -74,7 +84,7 @@ def test_pages_load_cleanly_link_correctly_and_fit_a_phone(published_site, tmp_p
         station = page.locator("a[href^='/stations/'][href$='/']").last.get_attribute("href")
         checked: set[str] = set()
         for name, path in (("home", "/"), ("article", article), ("map", "/map/"), ("station", station),
-                           ("stations", "/stations/"), ("older", "/page/1/")):
+                           ("stations", "/stations/"), ("older", "/page/1/"), ("broadcasts", "/broadcasts/")):
             for width in (360, 1280):
                 page.set_viewport_size({"width": width, "height": 900})
                 response = page.goto(urljoin(base, path))
@@ -111,5 +121,5 @@ def test_pages_load_cleanly_link_correctly_and_fit_a_phone(published_site, tmp_p
                 assert status == 200, f"{url} (linked from {path}) answers {status}"
         assert errors == [], errors
         browser.close()
-    assert len(list(shots.glob("*.png"))) == 12
+    assert len(list(shots.glob("*.png"))) == 14
     assert len(checked) > 40  # the check really walked the site's links

@@ -105,10 +105,10 @@ def test_a_bad_photo_is_skipped_with_its_reason_and_the_card_still_made(newsroom
     summary = render(newsroom, store, NOW, kinds=["card-cover"], story_ids=[c])
     assert summary.made == [(c, "card-cover")] and summary.warnings
     image, meta = card(newsroom, store, c, "card-cover")
-    assert meta["drawn"]["photo"] == "fallback" and "skipped" in meta["warnings"][0]
+    assert meta["drawn"]["photo"] == "fallback" and "无法使用，已跳过" in meta["warnings"][0]
     with store.read() as conn:
         events = [e for e in story_events(conn, c) if e.action == "render-warning"]
-    assert events and "card-cover" in events[0].note and "skipped" in events[0].note
+    assert events and events[0].note.startswith("卡片 cover：") and "已跳过" in events[0].note
 
 
 def test_renditions_are_made_again_only_when_the_recipe_or_revision_changes(newsroom_with_stories) -> None:
@@ -133,3 +133,40 @@ def test_a_broken_recipe_is_a_clear_failure_and_other_stories_go_on(newsroom_wit
     assert {kind for _, kind, _ in summary.failed} == {"card-square"}
     assert "text[0].field" in summary.failed[0][2] and "headline" in summary.failed[0][2]
     assert sorted(summary.made) == [(a, "card-cover"), (b, "card-cover")]
+
+
+def test_a_site_name_too_long_for_the_cards_is_said_once_and_the_short_name_is_used(tmp_path: Path) -> None:
+    """Issue 13, item 10: the cards show the site's short name when there is one; a name a card
+    still has to cut (`青岚县融媒体中心 · 新…`) is said once per render run, suggesting
+    `[site] short_name`, not silently cut on every card."""
+    from tests.conftest import Kitchen, replace_in_config
+
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    replace_in_config(root, 'title = "测试县融媒体中心"', 'title = "青岚县融媒体中心 · 新时代文明实践中心"')
+    write_report(root, "a.md", title="东村开展板凳课堂理论宣讲")
+    write_report(root, "b.md", title="新桥村志愿者清扫河道", station="baisha-xinqiao")
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    a, b = ingest_all(newsroom, store, now=NOW).story_ids
+    with store.begin() as conn:
+        for story_id in (a, b):
+            perform(conn, newsroom, story_id, "approve", EDITOR, NOW)
+    summary = render(newsroom, store, NOW, kinds=["card-cover"])
+    assert len(summary.made) == 2 and not summary.warnings
+    (note,) = summary.notes  # once, however many cards were cut
+    assert note.startswith("网站名称“青岚县融媒体中心 · 新时代文明实践中心”在“卡片 cover”上放不下，显示为“")
+    assert note.endswith("请在 kitchen.toml 的 [site] 里设置 short_name（简称）")
+    _, meta = card(newsroom, store, a, "card-cover")
+    (logo,) = [t for t in meta["drawn"]["texts"] if t["field"] == "site"]
+    assert logo["truncated"] and logo["lines"][0].endswith("…") and f"显示为“{logo['lines'][0]}”" in note
+    output = Kitchen(root)("render", "--kind", "card-cover", "--force")
+    assert output.count("short_name") == 1
+
+    replace_in_config(root, 'short_name = ""', 'short_name = "青岚融媒"')
+    newsroom = load_newsroom(root)
+    summary = render(newsroom, store, NOW, kinds=["card-cover"], force=True)
+    assert len(summary.made) == 2 and summary.notes == []
+    _, meta = card(newsroom, store, a, "card-cover")
+    (logo,) = [t for t in meta["drawn"]["texts"] if t["field"] == "site"]
+    assert logo["lines"] == ["青岚融媒"] and not logo["truncated"]
+    assert "short_name" not in Kitchen(root)("render", "--kind", "card-cover", "--force")

@@ -121,7 +121,7 @@ def test_approve_at_a_newsroom_time_is_stored_in_utc(kitchen, newsroom_dir) -> N
     with store.begin() as conn:
         pub = ledger.list_publications(conn, story_id=1)[0]
     assert pub.due_at.isoformat() == "2099-12-01T00:00:00+00:00"
-    assert "not a date/time" in kitchen("approve", "1", "--at", "明天早上", expect=1)
+    assert "不是日期时间" in kitchen("approve", "1", "--at", "明天早上", expect=1)
 
 
 def test_refusals_say_why(kitchen, newsroom_dir) -> None:
@@ -142,7 +142,7 @@ def test_correct_publishes_a_new_revision_with_its_note(kitchen, newsroom_dir, t
     kitchen("approve", "1")
     kitchen("publish")
     editor = fake_editor(tmp_path, "text = text.replace('60余名', '80余名')")
-    assert "correction is empty" in kitchen("correct", "1", env={"EDITOR": editor}, expect=1)
+    assert "更正说明（correction）是空的" in kitchen("correct", "1", env={"EDITOR": editor}, expect=1)
     untouched = fake_editor(tmp_path, "pass", name="noop.py")
     assert "正文与已发布的版本相同" in kitchen(
         "correct", "1", "--why", "无", env={"EDITOR": untouched}, expect=1)
@@ -199,7 +199,7 @@ def test_check_says_what_a_channel_is_missing(kitchen, newsroom_dir) -> None:
     assert "✓" in kitchen("check")
     replace_in_config(newsroom_dir, '\nurl = ""', '\nurl = "https://partner.example.cn/in"')
     output = kitchen("check", expect=1)
-    assert "未就绪：频道 export（外发）：" in output and "KITCHEN_EXPORT_SECRET" in output
+    assert "未就绪：频道 export（外发）：已设置外发地址（url），但环境变量 $KITCHEN_EXPORT_SECRET（HMAC 密钥）为空" in output
     assert "✓" in kitchen("check", env={"KITCHEN_EXPORT_SECRET": "s3cret"})
 
 
@@ -219,7 +219,7 @@ def test_a_missing_editor_is_a_clear_error(kitchen, newsroom_dir) -> None:
 
 
 def test_publish_modes_do_not_mix(kitchen, newsroom_dir) -> None:
-    assert "choose one of --failed, --dry-run" in kitchen("publish", "--failed", "--dry-run", expect=1)
+    assert "只能选一个：--failed、--dry-run" in kitchen("publish", "--failed", "--dry-run", expect=1)
 
 
 def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rate(kitchen, newsroom_dir) -> None:
@@ -242,7 +242,7 @@ def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rat
     stored = json.loads(row.content)
     assert stored["seconds"] == round(reading_seconds(stored["spoken"], 120), 1)  # made at the newsroom's rate
     assert output.startswith(stored["spoken"] + "\n") and "9:30 → 九点三十分" in output
-    assert "at 120 characters a minute" in output
+    assert "（每分钟120字）" in output
 
     # What is printed is what is stored, not a spoken form made again on the spot.
     with store.begin() as conn:
@@ -251,8 +251,8 @@ def test_broadcast_spoken_prints_the_stored_spoken_rendition_at_the_newsroom_rat
     store.close()
     output = kitchen("broadcast", "spoken", "1")
     assert output.startswith("这是存着的播音稿。\n")
-    assert "reading time: about 1分15秒 at 120 characters a minute" in output
-    assert "rewritten for speech" not in output
+    assert "朗读时长：约1分15秒（每分钟120字）" in output
+    assert "为播读改写" not in output
 
 
 def test_channels_may_be_repeated_or_comma_separated_and_are_merged(tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ def test_a_failed_encode_is_recorded_and_leaves_no_file(clip_story) -> None:
     small_recipe(newsroom.root, **{'transition = "fade"': 'transition = "no-such-transition"'})
     summary = render(newsroom, store, NOW, kinds=["clip-vertical"])
     assert not summary.made and summary.failed[0][:2] == (story_id, "clip-vertical")
-    assert "ffmpeg failed" in summary.failed[0][2]
+    assert "ffmpeg 出错" in summary.failed[0][2]
     assert not list(renditions_dir(newsroom).rglob("*.mp4"))
     assert not list((newsroom.runtime_dir / "render").rglob("*.mp4"))
     with store.read() as conn:
@@ -168,4 +168,42 @@ def test_check_reports_a_recipe_that_names_a_missing_card(clip_story) -> None:
     assert "✓" in kitchen("check")
     small_recipe(newsroom.root, **{'card = "poster"': 'card = "postre"'})
     output = kitchen("check", expect=1)
-    assert "未就绪：渲染 clip-vertical" in output and "postre" in output
+    assert "未就绪：渲染 clip-vertical: 没有卡片样式“postre”" in output
+
+
+LONG_SENTENCE = "青岚县卫生健康局联合县人民医院在柳溪镇开展义诊活动并为村民免费体检和发放常用药品"
+
+
+def test_a_long_caption_is_cut_between_words_and_ends_with_an_ellipsis() -> None:
+    """Issue 13, item 4: a sentence too long for a vertical clip's caption (28 characters) no
+    longer stops mid-word (`…联合县人民医`): it is cut where a phrase ends and says so with an
+    ellipsis, in the subtitle files and burned in alike."""
+    from pylopdf_fonts_zh_cn import sans_path
+
+    from pipeline.render.clips import ass, srt, webvtt
+    from pipeline.render.layout import ELLIPSIS
+
+    recipe = load_clip_recipe(None, "vertical")
+    limit = recipe.chars_per_line * recipe.caption_lines
+    pieces = sentences(LONG_SENTENCE + "。", limit)
+    assert pieces == ["青岚县卫生健康局联合县人民医院在柳溪镇开展义诊活动…", "并为村民免费体检和发放常用药品。"]
+    assert all(len(p) <= limit for p in pieces)
+    # one photo, one caption: the rest of the text is not shown, and the caption says so
+    timeline = plan_timeline(recipe, 1, "义诊", LONG_SENTENCE + "，共服务群众三百余人次。后续还将定期开展。", [], None)
+    caption = timeline.cues[-1].text
+    assert caption.endswith(ELLIPSIS) and "人民医院" in caption and len(caption) <= limit
+    assert f"\n{caption}\n" in srt(list(timeline.cues)) and f"\n{caption}\n" in webvtt(list(timeline.cues))
+    burned = ass(list(timeline.cues), recipe, sans_path()).rsplit("Caption,,0,0,0,,", 1)[1]
+    assert burned.replace("\\N", "").strip() == caption
+    # a caption wider than its lines on screen is cut the same way, burned in
+    narrow = type(recipe)(**{**recipe.__dict__, "caption_lines": 1})
+    burned = ass(list(timeline.cues), narrow, sans_path()).rsplit("Caption,,0,0,0,,", 1)[1].strip()
+    assert burned.endswith(ELLIPSIS) and "\\N" not in burned and not burned.endswith("医" + ELLIPSIS)
+    assert caption.startswith(burned[:-1])
+
+
+def test_a_caption_that_ends_its_sentence_has_no_ellipsis() -> None:
+    recipe = load_clip_recipe(None, "vertical")
+    timeline = plan_timeline(recipe, 2, "板凳课堂", BODY, [], None)
+    assert [c.text for c in timeline.cues[1:]] == ["11月20日上午，东村文明实践站开展板凳课堂。",
+                                                    "宣讲员用方言讲解惠民政策，60余名村民边听边问。"]

@@ -61,7 +61,7 @@ def test_bad_slot_time(newsroom_dir: Path) -> None:
     (problem,) = problems_of(newsroom_dir)
     line = line_of(newsroom_dir, "kitchen.toml", '"25:00"')
     assert problem.startswith(f"kitchen.toml 第{line}行 loudspeaker.slots[1].time：")
-    assert "25:00" in problem
+    assert "“25:00”不是有效时刻" in problem
 
 
 def test_unknown_channel(newsroom_dir: Path) -> None:

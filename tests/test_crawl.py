@@ -72,7 +72,7 @@ def test_every_demo_article_is_found_with_its_station_title_and_date(demo_crawl)
         if (report.station_id, report.title) != (want["station"], want["title"]):
             wrong.append(f"{path}: {report.station_id} {report.title!r}")
         if want["date"] is None:
-            if report.date_source != "fetch_time" or "no date on the page: using the fetch time" not in report.flags:
+            if report.date_source != "fetch_time" or "网页上没有日期：按抓取时间记" not in report.flags:
                 wrong.append(f"{path}: a page without a date got {report.date_source}")
         elif local.strftime("%Y-%m-%d %H:%M" if len(want["date"]) > 10 else "%Y-%m-%d") != want["date"]:
             wrong.append(f"{path}: date {local} from {report.date_source}, expected {want['date']}")
@@ -101,7 +101,7 @@ def test_raw_bytes_are_kept_for_every_fetched_document(demo_crawl) -> None:
 
 def test_a_gbk_page_behind_a_lying_header_is_read_right(demo_crawl) -> None:
     report = reports_by_path(demo_crawl["store"])["/baisha/a/2026/1119/206.html"]
-    assert "charset declared utf_8, read as gb18030" in report.flags
+    assert "网页声明的编码是 utf_8，实际按 gb18030 读取" in report.flags
     assert "\ufffd" not in report.body_md and "暖心驿站" in report.title
 
 
@@ -120,11 +120,11 @@ def test_a_repost_is_clustered_under_the_original_story(demo_crawl) -> None:
 def test_failures_are_recorded_with_their_reason(demo_crawl) -> None:
     with demo_crawl["store"].begin() as conn:
         errors = {(row.stage, urlparse(row.item).path): row.reason for row in conn.execute(select(t.ingest_errors))}
-    assert "a domain this source is not allowed to fetch" in errors[("fetch", "/qiaotou/go/outside.html")]
-    assert errors[("fetch", "/baisha/a/2026/1101/missing.html")] == "page: HTTP 404"
-    assert "is not a readable image" in errors[("image", "/qingshi/images/2026/zhulin.jpg")]
+    assert "这个来源不允许抓取该域名" in errors[("fetch", "/qiaotou/go/outside.html")]
+    assert errors[("fetch", "/baisha/a/2026/1101/missing.html")] == "网页抓取失败：HTTP 404"
+    assert "已损坏" in errors[("image", "/qingshi/images/2026/zhulin.jpg")]
     report = reports_by_path(demo_crawl["store"])["/qingshi/art/2026/zhuyuan-zhulin-dongguan.html"]
-    assert any(flag.startswith("photo skipped") for flag in report.flags)  # the report itself is kept
+    assert any(flag.startswith("图片已跳过：") for flag in report.flags)  # the report itself is kept
 
 
 def test_robots_txt_is_obeyed(demo_crawl) -> None:
@@ -211,19 +211,19 @@ def test_bad_inputs_are_each_recorded_and_the_rest_goes_on(bad_site, tmp_path: P
         errors = {urlparse(row.item).path: (row.stage, row.reason, row.raw_document_id)
                   for row in conn.execute(select(t.ingest_errors))}
         reports = conn.execute(select(t.reports)).all()
-    assert errors["/news/error500.html"][:2] == ("fetch", "page: HTTP 500")
+    assert errors["/news/error500.html"][:2] == ("fetch", "网页抓取失败：HTTP 500")
     assert bad_site.fetched().count("/news/error500.html") == 3  # tried, then retried twice
-    assert errors["/news/huge.html"][0] == "fetch" and "size cap" in errors["/news/huge.html"][1]
-    assert errors["/news/slow.html"][:2] == ("fetch", "page: timed out (after retries)")
-    assert errors["/img/big.jpg"][0] == "fetch" and "image: larger than the size cap" in errors["/img/big.jpg"][1]
+    assert errors["/news/huge.html"][0] == "fetch" and "超过大小上限" in errors["/news/huge.html"][1]
+    assert errors["/news/slow.html"][:2] == ("fetch", "网页抓取失败：超时（已重试）")
+    assert errors["/img/big.jpg"][0] == "fetch" and "图片抓取失败：超过大小上限" in errors["/img/big.jpg"][1]
     big = next(r for r in reports if r.title == "测试镇举办摄影展")
-    assert big.images == [] and any("photo not downloaded" in flag for flag in big.flags)  # the report is kept
+    assert big.images == [] and any("图片没有下载到" in flag for flag in big.flags)  # the report is kept
     deleted, verify, empty = errors["/news/deleted.html"], errors["/news/verify.html"], errors["/news/empty.html"]
-    assert deleted[0] == "extract" and "deleted by its publisher" in deleted[1] and deleted[2] is not None
-    assert verify[0] == "extract" and "verification page" in verify[1]
-    assert empty[0] == "extract" and "body is empty" in empty[1]
+    assert deleted[0] == "extract" and "已被发布者删除" in deleted[1] and deleted[2] is not None
+    assert verify[0] == "extract" and "验证页面" in verify[1]
+    assert empty[0] == "extract" and "文章正文是空的" in empty[1]
     assert "/news/1.html" not in bad_site.fetched()  # a link to another domain is not followed
-    assert "not well-formed XML" in errors["/feed.xml"][1]  # the bare & …
+    assert "订阅源不是格式正确的 XML" in errors["/feed.xml"][1]  # the bare & …
     titles = {report.title for report in reports}
     assert "测试镇开展冬季义诊活动" in titles  # … and the good page still came in,
     assert "只在订阅里的消息" in titles  # so did the feed's entries (one only in the feed)
@@ -240,7 +240,7 @@ def test_a_crawl_that_runs_too_long_is_stopped_and_keeps_what_it_fetched(bad_sit
     store = open_store(newsroom)
     summary = ingest_all(newsroom, store, now=NOW, only="test-site")
     (source, reason), = summary.source_errors
-    assert source == "test-site" and "crawl stopped after 4 s" in reason
+    assert source == "test-site" and "抓取进行了 4 秒后被停止" in reason
     with store.begin() as conn:
         titles = [row.title for row in conn.execute(select(t.reports.c.title))]
     assert "测试镇开展冬季义诊活动" in titles
@@ -255,11 +255,11 @@ def test_kitchen_ingest_prints_a_table_per_source_and_errors_lists_failures(bad_
     (root / "kitchen.toml").write_text(text, encoding="utf-8")
     kitchen = Kitchen(root)
     output = kitchen("ingest", "--source", "test-feed")
-    assert re.search(r"source\s+fetched\s+new\s+updated\s+duplicate\s+failed", output)
+    assert re.search(r"来源\s+抓取\s+新稿\s+更新\s+重复\s+失败", output)
     assert re.search(r"test-feed\s+\d+\s+2\s+0\s+0\s+\d+", output)
-    assert "`kitchen errors` lists what failed and why" in output
+    assert "用 kitchen errors 查看失败的内容和原因" in output
     listing = kitchen("errors")
-    assert "test-feed" in listing and "not well-formed XML" in listing
+    assert "test-feed" in listing and "订阅源不是格式正确的 XML" in listing
 
 
 def test_wechat_article_urls_can_be_given_directly(tmp_path: Path) -> None:
@@ -325,9 +325,13 @@ def test_failed_pages_are_extracted_again_once_the_source_is_fixed(bad_site, tmp
 
     root = single_page_newsroom(tmp_path / "newsroom", bad_site.base_url)  # no station, and the page names none
     kitchen = Kitchen(root)
-    assert "no station" in kitchen("ingest", expect=0)
+    assert "没有站点" in kitchen("ingest", expect=0)
     text = (root / "kitchen.toml").read_text(encoding="utf-8").replace('id = "one"', 'id = "one"\nstation = "qiaotou"')
     (root / "kitchen.toml").write_text(text, encoding="utf-8")
-    assert "0 new report(s)" in kitchen("ingest")  # the page is not fetched again…
+    assert "新稿 0 篇" in kitchen("ingest")  # the page is not fetched again…
     output = kitchen("ingest", "--retry-failed")  # …but its stored copy can be extracted again
-    assert "1 failed page(s) will be extracted again" in output and "1 new report(s)" in output
+    assert "1 个抽取失败的网页将重新抽取" in output and "新稿 1 篇" in output
+    # the page came in: its extraction error is resolved, listed only in the history
+    assert "没有未解决的采集错误" in kitchen("errors")
+    history = kitchen("errors", "--all")
+    assert "没有站点" in history and "已解决" in history

@@ -125,7 +125,7 @@ def test_an_editor_cannot_kill_and_the_server_says_so(desk) -> None:
     publish_due(newsroom, store, now=NOW)
     assert "撤稿" not in client.get(f"/stories/{a}").text  # not offered…
     refused = client.post(f"/stories/{a}/do/kill", data={"csrf": token, "note": "试试看"})  # …and refused
-    assert refused.status_code == 403 and "“撤稿”需要值班主任角色" in refused.text
+    assert refused.status_code == 403 and "需要值班主任来做，您是编辑" in refused.text
     chief = TestClient(client.app, follow_redirects=False)
     log_in(chief, "li")
     killed = chief.post(f"/stories/{a}/do/kill", data={"csrf": csrf_of(chief, f"/stories/{a}"), "note": "信息有误"})
@@ -407,3 +407,28 @@ def test_what_the_editor_previews_is_what_the_package_reads(tmp_path: Path) -> N
     for story_id, (spoken, heading) in previews.items():
         assert spoken in script_lines  # the package reads the very text the editor approved
         assert f"约 {items[str(story_id)]['estimated_seconds']} 秒" in heading  # at the same rate
+
+
+def test_the_desk_names_channels_states_units_and_events_in_chinese(tmp_path: Path) -> None:
+    """Identifiers stay in the ledger and the forms' values; the page shows their Chinese names."""
+    from pipeline.words import desk as desk_words
+
+    assert desk_words.unit_label(date(2026, 12, 8), "晚间", "柳溪镇") == "12月8日 晚间 · 柳溪镇"
+    newsroom, store, (a, _), client, day = on_air_desk(tmp_path)
+    with store.begin() as conn:
+        pending = [p for p in ledger.list_publications(conn) if p.story_id is None and p.state == "pending"]
+    assert pending, "packages wait in the ledger"
+    unit = PackageUnit.parse(pending[0].unit)
+    slot = next(s for s in newsroom.slots if s.name == unit.slot)
+    township = newsroom.stations[unit.target].township
+    schedule = lxml.html.fromstring(client.get("/schedule?days=31").text)
+    cells = [td.text_content() for td in schedule.iter("td")]
+    assert f"{unit.day.month}月{unit.day.day}日 {slot.label} · {township}" in cells
+    assert "待发送" in cells and "大喇叭" in cells and "pending" not in cells and pending[0].unit not in cells
+    assert [o.text_content() for o in schedule.cssselect("#channel option")] == ["全部", "网站", "大喇叭"]
+    page = lxml.html.fromstring(client.get(f"/stories/{a}").text)
+    trail = [[td.text_content() for td in tr.cssselect("td")[1:]]
+             for tr in page.xpath("//h2[text()='操作记录']/following-sibling::table[1]/tbody/tr")]
+    assert ["采集", "采集入库", ""] in trail  # the intake, by its Chinese name
+    assert ["wang", "签发", ""] in trail
+    assert ["定时发布", "发布", "渠道：大喇叭"] in trail  # the scheduler's delivery, with its channel

@@ -229,10 +229,12 @@ def test_a_disabled_user_cannot_log_in_or_use_an_old_cookie(desk) -> None:
                               capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
 
     disabled = kitchen("disable", "wang")
-    assert disabled.returncode == 0 and "已停用用户 wang" in disabled.stdout
+    assert disabled.returncode == 0 and "wang" in disabled.stdout
     assert replayed(client, cookie, token, a).status_code == 303
     assert log_in(TestClient(client.app, follow_redirects=False), "wang").status_code == 401
     assert "wang editor 编辑 已停用" in " ".join(kitchen("list").stdout.split())
+    with store.read() as conn:
+        assert users.get_user(conn, "wang").disabled  # type: ignore[union-attr]
     assert kitchen("disable", "nobody").returncode != 0
     assert kitchen("enable", "wang").returncode == 0
     assert log_in(TestClient(client.app, follow_redirects=False), "wang").status_code == 303
@@ -361,3 +363,33 @@ def test_a_login_flood_from_12_clients_does_not_stop_an_editor_approving(tmp_pat
     assert len(flood_answers) == 48 and set(flood_answers) <= {401, 429}
     with store.read() as conn:
         assert {snapshot(conn, story_id).story.state for story_id in ids} == {"approved"}
+
+
+def test_the_site_widths_the_preview_links_are_served_by_their_exact_name_only(tmp_path: Path) -> None:
+    """`/media/xx/<16 hex>-<width>.jpg` comes from the site's image cache: the folder must be the
+    name's first two characters, nothing else in the cache is reachable, links are not followed,
+    and without a session only a path the preview signed opens."""
+    root = make_newsroom(tmp_path / "newsroom")
+    client = TestClient(create_app(root), follow_redirects=False)
+    cache = root / "site" / "image-cache" / "media"
+    (cache / "ab").mkdir(parents=True)
+    good = "ab/ab" + "0" * 14 + "-960.jpg"
+    (cache / good).write_bytes(b"\xff\xd8\xff")
+    (cache / ("ab/ab" + "1" * 14 + "-480.jpg")).symlink_to(root / "kitchen.toml")
+    (cache / "secret.txt").write_text("no", encoding="utf-8")
+    assert client.get(f"/media/{good}").status_code == 303  # a login first
+    with t.open_store(load_newsroom(root)).begin() as conn:
+        add_user(conn, "wang", "editor", PASSWORD, utcnow())
+    log_in(client, "wang")
+    assert client.get(f"/media/{good}").status_code == 200
+    for bad in ("cd/ab" + "0" * 14 + "-960.jpg", "ab/ab" + "1" * 14 + "-480.jpg", "ab/ab" + "0" * 14 + "-960.png",
+                "ab/ab" + "0" * 14 + "-0960.jpg", "ab/../secret.txt", "ab/ab" + "0" * 13 + "-960.jpg"):
+        assert client.get(f"/media/{bad}").status_code == 404, bad
+    client.cookies.clear()
+    signer = client.app.state.preview_signer  # type: ignore[attr-defined]
+    assert client.get(f"/media/{good}?preview={signer.dumps(good)}").status_code == 200
+    assert client.get(f"/media/{good}?preview={signer.dumps('ab/ab' + '1' * 14 + '-960.jpg')}").status_code == 303
+    forged = client.app.state.signer.dumps(good)  # type: ignore[attr-defined]  # a session token is no preview's
+    assert client.get(f"/media/{good}?preview={forged}").status_code == 303
+    full = "ab/" + "a" * 64 + ".jpg"  # a stored original is never opened by a preview's signature
+    assert client.get(f"/media/{full}?preview={signer.dumps(full)}").status_code == 303

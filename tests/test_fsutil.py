@@ -124,7 +124,7 @@ def test_folders_on_the_way_may_not_be_links(tmp_path: Path) -> None:
     (tmp_path / "root").mkdir()
     (tmp_path / "root" / "linked").symlink_to(tmp_path / "elsewhere")
     assert folder_without_links(tmp_path / "root", tmp_path / "root" / "a" / "b").is_dir()
-    with pytest.raises(UnsafePath, match="is a symbolic link, not a folder"):
+    with pytest.raises(UnsafePath, match="是符号链接，不是文件夹"):
         folder_without_links(tmp_path / "root", tmp_path / "root" / "linked" / "c")
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
@@ -134,7 +134,7 @@ def test_only_regular_files_are_read(tmp_path: Path) -> None:
     (tmp_path / "link.md").symlink_to(tmp_path / "file.md")
     os.mkfifo(tmp_path / "pipe.md")  # no writer: an ordinary open would wait for one forever
     assert read_regular_file(tmp_path / "file.md") == b"text"
-    with pytest.raises(UnsafePath, match="is a symbolic link"):
+    with pytest.raises(UnsafePath, match="是符号链接"):
         read_regular_file(tmp_path / "link.md")
-    with pytest.raises(UnsafePath, match="is a named pipe, not a file"):
+    with pytest.raises(UnsafePath, match="是管道，不是普通文件"):
         read_regular_file(tmp_path / "pipe.md")

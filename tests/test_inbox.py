@@ -92,7 +92,7 @@ def test_station_can_come_from_the_subfolder(newsroom, store, newsroom_dir) -> N
     summary = ingest_all(newsroom, store, now=NOW)
     with store.begin() as conn:
         assert snapshot(conn, summary.story_ids[0]).revision.content.station_id == "baisha-xinqiao"
-    assert "the folder 'baisha-xinqaio' is not a station id" in dict(summary.errors)["baisha-xinqaio/report.txt"]
+    assert "文件夹“baisha-xinqaio”不是站点编号" in dict(summary.errors)["baisha-xinqaio/report.txt"]
 
 
 def test_bad_files_are_quarantined_with_a_reason_and_never_deleted(newsroom, store, newsroom_dir) -> None:
@@ -115,11 +115,11 @@ def test_bad_files_are_quarantined_with_a_reason_and_never_deleted(newsroom, sto
         assert (quarantine / name).read_bytes() == data, f"{name} must be kept byte for byte"
         assert (quarantine / f"{name}.reason.txt").exists()
     reasons = {name: (quarantine / f"{name}.reason.txt").read_text(encoding="utf-8") for name in originals if name != "ok.md"}
-    assert "station 'no-such-station' is not in stations.csv" in reasons["unknown-station.md"]
-    assert "date '上个月' is not a date" in reasons["bad-date.md"]
-    assert "no front matter" in reasons["no-front-matter.md"]
-    assert "not valid JSON" in reasons["broken.json"]
-    assert "front matter is not valid YAML on line" in reasons["bad-yaml.md"]
+    assert "站点“no-such-station”不在 stations.csv 里" in reasons["unknown-station.md"]
+    assert "日期“上个月”无法识别" in reasons["bad-date.md"]
+    assert "缺少文件头" in reasons["no-front-matter.md"]
+    assert "不是有效的 JSON" in reasons["broken.json"]
+    assert "文件头不是有效的 YAML（第 2 行）" in reasons["bad-yaml.md"]
     with store.begin() as conn:
         errors = conn.execute(select(t.ingest_errors)).all()
         raw_errors = conn.execute(select(t.raw_documents.c.error).where(t.raw_documents.c.error.is_not(None))).all()
@@ -164,8 +164,8 @@ def test_image_paths_cannot_leave_the_inbox(newsroom, store, newsroom_dir, tmp_p
     summary = ingest_all(newsroom, store, now=NOW)
     assert summary.quarantined == 2
     reasons = dict(summary.errors)
-    assert "points outside its folder" in reasons["escape.md"]
-    assert "is an absolute path" in reasons["absolute.md"]
+    assert "图片“../../secret.jpg”指向收件箱之外" in reasons["escape.md"]
+    assert "写的是绝对路径" in reasons["absolute.md"]
     assert count(store, t.media) == 0
 
 
@@ -181,9 +181,9 @@ def test_bad_photos_quarantine_the_report_with_the_reason(newsroom, store, newsr
     summary = ingest_all(newsroom, store, now=NOW)
     reasons = dict(summary.errors)
     assert summary.quarantined == 3
-    assert "is not a readable image" in reasons["a.md"] or "corrupt" in reasons["a.md"]
-    assert "is not a readable image" in reasons["b.md"]
-    assert "image 'missing.jpg' was not found" in reasons["c.md"]
+    assert "不是能读的图片" in reasons["a.md"] or "已损坏" in reasons["a.md"]
+    assert "不是能读的图片" in reasons["b.md"]
+    assert "图片“missing.jpg”没有找到" in reasons["c.md"]
     # the photos stay in the inbox for when the fixed reports come back
     assert (inbox / "corrupt.jpg").exists() and (inbox / "not-a-photo.jpg").exists()
 
@@ -195,7 +195,7 @@ def test_a_decompression_bomb_is_refused(newsroom, store, newsroom_dir) -> None:
     write_report(newsroom_dir, "a.md", extra="images:\n  - bomb.png\n")
     summary = ingest_all(newsroom, store, now=NOW)
     assert summary.quarantined == 1
-    assert "decompression bomb" in dict(summary.errors)["a.md"]
+    assert "解压炸弹" in dict(summary.errors)["a.md"]
 
 
 def test_a_photo_shared_by_two_reports_serves_both(newsroom, store, newsroom_dir) -> None:
@@ -224,8 +224,8 @@ def test_cli_ingest_reports_what_happened(kitchen, newsroom_dir) -> None:
     write_report(newsroom_dir, "a.md")
     write_report(newsroom_dir, "b.md", station="nowhere")
     output = kitchen("ingest")
-    assert "1 new report(s), 0 already seen, 1 quarantined" in output
-    assert "quarantined b.md: station 'nowhere' is not in stations.csv" in output
+    assert "采集：新稿 1 篇，已收过 0 篇，隔离 1 个" in output
+    assert "已隔离 b.md：站点“nowhere”不在 stations.csv 里" in output
 
 
 def test_oversized_files_and_symlinks_are_quarantined_unread(newsroom, store, newsroom_dir, tmp_path) -> None:
@@ -238,8 +238,8 @@ def test_oversized_files_and_symlinks_are_quarantined_unread(newsroom, store, ne
     (inbox_dir / "link.md").symlink_to(outside)
     summary = ingest_all(newsroom, store, now=NOW)
     reasons = dict(summary.errors)
-    assert "a report is at most 5120 KB" in reasons["huge.txt"]
-    assert "symbolic links are not followed" in reasons["link.md"]
+    assert "文件有 5121 KB，一篇稿件最多 5120 KB" in reasons["huge.txt"]
+    assert "这是符号链接，不会跟随读取" in reasons["link.md"]
     assert count(store, t.raw_documents) == 0 and count(store, t.ingest_errors) == 2
     assert (inbox_dir / "_quarantine" / "huge.txt").stat().st_size == inbox.MAX_DOCUMENT_BYTES + 1
     assert (inbox_dir / "_quarantine" / "link.md").is_symlink()
@@ -251,14 +251,14 @@ def test_one_bad_date_quarantines_its_file_and_the_rest_go_on(newsroom, store, n
     write_report(newsroom_dir, "1good.md")
     summary = ingest_all(newsroom, store, now=NOW)
     assert (summary.new_reports, summary.quarantined) == (1, 1)
-    assert "impossible value" in dict(summary.errors)["0bad.md"]
+    assert "文件头里有不可能的值" in dict(summary.errors)["0bad.md"]
 
 
 def test_unread_file_types_stay_in_place_and_are_named(newsroom, store, newsroom_dir) -> None:
     (newsroom_dir / "inbox" / "report.pdf").write_bytes(b"%PDF-1.4 not really")
     (newsroom_dir / "inbox" / "x.md.reason.txt").write_text("a note we wrote", encoding="utf-8")
     summary = ingest_all(newsroom, store, now=NOW)
-    assert summary.skipped == [("report.pdf", "'.pdf' files are not read; save the report as .docx, .md, .json or .txt")]
+    assert summary.skipped == [("report.pdf", "不读取“.pdf”文件：请把稿件另存为 .docx、.md、.json 或 .txt 格式")]
     assert summary.new_reports == 0 and summary.quarantined == 0
     assert (newsroom_dir / "inbox" / "report.pdf").exists()
 
@@ -267,7 +267,7 @@ def test_two_ingests_at_once_do_not_both_run(newsroom, store, newsroom_dir) -> N
     from pipeline.locks import Busy, lock_for
 
     write_report(newsroom_dir, "a.md")
-    with lock_for(newsroom, "ingest"), pytest.raises(Busy, match="another `kitchen ingest` or `kitchen run`"):
+    with lock_for(newsroom, "ingest"), pytest.raises(Busy, match="另一个 kitchen ingest 或 kitchen run"):
         ingest_all(newsroom, store, now=NOW)
     assert ingest_all(newsroom, store, now=NOW).new_reports == 1
 
@@ -300,7 +300,7 @@ def test_a_word_report_with_a_picture(newsroom, store, newsroom_dir, tmp_path) -
     document.save(newsroom_dir / "inbox" / "word.docx")
     (newsroom_dir / "inbox" / "broken.docx").write_bytes(b"PK\x03\x04 not a real zip")
     summary = ingest_all(newsroom, store, now=NOW)
-    assert summary.new_reports == 1 and "not a readable Word" in dict(summary.errors)["broken.docx"]
+    assert summary.new_reports == 1 and "不是可读的 Word（.docx）文件" in dict(summary.errors)["broken.docx"]
     with store.begin() as conn:
         content = snapshot(conn, summary.story_ids[0]).revision.content
     assert content.title == "白沙镇新桥村开展“冬日暖阳”志愿服务"
@@ -323,7 +323,7 @@ def test_inbox_formats_are_found_by_extension_and_by_content_type() -> None:
     assert format_for_suffix(".MD") is format_for_suffix(".markdown") is format_for_content_type("text/markdown")
     assert format_for_content_type("text/plain; charset=utf-8") is format_for_suffix(".txt")
     assert format_for_suffix(".doc") is None and format_for_content_type("application/pdf") is None
-    assert known_suffixes() == ".docx, .md, .json or .txt"
+    assert known_suffixes() == ".docx、.md、.json 或 .txt"
 
 
 def test_a_link_planted_at_the_note_name_is_never_written_through(newsroom, store, newsroom_dir, tmp_path) -> None:
@@ -363,8 +363,8 @@ def test_linked_quarantine_and_done_folders_are_not_written_into(newsroom, store
 
     assert summary.new_reports == 1 and list(elsewhere.iterdir()) == []
     skipped = dict(summary.skipped)
-    assert "could not be moved to _quarantine/" in skipped["bad.md"] and "no-such-station" in skipped["bad.md"]
-    assert "filed, but it could not be moved to _done/" in skipped["good.md"]
+    assert "文件无法移到 _quarantine/，仍留在原处" in skipped["bad.md"] and "no-such-station" in skipped["bad.md"]
+    assert "已入库，但无法移到 _done/" in skipped["good.md"]
     assert (inbox / "bad.md").exists() and (inbox / "good.md").exists()
 
 
@@ -384,7 +384,7 @@ def test_a_named_pipe_is_quarantined_unopened_and_the_rest_go_on(newsroom, store
         pytest.fail("ingest waited on a named pipe")
     summary = result["summary"]
     assert summary.new_reports == 1
-    assert "this is a named pipe, not a file; only files are read" in dict(summary.errors)["pipe.md"]
+    assert "这是管道，不是普通文件；只读取普通文件" in dict(summary.errors)["pipe.md"]
     assert stat.S_ISFIFO((inbox / "_quarantine" / "pipe.md").lstat().st_mode)
     assert (inbox / "_quarantine" / "pipe.md.reason.txt").exists()
 
@@ -401,7 +401,7 @@ def test_a_name_that_is_not_utf8_is_quarantined_and_blocks_nothing(newsroom, sto
     summary = ingest_all(newsroom, store, now=NOW)
 
     assert summary.new_reports == 1 and summary.duplicates == 1  # z-good.md is read after the bad name
-    assert "not valid UTF-8" in dict(summary.errors)["bad\\xff.md"]
+    assert "文件名不是有效的 UTF-8 编码" in dict(summary.errors)["bad\\xff.md"]
     assert not os.path.lexists(bad)
     assert (inbox / "_quarantine" / "bad%FF.md").is_file()
     assert (inbox / "_quarantine" / "bad%FF.md.reason.txt").read_text(encoding="utf-8").startswith("bad\\xff.md\n")
@@ -421,8 +421,8 @@ def test_hidden_and_odd_names_are_quarantined_not_left_in_silence(newsroom, stor
 
     reasons = dict(summary.errors)
     assert summary.new_reports == 1 and summary.quarantined == 3
-    assert "starts with a dot" in reasons["..%2f..%2fsecret.md"] and "starts with a dot" in reasons[".hidden.md"]
-    assert "control characters" in reasons["bell\\x07.md"]
+    assert "文件名以点开头" in reasons["..%2f..%2fsecret.md"] and "文件名以点开头" in reasons[".hidden.md"]
+    assert "文件名含有控制字符" in reasons["bell\\x07.md"]
     assert sorted(p.name for p in (inbox / "_quarantine").iterdir() if not p.name.endswith(".reason.txt")) == [
         "_.%2f..%2fsecret.md", "_hidden.md", "bell%07.md"]
     assert (inbox / ".DS_Store").exists() and summary.skipped == []
@@ -451,10 +451,10 @@ def test_a_word_zip_bomb_is_refused_before_it_is_unpacked(newsroom, store, newsr
 
     reasons = dict(summary.errors)
     assert summary.quarantined == 4
-    assert f"the Word file's text is {len(text) // 1024} KB unpacked; at most 2048 KB are read" in reasons["text.docx"]
-    assert f"has {documents.MAX_PARAGRAPHS + 1} paragraphs; at most 5000 are read" in reasons["paragraphs.docx"]
-    assert "unpacks to 60 MB; at most 50 MB are read" in reasons["unpacked.docx"]
-    assert "has 1001 parts; at most 1000 are read" in reasons["parts.docx"]
+    assert f"Word 文件的文字解压后有 {len(text) // 1024} KB，最多读取 2048 KB" in reasons["text.docx"]
+    assert f"Word 文件有 {documents.MAX_PARAGRAPHS + 1} 个段落，最多读取 5000 个" in reasons["paragraphs.docx"]
+    assert "Word 文件解压后有 60 MB，最多读取 50 MB" in reasons["unpacked.docx"]
+    assert "Word 文件有 1001 个部件，最多读取 1000 个" in reasons["parts.docx"]
 
 
 def test_a_file_that_takes_too_long_to_read_is_quarantined_and_the_rest_go_on(
@@ -465,5 +465,5 @@ def test_a_file_that_takes_too_long_to_read_is_quarantined_and_the_rest_go_on(
     write_report(newsroom_dir, "good.md")
     summary = ingest_all(newsroom, store, now=NOW)
     assert (summary.new_reports, summary.quarantined) == (1, 1)
-    assert dict(summary.errors)["slow.json"] == "reading the file took longer than 1 s; left out"
+    assert dict(summary.errors)["slow.json"] == "读取文件超过 1 秒，已跳过"
     assert (newsroom_dir / "inbox" / "_quarantine" / "slow.json").exists()

@@ -20,7 +20,7 @@ def test_slow_work_is_stopped_with_a_timeout_error() -> None:
     with pytest.raises(TookTooLong) as raised:
         within(0.2, time.sleep, 5)
     assert isinstance(raised.value, TimeoutError)
-    assert str(raised.value) == "took longer than 0.2 s"
+    assert str(raised.value) == "超过了 0.2 秒的时限"
 
 
 def test_quick_work_returns_its_value_and_leaves_no_timer() -> None:
@@ -72,8 +72,8 @@ def test_a_page_whose_extraction_is_too_slow_is_left_out_and_the_rest_go_on(news
     summary = IngestSummary()
     crawl.extract_pending(newsroom, store, source, NOW, summary)
     reasons = dict(summary.errors)
-    assert reasons["https://example.cn/slow.html"] == "extraction took longer than 1 s; left out"
-    assert "took longer" not in reasons["https://example.cn/quick.html"]
+    assert reasons["https://example.cn/slow.html"] == "抽取超过 1 秒，已跳过"
+    assert "抽取超过" not in reasons["https://example.cn/quick.html"]
     with store.begin() as conn:
         assert all(row.processed_at is not None for row in conn.execute(select(t.raw_documents)))
 
@@ -88,4 +88,4 @@ def test_a_card_that_takes_too_long_fails_with_its_reason(monkeypatch) -> None:
     monkeypatch.setattr(renditions, "CARD_SECONDS", 0.2)
     slow = SimpleNamespace(encodes=False, run=lambda job: time.sleep(5))
     outcome, reason = renditions._safe(SimpleNamespace(renderer=slow, kind="card-cover"))
-    assert outcome == "failed" and reason == "card-cover took longer than 0.2 s; left out"
+    assert outcome == "failed" and reason == "卡片 cover超过 0.2 秒没有完成；已略过"

@@ -53,7 +53,7 @@ def test_an_installed_copy_runs_the_demo_from_its_own_files(wheel: Path, tmp_pat
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--quick", "--dir", str(tmp_path / "demo")],
                             cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ninjs documents" in result.stdout
+    assert "ninjs 文档" in result.stdout
     assert list((tmp_path / "demo/outbox/export").glob("story-*/rev-1.json"))
     assert list((tmp_path / "demo/outbox/loudspeaker").glob("*/morning/qiaotou/script.html"))  # templates/broadcast
     assert list((tmp_path / "demo/renditions").rglob("*.jpg"))  # card recipes and the font

@@ -49,7 +49,7 @@ def centre_pixel(image: Image.Image) -> tuple[int, ...]:
 def test_random_bytes_are_not_a_photo(tmp_path):
     path = tmp_path / "noise.jpg"
     path.write_bytes(random.Random(7).randbytes(5000))
-    with pytest.raises(BadImage, match="not a photo"):
+    with pytest.raises(BadImage, match="不是能读的图片"):
         open_photo(path)
 
 
@@ -57,30 +57,30 @@ def test_truncated_jpeg_is_reported_as_damaged(tmp_path):
     data = encode(noisy(600, 400), "JPEG", quality=90)
     path = tmp_path / "cut.jpg"
     path.write_bytes(data[: len(data) * 6 // 10])
-    with pytest.raises(BadImage, match="damaged"):
+    with pytest.raises(BadImage, match="已损坏"):
         open_photo(path)
 
 
 def test_png_with_broken_pixel_data_is_reported_as_damaged():
-    with pytest.raises(BadImage, match="damaged"):
+    with pytest.raises(BadImage, match="已损坏"):
         open_photo(png_header(300, 300))
 
 
 def test_html_page_is_not_a_photo():
     page = b"<!DOCTYPE html><html><head><title>404</title></head><body>Not found</body></html>"
-    with pytest.raises(BadImage, match="not a photo"):
+    with pytest.raises(BadImage, match="不是能读的图片"):
         open_photo(page)
 
 
 def test_missing_file_says_it_cannot_be_read(tmp_path):
-    with pytest.raises(BadImage, match="cannot read"):
+    with pytest.raises(BadImage, match="读不了图片文件"):
         open_photo(tmp_path / "gone.jpg")
 
 
 def test_tiny_photo_is_refused_with_its_size():
     with pytest.raises(BadImage) as caught:
         open_photo(encode(Image.new("RGB", (50, 50), "red"), "PNG"))
-    assert str(caught.value) == "photo is 50×50 px; at least 200 px on the short side is needed"
+    assert str(caught.value) == "图片只有 50×50 像素，短边至少要 200 像素"
 
 
 def test_small_photo_is_accepted_when_the_caller_allows_it():
@@ -95,7 +95,7 @@ def test_decompression_bomb_is_refused_from_the_header(side, monkeypatch):
     limit = Image.MAX_IMAGE_PIXELS
     bomb = png_header(side, side)
     assert len(bomb) < 200
-    with pytest.raises(BadImage, match="decompression bomb"):
+    with pytest.raises(BadImage, match="解压炸弹"):
         open_photo(bomb)
     assert decoded == []
     assert limit == Image.MAX_IMAGE_PIXELS
@@ -103,7 +103,7 @@ def test_decompression_bomb_is_refused_from_the_header(side, monkeypatch):
 
 def test_bomb_is_refused_even_when_pillow_limit_is_switched_off(monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
-    with pytest.raises(BadImage, match="20000×20000 px"):
+    with pytest.raises(BadImage, match="20000×20000 像素"):
         open_photo(png_header(20_000, 20_000))
 
 
@@ -257,7 +257,7 @@ def test_crop_to_gives_exactly_the_requested_size(target):
 # --- one opener for cards, clips, the import and the site's renditions -----------------------
 
 def test_the_import_refuses_a_bomb_from_its_header_like_cards_do():
-    with pytest.raises(BadImage, match="image 'bomb.png' is 7000×7000 px .* decompression bomb"):
+    with pytest.raises(BadImage, match="图片“bomb.png”有 7000×7000 像素.*解压炸弹"):
         inspect_image(png_header(7_000, 7_000), "bomb.png")
 
 

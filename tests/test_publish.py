@@ -179,7 +179,7 @@ def test_a_permanent_failure_is_failed_listed_and_retried_by_hand(newsroom_dir, 
         kitchen = Kitchen(newsroom_dir)
         listing = kitchen("publish", "--failed")
         assert f"{row.id}" in listing and "HTTP 400" in listing
-        assert f"row {row.id} (story {story_id} on export) queued again" in kitchen("publish", "--retry", str(row.id))
+        assert f"第{row.id}行（稿件 {story_id}（第1版），外发）已重新排队" in kitchen("publish", "--retry", str(row.id))
         assert publish_due(newsroom, store).published == 1
         assert rows(store)["export"].state == "done"
 
@@ -191,7 +191,7 @@ def test_giving_up_after_max_attempts(newsroom_dir, monkeypatch) -> None:
         publish_due(newsroom, store, now=NOW)
         assert publish_due(newsroom, store, now=NOW + timedelta(hours=1)).failed == 1
         row = rows(store)["export"]
-        assert row.state == "failed" and row.last_error.startswith("gave up after 2 attempts: ")
+        assert row.state == "failed" and row.last_error.startswith("尝试2次后放弃：")
 
 
 def test_a_failing_channel_never_blocks_the_others(newsroom_dir, monkeypatch) -> None:
@@ -265,7 +265,7 @@ def test_publishing_refuses_to_run_twice_at_once(newsroom, store, kitchen) -> No
         with pytest.raises(Busy):
             publish_due(newsroom, store, now=NOW)
         output = kitchen("publish", "--due")  # exit 0: an overlapping cron run is not an error
-        assert "publish: skipped, another `kitchen publish` or `kitchen run` is publishing" in output
+        assert "发布：跳过，另一个 kitchen publish 或 kitchen run 正在发布" in output
 
 
 def test_rows_claimed_by_a_dead_local_process_are_resumed_at_once(newsroom, store, newsroom_dir) -> None:
@@ -316,7 +316,7 @@ def test_dry_run_lists_without_publishing(newsroom, store, newsroom_dir, kitchen
     (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
     approve(store, newsroom, story_id, at=NOW + timedelta(days=1))
     output = kitchen("publish", "--dry-run", "--now", "2026-12-01 08:00")
-    assert f"due: story {story_id} rev 1 → export (publish, due 2026-11-30 10:00)" in output
+    assert f"待发：稿件 {story_id}（第1版） → 外发（发布，2026-11-30 10:00到期）" in output
     assert rows(store)["export"].state == "pending"
 
 
@@ -328,13 +328,13 @@ def test_the_daemon_ingests_and_publishes(newsroom_dir) -> None:
     write_report(newsroom_dir, "a.md")
     lines: list[str] = []
     Daemon(newsroom, store, lines.append).run(max_cycles=1)
-    assert lines == ["ingest: 1 new report(s), 0 already seen, 0 quarantined"]
+    assert lines == ["ingest: 新稿 1 篇，已收过 0 篇，隔离 0 个"]
     with store.begin() as conn:
         perform(conn, newsroom, 1, "approve", EDITOR, NOW)
     Daemon(newsroom, store, lines.append).run(max_cycles=1)
-    assert lines[-1].startswith("publish: 1 published")
+    assert lines[-1].startswith("发布：发布1条")
     with FileLock(str(newsroom.runtime_dir / "daemon.lock")).acquire(timeout=0), \
-            pytest.raises(Busy, match="already running"):
+            pytest.raises(Busy, match="已经有一个 kitchen run 在运行"):
         Daemon(newsroom, store, lines.append).run(max_cycles=1)
 
 
@@ -343,7 +343,7 @@ def test_a_redirect_is_not_taken_for_a_delivery(newsroom_dir, monkeypatch) -> No
         partner.fail_next = [301]
         assert publish_due(newsroom, store, now=NOW).failed == 1
         row = rows(store)["export"]
-        assert row.state == "failed" and "HTTP 301 redirect" in row.last_error
+        assert row.state == "failed" and "HTTP 301，被重定向到" in row.last_error
 
 
 def test_a_row_that_keeps_killing_its_publisher_is_failed(newsroom, store, newsroom_dir) -> None:
@@ -358,7 +358,7 @@ def test_a_row_that_keeps_killing_its_publisher_is_failed(newsroom, store, newsr
     summary = publish_due(newsroom, store, now=NOW)
     assert (summary.failed, summary.published) == (1, 0)
     row = rows(store)["export"]
-    assert row.state == "failed" and "the publisher stopped (crashed or was killed)" in row.last_error
+    assert row.state == "failed" and "发送程序在发送途中停止（崩溃或被终止）" in row.last_error
 
 
 def test_withdraw_after_a_crashed_publisher_frees_its_claim(newsroom, store, newsroom_dir) -> None:
@@ -412,8 +412,8 @@ def test_a_poisoned_story_among_fifty_good_ones_is_left_out_and_the_rest_go_live
     after = rows(store, poisoned)
     assert {after["web"].state, after["rss"].state} == {"failed"}
     for row in after.values():
-        assert f"story {poisoned}" in row.last_error and "control characters" in row.last_error
-        assert "title: U+0000 U+0001 U+0008 U+001B" in row.last_error
+        assert f"稿件 {poisoned} 第 1 版含有控制字符" in row.last_error
+        assert "标题：U+0000 U+0001 U+0008 U+001B" in row.last_error
     live = root / "site" / "live"
     assert pages_on_site(live) == set(good)
     with store.read() as conn:
@@ -449,7 +449,7 @@ def test_a_story_whose_page_fails_in_the_build_is_left_out_reported_and_the_rest
     summary = publish_due(newsroom, store, now=NOW)
     done = summary.flushed["web"]
     assert done["left_out"] == {broken: "ValueError: template exploded"}
-    assert f"story {broken} LEFT OUT of the site (ValueError: template exploded)" in describe(summary)
+    assert f"稿件 {broken} 没能上网站（ValueError: template exploded）" in describe(summary)
     assert pages_on_site(root / "site" / "live") == {ids[0], ids[2]}
     with store.read() as conn:
         events = [e for e in story_events(conn, broken) if e.action == "left-out-of-site"]

@@ -51,5 +51,5 @@ def test_a_changed_page_never_overwrites_an_editors_work(store, newsroom) -> Non
         reports = conn.execute(select(t.reports.c.relation).where(t.reports.c.story_id == first.story_id)).all()
     assert second.relation == "update"
     assert (revision.number, revision.content.title) == (2, "东村板凳课堂：政策讲到家门口")
-    assert "an editor has worked on it" in events[-1].note
+    assert "编辑已经改过这篇稿件，所以没有改动它的文字" in events[-1].note
     assert [r.relation for r in reports] == ["origin", "update"]  # the new text is kept as a source

@@ -284,7 +284,7 @@ def test_a_half_made_build_is_never_switched_to_and_is_cleared_away(site) -> Non
     link = next(p for p in broken.rglob("*") if p.is_symlink())
     link.unlink()
     link.symlink_to(newsroom.root / "site" / "chunks" / "gone")
-    with pytest.raises(LookupError, match="no earlier complete build"):
+    with pytest.raises(LookupError, match="没有更早的完整网站版本"):
         rollback(newsroom)
     assert live(newsroom).resolve().name == "000002"
     with store.read() as conn:
@@ -314,7 +314,7 @@ def test_a_crash_between_delivery_and_build_is_repaired_by_the_next_run(site) ->
     again = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(newsroom.root), "publish"],
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "0 published" in again.stdout and "site build" in again.stdout
+    assert "发布0条" in again.stdout and "网站已更新" in again.stdout
     assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
 
 
@@ -342,7 +342,7 @@ def test_the_web_commands(site) -> None:
     newsroom, store, (a, _, _) = site
     approve(newsroom, store, a, channels=["web"])
     kitchen = Kitchen(newsroom.root)
-    assert "site build" in kitchen("publish")
+    assert "网站已更新" in kitchen("publish")
     output = kitchen("web", "build", "--full")
     assert "✓ 第 000002 版网站：写入" in output
     assert "在线" in kitchen("web", "status")
@@ -423,10 +423,10 @@ def test_a_broken_template_is_reported_by_check_and_fails_the_publish_run(site) 
     assert output.count("map.html, line 3") == 1  # rss shares the templates: said once
     approve(newsroom, store, a, channels=["web"])
     output = kitchen("publish", expect=1)
-    assert "1 published" in output and "web: FAILED to finish" in output
+    assert "发布1条" in output and "网站：收尾失败" in output
     assert not live(newsroom).exists()  # nothing half built went live
     override.unlink()  # fixed: the next run builds what the failed one could not
-    assert "site build" in kitchen("publish")
+    assert "网站已更新" in kitchen("publish")
     assert "东村开展板凳课堂理论宣讲" in (live(newsroom) / "index.html").read_text(encoding="utf-8")
 
 
@@ -526,3 +526,149 @@ def test_text_stored_before_it_was_cleaned_cannot_stop_a_build(site) -> None:
     for name in ("feed.xml", "atom.xml"):
         parsed = feedparser.parse((live(newsroom) / name).read_bytes())
         assert not parsed.bozo and parsed.entries[0].title == "旧稿"
+
+
+# --- issue 13: readable township addresses, the broadcasts page, the podcast's owner, feed titles ---
+
+def broadcasting_newsroom(root: Path, stories: int = 2, extra_toml: str = ""):
+    """A newsroom on web, rss and the loudspeaker (the test stations: the center's township 城关镇
+    has no institute), its stories published and the evening packages delivered, each with a
+    stand-in audio file (engine none makes none), and the site built."""
+    from datetime import datetime
+
+    from tests.conftest import replace_in_config
+
+    make_newsroom(root, channels='["web", "rss", "loudspeaker"]', extra_toml=extra_toml)
+    replace_in_config(root, "[channels.export]", '[channels.loudspeaker]\nengine = "none"\n\n[channels.export]')
+    gps_photo(root / "inbox" / "photo.jpg")
+    places = ["qiaotou-dongcun", "baisha-xinqiao", "center", "qiaotou-dongcun-24h"]
+    for n in range(stories):
+        extra = "images:\n  - file: photo.jpg\n    caption: 活动现场\n" if n == 0 else ""
+        write_report(root, f"r{n:02}.md", title=f"第{n + 1}场文明实践活动走进村居", station=places[n % len(places)],
+                     date=f"2026-11-{1 + n:02d} 09:30", extra=extra)
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    ids = ingest_all(newsroom, store, now=NOW).story_ids
+    for story_id in ids:
+        approve(newsroom, store, story_id)
+    publish_due(newsroom, store, now=NOW)
+    with store.begin() as conn:  # a correction, so the feeds carry a note
+        content = snapshot(conn, ids[0]).revision.content
+        perform(conn, newsroom, ids[0], "correct", CHIEF, NOW, note="更正活动人数",
+                draft=replace(content, body_md=content.body_md + "\n共60人参加。"))
+    evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)  # 17:00 in Shanghai: the 18:00 packages are due
+    publish_due(newsroom, store, now=evening)
+    for manifest in (root / "outbox" / "loudspeaker").rglob("manifest.json"):
+        (manifest.parent / "audio.mp3").write_bytes(b"ID3" + bytes(2000))
+    with store.read() as conn:
+        build_site(newsroom, conn)
+    return newsroom, store, ids
+
+
+@pytest.fixture(scope="module")
+def broadcasting(tmp_path_factory: pytest.TempPathFactory):
+    return broadcasting_newsroom(tmp_path_factory.mktemp("broadcasting") / "newsroom")
+
+
+def test_every_township_gets_a_readable_address_without_collisions() -> None:
+    from pipeline.model import Station
+    from pipeline.render.site.model import township_slugs
+
+    def station(sid: str, level: str, township: str) -> Station:
+        return Station(sid, sid, level, None, township, "", None, None)
+
+    found = township_slugs([station("center", "center", "城关镇"), station("chengguan-x", "station", "城关镇"),
+                            station("b-point", "point", "白沙镇"), station("a-point", "point", "白沙镇"),
+                            station("qiaotou-dongcun", "station", "桥头镇"), station("qiaotou", "institute", "桥头镇")])
+    # the institute where there is one; else the highest station, then the first id
+    assert found == {"城关镇": "center", "白沙镇": "a-point", "桥头镇": "qiaotou"}
+    assert len(set(found.values())) == len(found)
+
+
+def test_the_centers_township_page_has_a_readable_address_and_the_old_one_redirects(site) -> None:
+    newsroom, store, (a, b, c) = site
+    approve(newsroom, store, a)
+    publish_due(newsroom, store, now=NOW)
+    townships = live(newsroom) / "townships"
+    center = (townships / "center" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>城关镇</h1>" in center
+    assert "<h1>桥头镇</h1>" in (townships / "qiaotou" / "index.html").read_text(encoding="utf-8")
+    article = next((live(newsroom) / "2026" / "11").glob(f"{a}-*/index.html")).read_text(encoding="utf-8")
+    assert 'href="/townships/qiaotou/"' in article
+    # the address builds gave the center's township before, a hash of its name, still leads there
+    old = hashlib.sha256("城关镇".encode()).hexdigest()[:10]
+    moved = lxml.html.fromstring((townships / old / "index.html").read_bytes())
+    assert moved.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/townships/center/"]
+    assert moved.xpath("//link[@rel='canonical']/@href") == ["https://news.test.example.cn/townships/center/"]
+    assert moved.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert "城关镇" in moved.text_content() and "已更改" in moved.text_content()
+    sections = (live(newsroom) / "sitemaps" / "sections.xml").read_text(encoding="utf-8")
+    assert "/townships/center/" in sections and old not in sections
+
+
+def test_the_broadcasts_page_lists_the_delivered_packages_with_players_and_the_podcast(broadcasting) -> None:
+    newsroom, _, _ = broadcasting
+    site_root = live(newsroom)
+    page = lxml.html.fromstring((site_root / "broadcasts" / "index.html").read_bytes())
+    assert page.xpath("string(//h1)") == "广播节目"
+    assert [h.text_content() for h in page.xpath("//main//h2")] == ["11月29日（周日）"]
+    assert [h.text_content() for h in page.xpath("//main//h3")] == ["晚间（18:00）"]
+    sources = page.xpath("//audio/source/@src")
+    assert sources == ["/broadcasts/2026-11-29/evening/baisha.mp3", "/broadcasts/2026-11-29/evening/qiaotou.mp3"]
+    assert all((site_root / src.lstrip("/")).is_file() for src in sources)
+    assert [s.text_content() for s in page.xpath("//ul[@class='episodes']//strong")] == ["白沙镇", "桥头镇"]
+    assert "/broadcasts/podcast.xml" in page.xpath("//main//a/@href")
+    # linked from every page's navigation and footer; the home page announces the podcast
+    for path in ("index.html", "stations/index.html", "404.html", "townships/center/index.html"):
+        shown = lxml.html.fromstring((site_root / path).read_bytes())
+        assert shown.xpath("//nav[@class='site-nav']//a[@href='/broadcasts/']/text()") == ["广播节目"], path
+        assert shown.xpath("//footer//a[@href='/broadcasts/podcast.xml']/text()") == ["订阅播客"], path
+    home = lxml.html.fromstring((site_root / "index.html").read_bytes())
+    assert home.xpath("//head/link[@rel='alternate' and @href='/broadcasts/podcast.xml']/@title") == [
+        "测试县融媒体中心 · 农村大喇叭"]
+    assert "https://news.test.example.cn/broadcasts/" in (site_root / "sitemaps" / "sections.xml").read_text()
+
+
+def test_without_a_loudspeaker_channel_the_site_has_no_broadcasts(site) -> None:
+    newsroom, store, (a, b, c) = site
+    approve(newsroom, store, a)
+    publish_due(newsroom, store, now=NOW)
+    home = (live(newsroom) / "index.html").read_text(encoding="utf-8")
+    assert "/broadcasts/" not in home and not (live(newsroom) / "broadcasts").exists()
+
+
+def test_the_podcast_names_an_owner_only_when_the_newsroom_configured_one(tmp_path: Path) -> None:
+    from pipeline.render.site.podcast import podcast_xml
+
+    bare = load_newsroom(make_newsroom(tmp_path / "bare"))
+    xml = podcast_xml(bare, [])
+    assert b"itunes:owner" not in xml and b"itunes:email" not in xml and b"@" not in xml
+    owned = load_newsroom(make_newsroom(tmp_path / "owned", extra_toml='[channels.rss]\npodcast_email = "gb@qinglan.gov.cn"\n'))
+    channel = etree.fromstring(podcast_xml(owned, [])).find("channel")
+    itunes = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+    assert channel.findtext(f"{itunes}owner/{itunes}email") == "gb@qinglan.gov.cn"
+    assert channel.findtext(f"{itunes}owner/{itunes}name") == "测试县融媒体中心"
+    assert channel.findtext("title") == "测试县融媒体中心 · 农村大喇叭"
+
+
+def test_a_podcast_email_that_is_no_address_is_refused(tmp_path: Path) -> None:
+    from pipeline.config import ConfigError
+
+    root = make_newsroom(tmp_path / "newsroom", extra_toml='[channels.rss]\npodcast_email = "广播站"\nowner = "x"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_newsroom(root)
+    text = str(refused.value)
+    assert "podcast_email" in text and "不是有效的邮箱地址" in text and "owner" in text
+
+
+def test_feed_titles_carry_the_sites_name(site) -> None:
+    newsroom, store, (a, b, c) = site
+    for story_id in (a, b):
+        approve(newsroom, store, story_id)
+    publish_due(newsroom, store, now=NOW)
+    expected = {"feed.xml": "测试县融媒体中心 · 最新动态", "atom.xml": "测试县融媒体中心 · 最新动态",
+                "stations/qiaotou-dongcun/feed.xml": "测试县融媒体中心 · 东村新时代文明实践站",
+                "themes/xuanjiang/atom.xml": "测试县融媒体中心 · 理论宣讲"}
+    for name, title in expected.items():
+        parsed = feedparser.parse((live(newsroom) / name).read_bytes())
+        assert not parsed.bozo and parsed.feed.title == title, name

@@ -206,3 +206,20 @@ def test_random_mixtures_of_punctuation_always_wrap_by_the_rules(font):
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert all(line[0] not in NO_START for line in lines[1:]), lines
         assert all(line[-1] not in NO_END for line in lines[:-1]), lines
+
+
+def test_a_cut_line_ends_between_words_not_inside_one():
+    """Issue 13, item 4: the last line of a text that does not fit ends with an ellipsis where a
+    phrase or a name ends (after 县、院, before 在), never inside a Latin word or a number."""
+    from pipeline.render.layout import clamp_lines, shorten
+
+    font = load_font(FONT, 40)
+    text = "青岚县卫生健康局联合县人民医院在柳溪镇开展义诊活动"
+    lines, cut = clamp_lines(text, font, font.getlength("青岚县卫生健康局联合县人民医"), 1)
+    assert cut and lines == ["青岚县卫生健康局联合县…"]
+    assert shorten(text, 20) == "青岚县卫生健康局联合县人民医院在柳溪镇…"
+    assert shorten("县融媒体中心发布2026年度报告", 12) == "县融媒体中心…"  # not inside 2026
+    assert shorten("Central Kitchen version 2026 release", 20) == "Central Kitchen…"
+    assert shorten(text, 40) == text
+    fitted = fit(text, FONT, font.getlength("青岚县卫生健康局联合县人民医"), 60, 40, 40, max_lines=1)
+    assert fitted.truncated and fitted.lines == ("青岚县卫生健康局联合县…",)

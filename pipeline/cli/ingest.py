@@ -6,6 +6,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
+from pipeline import words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
 from pipeline.ingest import ingest_all
 from pipeline.ingest.crawl import requeue_failed
@@ -24,12 +26,12 @@ def ingest(
     """Pull in new reports from every configured source: inbox files, sites, WeChat pages, feeds."""
     if retry_failed:
         with plain_errors():
-            console.print(f"{requeue_failed(ctx().store, source)} failed page(s) will be extracted again")
+            console.print(words.ingest.requeued(requeue_failed(ctx().store, source)))
 
     counts: dict[str, list[int]] = {}
-    with plain_errors(), Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True,
-                                  disable=not err.is_terminal) as progress:
-        task = progress.add_task("ingest", total=None)
+    with plain_errors(), Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err,
+                                  transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(words.ingest.PROBLEM_LABELS["ingest"], total=None)
 
         def show(source_id: str, event: dict[str, Any]) -> None:
             fetched, failed = counts.setdefault(source_id, [0, 0])
@@ -38,26 +40,26 @@ def ingest(
             elif event.get("event") == "error":
                 failed += 1
             counts[source_id] = [fetched, failed]
-            progress.update(task, description=f"{source_id}: {fetched} fetched, {failed} failed — "
-                                              f"{event.get('url', '')[-60:]}")
+            progress.update(task, description=words.ingest.progress(source_id, fetched, failed,
+                                                                    event.get("url", "")[-60:]))
 
         try:
             summary = ingest_all(ctx().newsroom, ctx().store, only=source, progress=show)
         except Busy as exc:
-            console.print(f"ingest: skipped, {exc}")
+            console.print(words.ingest.ingest_skipped(str(exc)))
             return
-    table = Table("source", "fetched", "new", "updated", "duplicate", "failed", box=None)
+    table = Table(*words.ingest.SUMMARY_COLUMNS, box=None)
     for source_id, one in summary.by_source.items():
         table.add_row(source_id, str(one.fetched), str(one.new_reports), str(one.updated), str(one.duplicates),
                       str(one.failed))
     console.print(table)
-    console.print(f"ingest: {summary.describe()}")
+    console.print(words.ingest.ingest_done(summary.describe()), soft_wrap=True)
     if summary.story_ids:
-        console.print(f"new draft stories: {', '.join(map(str, summary.story_ids))}")
+        console.print(words.ingest.new_drafts(summary.story_ids), soft_wrap=True)
     for label, detail in summary.problems():
         say(label, "yellow", detail, err)
     if summary.failed:
-        console.print("`kitchen errors` lists what failed and why")
+        console.print(words.ingest.see_errors())
     if summary.source_errors:
         raise typer.Exit(1)
 
@@ -66,16 +68,26 @@ def ingest(
 def errors(
     source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 50,
+    everything: Annotated[bool, typer.Option("--all", help="Also the errors resolved since (the item came in "
+                                             "fine later): the history.")] = False,
 ) -> None:
-    """What failed during ingest and why: fetches, extractions, photos, inbox files."""
+    """What failed during ingest and is not resolved yet, and why: fetches, extractions, photos, inbox files."""
     with plain_errors(), ctx().store.begin() as conn:
-        rows = list_ingest_errors(conn, source, limit)
-    table = Table("when", "source", "stage", "document", "item", "reason", box=None)
-    for column in table.columns:
-        column.overflow = "fold"
+        rows = list_ingest_errors(conn, source, limit, include_resolved=everything)
+    if not rows:
+        console.print(words.ingest.no_errors(everything))
+        return
+    # One error a block, the reason on a line of its own: a table squeezed into a terminal folds
+    # a Chinese reason into a narrow column.
     for row in rows:
-        document = f"raw #{row.raw_document_id}" if row.raw_document_id else ""
-        table.add_row(local_time(row.created_at), row.source_id, row.stage, document, row.item,
-                      row.reason + (f" → {row.quarantined_to}" if row.quarantined_to else ""))
-    console.print(table)
-    console.print(f"{len(rows)} error(s) shown" + (f" (the newest {limit}; --limit N for more)" if len(rows) == limit else ""))
+        head = [local_time(row.created_at), row.source_id, words.name_of(words.STAGES, row.stage), row.item]
+        if row.raw_document_id:
+            head.append(words.ingest.raw_document(row.raw_document_id))
+        if row.resolved_at is not None:
+            head.append(words.ingest.resolved_at(local_time(row.resolved_at)))
+        say(head[0], "bold", " · ".join(head[1:]))
+        console.print(f"    {row.reason}", soft_wrap=True)
+        if row.quarantined_to:
+            console.print(f"    → {words.ingest.quarantined_to(row.quarantined_to, row.resolved_at is not None)}",
+                          soft_wrap=True)
+    console.print(words.ingest.errors_shown(len(rows), limit, everything))

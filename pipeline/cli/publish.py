@@ -9,8 +9,12 @@ from pipeline import ledger
 from pipeline.cli.context import console, ctx, local_time, plain_errors, say
 from pipeline.locks import Busy
 from pipeline.model import Publication
+from pipeline.render.broadcast import unit_label
 from pipeline.schedule import describe, publish_due
+from pipeline.settings import Newsroom
 from pipeline.timeutil import parse_local, utcnow
+from pipeline.words import channel_name
+from pipeline.words import render as texts
 
 app = typer.Typer()
 
@@ -29,46 +33,56 @@ def publish(
         modes = [name for name, on in (("--failed", failed), ("--retry", bool(retry)),
                                        ("--retry-all", retry_all), ("--dry-run", dry_run)) if on]
         if len(modes) > 1 or (modes and modes != ["--dry-run"] and (due or now)):
-            raise ValueError(f"choose one of {', '.join(modes + (['--due'] if due else []))}")
+            raise ValueError(texts.choose_one(modes + (["--due"] if due else [])))
         newsroom, store = ctx().newsroom, ctx().store
         moment = parse_local(now, newsroom.tz) if now else None
         if failed:
             with store.begin() as conn:
                 rows = ledger.list_publications(conn, state="failed")
-            table = Table("row", "story", "channel", "action", "attempts", "last error", box=None)
+            table = Table(*texts.FAILED_COLUMNS, box=None)
             for pub in rows:
-                table.add_row(str(pub.id), str(pub.story_id or pub.unit), pub.channel, pub.action,
-                              str(pub.attempts), pub.last_error or "")
+                table.add_row(str(pub.id), unit_name(newsroom, pub), channel_shown(newsroom, pub.channel),
+                              texts.action_name(pub.action), str(pub.attempts), pub.last_error or "")
             console.print(table)
-            console.print(f"{len(rows)} failed; queue them again with `kitchen publish --retry ROW` or --retry-all")
+            console.print(texts.failed_total(len(rows)))
             return
         if retry or retry_all:
             with store.begin() as conn:
                 ids = retry or [pub.id for pub in ledger.list_publications(conn, state="failed")]
                 for pub in (ledger.retry_failed(conn, row_id, utcnow()) for row_id in ids):
-                    console.print(f"row {pub.id} (story {pub.story_id} on {pub.channel}) queued again")
-            console.print(f"{len(ids)} queued; they go out at the next publish run")
+                    console.print(texts.queued_again(pub.id, unit_name(newsroom, pub), channel_shown(newsroom, pub.channel)))
+            console.print(texts.queued_total(len(ids)))
             return
         if dry_run:
             with store.begin() as conn:
                 rows = ledger.due_rows(conn, moment or utcnow())
             for pub in rows:
-                console.print(f"due: story {pub.story_id} rev {pub.revision} → {pub.channel} ({pub.action}, "
-                              f"due {local_time(pub.due_at)})")
-            console.print(f"{len(rows)} due; nothing done (dry run)")
+                console.print(texts.due_line(unit_name(newsroom, pub), channel_shown(newsroom, pub.channel),
+                                             pub.action, local_time(pub.due_at)))
+            console.print(texts.due_total(len(rows)))
             return
 
         def report(pub: Publication, outcome: str) -> None:
-            marks = {"published": ("✓", "green"), "retracted": ("✗ retracted", "green"),
-                     "retrying": ("↻ retry later", "yellow"), "failed": ("failed", "red")}
-            label, style = marks.get(outcome, (outcome, ""))
-            say(label, style, f"story {pub.story_id} rev {pub.revision} → {pub.channel}")
+            styles = {"published": "green", "retracted": "green", "retrying": "yellow", "failed": "red"}
+            say(texts.OUTCOMES.get(outcome, outcome), styles.get(outcome, ""),
+                f"{unit_name(newsroom, pub)} → {channel_shown(newsroom, pub.channel)}")
 
         try:
             summary = publish_due(newsroom, store, due_until=moment, on_item=report)
         except Busy as exc:  # an overlapping cron run is normal, not an error
-            console.print(f"publish: skipped, {exc}")
+            console.print(texts.publish_skipped(exc))
             return
-    console.print(f"publish: {describe(summary)}")
+    console.print(describe(summary))
     if summary.failed or summary.flush_errors:
         raise typer.Exit(1)
+
+
+def unit_name(newsroom: Newsroom, pub: Publication) -> str:
+    """What a ledger row delivers, as an editor reads it: a story and its revision, or a package."""
+    if pub.story_id is None:
+        return texts.package_ref(unit_label(newsroom, pub.unit))
+    return texts.story_ref(pub.story_id, pub.revision)
+
+
+def channel_shown(newsroom: Newsroom, name: str) -> str:
+    return channel_name(name, newsroom.channel_kind(name))

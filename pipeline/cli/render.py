@@ -16,6 +16,7 @@ from pipeline.cli.context import console, ctx, err, plain_errors, say
 from pipeline.render.renditions import kinds_for, plan
 from pipeline.render.renditions import render as render_all
 from pipeline.timeutil import utcnow
+from pipeline.words import render as texts
 
 app = typer.Typer()
 
@@ -36,7 +37,7 @@ def render(
             for name in kind:
                 group = [k for k in kinds if name in ("cards", "clips") and k.startswith(name[:-1] + "-")]
                 if not group and name not in kinds:
-                    raise typer.BadParameter(f"unknown kind '{name}'; known: cards, clips, {', '.join(kinds)}")
+                    raise typer.BadParameter(texts.unknown_rendition(name, kinds))
                 chosen += group or [name]
             kinds = list(dict.fromkeys(chosen))
         with store.read() as conn:
@@ -56,13 +57,14 @@ def render(
             summary = render_all(newsroom, store, utcnow(), kinds, story_ids or None, force,
                                  progress=lambda label, done: progress.update(task, completed=done, description=label),
                                  encoding=encoding if err.is_terminal else None)
+    for note in summary.notes:
+        say(texts.WARNING_LABEL, "yellow", note, err)
     for story_id, kind_name in summary.made:
-        console.print(f"story {story_id}: {kind_name}")
+        console.print(texts.rendered(story_id, kind_name))
     for story_id, kind_name, warning in summary.warnings:
-        say("warning:", "yellow", f"story {story_id} {kind_name}: {warning}", err)
+        say(texts.WARNING_LABEL, "yellow", texts.render_warning(story_id, kind_name, warning), err)
     for story_id, kind_name, reason in summary.failed:
-        say("failed:", "red", f"story {story_id} {kind_name}: {reason}", err)
-    console.print(f"render: {len(summary.made)} made, {len(summary.failed)} failed"
-                  + (" (nothing to do)" if not summary.made and not summary.failed else ""))
+        say(texts.FAILED_LABEL, "red", texts.render_warning(story_id, kind_name, reason), err)
+    console.print(texts.render_summary(len(summary.made), len(summary.failed)))
     if summary.failed:
         raise typer.Exit(1)

@@ -13,14 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
 
 from pipeline.config import load_newsroom
-from pipeline.desk.auth import session_signer
-from pipeline.desk.pages import http_error
+from pipeline.desk.auth import preview_signer, session_signer
+from pipeline.desk.pages import http_error, install_words, invalid_request, server_error
 from pipeline.desk.routes import broadcasts, dashboard, errors, inbox, login, media, schedule, story
 from pipeline.store import open_store
 from pipeline.templating import environment
+from pipeline.words import desk as desk_words
 
 ROUTERS = (login.router, inbox.router, errors.router, story.router, schedule.router, broadcasts.router,
            dashboard.router, media.router)
@@ -28,12 +31,16 @@ ROUTERS = (login.router, inbox.router, errors.router, story.router, schedule.rou
 
 def create_app(newsroom_root: Path) -> FastAPI:
     newsroom = load_newsroom(newsroom_root)
-    app = FastAPI(title="中央厨房 · 编辑台", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=desk_words.app_title(), docs_url=None, redoc_url=None, openapi_url=None)
     app.state.newsroom = newsroom
     app.state.store = open_store(newsroom)
     app.state.signer = session_signer(newsroom)
+    app.state.preview_signer = preview_signer(newsroom)
     app.state.templates = environment(newsroom.root)
-    app.add_exception_handler(HTTPException, http_error)
+    install_words(app.state.templates, newsroom)
+    app.add_exception_handler(HTTPException, http_error)  # the framework's too (an unknown address)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(Exception, server_error)
     for router in ROUTERS:
         app.include_router(router)
     return app

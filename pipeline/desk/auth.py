@@ -13,12 +13,14 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Connection
 
+from pipeline import words
 from pipeline.desk.users import SESSION_LIFETIME, User, session_user
 from pipeline.fsutil import atomic_write
 from pipeline.settings import Newsroom
-from pipeline.stories import Actor, StoryNotFound
+from pipeline.stories import Actor, StoryNotFound, get_story
 from pipeline.timeutil import utcnow
-from pipeline.workflow import Forbidden, WorkflowError, perform
+from pipeline.words import desk as desk_words
+from pipeline.workflow import ACTIONS, Forbidden, NotAllowed, WorkflowError, perform
 
 COOKIE = "kitchen_desk"
 LARGEST_ID = 2**63 - 1  # the store's integers: a larger id names no story (and SQLite cannot take it)
@@ -31,6 +33,14 @@ def session_signer(newsroom: Newsroom) -> URLSafeTimedSerializer:
     if not path.exists():
         atomic_write(path, secrets.token_bytes(32))  # its temporary file is made readable by its owner only
     return URLSafeTimedSerializer(path.read_bytes(), salt="kitchen-desk-session")
+
+
+def preview_signer(newsroom: Newsroom) -> URLSafeTimedSerializer:
+    """Signs the photo addresses of an article preview. The preview is a sandboxed frame with an
+    origin of its own, so the browser sends it no session cookie (SameSite=Strict): each photo it
+    links carries a signature of its own path instead, made when a logged-in user opened the preview."""
+    session_signer(newsroom)  # the key exists
+    return URLSafeTimedSerializer((newsroom.runtime_dir / "desk-secret").read_bytes(), salt="kitchen-desk-preview")
 
 
 def session(request: Request) -> dict[str, Any]:
@@ -72,7 +82,7 @@ def require_user(request: Request) -> User:
 def check_csrf(request: Request, csrf: str = Form("")) -> None:
     """Every POST carries the session's CSRF token (a form from elsewhere does not have it)."""
     if not csrf or not hmac.compare_digest(str(session(request).get("csrf", "")), csrf):
-        raise HTTPException(status_code=403, detail="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+        raise HTTPException(status_code=403, detail=desk_words.csrf_failed())
 
 
 CurrentUser = Annotated[User, Depends(require_user)]
@@ -88,7 +98,7 @@ PostingUser = Annotated[User, Depends(require_posting_user)]
 
 
 def story_not_found(story_id: int) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"没有第 {story_id} 号稿件。")
+    return HTTPException(status_code=404, detail=desk_words.story_missing(story_id))
 
 
 def check_story_id(story_id: int) -> None:
@@ -105,7 +115,32 @@ def perform_as(conn: Connection, newsroom: Newsroom, story_id: int, action: str,
         perform(conn, newsroom, story_id, action, Actor(user.name, user.role), utcnow(), note=note, **params)
     except StoryNotFound:
         raise story_not_found(story_id) from None
-    except Forbidden as exc:
-        raise HTTPException(status_code=403, detail=f"没有权限：{exc}") from None
     except WorkflowError as exc:
-        raise HTTPException(status_code=409, detail=f"不能这样操作：{exc}") from None
+        status = 403 if isinstance(exc, Forbidden) else 409
+        raise HTTPException(status_code=status, detail=refusal(conn, newsroom, story_id, action, user, note, exc)) from None
+
+
+def refusal(conn: Connection, newsroom: Newsroom, story_id: int, action_name: str, user: User, note: str,
+            exc: WorkflowError) -> str:
+    """Why the workflow refused, in the desk's words, from the facts (the workflow's own message
+    is the command line's)."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        return desk_words.no_such_action()
+    label = action.label_zh
+    if isinstance(exc, NotAllowed):
+        state = get_story(conn, story_id).state
+        return desk_words.not_allowed(story_id, words.name_of(words.STORY_STATES, state), label,
+                                      [words.name_of(words.STORY_STATES, s) for s in action.from_states],
+                                      desk_words.hint(action.name, state))
+    if isinstance(exc, Forbidden):
+        if action.role == "system":
+            return desk_words.forbidden_system(label)
+        return desk_words.forbidden_role(label, words.name_of(words.ROLES, action.role),
+                                         words.name_of(words.ROLES, user.role))
+    if action.needs_note and not note.strip():
+        return desk_words.note_needed(label)
+    if action.name == "approve" and not newsroom.publish.channels:
+        return desk_words.no_channels()
+    detail = str(exc)
+    return desk_words.cannot(detail if any("\u4e00" <= ch <= "\u9fff" for ch in detail) else "")

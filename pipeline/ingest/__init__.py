@@ -10,6 +10,8 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
+from pipeline import words
 from pipeline.locks import holding
 from pipeline.registry import Kind, discover
 from pipeline.timeutil import utcnow
@@ -46,6 +48,11 @@ class IngestSummary:
     """(url, reason) for pages, feeds and photos that could not be fetched."""
     notes: list[tuple[str, str]] = field(default_factory=list)
     """(source id, note) for things worth knowing that are not failures (a page limit reached)."""
+    flagged: list[tuple[str, str]] = field(default_factory=list)
+    """(item, flag) for files filed with something an editor should look at (an unknown theme
+    left empty): the report carries the flag to the desk, the command line says it too."""
+    resolved: int = 0
+    """Earlier ingest errors resolved, their item having come in fine."""
     by_source: dict[str, IngestSummary] = field(default_factory=dict)
     """Each source's own counts (filled by ingest_all)."""
 
@@ -75,27 +82,25 @@ class IngestSummary:
         self.source_errors.extend(other.source_errors)
         self.fetch_errors.extend(other.fetch_errors)
         self.notes.extend(other.notes)
+        self.flagged.extend(other.flagged)
+        self.resolved += other.resolved
 
     def describe(self) -> str:
-        text = (f"{self.new_reports} new report(s), {self.duplicates} already seen, "
-                f"{self.quarantined} quarantined")
-        if self.skipped:
-            text += f", {len(self.skipped)} left in place"
-        if self.updated:
-            text += f", {self.updated} updated"
-        if self.fetch_errors:
-            text += f", {len(self.fetch_errors)} fetch error(s)"
-        if self.source_errors:
-            text += f", {len(self.source_errors)} source(s) failed"
-        return text
+        """The counts in one line, as `kitchen ingest` prints them."""
+        return words.ingest.summary_line(
+            new=self.new_reports, seen=self.duplicates, quarantined=self.quarantined, left=len(self.skipped),
+            updated=self.updated, fetch_errors=len(self.fetch_errors), source_errors=len(self.source_errors))
 
     def problems(self) -> list[tuple[str, str]]:
-        """(label, detail) for each thing a person should look at."""
-        return ([("quarantined", f"{item}: {reason}") for item, reason in self.errors]
-                + [("left in place", f"{item}: {reason}") for item, reason in self.skipped]
-                + [("fetch failed", f"{url}: {reason}") for url, reason in self.fetch_errors]
-                + [("source failed", f"{source}: {reason}") for source, reason in self.source_errors]
-                + [("note", f"{source}: {note}") for source, note in self.notes])
+        """(label, detail) for each thing a person should look at, the label in Chinese."""
+        label = words.ingest.PROBLEM_LABELS
+        detail = words.ingest.item_detail
+        return ([(label["quarantined"], detail(item, reason)) for item, reason in self.errors]
+                + [(label["left in place"], detail(item, reason)) for item, reason in self.skipped]
+                + [(label["fetch failed"], detail(url, reason)) for url, reason in self.fetch_errors]
+                + [(label["source failed"], detail(source, reason)) for source, reason in self.source_errors]
+                + [(label["flagged"], detail(item, flag)) for item, flag in self.flagged]
+                + [(label["note"], detail(source, note)) for source, note in self.notes])
 
 
 class SourceKind(Kind):
@@ -122,7 +127,7 @@ def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
     """Ingest every configured source (or only the one named), holding the newsroom's ingest lock
     (or raising Busy); one bad source never stops the rest."""
     if only and only not in {source.id for source in newsroom.sources}:
-        raise LookupError(f"no source '{only}' in kitchen.toml")
+        raise LookupError(words.ingest.no_such_source(only))
     kinds = source_kinds()
     summary = IngestSummary()
     with holding(newsroom, "ingest", wait_for_lock):
@@ -132,7 +137,7 @@ def ingest_all(newsroom: Newsroom, store: Store, now: datetime | None = None,
             try:
                 one = kinds[source.kind].ingest(newsroom, store, source, now or utcnow(), progress)
             except Exception as exc:  # noqa: BLE001 — a broken source is reported, the others go on
-                one = IngestSummary(source_errors=[(source.id, f"{type(exc).__name__}: {exc}")])
+                one = IngestSummary(source_errors=[(source.id, words.ingest.source_failed(f"{type(exc).__name__}: {exc}"))])
             summary.merge(one)
             summary.by_source[source.id] = one
     return summary

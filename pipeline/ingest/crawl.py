@@ -21,7 +21,9 @@ from urllib.parse import urlparse
 
 from sqlalchemy import ColumnElement, insert, select, update
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
+from pipeline import words
 from pipeline.ingest import IngestSummary, Progress
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.crawler.job import job_for
@@ -35,6 +37,7 @@ from pipeline.model import ImageRef, SourceConfig
 from pipeline.sanitize import html_to_markdown
 from pipeline.settings import Newsroom
 from pipeline.store import Store
+from pipeline.stories import resolve_ingest_errors, resolve_refetched_errors
 
 
 def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSummary,
@@ -70,8 +73,7 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
             except queue.Empty:
                 if time.monotonic() > deadline:
                     _stop(process)
-                    summary.source_errors.append((source.id, f"crawl stopped after {timeout:.0f} s (timeout_seconds); "
-                                                             "what was fetched so far is kept"))
+                    summary.source_errors.append((source.id, words.ingest.crawl_timed_out(timeout)))
                     break
                 continue
             if line is None:
@@ -88,14 +90,13 @@ def crawl(newsroom: Newsroom, source: SourceConfig, kind: str, summary: IngestSu
             elif kind == "fatal":
                 summary.source_errors.append((source.id, event.get("reason", "")))
             elif kind == "done" and event.get("reason") == "closespider_pagecount":
-                summary.notes.append((source.id, f"stopped after max_pages ({job.max_pages}) responses; raise "
-                                                 "max_pages for this source to fetch more"))
+                summary.notes.append((source.id, words.ingest.crawl_page_limit(job.max_pages)))
             if progress:
                 progress(source.id, event)
         code = process.wait(timeout=30)
         if code not in (0, None) and not summary.source_errors:
             detail = errors[-1] if errors else f"exit status {code}"
-            summary.source_errors.append((source.id, f"the crawl process failed: {detail}"))
+            summary.source_errors.append((source.id, words.ingest.crawl_process_failed(detail)))
     finally:
         if process.poll() is None:
             _stop(process)
@@ -112,10 +113,13 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 def extract_pending(newsroom: Newsroom, store: Store, source: SourceConfig, now: datetime,
                     summary: IngestSummary) -> None:
-    """Extract every fetched page of the source not extracted yet and file it as a report."""
+    """Extract every fetched page of the source not extracted yet and file it as a report. What
+    came in fine resolves its earlier errors: a URL fetched since it failed, a page filed, a photo
+    imported."""
     rules = FieldRules.from_options(source.options.get("fields"))
     raw = t.raw_documents
     with store.begin() as conn:
+        summary.resolved += resolve_refetched_errors(conn, source.id, now)
         pending = [row.id for row in conn.execute(select(raw.c.id).where(
             raw.c.source_id == source.id, raw.c.kind.in_(("page", "feed-entry")), raw.c.processed_at.is_(None))
             .order_by(raw.c.id))]
@@ -125,14 +129,15 @@ def extract_pending(newsroom: Newsroom, store: Store, source: SourceConfig, now:
         try:
             report, problem = _report_from(newsroom, store, source, rules, row, now)
         except TookTooLong as exc:
-            report, problem = None, f"extraction {exc}; left out"
+            report, problem = None, words.ingest.extraction_took_too_long(exc.seconds)
         except Exception as exc:  # noqa: BLE001 — one page's surprise must not stop the others
-            report, problem = None, f"extraction failed ({type(exc).__name__}: {exc})"
+            report, problem = None, words.ingest.extraction_failed(f"{type(exc).__name__}: {exc}")
         with store.begin() as conn:
             if report is not None:
                 summary.count(file_report(conn, newsroom, report, now))
+                summary.resolved += len(resolve_ingest_errors(conn, source.id, row.url, now))
             else:
-                problem = problem or "no article found on the page"
+                problem = problem or words.ingest.no_article()
                 conn.execute(insert(t.ingest_errors).values(
                     source_id=source.id, raw_document_id=raw_id, item=row.url, reason=problem,
                     created_at=now, stage="extract"))
@@ -154,33 +159,32 @@ def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: 
         article = within(EXTRACT_SECONDS, extract_article, row.body, row.url, rules=rules,
                          content_type=row.content_type, fetched_at=row.fetched_at, tz=newsroom.tz)
     if article.kind == "wechat-deleted":
-        return None, "the WeChat article was deleted by its publisher (recorded, not used as content)"
+        return None, words.ingest.wechat_deleted()
     if article.kind == "wechat-verify":
         _fetch_again_later(store, source, row.url, now)
-        return None, "WeChat answered with its verification page instead of the article; it is fetched again later"
+        return None, words.ingest.wechat_verification()
     if article.kind == "empty":
-        return None, "the page is empty"
+        return None, words.ingest.page_empty()
     if article.kind == "unreadable":
-        return None, article.flags[0] if article.flags else "the page could not be read"
+        return None, article.flags[0] if article.flags else words.ingest.page_unreadable()
     title = article.title or feed.get("title", "")
     if not title:
-        return None, "no title found on the page"
+        return None, words.ingest.page_has_no_title()
     if len(re.sub(r"\s", "", article.text)) < 10:
         if feed.get("summary"):
             article.text, article.html = feed["summary"], f"<p>{feed['summary']}</p>"
         else:
-            return None, "the article body is empty"
+            return None, words.ingest.article_body_empty()
     flags = list(article.flags)
     published_at, date_source = article.published_at, article.date_source
     if feed.get("published") and (published_at is None or article.date_source == "url"):
         published_at, date_source = datetime.fromisoformat(feed["published"]), "feed"
     if published_at is None:
         published_at, date_source = row.fetched_at, "fetch_time"
-        flags = [f for f in flags if not f.startswith("no date")] + ["no date on the page: using the fetch time"]
+        flags = [f for f in flags if f != words.ingest.no_date_found()] + [words.ingest.no_date_using_fetch_time()]
     station_id = _station(newsroom, source, article, row)
     if station_id is None:
-        return None, ("no station: the page names none we know and the source has no default "
-                      "(set station, or station_from, for this source)")
+        return None, words.ingest.page_without_station()
     images, image_flags = _photos(newsroom, store, source, article, now)
     author = article.author or feed.get("author", "")
     body_md = html_to_markdown(_without_images(article.html))
@@ -247,13 +251,15 @@ def _photos(newsroom: Newsroom, store: Store, source: SourceConfig, article: Ext
                 raw.c.source_id == source.id, raw.c.kind == "image", raw.c.url == url)
                 .order_by(raw.c.id.desc())).first()
             if row is None:
-                flags.append(f"photo not downloaded: {url}")
+                flags.append(words.ingest.photo_not_downloaded(url))
                 continue
             try:
                 refs.append(import_image(conn, newsroom.media_dir, row.body, url.rsplit("/", 1)[-1][:100], now))
             except BadImage as exc:
-                flags.append(f"photo skipped: {exc}")
+                flags.append(words.ingest.photo_skipped(str(exc)))
                 conn.execute(insert(t.ingest_errors).values(
                     source_id=source.id, raw_document_id=row.id, item=url, reason=str(exc), created_at=now,
                     stage="image"))
+            else:
+                resolve_ingest_errors(conn, source.id, url, now, stages=("image",))
     return refs, flags

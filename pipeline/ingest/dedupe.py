@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
+from pipeline import words
+
 if TYPE_CHECKING:  # datasketch pulls in numpy and scipy: imported when first needed, not at start-up
     from datasketch import MinHash
 
@@ -118,13 +121,13 @@ def decide(*, canonical: str | None, digest: str, signature: MinHash, station_id
         for earlier in reversed(candidates):  # the latest copy of the page is the one to compare with
             if earlier.canonical_url == canonical and earlier.story_id is not None:
                 if earlier.text_hash == digest:
-                    return Decision("seen", earlier.story_id, reason="same page, same text")
+                    return Decision("seen", earlier.story_id, reason=words.ingest.same_page_same_text())
                 if earlier.source_id == source_id:
-                    return Decision("update", earlier.story_id, reason="the page changed since it was fetched")
-                return Decision("duplicate", earlier.story_id, reason="the same page, read by another source")
+                    return Decision("update", earlier.story_id, reason=words.ingest.page_changed())
+                return Decision("duplicate", earlier.story_id, reason=words.ingest.same_page_other_source())
     for earlier in candidates:
         if earlier.text_hash == digest and earlier.story_id is not None:
-            return Decision("duplicate", earlier.story_id, similarity=1.0, reason="same text (a repost)")
+            return Decision("duplicate", earlier.story_id, similarity=1.0, reason=words.ingest.same_text_repost())
     related = [(score, earlier) for score, earlier in zip(similarities(signature, candidates), candidates, strict=True)
                if score >= NEAR_DUPLICATE and earlier.story_id is not None]
     related.sort(key=lambda pair: -pair[0])
@@ -134,7 +137,7 @@ def decide(*, canonical: str | None, digest: str, signature: MinHash, station_id
                          or abs(published_at - earlier.published_at) <= MERGE_WINDOW)
         if same_place and close_in_time:
             return Decision("duplicate", earlier.story_id, similarity=similarity,
-                            reason=f"{similarity:.0%} alike, same place, dates within 2 days")
+                            reason=words.ingest.alike_same_place(similarity))
     stories = tuple(dict.fromkeys(earlier.story_id for _, earlier in related if earlier.story_id))
     return Decision("new", related=stories, similarity=related[0][0] if related else 0.0,
-                    reason="alike but another place or time" if related else "")
+                    reason=words.ingest.alike_other_place() if related else "")

@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 import lxml.html
 import yaml
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
+from pipeline import words
 from pipeline.registry import Kind, discover
 from pipeline.sanitize import html_to_markdown, sanitize_html
 from pipeline.settings import Newsroom
@@ -84,25 +86,24 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise DocumentError("the file is neither UTF-8 nor GBK/GB18030 text") from None
+        raise DocumentError(words.ingest.not_text()) from None
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = FRONT_MATTER.match(text)
     if not match:
-        raise DocumentError("no front matter: the file must start with a '---' line, the fields "
-                            "(title, date, station …), and another '---' line")
+        raise DocumentError(words.ingest.no_front_matter())
     try:
         fields = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" on line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError(f"front matter is not valid YAML{where}: {problem}") from None
-    except ValueError as exc:  # YAML reads 2026-02-30 as a date and fails building it
-        raise DocumentError(f"front matter has an impossible value: {exc} (check the date)") from None
+        raise DocumentError(words.ingest.front_matter_not_yaml(
+            mark.line + 2 if mark is not None else None, problem)) from None
+    except ValueError:  # YAML reads 2026-02-30 as a date and fails building it
+        raise DocumentError(words.ingest.front_matter_impossible_value()) from None
     if not isinstance(fields, dict):
-        raise DocumentError("front matter must be 'key: value' lines")
+        raise DocumentError(words.ingest.front_matter_not_fields())
     return fields, match.group(2)
 
 
@@ -110,7 +111,7 @@ def _images(value: Any) -> list[ImageSpec]:
     if value in (None, ""):
         return []
     if not isinstance(value, list):
-        raise DocumentError("images must be a list (one '- file: …' line per image)")
+        raise DocumentError(words.ingest.images_not_a_list())
     specs = []
     for entry in value:
         if isinstance(entry, str):
@@ -119,11 +120,11 @@ def _images(value: Any) -> list[ImageSpec]:
             caption = entry.get("caption", "") or ""
             file, media = entry.get("file"), entry.get("media")
             if not isinstance(caption, str) or (file is None) == (media is None):
-                raise DocumentError("each image needs either 'file: path' or 'media: id', and an optional caption")
+                raise DocumentError(words.ingest.image_entry_needs_file_or_media())
             specs.append(ImageSpec(file=None if file is None else str(file),
                                    media=None if media is None else str(media), caption=caption.strip()))
         else:
-            raise DocumentError(f"image entry {entry!r} is neither a path nor a file/caption pair")
+            raise DocumentError(words.ingest.image_entry_unreadable(repr(entry)))
     return specs
 
 
@@ -133,7 +134,7 @@ def _text(fields: dict[str, Any], key: str) -> str:
         return ""
     if isinstance(value, str | int | float):
         return str(value).strip()
-    raise DocumentError(f"'{key}' must be text")
+    raise DocumentError(words.ingest.field_not_text(key))
 
 
 def fields_from_mapping(fields: dict[str, Any], body_md: str) -> StoryFields:
@@ -160,12 +161,12 @@ def parse_json(data: bytes) -> StoryFields:
     try:
         fields = json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        raise DocumentError(words.ingest.json_invalid(exc.msg, exc.lineno, exc.colno)) from None
     if not isinstance(fields, dict):
-        raise DocumentError("the JSON must be one object with title, date, station, body …")
+        raise DocumentError(words.ingest.json_not_an_object())
     body = fields.get("body", fields.get("text", ""))
     if not isinstance(body, str):
-        raise DocumentError("'body' must be text")
+        raise DocumentError(words.ingest.body_not_text())
     return fields_from_mapping(fields, plain_to_markdown(body))
 
 
@@ -175,7 +176,7 @@ def parse_plain_text(data: bytes) -> StoryFields:
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
-        raise DocumentError("the file is empty")
+        raise DocumentError(words.ingest.file_empty())
     title = lines.pop(0).strip()
     header: dict[str, Any] = {"title": title}
     while lines:
@@ -208,9 +209,9 @@ def parse_docx(data: bytes) -> StoryFields:
     try:
         converted = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(keep))
     except Exception as exc:  # noqa: BLE001 — zipfile, XML and mammoth's own errors
-        raise DocumentError(f"not a readable Word (.docx) file ({type(exc).__name__}: {exc})") from None
+        raise DocumentError(words.ingest.word_unreadable(f"{type(exc).__name__}: {exc}")) from None
     if not converted.value.strip():
-        raise DocumentError("the Word file has no text")
+        raise DocumentError(words.ingest.word_has_no_text())
     root = lxml.html.fragment_fromstring(converted.value, create_parent="div")
     blocks = [block for block in root if " ".join(block.text_content().split()) or block.xpath(".//img")]
     header: dict[str, Any] = {}
@@ -236,31 +237,29 @@ def check_word_archive(data: bytes) -> None:
     converted, then its paragraphs are counted in the raw XML."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise DocumentError(f"not a readable Word (.docx) file (BadZipFile: {exc})") from None
+    except (zipfile.BadZipFile, ValueError):
+        raise DocumentError(words.ingest.word_unreadable()) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ARCHIVE_MEMBERS:
-            raise DocumentError(f"the Word file has {len(members)} parts; at most {MAX_ARCHIVE_MEMBERS} are read")
+            raise DocumentError(words.ingest.word_too_many_parts(len(members), MAX_ARCHIVE_MEMBERS))
         unpacked = sum(member.file_size for member in members)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise DocumentError(f"the Word file unpacks to {unpacked // (1024 * 1024)} MB; at most "
-                                f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB are read (photos are best sent as separate files)")
+            raise DocumentError(words.ingest.word_unpacks_too_large(unpacked // (1024 * 1024),
+                                                                    MAX_UNPACKED_BYTES // (1024 * 1024)))
         document = next((member for member in members if member.filename == "word/document.xml"), None)
         if document is None:
             return  # mammoth says what is missing
         if document.file_size > MAX_DOCUMENT_XML_BYTES:
-            raise DocumentError(f"the Word file's text is {document.file_size // 1024} KB unpacked; at most "
-                                f"{MAX_DOCUMENT_XML_BYTES // 1024} KB are read (split the report)")
+            raise DocumentError(words.ingest.word_text_too_large(document.file_size // 1024,
+                                                                 MAX_DOCUMENT_XML_BYTES // 1024))
         with archive.open(document) as stream:
             xml = stream.read(MAX_DOCUMENT_XML_BYTES + 1)  # the directory's size may lie; read no more
     if len(xml) > MAX_DOCUMENT_XML_BYTES:
-        raise DocumentError(f"the Word file's text is more than {MAX_DOCUMENT_XML_BYTES // 1024} KB unpacked; "
-                            f"at most {MAX_DOCUMENT_XML_BYTES // 1024} KB are read (split the report)")
+        raise DocumentError(words.ingest.word_text_more_than(MAX_DOCUMENT_XML_BYTES // 1024))
     paragraphs = len(PARAGRAPH_TAG.findall(xml))
     if paragraphs > MAX_PARAGRAPHS:
-        raise DocumentError(f"the Word file has {paragraphs} paragraphs; at most {MAX_PARAGRAPHS} are read "
-                            "(split the report)")
+        raise DocumentError(words.ingest.word_too_many_paragraphs(paragraphs, MAX_PARAGRAPHS))
 
 
 class DocumentFormat(Kind):
@@ -347,10 +346,14 @@ def format_for_content_type(content_type: str) -> type[DocumentFormat] | None:
     return _by_content_type().get(content_type.split(";")[0].strip().lower())
 
 
+def main_suffixes() -> list[str]:
+    """Each format's main extension: [".docx", ".md", ".json", ".txt"]."""
+    return [fmt.suffixes[0] for fmt in known_formats().values()]
+
+
 def known_suffixes() -> str:
-    """The formats' main extensions as a person reads them: ".docx, .md, .json or .txt"."""
-    names = [fmt.suffixes[0] for fmt in known_formats().values()]
-    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    """The formats' main extensions as a person reads them: ".docx、.md、.json 或 .txt"."""
+    return words.ingest.known_suffixes(main_suffixes())
 
 
 @dataclass(frozen=True)
@@ -378,36 +381,42 @@ def resolve_station(newsroom: Newsroom, value: str | None) -> str | None:
 
 
 def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str | None = None,
-                 station_hint: str = "") -> CheckedFields:
-    """Validate a document's fields; raise DocumentError listing everything that must be fixed."""
+                 station_hint: str = "", unknown_theme: str = "flag") -> CheckedFields:
+    """Validate a document's fields; raise DocumentError listing everything that must be fixed.
+    A theme the newsroom does not know is left empty with a flag in `problems_noted` (an inbox
+    file: the report still comes in), or with `unknown_theme="refuse"` is one of the problems (an
+    editor's own edit, which must not lose the theme without a word)."""
     problems, notes = [], []
     title = " ".join(fields.title.split())
     if not title:
-        problems.append("title is missing")
+        problems.append(words.ingest.title_missing())
     elif len(title) > TITLE_LIMIT:
-        problems.append(f"title is {len(title)} characters; keep it under {TITLE_LIMIT}")
+        problems.append(words.ingest.title_too_long(len(title), TITLE_LIMIT))
     if not fields.body_md.strip():
-        problems.append("the body is empty")
+        problems.append(words.ingest.body_empty())
     station_id = resolve_station(newsroom, fields.station) or (
         None if fields.station else default_station)
     if fields.station and station_id is None:
-        problems.append(f"station '{fields.station}' is not in stations.csv (use its id or full name)")
+        problems.append(words.ingest.station_unknown(fields.station))
     elif station_id is None:
-        problems.append("station is missing (add 'station: <id>', or put the file in inbox/<station-id>/)"
-                        + station_hint)
+        problems.append(words.ingest.station_missing() + station_hint)
     theme = newsroom.resolve_theme(fields.theme)
     if fields.theme and theme is None:
-        notes.append(f"unknown theme '{fields.theme}' left empty")
+        if unknown_theme == "refuse":
+            themes = [(theme.id, theme.name) for theme in newsroom.themes.values()]
+            problems.append(words.ingest.theme_unknown(fields.theme, themes))
+        else:
+            notes.append(words.ingest.theme_unknown_left_empty(fields.theme))
     dateline = None
     if fields.date not in (None, ""):
         try:
             dateline = coerce_datetime(fields.date, newsroom.tz)
         except (ValueError, TypeError):
-            problems.append(f"date '{fields.date}' is not a date like 2026-11-20 or 2026-11-20 09:30")
+            problems.append(words.ingest.date_invalid(str(fields.date)))
     if isinstance(fields.date, date) and not isinstance(fields.date, datetime):
-        notes.append("date has no time of day")
+        notes.append(words.ingest.date_without_time())
     if problems:
-        raise DocumentError("; ".join(problems))
+        raise DocumentError(words.ingest.problems(problems))
     assert station_id is not None
     return CheckedFields(title=title, body_md=fields.body_md, station_id=station_id, theme=theme,
                          dateline=dateline, author=fields.author, summary=fields.summary,

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
+from pipeline import words
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url
 from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS, select
@@ -124,7 +126,7 @@ def extract_article(html: bytes | str, url: str, *, rules: FieldRules | None = N
     try:
         return _extract(html, url, rules, content_type, fetched_at, tz)
     except Exception as exc:  # noqa: BLE001 — the promise above
-        return ExtractedArticle(kind="unreadable", flags=[f"could not read the page ({type(exc).__name__}: {exc})"])
+        return ExtractedArticle(kind="unreadable", flags=[words.ingest.page_read_error(f"{type(exc).__name__}: {exc}")])
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -136,18 +138,18 @@ def _extract(html: bytes | str, url: str, rules: FieldRules | None, content_type
     if isinstance(html, bytes):
         head = html[:4096]
         if head and sum(byte < 9 or 13 < byte < 32 for byte in head) > len(head) // 50:
-            return ExtractedArticle(kind="unreadable", flags=["not a web page (binary data: an image, PDF or program?)"])
+            return ExtractedArticle(kind="unreadable", flags=[words.ingest.not_a_web_page()])
         decoded = decode_html(html, content_type)
         text, encoding = decoded.text, decoded.encoding
         if decoded.declared and decoded.declared[0] != encoding and not (
                 encoding == "gb18030" and decoded.declared[0] in ("gbk", "gb2312")):
-            flags.append(f"charset declared {decoded.declared[0]}, read as {encoding}")
+            flags.append(words.ingest.charset_mismatch(decoded.declared[0], encoding))
     else:
         text, encoding = html, "utf_8"
     text = _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", text))  # lxml refuses control characters
     reference = fetched_at or datetime.now(UTC)
     if not text.strip():
-        return ExtractedArticle(kind="empty", encoding=encoding, flags=[*flags, "empty page"])
+        return ExtractedArticle(kind="empty", encoding=encoding, flags=[*flags, words.ingest.blank_page()])
     page = parse_html(text)
     plain = _page_text(text)
 
@@ -171,16 +173,16 @@ def _extract(html: bytes | str, url: str, rules: FieldRules | None, content_type
     if not body_html:
         body_html, method, agreement = _generic(text, url)
         if agreement < 0.6:
-            flags.append(f"generic extractors disagree (similarity {agreement:.2f}); check the body")
+            flags.append(words.ingest.extractors_disagree(agreement))
 
     body_html = sanitize_html(_strip_chrome(body_html, title), url)
     body_text = html_to_text(body_html)
     if len(_norm(body_text)) < 40:
-        flags.append("little body text; check the extraction")
+        flags.append(words.ingest.little_body_text())
 
     found, date_source = _date(page, plain, title, body_text, url, rules, reference, tz)
     if found is None:
-        flags.append("no date found on the page")
+        flags.append(words.ingest.no_date_found())
     author = (_text_of(select(page, rules.author)) if rules and rules.author else "") or _author(page, plain, title, body_text)
     images = _images(page, body_html, url, rules)
     return ExtractedArticle(

@@ -2,8 +2,10 @@
 
 For each file: the raw bytes are stored first; a valid file becomes a report and a draft story and
 moves to `_done/`; an invalid one moves to `_quarantine/` with a `.reason.txt` beside it — never
-deleted. A file whose bytes were already ingested creates nothing new. Only regular files are read,
-nothing is written or moved through a link, and one file never stops the others.
+deleted. When a file of the same name later comes in fine, its errors are resolved and the
+quarantined copy with its note moves on to `_quarantine/_resolved/`. A file whose bytes were
+already ingested creates nothing new. Only regular files are read, nothing is written or moved
+through a link, and one file never stops the others.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
+from pipeline import words
 from pipeline.fsutil import (
     UnsafePath,
     describe_kind,
@@ -40,7 +44,7 @@ from pipeline.ingest.documents import (
     ImageSpec,
     check_fields,
     format_for_suffix,
-    known_suffixes,
+    main_suffixes,
 )
 from pipeline.ingest.reports import Filed, ReportInput, file_report
 from pipeline.limits import PARSE_SECONDS, TookTooLong, within
@@ -48,9 +52,13 @@ from pipeline.media import BadImage, import_image
 from pipeline.model import ImageRef, SourceConfig
 from pipeline.settings import Newsroom
 from pipeline.store import Store, insert_row
+from pipeline.stories import resolve_ingest_errors
+from pipeline.timeutil import format_local
 
 DONE = "_done"
 QUARANTINE = "_quarantine"
+RESOLVED = "_resolved"
+"""Inside `_quarantine/`: files whose fixed version came in since, with their notes."""
 NOTE = ".reason.txt"
 
 
@@ -70,9 +78,9 @@ class InboxSource(SourceKind):
         problems = []
         for key in options:
             if key != "path":
-                problems.append((key, "unknown setting for an inbox source; only 'path' is known"))
+                problems.append((key, words.ingest.option_unknown_for_inbox()))
         if "path" in options and (not isinstance(options["path"], str) or not options["path"].strip()):
-            problems.append(("path", "must be a folder path in quotes"))
+            problems.append(("path", words.ingest.option_folder_path()))
         return problems
 
     @classmethod
@@ -100,7 +108,7 @@ def candidate_files(root: Path, summary: IngestSummary | None = None) -> list[Pa
             dirs.remove(name)  # os.walk would not descend; say so rather than pass over it in silence
             if summary is not None:
                 summary.skipped.append((printable((Path(folder) / name).relative_to(root).parts),
-                                        "symbolic links are not followed; put the folder itself in the inbox"))
+                                        words.ingest.folder_link_not_followed()))
         for name in sorted(files):
             path = Path(folder) / name
             suffix = path.suffix.lower()
@@ -112,8 +120,7 @@ def candidate_files(root: Path, summary: IngestSummary | None = None) -> list[Pa
                 found.append(path)
             elif summary is not None:
                 summary.skipped.append((printable(path.relative_to(root).parts),
-                                        f"'{printable((suffix or name,))}' files are not read; save the report as "
-                                        f"{known_suffixes()}"))
+                                        words.ingest.file_type_not_read(printable((suffix or name,)), main_suffixes())))
     return found
 
 
@@ -121,11 +128,11 @@ def name_problem(parts: tuple[str, ...]) -> str | None:
     """Why a file at this path (inside the inbox) is quarantined for its name alone, or None."""
     for part in parts:
         if any(unicodedata.category(char) == "Cs" for char in part):  # bytes os.walk could not decode
-            return "the name is not valid UTF-8 (saved by a system using another encoding); rename it"
+            return words.ingest.name_not_utf8()
         if any(unicodedata.category(char) == "Cc" for char in part):
-            return "the name contains control characters; rename it"
+            return words.ingest.name_has_control_characters()
     if parts[-1].startswith("."):
-        return "the name starts with a dot, which hides the file; rename it without the leading dot"
+        return words.ingest.name_starts_with_dot()
     return None
 
 
@@ -148,7 +155,7 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
     root = inbox_folder(newsroom, source).resolve()
     summary = IngestSummary()
     if not root.is_dir():
-        summary.source_errors.append((source.id, f"inbox folder {root} does not exist"))
+        summary.source_errors.append((source.id, words.ingest.inbox_missing(str(root))))
         return summary
     outcomes = []
     for path in candidate_files(root, summary):
@@ -156,7 +163,7 @@ def ingest_inbox(newsroom: Newsroom, store: Store, source: SourceConfig, now: da
             outcomes.append(_ingest_file(newsroom, store, source, root, path, now, summary))
         except Exception as exc:  # noqa: BLE001 — whatever one file does, the others go on
             summary.skipped.append((printable(path.relative_to(root).parts),
-                                    f"could not be handled ({type(exc).__name__}: {exc})"))
+                                    words.ingest.file_not_handled(f"{type(exc).__name__}: {exc}")))
     _move_images(root, outcomes, summary)
     return summary
 
@@ -180,7 +187,8 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
             .order_by(t.raw_documents.c.id)).first()
         if raw is not None and _has_report(conn, raw.id):
             summary.duplicates += 1
-            _file_away(root, path, relative, summary)
+            filed_to = _file_away(root, path, relative, summary)
+            _resolve_earlier_errors(newsroom, store, source, root, relative, digest, filed_to, now, summary)
             return _Outcome([], True)
         raw_id = raw.id if raw is not None else _store_raw(conn, source, relative, path, fmt, data, digest, now)
 
@@ -190,7 +198,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         parts = path.relative_to(root).parts
         folder = parts[0] if len(parts) > 1 else None
         default_station = folder if folder in newsroom.stations else source.station
-        hint = f"; the folder '{folder}' is not a station id" if folder and folder not in newsroom.stations else ""
+        hint = words.ingest.folder_not_a_station(folder) if folder and folder not in newsroom.stations else ""
         checked = check_fields(fields, newsroom, default_station, hint)
         image_files = _image_files(root, path, [spec for spec in fields.images if spec.data is None])
         pictures = [(_read_photo(image_path, spec), image_path.name, spec) for image_path, spec in image_files]
@@ -207,12 +215,14 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
     except DocumentError as exc:
         reason = str(exc)
     except TookTooLong as exc:
-        reason = f"reading the file {exc}; left out"
+        reason = words.ingest.reading_took_too_long(exc.seconds)
     except Exception as exc:  # noqa: BLE001 — whatever one file does, the others go on
-        reason = f"could not be read ({type(exc).__name__}: {exc})"
+        reason = words.ingest.file_not_readable(f"{type(exc).__name__}: {exc}")
     else:
         summary.count(filed)
-        _file_away(root, path, relative, summary)
+        summary.flagged.extend((relative, flag) for flag in checked.problems_noted)
+        filed_to = _file_away(root, path, relative, summary)
+        _resolve_earlier_errors(newsroom, store, source, root, relative, digest, filed_to, now, summary)
         return _Outcome([image_path for image_path, _ in image_files], True)
     _quarantine(store, source, root, path, relative, raw_id, reason, now, summary)
     return _Outcome(_referenced_images(path, fields), False)
@@ -223,15 +233,17 @@ def _image_files(root: Path, path: Path, specs: list[ImageSpec]) -> list[tuple[P
     found = []
     for spec in specs:
         if spec.file is None:
-            raise DocumentError("inbox files refer to photos by 'file:', not 'media:'")
+            raise DocumentError(words.ingest.photo_by_media())
+        if Path(spec.file).is_absolute():
+            raise DocumentError(words.ingest.photo_absolute_path(spec.file))
         try:
             image_path = inside(path.parent, spec.file)
-            if not image_path.is_relative_to(root):
-                raise UnsafePath(f"'{spec.file}' points outside the inbox")
-        except UnsafePath as exc:
-            raise DocumentError(f"image {exc}") from None
+        except UnsafePath:
+            raise DocumentError(words.ingest.photo_outside(spec.file)) from None
+        if not image_path.is_relative_to(root):
+            raise DocumentError(words.ingest.photo_outside(spec.file))
         if not os.path.lexists(image_path):
-            raise DocumentError(f"image '{spec.file}' was not found next to the file")
+            raise DocumentError(words.ingest.photo_not_found(spec.file))
         found.append((image_path, spec))
     return found
 
@@ -239,8 +251,8 @@ def _image_files(root: Path, path: Path, specs: list[ImageSpec]) -> list[tuple[P
 def _read_photo(path: Path, spec: ImageSpec) -> bytes:
     try:
         return read_regular_file(path)
-    except UnsafePath as exc:
-        raise DocumentError(f"image '{spec.file}': {exc}; only files are read") from None
+    except UnsafePath:
+        raise DocumentError(words.ingest.photo_not_a_file(spec.file or path.name)) from None
 
 
 def _read_report(root: Path, path: Path, fmt: type[DocumentFormat]) -> tuple[str | None, bytes]:
@@ -251,16 +263,15 @@ def _read_report(root: Path, path: Path, fmt: type[DocumentFormat]) -> tuple[str
         return refusal, b""
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
-        return "symbolic links are not followed; put the file itself in the inbox", b""
+        return words.ingest.file_is_a_link(), b""
     if not stat.S_ISREG(info.st_mode):
-        return f"this is {describe_kind(info.st_mode)}, not a file; only files are read", b""
+        return words.ingest.not_a_regular_file(describe_kind(info.st_mode)), b""
     if info.st_size > fmt.max_bytes:
-        return (f"the file is {info.st_size // 1024} KB; a report is at most {fmt.max_bytes // 1024} KB "
-                "(photos go in separate files)"), b""
+        return words.ingest.file_too_large(-(-info.st_size // 1024), fmt.max_bytes // 1024), b""
     try:
         return None, read_regular_file(path)
-    except UnsafePath as exc:  # replaced by a link or a pipe since the check above
-        return f"{exc}; only files are read", b""
+    except UnsafePath:  # replaced by a link or a pipe since the check above
+        return words.ingest.file_changed_while_read(), b""
 
 
 def _quarantine(store: Store, source: SourceConfig, root: Path, path: Path, relative: str,
@@ -271,13 +282,13 @@ def _quarantine(store: Store, source: SourceConfig, root: Path, path: Path, rela
     try:
         moved = _move(root, path, QUARANTINE, companions=(NOTE,))
     except (OSError, UnsafePath) as exc:
-        summary.skipped.append((relative, f"{reason}; it could not be moved to {QUARANTINE}/ ({exc})"))
+        summary.skipped.append((relative, words.ingest.not_moved_to_quarantine(reason, QUARANTINE, str(exc))))
     else:
         destination = moved.relative_to(root).as_posix()
         try:
-            write_new_file(moved.with_name(moved.name + NOTE), f"{relative}\n{reason}\n")
+            write_new_file(moved.with_name(moved.name + NOTE), words.ingest.quarantine_note(relative, reason))
         except OSError as exc:  # a link or file put at the note's name since it was chosen: not written through
-            reason = f"{reason} (the note {moved.name}{NOTE} was not written: {exc})"
+            reason = words.ingest.note_not_written(reason, moved.name + NOTE, str(exc))
         summary.quarantined += 1
         summary.errors.append((relative, reason))
     with store.begin() as conn:
@@ -324,15 +335,100 @@ def _move(root: Path, path: Path, folder: str, companions: tuple[str, ...] = ())
     return destination
 
 
-def _file_away(root: Path, path: Path, relative: str, summary: IngestSummary) -> None:
-    """Move a filed (or already filed) report to `_done/`; when that fails it stays, named in the
-    summary, and the next run finds it already filed."""
+def _file_away(root: Path, path: Path, relative: str, summary: IngestSummary) -> str | None:
+    """Move a filed (or already filed) report to `_done/` and say where it went (inside the inbox);
+    when that fails it stays, named in the summary, and the next run finds it already filed."""
     try:
-        _move(root, path, DONE)
+        return _move(root, path, DONE).relative_to(root).as_posix()
     except FileNotFoundError:
-        return  # taken away while we worked
+        return None  # taken away while we worked
     except (OSError, UnsafePath) as exc:
-        summary.skipped.append((relative, f"filed, but it could not be moved to {DONE}/ ({exc})"))
+        summary.skipped.append((relative, words.ingest.filed_but_not_moved(DONE, str(exc))))
+        return None
+
+
+def _resolve_earlier_errors(newsroom: Newsroom, store: Store, source: SourceConfig, root: Path, relative: str,
+                            digest: str, filed_to: str | None, now: datetime, summary: IngestSummary) -> None:
+    """The file at `relative` came in fine: its earlier errors are resolved, and what their
+    quarantine left behind stops saying it still needs fixing (see `_retire_quarantined`)."""
+    with store.begin() as conn:
+        rows = resolve_ingest_errors(conn, source.id, relative, now, stages=("file",))
+        failed = {row.id: row.sha256 for row in conn.execute(select(t.raw_documents.c.id, t.raw_documents.c.sha256)
+                  .where(t.raw_documents.c.id.in_([r.raw_document_id for r in rows if r.raw_document_id])))}
+    summary.resolved += len(rows)
+    when = format_local(now, newsroom.tz)
+    for row in rows:
+        if not row.quarantined_to:
+            continue
+        try:
+            moved_to = _retire_quarantined(root, row.quarantined_to, failed.get(row.raw_document_id), digest,
+                                           when, filed_to or relative)
+        except (OSError, UnsafePath) as exc:
+            summary.skipped.append((row.quarantined_to, words.ingest.not_retired(RESOLVED, str(exc))))
+            continue
+        if moved_to is not None:  # the error keeps saying where its file is
+            with store.begin() as conn:
+                conn.execute(update(t.ingest_errors).where(t.ingest_errors.c.id == row.id)
+                             .values(quarantined_to=moved_to))
+
+
+def _retire_quarantined(root: Path, quarantined_to: str, failed_sha: str | None, filed_sha: str, when: str,
+                        filed_to: str) -> str | None:
+    """Move a resolved error's quarantined copy and its note to `_quarantine/_resolved/`, the note
+    saying when the fixed file came in, and return where the copy went; nothing is deleted. A copy
+    changed since it was set aside (it may be a newer fix) stays where it is, and its note says so
+    instead."""
+    copy = inside(root, quarantined_to)
+    if not copy.is_relative_to(root / QUARANTINE) or copy.is_relative_to(root / QUARANTINE / RESOLVED):
+        return None
+    note = copy.with_name(copy.name + NOTE)
+    has_copy, has_note = os.path.lexists(copy), os.path.lexists(note)
+    if not has_copy and not has_note:
+        return None  # tidied by hand already
+    if has_copy and _changed_since_quarantined(copy, note if has_note else None, failed_sha, filed_sha):
+        if has_note:
+            _append_to_note(note, words.ingest.resolved_note_copy_kept(when, filed_to))
+        return None
+    target = root / QUARANTINE / RESOLVED / copy.relative_to(root / QUARANTINE)
+    folder_without_links(root, target.parent)
+    destination = unique_destination(target, companions=(NOTE,))
+    moved_note = destination.with_name(destination.name + NOTE)
+    if has_copy:
+        move_entry(copy, destination)
+    if has_note:
+        move_entry(note, moved_note)
+        _append_to_note(moved_note, words.ingest.resolved_note(when, filed_to))
+    else:
+        write_new_file(moved_note, words.ingest.resolved_note(when, filed_to).lstrip())
+    return destination.relative_to(root).as_posix()
+
+
+def _changed_since_quarantined(copy: Path, note: Path | None, failed_sha: str | None, filed_sha: str) -> bool:
+    """Whether the quarantined copy was changed after it was set aside: its bytes are neither those
+    that failed nor those that came in (or, for a file refused unread, it is newer than its note).
+    A link or a pipe is what was refused, and moving it reads nothing."""
+    info = copy.lstat()
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if info.st_size <= MAX_DOCUMENT_BYTES:
+        try:
+            sha = hashlib.sha256(read_regular_file(copy)).hexdigest()
+        except UnsafePath:
+            return False
+        if sha in (failed_sha, filed_sha):
+            return False
+        if failed_sha is not None:
+            return True
+    return note is not None and info.st_mtime > note.lstat().st_mtime
+
+
+def _append_to_note(note: Path, text: str) -> None:
+    """Add `text` to one of our quarantine notes, never through a link or into anything but a file."""
+    fd = os.open(note, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "ab") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UnsafePath(f"'{note.name}' is not a file")
+        handle.write(text.encode("utf-8"))
 
 
 def _move_images(root: Path, outcomes: list[_Outcome], summary: IngestSummary) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
+from pipeline import words
 from pipeline.ingest import dedupe
 from pipeline.model import ImageRef, StoryDraft
 from pipeline.settings import Newsroom
@@ -92,8 +94,7 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     relation = "origin" if decision.relation == "new" else decision.relation
     flags = list(report.flags)
     if decision.related:
-        flags.append("alike other stories (" + ", ".join(f"#{i}" for i in decision.related)
-                     + "), different place or time: check it is not a repost")
+        flags.append(words.ingest.alike_other_stories(decision.related))
     report_id = insert_row(conn, insert(t.reports).values(
         raw_document_id=report.raw_document_id, source_id=report.source_id, station_id=report.station_id,
         title=draft.title, body_md=draft.body_md, text=text, published_at=report.published_at,
@@ -120,10 +121,9 @@ def file_report(conn: Connection, newsroom: Newsroom, report: ReportInput, now: 
     note = decision.reason
     if decision.relation == "update" and story.state == "draft" and untouched:
         add_revision(conn, story_id, draft, INGEST_ACTOR, now, note="")
-        note += "; the draft now has the new text"
+        note += words.ingest.draft_took_new_text()
     elif decision.relation == "update":
-        reason = "an editor has worked on it" if untouched is False else f"the story is {story.state}"
-        note += f"; {reason}, so its text was left as it is — compare the sources and edit if needed"
+        note += words.ingest.update_left_alone(not untouched, words.name_of(words.STORY_STATES, story.state))
     action = {"duplicate": "duplicate-source", "update": "source-updated", "seen": "source-seen-again"}
     record_event(conn, now, INGEST_ACTOR, action[decision.relation], story_id, story.state, story.state,
                  note, {**data, "similarity": round(decision.similarity, 3)})

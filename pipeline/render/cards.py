@@ -29,6 +29,7 @@ from pipeline.render.layout import fit, load_font
 from pipeline.render.photos import crop_to, open_photo
 from pipeline.render.recipes import recipe_paths
 from pipeline.settings import Newsroom
+from pipeline.words import render as texts
 
 FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")
 MOTIFS = ("rays", "rings", "plain")
@@ -189,7 +190,7 @@ def _cached_recipe(path: str, mtime: float) -> CardRecipe:
 def recipe_named(newsroom_root: Path | None, name: str) -> CardRecipe:
     paths = recipe_paths(newsroom_root)
     if name not in paths:
-        raise RecipeError(f"no card recipe '{name}'; known: {', '.join(sorted(paths))}")
+        raise RecipeError(texts.no_recipe("card", name, sorted(paths)))
     return _cached_recipe(str(paths[name]), paths[name].stat().st_mtime)
 
 
@@ -327,6 +328,18 @@ def draw_card(recipe: CardRecipe, data: CardData, photo: Image.Image | None, fon
     return canvas, drawn
 
 
+def site_name_shown(recipe: CardRecipe, name: str, font_path: Path) -> str | None:
+    """How the site's name shows on the card when it has to be cut to fit (its logo line, or a text
+    box showing the site); None when it fits whole or the card does not show it."""
+    boxes = [box for box in (*recipe.texts, recipe.logo) if box is not None and box.field == "site"]
+    for box in boxes:
+        _, _, width, height = box.box
+        fitted = fit(name, font_path, width, height, box.size, box.min_size, max_lines=box.max_lines)
+        if fitted.truncated:
+            return "".join(fitted.lines)
+    return None
+
+
 def encode(image: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
     if fmt == "png":
@@ -351,7 +364,7 @@ def first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str],
         try:
             return _opened(path, max_side, os.stat(path).st_mtime if os.path.exists(path) else 0.0)
         except BadImage as problem:
-            warnings.append(f"photo {Path(path).name} skipped: {problem}")
+            warnings.append(texts.photo_skipped(Path(path).name, problem))
     return None
 
 

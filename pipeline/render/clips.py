@@ -34,11 +34,12 @@ from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaFiles, MediaRenderer, recipe_hash
 from pipeline.render.cards import CardRenderer, draw_card, fallback_art, recipe_named
 from pipeline.render.jingles import BED_VERSION, bed_file, wav_seconds
-from pipeline.render.layout import load_font, wrap
+from pipeline.render.layout import ELLIPSIS, best_cut, clamp_lines, load_font, shorten
 from pipeline.render.photos import crop_to, open_photo
 from pipeline.render.recipes import recipe_paths
 from pipeline.settings import Newsroom
 from pipeline.text import html_to_plain, markdown_to_html
+from pipeline.words import render as texts
 
 CLIP_VERSION = "clips-1"
 STILL_SCALE = 1.5  # photos go to zoompan at 1.5× the clip's size  # bump when the code changes what a recipe produces
@@ -87,7 +88,7 @@ def clip_recipe_paths(root: Path | None) -> dict[str, Path]:
 def load_clip_recipe(root: Path | None, name: str) -> ClipRecipe:
     paths = clip_recipe_paths(root)
     if name not in paths:
-        raise ClipError(f"no clip recipe '{name}'; known: {', '.join(sorted(paths))}")
+        raise ClipError(texts.no_recipe("clip", name, sorted(paths)))
     text = paths[name].read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -129,17 +130,33 @@ def ffmpeg_exe() -> str:
 # --- what a clip says ----------------------------------------------------------------------------
 
 def sentences(text: str, limit: int) -> list[str]:
-    """Sentences of a plain text, each at most `limit` characters (long ones cut at commas)."""
+    """Sentences of a plain text, each at most `limit` characters. A longer one is cut at a comma,
+    else at the best boundary there is (`layout.best_cut`: never inside a number or a Latin word,
+    rather between words than inside one), and the piece that stops mid-phrase ends with an
+    ellipsis; the rest follows in the next piece."""
     found = []
     for sentence in (s.strip() for s in SENTENCE_END.split(" ".join(text.split()))):
         while len(sentence) > limit:
-            cut = max(sentence.rfind(mark, 0, limit) for mark in "，、,：:")
-            cut = cut + 1 if cut > limit // 3 else limit
-            found.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
+            comma = max(sentence.rfind(mark, 0, limit) for mark in "，、,：:；;")
+            if comma > limit // 3:
+                piece, sentence = sentence[:comma + 1], sentence[comma + 1:]
+            else:
+                cut = best_cut(sentence, limit - 1)
+                piece, sentence = sentence[:cut].rstrip() + ELLIPSIS, sentence[cut:]
+            found.append(piece.strip())
+            sentence = sentence.strip()
         if sentence:
             found.append(sentence)
     return found
+
+
+def trailing_off(piece: str, limit: int) -> str:
+    """A caption after which the text goes on unseen (the clip ran out of photos): it ends with an
+    ellipsis, in place of a comma, within `limit` characters."""
+    if not piece or piece.endswith(ELLIPSIS) or piece[-1] in "。！？!?":
+        return piece
+    bare = piece.rstrip("，、,：:；; ")
+    return bare + ELLIPSIS if len(bare) < limit else shorten(bare, limit)
 
 
 def narration_for(newsroom: Newsroom, story_id: int) -> Path | None:
@@ -198,7 +215,7 @@ def ass(cues: list[Cue], recipe: ClipRecipe, font_path: Path) -> str:
     for cue in cues:
         if not cue.burn:
             continue
-        lines = wrap(cue.text, font, width)[: recipe.caption_lines]
+        lines, _ = clamp_lines(cue.text, font, width, recipe.caption_lines)
         text = r"\N".join(line.replace("{", "｛").replace("}", "｝") for line in lines)
         events.append(f"Dialogue: 0,{_stamp(cue.start, False)[1:-1]},{_stamp(cue.end, False)[1:-1]},Caption,,0,0,0,,{text}")
     return (
@@ -267,6 +284,8 @@ def plan_timeline(recipe: ClipRecipe, photo_count: int, title: str, text: str, p
             at += length
     else:
         lines = [*said]
+        if len(lines) > count:  # the text goes on past the last photo: its caption trails off
+            lines[count - 1] = trailing_off(lines[count - 1], limit)
         for k in range(count):
             start = starts[first_photo + k] + (fade / 2 if k or intro else 0)
             end = starts[first_photo + k + 1] + fade / 2 if first_photo + k + 1 < len(starts) else total
@@ -355,12 +374,12 @@ def run_ffmpeg(arguments: list[str], cwd: Path, total: float, timeout: float,
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        raise ClipError(f"ffmpeg did not finish within {timeout:.0f} s and was stopped") from None
+        raise ClipError(texts.ffmpeg_timeout(timeout)) from None
     follower.join(5)
     reader.join(5)
     if code != 0:
         message = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-        raise ClipError(f"ffmpeg failed (exit {code}): {' | '.join(message[-4:]) or 'no message'}")
+        raise ClipError(texts.ffmpeg_failed(code, " | ".join(message[-4:])))
 
 
 def prepare_stills(recipe: ClipRecipe, cards: list[Any], photos: list[Any], folder: Path) -> list[Path]:
@@ -408,13 +427,13 @@ def run_clip_job(job: Job) -> tuple[MediaFiles, dict[str, Any]]:
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
         for (path, caption), image in zip(job.photos, pool.map(opened, [p for p, _ in job.photos]), strict=True):
             if isinstance(image, BadImage):
-                warnings.append(f"photo {Path(path).name} skipped: {image}")
+                warnings.append(texts.photo_skipped(Path(path).name, image))
             elif len(photos) < recipe.max_photos:
                 photos.append(image)
                 captions.append(caption)
     if not photos:
         photos = [fallback_art(recipe.width, recipe.height, ("#b3261e", "#5c1010"), "rays", job.data.theme or job.data.site, font)]
-        warnings.append("no usable photo: the clip shows the designed background")
+        warnings.append(texts.NO_USABLE_PHOTO)
     cards: list[Image.Image | None] = []
     for name in (recipe.intro_card, recipe.outro_card):
         cards.append(draw_card(recipe_named(root, name), job.data, photos[0] if name else None, font)[0] if name else None)

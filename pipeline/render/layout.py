@@ -27,6 +27,16 @@ _GRAPHEME = r".(?:[\u0300-\u036f\ufe00-\ufe0f\U0001f3fb-\U0001f3ff]|\u200d.)*"
 _UNIT = re.compile(rf"{_WORD}|……|——|[{_SPACES}]+|{_GRAPHEME}")
 _CHARACTER = re.compile(_GRAPHEME)
 
+# Where a shortened Chinese text may end, without a dictionary: after a pause mark; before a word
+# that opens a phrase (在、和、与 …) or after one that closes it (的、了 …), or after the last
+# character of a place or an organisation's name (县、镇、村、局、院 …); between a Chinese
+# character and a Latin word or a number. Anywhere else a cut may split a word (人民医|院).
+_PAUSES = frozenset("，。、；：？！,.;:?!…—） 》」』】〕〉”’")
+_OPENS_PHRASE = frozenset("在和与及并对为将把被从向于让给到由自以及而或但")
+_CLOSES_PHRASE = frozenset("的了着过们等")
+_ENDS_NAME = frozenset("县镇乡村街区市省局院站所校馆会厂队部委办室场园社组点处科团中心")
+_MIN_SHARE = 0.5  # a shortened text keeps at least this share of the room it had
+
 
 @dataclass(frozen=True)
 class Fitted:
@@ -83,7 +93,7 @@ def fit(text: str, font_path: str | Path, max_width: float, max_height: float, s
         if len(lines) <= room:
             return Fitted(tuple(lines), candidate, line_height, truncated=False)
     keep = max(1, room)  # an impossible box still gets one line rather than none
-    last = _with_ellipsis(lines[keep - 1], font, max_width)
+    last = _with_ellipsis(lines[keep - 1], font, max_width, lines[keep] if len(lines) > keep else "")
     return Fitted((*lines[: keep - 1], last), min_size, line_height, truncated=True)
 
 
@@ -173,12 +183,67 @@ def _can_break(units: list[str], start: int, cut: int) -> bool:
     return after is None or (after[0] not in NO_START and before[-1] not in NO_END)
 
 
-def _with_ellipsis(line: str, font: ImageFont.FreeTypeFont, max_width: float) -> str:
-    """`line` shortened until it fits with an ellipsis after it."""
-    characters = _CHARACTER.findall(line)
-    while characters:
-        shortened = "".join(characters).rstrip(_BEFORE_ELLIPSIS) + ELLIPSIS
+def cut_points(text: str) -> list[tuple[int, int]]:
+    """Where `text` may be cut, as (position, preference): 3 after a pause mark, 2 at a phrase or
+    name boundary, 1 between a Chinese character and a Latin word or number, 0 between two
+    Chinese characters (maybe inside a word). Never inside a Latin word or a number."""
+    units = _UNIT.findall(text)
+    points, at = [], 0
+    for before, after in zip(units, units[1:], strict=False):
+        at += len(before)
+        if before[-1] in _PAUSES or before[0] in _SPACES:
+            rank = 3
+        elif (after[0] in _OPENS_PHRASE and before[-1] not in _OPENS_PHRASE) or before[-1] in _CLOSES_PHRASE \
+                or before[-1] in _ENDS_NAME:
+            rank = 2
+        elif len(before) > 1 or len(after) > 1 or not (_is_cjk(before) and _is_cjk(after)):
+            rank = 1
+        else:
+            rank = 0
+        points.append((at, rank))
+    return points
+
+
+def _is_cjk(unit: str) -> bool:
+    return "\u2e80" <= unit[0] <= "\u9fff" or "\uf900" <= unit[0] <= "\ufaff" or unit[0] >= "\U00020000"
+
+
+def best_cut(text: str, fits: int) -> int:
+    """The best place to cut `text` so that at most `fits` characters stay: the most preferred
+    cut point (see `cut_points`) among those keeping at least half of `fits`, the latest of equals;
+    `fits` itself when there is none (then a word may be split)."""
+    chosen = [(rank, at) for at, rank in cut_points(text) if _MIN_SHARE * fits <= at <= fits]
+    return max(chosen)[1] if chosen else fits
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: whole when it fits, else cut at the best boundary
+    (`best_cut`) and ended with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return ELLIPSIS
+    return text[: best_cut(text, limit - 1)].rstrip(_BEFORE_ELLIPSIS) + ELLIPSIS
+
+
+def clamp_lines(text: str, font: ImageFont.FreeTypeFont, max_width: float, max_lines: int) -> tuple[list[str], bool]:
+    """`text` wrapped into at most `max_lines` lines; when more would be needed, the last line
+    ends with an ellipsis at a sensible boundary. Returns the lines and whether text was cut."""
+    lines = list(islice(_lines(text, font, max_width), max_lines + 1))
+    if len(lines) <= max_lines:
+        return lines, False
+    keep = max(1, max_lines)
+    return [*lines[: keep - 1], _with_ellipsis(lines[keep - 1], font, max_width, lines[keep])], True
+
+
+def _with_ellipsis(line: str, font: ImageFont.FreeTypeFont, max_width: float, following: str = "") -> str:
+    """The last line that fits, shortened to end with an ellipsis; `following` (the next line's
+    start) tells whether the line's own end is a word boundary."""
+    joined = line + (following[:1] or " ")
+    for fits in range(len(line), 0, -1):
+        cut = best_cut(joined, fits)
+        shortened = joined[:cut].rstrip(_BEFORE_ELLIPSIS) + ELLIPSIS
         if font.getlength(shortened) <= max_width:
             return shortened
-        characters.pop()
     return ELLIPSIS

@@ -14,6 +14,7 @@ history (events) — the other jobs go on.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -38,13 +39,14 @@ from pipeline.locks import holding
 from pipeline.media import media_path
 from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaRenderer, recipe_hash, renderer_for
-from pipeline.render.cards import CardData, CardRenderer, RecipeError
-from pipeline.render.clips import ClipError, ClipRenderer
+from pipeline.render.cards import CardData, CardRenderer, RecipeError, recipe_named, site_name_shown
+from pipeline.render.clips import ClipError, ClipRenderer, load_clip_recipe
 from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import Actor, record_event, snapshot
 from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
+from pipeline.words import render as texts
 
 RENDERER = Actor("渲染", "system")
 
@@ -65,6 +67,7 @@ class RenderSummary:
     kept: int = 0
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (story, kind, reason)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the run, not one story: said once
 
 
 def renditions_dir(newsroom: Newsroom) -> Path:
@@ -154,7 +157,7 @@ def card_data(snap: StorySnapshot, newsroom: Newsroom) -> CardData:
     summary = content.summary or summarize(html_to_plain(markdown_to_html(content.body_md)), 90)
     return CardData(
         title=content.title, station=newsroom.station_name(content.station_id), date=date_zh(moment, newsroom.tz),
-        theme=newsroom.theme_name(theme) if theme else "", site=newsroom.site.title, summary=summary,
+        theme=newsroom.theme_name(theme) if theme else "", site=newsroom.site.brand, summary=summary,
         caption=content.images[0].caption if content.images else "", url=story_address(snap, newsroom))
 
 
@@ -171,6 +174,33 @@ def media_renderer(kind: str) -> MediaRenderer:
     if not isinstance(renderer, MediaRenderer):
         raise LookupError(f"'{kind}' is not a card or clip rendition")
     return renderer
+
+
+def name_problems(newsroom: Newsroom, kinds: list[str] | None = None) -> list[str]:
+    """The site's name (`[site] short_name`, else its title) where a card cuts it to fit: one
+    sentence per name and card, suggesting a short name. The clips' title and closing cards count."""
+    wanted = kinds if kinds is not None else kinds_for(newsroom)
+    cards: list[str] = []
+    for kind in wanted:
+        renderer = renderer_for(kind)
+        if isinstance(renderer, CardRenderer):
+            cards.append(renderer.name)
+        elif isinstance(renderer, ClipRenderer):
+            try:
+                recipe = load_clip_recipe(newsroom.root, renderer.name)
+            except ClipError:
+                continue  # said by recipe_problems
+            cards += [name for name in (recipe.intro_card, recipe.outro_card) if name]
+    problems = []
+    name = newsroom.site.brand
+    for card in dict.fromkeys(cards):
+        try:
+            shown = site_name_shown(recipe_named(newsroom.root, card), name, newsroom.render.font_path)
+        except RecipeError:
+            continue
+        if shown is not None:
+            problems.append(texts.name_shortened(name, shown, texts.card_name(card)))
+    return problems
 
 
 def recipe_problems(newsroom: Newsroom) -> list[str]:
@@ -242,6 +272,8 @@ def _render(newsroom: Newsroom, store: Store, now: datetime, kinds: list[str] | 
         _record_broken(newsroom, store, kinds, story_ids, broken, now, summary)
     if not jobs:
         return summary
+    with contextlib.suppress(OSError):  # no font to measure with: the jobs say so themselves
+        summary.notes += name_problems(newsroom, sorted({job.kind for job in jobs}))
     workers = workers_for(newsroom, jobs)
     clip_threads = max(1, (os.cpu_count() or 1) // workers)
     scratch = Path(tempfile.mkdtemp(prefix="render-", dir=_scratch_root(newsroom)))
@@ -291,7 +323,7 @@ def _record_broken(newsroom: Newsroom, store: Store, kinds: list[str], story_ids
         for row in conn.execute(query.order_by(s.c.id)).all():
             for kind, reason in broken.items():
                 summary.failed.append((row.id, kind, reason))
-                record_event(conn, now, RENDERER, "render-failed", row.id, note=f"{kind}: {reason}",
+                record_event(conn, now, RENDERER, "render-failed", row.id, note=texts.render_note(kind, reason),
                              data={"kind": kind, "revision": row.current_revision})
 
 
@@ -345,7 +377,7 @@ def _safe(job: Job) -> tuple[str, Any]:
             return "ok", job.renderer.run(job)
         return "ok", within(CARD_SECONDS, job.renderer.run, job)
     except TookTooLong as exc:
-        return "failed", f"{job.kind} {exc}; left out"
+        return "failed", texts.took_too_long(job.kind, exc.seconds)
     except (RecipeError, ClipError, OSError, ValueError) as exc:
         return "failed", f"{type(exc).__name__}: {exc}" if not isinstance(exc, RecipeError | ClipError) else str(exc)
 
@@ -361,10 +393,10 @@ def _finish(newsroom: Newsroom, store: Store, job: Job, outcome: tuple[str, Any]
             for warning in meta.get("warnings", []):
                 summary.warnings.append((job.story_id, job.kind, warning))
                 record_event(conn, now, RENDERER, "render-warning", job.story_id,
-                             note=f"{job.kind}: {warning}", data={"kind": job.kind, "revision": job.revision})
+                             note=texts.render_note(job.kind, warning), data={"kind": job.kind, "revision": job.revision})
         else:
             summary.failed.append((job.story_id, job.kind, value))
-            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=f"{job.kind}: {value}",
+            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=texts.render_note(job.kind, value),
                          data={"kind": job.kind, "revision": job.revision})
 
 

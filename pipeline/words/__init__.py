@@ -55,6 +55,8 @@ SLOTS: Mapping[str, str] = {
 EVENTS: Mapping[str, str] = {
     "ingest": "采集入库", "delivered": "已发送", "retracted": "已撤下", "retry": "重试发送",
     "render-warning": "渲染提示", "render-failed": "渲染失败", "update": "来源更新", "merge": "合并重复",
+    "duplicate-source": "重复报送", "source-updated": "来源有更新", "source-seen-again": "来源再次出现",
+    "left-out-of-site": "未能进入网站", "rundown-edit": "调整节目单", "package-rebuild": "重新生成节目包",
 }
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -24,6 +24,8 @@ from pipeline.settings import Newsroom
 from pipeline.store import Store
 from pipeline.stories import Actor, record_event, rundown_edits, save_rundown_edits
 from pipeline.timeutil import utcnow
+from pipeline.words import channel_name, seconds_text
+from pipeline.words import render as texts
 
 router = APIRouter()
 
@@ -36,7 +38,7 @@ MOVABLE = ("story", "brief")  # opening, closing and notices keep their places
 def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: str = "", slot: str = "",
                  target: str = "", notice: str = "") -> HTMLResponse:
     if not newsroom.slots:
-        raise HTTPException(status_code=404, detail="kitchen.toml 里没有广播时段（[[loudspeaker.slots]]）。")
+        raise HTTPException(status_code=404, detail=texts.NO_SLOTS)
     try:
         when = datetime.fromisoformat(day).date() if day else utcnow().astimezone(newsroom.tz).date()
         chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
@@ -50,22 +52,25 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
         raise no_rundown(day) from None
     current = next((r for r in found if r.target.id == target), None if target else found[0] if found else None)
     if target and current is None:
-        raise HTTPException(status_code=404, detail=f"{when} {chosen.name} 没有广播对象“{target}”。")
+        raise HTTPException(status_code=404, detail=texts.no_target_on_day(when, chosen.label, target))
+    to_air = broadcast.air_time(newsroom, when, chosen) > utcnow()
+    built = {r.target.id: _built(store, newsroom, r, to_air) for r in found}
     rundown = None
     if current is not None:
         unit = str(PackageUnit(when, chosen.name, current.target.id))
-        built = _delivered_manifest(store, newsroom, unit)
-        rundown = {"unit": unit, "target": current.target.name,
+        rundown = {"unit": unit, "target": current.target.name, "title": broadcast.unit_label(newsroom, unit),
                    "seconds": current.seconds, "budget": current.budget,
                    "share": min(100, round(current.seconds / current.budget * 100)),
                    "parts": [{"kind": p.kind, "ref": p.ref, "title": p.title, "seconds": round(p.seconds),
                               "repeat": p.repeat, "movable": p.kind in MOVABLE} for p in current.parts],
-                   "left_out": [{"ref": r, "title": ti, "reason": why} for r, ti, why in current.left_out],
-                   "built": built}
+                   "left_out": [{"ref": r, "title": ti, "reason": why, "dropped": why == texts.DROPPED_BY_EDITOR}
+                                for r, ti, why in current.left_out],
+                   "built": built[current.target.id]}
     return render_page(request, "broadcast.html", day=when.isoformat(), slot=chosen.name, slots=newsroom.slots,
-                       targets=[{"id": r.target.id, "name": r.target.name, "seconds": r.seconds, "budget": r.budget}
-                                for r in found], target=current.target.id if current else "", rundown=rundown,
-                       notice=notice)
+                       targets=[{"id": r.target.id, "name": r.target.name, "seconds": r.seconds, "budget": r.budget,
+                                 "built": built[r.target.id]} for r in found],
+                       target=current.target.id if current else "", rundown=rundown, notice=notice,
+                       part_labels=texts.PART_LABELS, stale_mark=texts.STALE)
 
 
 @router.post("/broadcast/edit")
@@ -77,7 +82,7 @@ def rundown_edit(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit
     except ValueError:
         package = None
     if package is None or not ref.isdigit() or op not in (*EDITS, *MOVES):
-        raise HTTPException(status_code=400, detail="无法识别的调整。")
+        raise HTTPException(status_code=400, detail=texts.UNKNOWN_EDIT)
     now = utcnow()
     with store.begin() as conn:
         snapshot_or_404(conn, int(ref))  # an edit names a story: a missing one is not recorded
@@ -95,19 +100,19 @@ def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, u
     running already (then the next pass builds it). A package whose air time has passed is not built."""
     try:
         package = PackageUnit.parse(unit)
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=f"无法识别的节目包：{exc}") from None
+    except ValueError:
+        raise HTTPException(status_code=400, detail=texts.not_a_package(unit)) from None
     channels = newsroom.channels_of_kind("loudspeaker")
     if not channels:
-        raise HTTPException(status_code=400, detail="kitchen.toml 里没有农村大喇叭渠道（kind = \"loudspeaker\"）。")
+        raise HTTPException(status_code=400, detail=texts.NO_LOUDSPEAKER)
     now = utcnow()
     with store.begin() as conn:
         rundown = _rundown(conn, newsroom, package)
         if broadcast.air_time(newsroom, package.day, rundown.slot) <= now:
-            raise HTTPException(status_code=400, detail=f"{package.day} {package.slot} 的播出时间已过，不再生成这个节目包。")
+            raise HTTPException(status_code=400, detail=texts.aired_already(broadcast.unit_label(newsroom, str(package))))
         record_event(conn, now, Actor(user.name, user.role), "package-rebuild", None, note=str(package),
                      data={"unit": str(package), "channels": channels})
-    busy = RedirectResponse(_view(package, "节目包正在生成，请稍后再看"), status_code=303)
+    busy = RedirectResponse(_view(package, texts.PACKAGE_BUILDING), status_code=303)
     try:
         rows = rebuild_packages(newsroom, store, [package])
     except ledger.LedgerBusy:
@@ -119,10 +124,11 @@ def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, u
                     ledger.redeliver_unit(conn, channel, str(package), now)
         except ledger.LedgerBusy:
             return busy
-        return RedirectResponse(_view(package, "正在发布其他稿件，节目包已排队，下一次发布时生成"), status_code=303)
+        return RedirectResponse(_view(package, texts.PACKAGE_QUEUED_BUSY), status_code=303)
     outcomes = [_outcome(row) for row in rows]
     if len(channels) > 1:
-        outcomes = [f"{channel}：{outcome}" for channel, outcome in zip(channels, outcomes, strict=True)]
+        outcomes = [f"{channel_name(channel, 'loudspeaker')}：{outcome}"
+                    for channel, outcome in zip(channels, outcomes, strict=True)]
     return RedirectResponse(_view(package, "；".join(outcomes)), status_code=303)
 
 
@@ -163,29 +169,35 @@ def no_rundown(day: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"没有 {day} 的广播节目单。")
 
 
-def _delivered_manifest(store: Store, newsroom: Newsroom, unit: str) -> dict[str, Any] | None:
-    """The manifest of the package the ledger delivered for `unit` (on the first loudspeaker-kind
-    channel); None when none was delivered."""
+def _built(store: Store, newsroom: Newsroom, rundown: broadcast.Rundown, to_air: bool) -> dict[str, Any] | None:
+    """The package the ledger delivered for the rundown's unit (on the first loudspeaker-kind
+    channel, whose settings the page plans with): its manifest, and for a slot still to air whether
+    it is out of date (the rundown changed since it was built) and why; None when none was built."""
     channels = newsroom.channels_of_kind("loudspeaker")
     if not channels:
         return None
     with store.read() as conn:
-        row = ledger.unit_row(conn, channels[0], unit)
+        row = ledger.unit_row(conn, channels[0], rundown.unit)
     package = broadcast.delivered_package(newsroom, row) if row is not None else None
-    return package.manifest if package is not None else None
+    if row is None or package is None:
+        return None
+    fresh = broadcast.freshness(rundown, package.manifest, row.output_hash)
+    stale = to_air and fresh.stale
+    return {**package.manifest, "stale": stale, "stale_note": fresh.note if stale else "",
+            "length": seconds_text(package.manifest["seconds"])}
 
 
 def _outcome(row: Publication) -> str:
     """What became of the package's delivery in the publish pass, for the editor."""
     if row.state == "done" and row.receipt:
-        return f"节目包已生成（{broadcast.clock(row.receipt.get('seconds', 0))}）"
+        return texts.package_built(row.receipt.get("seconds", 0))
     if row.state == "failed":
-        return f"节目包生成失败：{row.last_error}"
+        return texts.package_failed(row.last_error or "")
     if row.state == "cancelled":
-        return f"节目包未生成：{row.last_error}"
+        return texts.package_cancelled(row.last_error or "")
     if row.last_error:
-        return f"节目包生成失败，稍后自动重试：{row.last_error}"
-    return "节目包已排队，下一次发布时生成"
+        return texts.package_retrying(row.last_error)
+    return texts.PACKAGE_QUEUED
 
 
 def _view(package: PackageUnit, notice: str = "") -> str:

@@ -15,6 +15,7 @@ from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import institute_name, render_page
 from pipeline.stories import reports_received, stories_published
 from pipeline.timeutil import utcnow
+from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -31,20 +32,20 @@ def dashboard(request: Request, newsroom: NewsroomDep, store: StoreDep, month: s
         return f"{moment.astimezone(newsroom.tz):%Y-%m}"
 
     months = sorted({key(r.created_at) for r in reports} | {key(p.published_at) for p in published})[-12:]
-    per_month = [("报送", [sum(1 for r in reports if key(r.created_at) == m) for m in months]),
-                 ("发布", [sum(1 for p in published if key(p.published_at) == m) for m in months])]
+    per_month = [(desk_words.CHART_SERIES["reported"], [sum(1 for r in reports if key(r.created_at) == m) for m in months]),
+                 (desk_words.CHART_SERIES["published"], [sum(1 for p in published if key(p.published_at) == m) for m in months])]
     by_institute: dict[str, int] = {}
     by_station: dict[str, int] = {}
     for row in published:
         if key(row.published_at) == month:
-            institute = institute_name(newsroom, row.station_id) or "县中心"
+            institute = institute_name(newsroom, row.station_id) or desk_words.county_center()
             by_institute[institute] = by_institute.get(institute, 0) + 1
             name = newsroom.station_name(row.station_id)
             by_station[name] = by_station.get(name, 0) + 1
     reported: dict[str, int] = {}
     for row in reports:
         if key(row.created_at) == month:
-            name = institute_name(newsroom, row.station_id) or "县中心"
+            name = institute_name(newsroom, row.station_id) or desk_words.county_center()
             reported[name] = reported.get(name, 0) + 1
     themes = {newsroom.theme_name(th): 0 for th in newsroom.themes}
     for row in published:
@@ -55,11 +56,13 @@ def dashboard(request: Request, newsroom: NewsroomDep, store: StoreDep, month: s
     total = sum(themes.values())
     share = round(themes.get(theme_name, 0) / total * 100) if theme_name and total else 0
     charts = {
-        "months": grouped(months, per_month, "每月报送与发布"),
-        "reported": bars(sorted(reported.items(), key=lambda kv: -kv[1]), f"{month} 各所报送"),
-        "institutes": bars(sorted(by_institute.items(), key=lambda kv: -kv[1]), f"{month} 各所发布"),
-        "stations": bars(sorted(by_station.items(), key=lambda kv: -kv[1])[:15], f"{month} 发布最多的站点"),
-        "themes": bars(sorted(themes.items(), key=lambda kv: -kv[1]), f"{month} 主题分布", highlight=theme_name),
+        "months": grouped(months, per_month, desk_words.chart_title("months", month)),
+        "reported": bars(sorted(reported.items(), key=lambda kv: -kv[1]), desk_words.chart_title("reported", month)),
+        "institutes": bars(sorted(by_institute.items(), key=lambda kv: -kv[1]),
+                           desk_words.chart_title("institutes", month)),
+        "stations": bars(sorted(by_station.items(), key=lambda kv: -kv[1])[:15], desk_words.chart_title("stations", month)),
+        "themes": bars(sorted(themes.items(), key=lambda kv: -kv[1]), desk_words.chart_title("themes", month),
+                       highlight=theme_name),
     }
     return render_page(request, "dashboard.html", month=month, charts=charts, theme=theme_name, share=share,
                        total=total)

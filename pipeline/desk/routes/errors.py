@@ -9,6 +9,7 @@ from pipeline.desk.auth import require_posting_user
 from pipeline.desk.deps import StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.ingest.crawl import requeue_failed
+from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -16,5 +17,4 @@ router = APIRouter()
 @router.post("/errors/retry", dependencies=[Depends(require_posting_user)])
 def retry_errors(request: Request, store: StoreDep, source: str = Form("")) -> Response:
     count = requeue_failed(store, source or None)
-    return render_page(request, "error.html", status=200, code=200,
-                       message=f"已把 {count} 个抽取失败的网页重新排队，下一次采集（kitchen ingest 或 kitchen run）会再试。")
+    return render_page(request, "error.html", status=200, code=200, message=desk_words.requeued(count))

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from pipeline import words
 from pipeline.desk.auth import require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
-from pipeline.desk.pages import institute_name, render_page
+from pipeline.desk.pages import institute_name, render_page, station_tree
 from pipeline.stories import StoryRow, list_stories, recent_ingest_errors, report_summaries
 from pipeline.timeutil import format_local
 
@@ -47,7 +47,7 @@ def inbox(request: Request, newsroom: NewsroomDep, store: StoreDep, state: str =
                         "related": sorted(info.related) if info else [], "flags": info.flags if info else []})
     return render_page(request, "inbox.html", stories=clustered(stories), chosen_state=state, station=station,
                        source=source, since=since, until=until, sources=sorted(src.id for src in newsroom.sources),
-                       stations=sorted(newsroom.stations.values(), key=lambda s: s.id),
+                       stations=station_tree(newsroom),
                        errors=[{"item": e.item, "reason": e.reason, "source": e.source_id, "stage": e.stage}
                                for e in errors])
 

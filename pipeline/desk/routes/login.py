@@ -12,6 +12,7 @@ from pipeline.desk.deps import StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.desk.users import LoginDelayed, authenticate, end_session, start_session
 from pipeline.timeutil import utcnow
+from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -36,11 +37,11 @@ def login(request: Request, store: StoreDep, name: str = Form(""), password: str
         user = authenticate(store, name.strip(), password, address, now)
     except LoginDelayed as wait:
         return render_page(request, "login.html", status=429, next=local_path(next),
-                           error=f"登录失败次数过多，请 {wait.seconds} 秒后再试。",
+                           error=desk_words.login_wait(wait.seconds),
                            headers={"Retry-After": str(wait.seconds)})
     if user is None:
         return render_page(request, "login.html", status=401, next=local_path(next),
-                           error="用户名或密码不正确；连续失败多次后，每次重试前需稍等片刻。")
+                           error=desk_words.login_failed())
     with store.begin() as conn:
         token = start_session(conn, user, now)
     response = RedirectResponse(local_path(next), status_code=303)

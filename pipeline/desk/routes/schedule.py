@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline.desk.auth import PostingUser, require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
@@ -17,6 +17,7 @@ from pipeline.model import Publication
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, record_event
 from pipeline.timeutil import format_local, utcnow
+from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -45,8 +46,12 @@ def retry(row_id: int, user: PostingUser, store: StoreDep) -> Response:
     with store.begin() as conn:
         try:
             pub = ledger.retry_failed(conn, row_id, utcnow())
-        except (LookupError, ValueError) as exc:
-            raise HTTPException(status_code=400, detail=str(exc)) from None
+        except LookupError:
+            raise HTTPException(status_code=404, detail=desk_words.retry_refused_missing(row_id)) from None
+        except ValueError:
+            state = ledger.get_publication(conn, row_id).state
+            raise HTTPException(status_code=400, detail=desk_words.retry_refused_state(
+                words.name_of(words.PUBLICATION_STATES, state))) from None
         record_event(conn, utcnow(), Actor(user.name, user.role), "retry", pub.story_id, note=pub.unit,
                      data={"row": row_id, "channel": pub.channel})
     return RedirectResponse("/schedule", status_code=303)

@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +19,7 @@ from sqlalchemy import Connection
 from pipeline import words
 from pipeline.desk.auth import CurrentUser, PostingUser, check_story_id, perform_as, story_not_found
 from pipeline.desk.deps import NewsroomDep, StoreDep
-from pipeline.desk.pages import render_page
+from pipeline.desk.pages import render_page, station_tree, unit_label
 from pipeline.desk.users import User
 from pipeline.model import Revision, StorySnapshot
 from pipeline.render import ensure_rendition
@@ -30,6 +31,7 @@ from pipeline.store import Store
 from pipeline.stories import Actor, StoryNotFound, list_revisions, snapshot, story_events
 from pipeline.text import TITLE_LIMIT, control_codes
 from pipeline.timeutil import format_local, parse_local, utcnow
+from pipeline.words import desk as desk_words
 from pipeline.workflow import ACTIONS, allowed_actions
 
 router = APIRouter()
@@ -49,13 +51,13 @@ def edit(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: StoreDe
     with store.begin() as conn:
         content = snapshot_or_404(conn, story_id).revision.content
         if station not in newsroom.stations:
-            raise HTTPException(status_code=400, detail=f"没有这个站点：{station}")
+            raise HTTPException(status_code=400, detail=desk_words.no_station(station))
         if theme and theme not in newsroom.themes:
-            raise HTTPException(status_code=400, detail=f"没有这个主题：{theme}")
+            raise HTTPException(status_code=400, detail=desk_words.no_theme(theme))
         title, body = checked_text(title, body)
         draft = replace(content, title=title, body_md=body, station_id=station, theme=theme or None)
         perform_as(conn, newsroom, story_id, "edit", user, draft=draft)
-    return RedirectResponse(f"/stories/{story_id}?notice=已保存新版本", status_code=303)
+    return RedirectResponse(_with_notice(story_id, desk_words.saved()), status_code=303)
 
 
 @router.post("/stories/{story_id}/correct")
@@ -68,29 +70,29 @@ def correct(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: Stor
         content = snapshot_or_404(conn, story_id).revision.content
         draft = replace(content, title=title, body_md=body)
         perform_as(conn, newsroom, story_id, "correct", user, note=note, draft=draft)
-    return RedirectResponse(f"/stories/{story_id}?notice=更正已提交，将重新发布到原渠道", status_code=303)
+    return RedirectResponse(_with_notice(story_id, desk_words.correction_sent()), status_code=303)
 
 
 @router.post("/stories/{story_id}/do/{action}")
 def act(story_id: int, action: str, user: PostingUser, newsroom: NewsroomDep, store: StoreDep,
         note: str = Form(""), at: str = Form(""), channels: Annotated[list[str] | None, Form()] = None) -> Response:
     if action not in ACTIONS or action in FORM_ACTIONS:
-        raise HTTPException(status_code=404, detail="没有这个操作。")
+        raise HTTPException(status_code=404, detail=desk_words.no_such_action())
     params: dict[str, Any] = {}
     if action == "approve":
         if at.strip():
             try:
                 params["at"] = parse_local(at.replace("T", " "), newsroom.tz)
             except ValueError:
-                raise HTTPException(status_code=400, detail=f"时间格式不对：{at}") from None
+                raise HTTPException(status_code=400, detail=desk_words.bad_time(at)) from None
         channels = channels or []
         unknown = [c for c in channels if c not in newsroom.publish.channels]
         if unknown:
-            raise HTTPException(status_code=400, detail=f"没有这些渠道：{'、'.join(unknown)}")
+            raise HTTPException(status_code=400, detail=desk_words.unknown_channels(unknown))
         params["channels"] = channels or None
     with store.begin() as conn:
         perform_as(conn, newsroom, story_id, action, user, note=note, **params)
-    return RedirectResponse(f"/stories/{story_id}?notice={ACTIONS[action].label_zh}：已完成", status_code=303)
+    return RedirectResponse(_with_notice(story_id, desk_words.action_done(ACTIONS[action].label_zh)), status_code=303)
 
 
 @router.post("/stories/{story_id}/photos")
@@ -105,14 +107,18 @@ def photos(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: Store
         try:
             ranks = [float(value) if value.strip() else float(n) for n, value in enumerate(order or [])]
         except ValueError:
-            raise HTTPException(status_code=400, detail="顺序要填数字。") from None
+            raise HTTPException(status_code=400, detail=desk_words.order_needs_numbers()) from None
         ranks += [float(n) for n in range(len(ranks), len(images))]
         kept = [n for n in sorted(range(len(images)), key=lambda n: (ranks[n], n)) if n not in set(drop or [])]
         if cover in kept:
             kept.remove(cover)
             kept.insert(0, cover)
         perform_as(conn, newsroom, story_id, "edit", user, draft=replace(content, images=tuple(images[n] for n in kept)))
-    return RedirectResponse(f"/stories/{story_id}?notice=图片已调整", status_code=303)
+    return RedirectResponse(_with_notice(story_id, desk_words.photos_saved()), status_code=303)
+
+
+def _with_notice(story_id: int, notice: str) -> str:
+    return f"/stories/{story_id}?" + urlencode({"notice": notice})
 
 
 def checked_text(title: str, body: str) -> tuple[str, str]:
@@ -120,13 +126,13 @@ def checked_text(title: str, body: str) -> tuple[str, str]:
     with the reason when empty, when the title is too long, or when either holds control characters."""
     title, body = title.strip(), body.replace("\r\n", "\n").strip()
     if not title or not body:
-        raise HTTPException(status_code=400, detail="标题和正文不能为空。")
+        raise HTTPException(status_code=400, detail=desk_words.title_and_body_needed())
     if len(title) > TITLE_LIMIT:
-        raise HTTPException(status_code=400, detail=f"标题太长：{len(title)} 个字，最多 {TITLE_LIMIT} 个字。")
-    for field, text in (("标题", title), ("正文", body)):
+        raise HTTPException(status_code=400, detail=desk_words.title_too_long(len(title), TITLE_LIMIT))
+    for field, text in ((desk_words.field_title(), title), (desk_words.field_body(), body)):
         codes = control_codes(text)
         if codes:
-            raise HTTPException(status_code=400, detail=f"{field}里有不可见的控制字符（{codes}），请删除后再保存。")
+            raise HTTPException(status_code=400, detail=desk_words.control_characters(field, codes))
     return title, body + "\n"
 
 
@@ -151,7 +157,7 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
         media = stored_for(conn, [(story_id, number)]).get((story_id, number), {})
         spoken = json.loads(ensure_rendition(conn, newsroom, story_id, number, "spoken", now).content)
     content = snap.revision.content
-    cards = [{"kind": kind, "src": f"/renditions/{made.files['main']}"} for kind, made in sorted(media.items())
+    cards = [{"kind": kind, "name": desk_words.card_name(kind), "src": f"/renditions/{made.files['main']}"} for kind, made in sorted(media.items())
              if kind.startswith("card-")]
     clip = next(({"src": f"/renditions/{m.files['main']}", "poster": f"/renditions/{m.files['poster']}",
                   "vtt": f"/renditions/{m.files['vtt']}"} for k, m in sorted(media.items()) if k.startswith("clip-")), None)
@@ -165,14 +171,14 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
         "correctable": "correct" in allowed,
         "actions": [{"name": a.name, "label": a.label_zh, "needs_note": a.needs_note} for a in actions],
         "channels": list(newsroom.publish.channels),
-        "stations": sorted(newsroom.stations.values(), key=lambda s: s.id),
+        "stations": station_tree(newsroom),
         "themes": sorted(newsroom.themes.values(), key=lambda th: th.id),
         "revisions": [{"number": r.number, "title": r.content.title, "by": r.created_by, "note": r.note,
                        "at": format_local(r.created_at, newsroom.tz),
-                       "diff": diff_html(_revision_text(before), _revision_text(r)) if before else ""}
+                       "diff": diff_html(_revision_text(newsroom, before), _revision_text(newsroom, r)) if before else ""}
                       for before, r in reversed(list(zip([None, *revisions[:-1]], revisions, strict=True)))],
-        "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "note": e.note,
-                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else words.name_of(words.EVENTS, e.action)}
+        "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "note": event_note(newsroom, e),
+                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else desk_words.event_name(e.action)}
                    for e in reversed(events)],
         "cards": cards, "clip": clip,
         "spoken": ruby_html(annotate(spoken["spoken"], pronunciations(newsroom))),
@@ -185,9 +191,22 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
     }
 
 
-def _revision_text(revision: Revision) -> str:
+def _revision_text(newsroom: Newsroom, revision: Revision) -> str:
     content = revision.content
-    return f"{content.title}\n站点：{content.station_id}　主题：{content.theme or ''}\n\n{content.body_md}"
+    return desk_words.revision_text(content.title, newsroom.station_name(content.station_id),
+                                    newsroom.theme_name(content.theme), content.body_md)
+
+
+def event_note(newsroom: Newsroom, event: Any) -> str:
+    """What the audit trail says beside an event: its note (a ledger unit named as people read
+    it), or the channel a delivery went out on."""
+    note = event.note or ""
+    if note and unit_label(newsroom, note) != note:
+        return unit_label(newsroom, note)
+    channel = (event.data or {}).get("channel") if isinstance(event.data, dict) else None
+    if not note and isinstance(channel, str):
+        return desk_words.channel_note(words.channel_name(channel, newsroom.channel_kind(channel)))
+    return note
 
 
 def diff_html(before: str, after: str) -> str:

@@ -31,7 +31,9 @@ from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import insert, select, update
 
+import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
+from pipeline import words
 from pipeline.ingest.crawler.job import CrawlJob
 from pipeline.ingest.dedupe import canonical_url
 from pipeline.ingest.rules import KNOWN_CONTAINERS, NOT_PHOTOS
@@ -195,7 +197,7 @@ class Recorder:
             except Exception as exc:  # noqa: BLE001 — a locked or unreachable database
                 reason = f"{type(exc).__name__}: {getattr(exc, 'orig', None) or exc}"[:300]
                 time.sleep(2 ** attempt)
-        self.failure = f"could not store what was fetched ({reason}); the crawl was stopped"
+        self.failure = words.ingest.crawl_store_failed(reason)
         emit("fatal", reason=self.failure)
         os.kill(os.getpid(), signal.SIGTERM)  # Scrapy shuts down; the parent records the failure
 
@@ -278,11 +280,12 @@ class KitchenMiddleware:
             target = urljoin(request.url, (response.headers.get(b"Location") or b"").decode("latin-1"))
             hops = request.meta.get("redirects", 0) + 1
             if not spider.allowed(target, request.meta.get("kind", "page")):
-                spider.recorder.error(request.url, f"redirected to {urlparse(target).hostname}, "
-                                                   "a domain this source is not allowed to fetch")
+                spider.recorder.error(request.url, words.ingest.fetch_failed(
+                    request.meta.get("kind", "page"), words.ingest.redirected_outside(urlparse(target).hostname or target)))
                 raise IgnoreRequest("redirect outside the allowed domains")
             if hops > MAX_REDIRECTS:
-                spider.recorder.error(request.url, f"more than {MAX_REDIRECTS} redirects")
+                spider.recorder.error(request.url, words.ingest.fetch_failed(
+                    request.meta.get("kind", "page"), words.ingest.too_many_redirects(MAX_REDIRECTS)))
                 raise IgnoreRequest("too many redirects")
             meta = {**request.meta, "redirects": hops,
                     "redirected_from": [*request.meta.get("redirected_from", []), request.url]}
@@ -391,13 +394,15 @@ class KitchenSpider(scrapy.Spider):
         if parsed.bozo and not parsed.entries:
             kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
             if "html" in kind.lower():
-                self.recorder.error(response.url, f"the URL serves a web page ({kind}), not an RSS/Atom feed")
+                self.recorder.error(response.url, words.ingest.feed_is_a_web_page(kind))
             else:
-                self.recorder.error(response.url, f"not a readable feed: {parsed.bozo_exception}")
+                self.recorder.error(response.url, words.ingest.feed_unreadable(str(parsed.bozo_exception)))
             return
         if parsed.bozo and "not_modified" not in response.flags:
-            self.recorder.error(response.url, f"feed is not well-formed XML ({parsed.bozo_exception}); "
-                                              f"read leniently, {len(parsed.entries)} entries found")
+            problem = parsed.bozo_exception
+            line = getattr(problem, "getLineNumber", lambda: None)()
+            column = getattr(problem, "getColumnNumber", lambda: None)()
+            self.recorder.error(response.url, words.ingest.feed_not_well_formed(line, column, len(parsed.entries)))
         for entry in parsed.entries:
             link = response.urljoin(entry.get("link", "")) if entry.get("link") else ""
             if not link or self.recorder.fetched_before(link):
@@ -418,12 +423,13 @@ class KitchenSpider(scrapy.Spider):
 
     def failed(self, failure: Any) -> None:
         request = failure.request
-        reason = _describe_failure(failure)
-        if reason.startswith("skipped"):
-            emit("skipped", url=request.url, reason=reason)
+        skipped = _skipped(failure)
+        if skipped:
+            emit("skipped", url=request.url, reason=skipped)
             return
+        reason = _describe_failure(failure)
         kind = request.meta.get("kind", "page")
-        self.recorder.error(request.url, f"{kind}: {reason}")
+        self.recorder.error(request.url, words.ingest.fetch_failed(kind, reason))
         entry = request.meta.get("feed_entry")
         if entry and (entry["content"] or entry["summary"]):
             # The full page could not be had: the feed's own text is better than nothing.
@@ -464,7 +470,19 @@ def _feed_time(entry: Any) -> str | None:
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
 
 
+def _skipped(failure: Any) -> str | None:
+    """Why a request was dropped on purpose (robots.txt, a redirect already recorded), or None
+    when it failed. Only the progress lines carry it; it is not an error."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):  # HttpError is one
+        text = str(failure.value)
+        return "robots.txt" if "robots" in text.lower() else text
+    return None
+
+
 def _describe_failure(failure: Any) -> str:
+    """Why a request failed, as an editor reads it."""
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.error import DNSLookupError
     from twisted.internet.error import TimeoutError as TwistedTimeout
@@ -472,21 +490,18 @@ def _describe_failure(failure: Any) -> str:
 
     value = failure.value
     if isinstance(value, HttpError):
-        return f"HTTP {value.response.status}"
-    if isinstance(value, IgnoreRequest):
-        text = str(value)
-        return "skipped: forbidden by robots.txt" if "robots" in text.lower() else f"skipped: {text}"
+        return words.ingest.http_status(value.response.status)
     if isinstance(value, DNSLookupError) or "ResolveHost" in type(value).__name__:
-        return "the host name does not resolve"
+        return words.ingest.host_not_found()
     if "ConnectionRefused" in type(value).__name__:
-        return "the server refused the connection (is the site down?)"
+        return words.ingest.connection_refused()
     if isinstance(value, TwistedTimeout) or "timeout" in type(value).__name__.lower():
-        return "timed out (after retries)"
+        return words.ingest.timed_out()
     if isinstance(value, ResponseNeverReceived):
-        return "the server closed the connection without an answer"
+        return words.ingest.no_answer()
     text = failure.getErrorMessage()
     if "maxsize" in text.lower() or "cancel" in type(value).__name__.lower():
-        return f"larger than the size cap ({text})"
+        return words.ingest.over_size_cap(text)
     return f"{type(value).__name__}: {text}"
 
 

@@ -10,22 +10,25 @@ The names other stages use are importable from here."""
 from pipeline.render.broadcast.notices import Notice, glossary, load_notices, pronunciations
 from pipeline.render.broadcast.options import Settings, check_options, settings_for
 from pipeline.render.broadcast.package import (
+    Freshness,
     Package,
     build_package,
     build_packages,
     delivered_folder,
     delivered_package,
+    freshness,
+    package_digest,
     package_folder,
     packages_dir,
     read_package,
     schedule_packages,
+    stale_packages,
 )
 from pipeline.render.broadcast.rundown import (
     Part,
     Rundown,
     candidates,
     clock,
-    duration_zh,
     plan_rundown,
     rundown_digest,
     rundown_for_unit,
@@ -44,14 +47,16 @@ from pipeline.render.broadcast.unit import (
     air_time,
     parse_unit,
     slot_named,
+    target_name,
+    unit_label,
 )
 
 RENDERERS = (SpokenRenderer,)
 
 __all__ = [
-    "RENDERERS", "BroadcastError", "Notice", "Package", "Part", "Rundown", "Settings", "SpokenRenderer",
+    "RENDERERS", "BroadcastError", "Freshness", "Notice", "Package", "Part", "Rundown", "Settings", "SpokenRenderer",
     "SpokenStory", "Target", "UnknownBroadcast", "air_time", "build_package", "build_packages", "delivered_folder", "delivered_package", "candidates", "check_options", "clock",
-    "duration_zh", "glossary", "load_notices", "package_folder", "packages_dir", "read_package", "parse_unit", "plan_rundown",
+    "freshness", "glossary", "load_notices", "package_digest", "package_folder", "packages_dir", "read_package", "parse_unit", "plan_rundown",
     "pronunciations", "render_spoken", "rundown_digest", "rundown_for_unit", "rundowns", "schedule_packages",
-    "settings_for", "slot_named", "spoken_stories",
+    "settings_for", "slot_named", "spoken_stories", "stale_packages", "target_name", "unit_label",
 ]

@@ -21,6 +21,7 @@ import yaml
 
 from pipeline.render.broadcast.unit import BroadcastError, Target
 from pipeline.settings import Newsroom
+from pipeline.words import render as texts
 
 
 @dataclass(frozen=True)
@@ -70,24 +71,24 @@ def load_notices(newsroom: Newsroom) -> tuple[list[Notice], list[tuple[str, str]
 def _notice(path: Path, newsroom: Newsroom) -> Notice:
     text = path.read_text(encoding="utf-8-sig")
     if not text.startswith("---"):
-        raise BroadcastError("a notice starts with front matter (--- title: … ---)")
+        raise BroadcastError(texts.NOTICE_NO_FRONT_MATTER)
     pieces = text.split("---", 2)
     if len(pieces) < 3:
-        raise BroadcastError("the front matter is not closed with a line of ---")
+        raise BroadcastError(texts.NOTICE_FRONT_MATTER_OPEN)
     _, front, body = pieces
     meta = yaml.safe_load(front) or {}
     if not isinstance(meta, dict) or not str(meta.get("title", "")).strip():
-        raise BroadcastError("the front matter needs a title")
+        raise BroadcastError(texts.NOTICE_NO_TITLE)
     targets = meta.get("targets") or []
     targets = [targets] if isinstance(targets, str) else targets
     unknown = [x for x in targets if x not in newsroom.stations]
     if unknown:
-        raise BroadcastError(f"unknown target station(s): {', '.join(map(str, unknown))}")
+        raise BroadcastError(texts.notice_unknown_targets([str(x) for x in unknown]))
     slots = meta.get("slots") or []
     slots = [slots] if isinstance(slots, str) else slots
     known = {slot.name for slot in newsroom.slots}
     if any(s not in known for s in slots):
-        raise BroadcastError(f"unknown slot(s) {', '.join(s for s in slots if s not in known)}; known: {', '.join(sorted(known))}")
+        raise BroadcastError(texts.notice_unknown_slots([s for s in slots if s not in known], sorted(known)))
 
     def day(key: str) -> date | None:
         value = meta.get(key)
@@ -96,10 +97,10 @@ def _notice(path: Path, newsroom: Newsroom) -> Notice:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise BroadcastError(f"{key}: {value!r} is not a date (YYYY-MM-DD)") from None
+            raise BroadcastError(texts.notice_bad_date(key, value)) from None
 
     if not body.strip():
-        raise BroadcastError("the notice has no text")
+        raise BroadcastError(texts.NOTICE_NO_TEXT)
     return Notice(path.stem, str(meta["title"]).strip(), " ".join(body.split()), tuple(targets), day("from"),
                   day("until"), tuple(slots), bool(meta.get("emergency", False)))
 
@@ -110,7 +111,7 @@ def _terms(path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise BroadcastError(f"{path}: malformed TOML: {exc}") from None
+        raise BroadcastError(texts.malformed_toml(path, exc)) from None
     terms = data.get("terms", {})
     return {str(k): str(v) for k, v in terms.items()} if isinstance(terms, dict) else {}
 

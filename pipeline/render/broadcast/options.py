@@ -7,6 +7,7 @@ from typing import Any
 
 from pipeline.render.tts import known_engines
 from pipeline.settings import Newsroom
+from pipeline.words import render as texts
 
 FRESH_DAYS = 7
 OPTION_TYPES = {"engine": str, "chars_per_minute": int, "lead_minutes": int, "loudness": str, "fresh_days": int}
@@ -32,24 +33,26 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
     problems = []
     for key, value in options.items():
         if key not in OPTION_TYPES:
-            problems.append((key, f"unknown setting; known: {', '.join(OPTION_TYPES)}"))
+            problems.append((key, texts.unknown_setting(list(OPTION_TYPES))))
         elif not isinstance(value, OPTION_TYPES[key]) or isinstance(value, bool):
-            problems.append((key, f"must be {'a whole number' if OPTION_TYPES[key] is int else 'text'}, not {value!r}"))
+            problems.append((key, texts.wrong_type(OPTION_TYPES[key] is int, value)))
     engines = known_engines()
     if options.get("engine", "espeak") not in engines:
-        problems.append(("engine", f"must be {' or '.join(engines)}"))
+        problems.append(("engine", texts.one_of(list(engines))))
     if options.get("loudness", "-16") not in ("-16", "r128"):
-        problems.append(("loudness", 'must be "-16" (−16 LUFS) or "r128" (−23 LUFS)'))
+        problems.append(("loudness", texts.one_of(['"-16"（−16 LUFS）', '"r128"（−23 LUFS）'])))
     if not 80 <= options.get("chars_per_minute", 200) <= 400:
-        problems.append(("chars_per_minute", "must be between 80 and 400"))
+        problems.append(("chars_per_minute", texts.between(80, 400)))
     if not 5 <= options.get("lead_minutes", 60) <= 24 * 60:
-        problems.append(("lead_minutes", "must be between 5 and 1440"))
+        problems.append(("lead_minutes", texts.between(5, 1440)))
     return problems
 
 
-def settings_for(newsroom: Newsroom) -> Settings:
-    """The settings of the newsroom's (first) loudspeaker-kind channel; the defaults when it has none."""
+def settings_for(newsroom: Newsroom, channel: str | None = None) -> Settings:
+    """The settings of the loudspeaker-kind channel `channel` (by default the newsroom's first);
+    the defaults when it has none."""
     channels = newsroom.channels_of_kind("loudspeaker")
-    options = dict(newsroom.channel_options.get(channels[0], {})) if channels else {}
+    channel = channel or (channels[0] if channels else None)
+    options = dict(newsroom.channel_options.get(channel, {})) if channel else {}
     options.pop("kind", None)
     return Settings.from_options(options)

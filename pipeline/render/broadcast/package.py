@@ -33,15 +33,15 @@ from pipeline.render.broadcast.rundown import (
     Part,
     Rundown,
     clock,
-    duration_zh,
+    rundown_digest,
+    rundowns,
 )
 from pipeline.render.broadcast.unit import air_time, targets_for
 from pipeline.render.speech import annotate, apply_glossary, lint, ruby_html, spoken_diff
 from pipeline.settings import Newsroom
 from pipeline.templating import environment
-
-PART_LABELS = {"opening": "开始", "emergency": "紧急通知", "story": "新闻", "brief": "简讯", "notice": "通知",
-               "closing": "结束"}
+from pipeline.words import render as texts
+from pipeline.words import seconds_text
 
 
 @dataclass
@@ -98,6 +98,7 @@ def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, dest
     audio, manifest.json) into a new folder, then swap it in for the old one in one rename."""
     destination = destination or package_folder(newsroom, rundown.day, rundown.slot.name, rundown.target.id)
     engine = engine or settings.engine
+    digest = package_digest(rundown)  # before the audio may drop items: what the ledger hashed
     with atomic_folder(destination) as work:  # the package is replaced whole, never seen half-built
         timing = [(part, part.seconds) for part in rundown.parts]
         audio: dict[str, Any] | None = None
@@ -111,15 +112,16 @@ def build_package(newsroom: Newsroom, rundown: Rundown, settings: Settings, dest
                 at += JINGLE_SECONDS[part.jingle] + GAP_SECONDS if part.jingle in ("open", "notice") else 0.0
                 starts.append(at)
                 at += seconds + GAP_SECONDS
-        words = pronunciations(newsroom)
+        readings = pronunciations(newsroom)
         dialect = glossary(newsroom, rundown.target)
         (work / "script.txt").write_text(script_text(rundown, timing, starts), encoding="utf-8")
-        (work / "script.html").write_text(script_html(newsroom, rundown, timing, starts, words), encoding="utf-8")
+        (work / "script.html").write_text(script_html(newsroom, rundown, timing, starts, readings), encoding="utf-8")
         if dialect:
             local = [(Part(p.kind, p.ref, p.title, p.written, apply_glossary(p.spoken, dialect), p.seconds, p.repeat,
                            p.jingle), s) for p, s in timing]
             (work / "script-dialect.txt").write_text(script_text(rundown, local, starts, dialect=True), encoding="utf-8")
         manifest = _manifest(rundown, timing, starts, engine, audio, settings)
+        manifest["rundown_sha256"] = digest
         files = {}
         for path in sorted(work.rglob("*")):
             if path.is_file():
@@ -139,10 +141,72 @@ def build_packages(newsroom: Newsroom, found: list[Rundown], settings: Settings 
         return list(pool.map(lambda rundown: build_package(newsroom, rundown, chosen, engine=engine), found))
 
 
+def package_digest(rundown: Rundown) -> str:
+    """The hash of what a package built from `rundown` holds: the ledger records it as the
+    delivery's output, and the manifest keeps it."""
+    return hashlib.sha256(rundown_digest(rundown)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether a built package still holds what its rundown holds now, and the stories that differ."""
+
+    stale: bool
+    added: tuple[str, ...] = ()  # titles of stories the rundown reads and the package lacks
+    removed: tuple[str, ...] = ()  # titles of stories the package reads and the rundown no longer has
+
+    @property
+    def note(self) -> str:
+        return texts.package_stale_because(list(self.added), list(self.removed)) if self.stale else ""
+
+
+def freshness(rundown: Rundown, manifest: dict[str, Any], built_hash: str | None = None) -> Freshness:
+    """Compare the rundown as it stands with the package built before: stale when what the package
+    would hold now differs from what it was built from (the hash the ledger recorded for the
+    delivery, else the manifest's), or, for a package without a hash, when a story is in one and not
+    the other. Stories left out for time on either side count as known to both."""
+    reads = ("story", "brief")
+    now_reads = {p.ref: p.title for p in rundown.parts if p.kind in reads}
+    now_known = set(now_reads) | {ref for ref, _, _ in rundown.left_out}
+    built_reads = {i["ref"]: i["title"] for i in manifest.get("items", []) if i.get("kind") in reads}
+    built_known = set(built_reads) | {i.get("ref", "") for i in manifest.get("left_out", [])}
+    added = tuple(title for ref, title in now_reads.items() if ref not in built_known)
+    removed = tuple(title for ref, title in built_reads.items() if ref not in now_known)
+    recorded = built_hash or manifest.get("rundown_sha256")
+    stale = package_digest(rundown) != recorded if recorded else bool(added or removed)
+    return Freshness(stale, added, removed)
+
+
+def stale_packages(conn: Connection, newsroom: Newsroom, now: datetime) -> list[PackageUnit]:
+    """The packages built for slots still to air whose rundown has changed since (a story
+    published or killed, a notice, an editor's change): each loudspeaker-kind channel's delivered
+    package rows, compared with the rundown planned now with that channel's settings."""
+    found: dict[str, PackageUnit] = {}
+    for channel in newsroom.channels_of_kind("loudspeaker"):
+        settings = settings_for(newsroom, channel)
+        built: dict[tuple[date, str], dict[str, Publication]] = {}
+        for row in ledger.delivered_units(conn, (channel,)):
+            try:
+                unit = PackageUnit.parse(row.unit)
+                slot = next(s for s in newsroom.slots if s.name == unit.slot)
+            except (ValueError, StopIteration):
+                continue
+            if air_time(newsroom, unit.day, slot) > now:
+                built.setdefault((unit.day, unit.slot), {})[unit.target] = row
+        for (day, slot_name), rows in sorted(built.items()):
+            slot = next(s for s in newsroom.slots if s.name == slot_name)
+            for rundown in rundowns(conn, newsroom, day, slot, None, settings, now=now):
+                delivered = rows.get(rundown.target.id)
+                if delivered is not None and delivered.output_hash != package_digest(rundown):
+                    found.setdefault(delivered.unit, PackageUnit.parse(delivered.unit))
+    return list(found.values())
+
+
 def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], engine: str,
               audio: dict[str, Any] | None, settings: Settings) -> dict[str, Any]:
     return {
-        "unit": rundown.unit, "date": rundown.day.isoformat(), "slot": rundown.slot.name,
+        "unit": rundown.unit, "title": texts.package_name(rundown.day, rundown.slot.label, rundown.target.name),
+        "date": rundown.day.isoformat(), "slot": rundown.slot.name, "slot_title": rundown.slot.label,
         "air_time": rundown.slot.start.strftime("%H:%M"), "slot_seconds": rundown.budget,
         "target": {"id": rundown.target.id, "name": rundown.target.name, "kind": rundown.target.kind},
         "engine": engine, "chars_per_minute": settings.chars_per_minute,
@@ -160,30 +224,29 @@ def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[f
 
 
 def _heading(rundown: Rundown) -> str:
-    return (f"{rundown.target.name} · {rundown.day.month}月{rundown.day.day}日 {rundown.slot.start:%H:%M} 广播"
-            f"（{rundown.slot.name}，时长{rundown.slot.minutes}分钟）")
+    return texts.script_heading(rundown.target.name, rundown.day, rundown.slot.start, rundown.slot.label,
+                                rundown.slot.minutes)
 
 
 def script_text(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], dialect: bool = False) -> str:
-    lines = [_heading(rundown) + ("（方言版）" if dialect else ""), ""]
+    lines = [_heading(rundown) + (texts.DIALECT_VERSION if dialect else ""), ""]
     for (part, seconds), start in zip(timing, starts, strict=True):
-        repeat = "（播两遍）" if part.repeat == 2 else ""
-        lines.append(f"[{clock(start)}] {PART_LABELS[part.kind]}：{part.title}{repeat}　约{duration_zh(seconds)}")
+        lines.append(texts.script_cue(clock(start), texts.PART_LABELS[part.kind], part.title, part.repeat == 2, seconds))
         lines.append(part.spoken)
         lines.append("")
     if rundown.left_out:
-        lines.append("本期未播：")
+        lines.append(texts.LEFT_OUT_HEADING)
         lines += [f"- {title}：{reason}" for _, title, reason in rundown.left_out]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def script_html(newsroom: Newsroom, rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float],
-                words: dict[str, str]) -> str:
+                readings: dict[str, str]) -> str:
     parts = []
     for (part, seconds), start in zip(timing, starts, strict=True):
-        parts.append({"kind": part.kind, "label": PART_LABELS[part.kind], "title": part.title, "start": clock(start),
-                      "end": clock(start + seconds), "seconds": duration_zh(seconds), "repeat": part.repeat,
-                      "html": ruby_html(annotate(part.spoken, words))})
+        parts.append({"kind": part.kind, "label": texts.PART_LABELS[part.kind], "title": part.title,
+                      "start": clock(start), "end": clock(start + seconds), "seconds": seconds_text(seconds),
+                      "repeat": part.repeat, "html": ruby_html(annotate(part.spoken, readings))})
     context = {"heading": _heading(rundown), "site": newsroom.site.title, "target": rundown.target.name,
                "parts": parts, "left_out": [{"title": title, "reason": reason} for _, title, reason in rundown.left_out],
                "total": clock(sum(s for _, s in timing) + GAP_SECONDS * (len(timing) - 1)),

@@ -30,6 +30,7 @@ from pipeline.render.broadcast.unit import (
 )
 from pipeline.settings import Newsroom
 from pipeline.stories import rundown_edits
+from pipeline.words import render as texts
 
 WEEKDAYS = "一二三四五六日"
 GAP_SECONDS = 0.8  # between parts, on air and in the estimate
@@ -82,12 +83,6 @@ def greeting(start: time) -> str:
     if start.hour < 14:
         return "中午好"
     return "下午好" if start.hour < 18 else "晚上好"
-
-
-def duration_zh(seconds: float) -> str:
-    """A duration as the script says it: 1分05秒, 45秒."""
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes}分{rest:02d}秒" if minutes else f"{rest}秒"
 
 
 def clock(seconds: float) -> str:
@@ -151,9 +146,9 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         return spoken_text(written, settings.chars_per_minute)
 
     ident = f"这里是{target.name}新时代文明实践广播。"
-    opening = part("opening", "", "开始曲与问候", read(f"各位村民朋友，{greeting(slot.start)}！今天是{date_words(day)}。{ident}"
+    opening = part("opening", "", texts.OPENING_TITLE, read(f"各位村民朋友，{greeting(slot.start)}！今天是{date_words(day)}。{ident}"
                                                   "下面播送本期节目。"), jingle="open")
-    closing = part("closing", "", "结束语", read(f"本次广播到此结束，感谢收听。{ident}我们下次再会。"), jingle="close")
+    closing = part("closing", "", texts.CLOSING_TITLE, read(f"本次广播到此结束，感谢收听。{ident}我们下次再会。"), jingle="close")
     applicable = [n for n in notices if n.applies(target, day, slot.name)]
     emergencies = [n for n in applicable if n.emergency]
     regular = [n for n in applicable if not n.emergency]
@@ -173,7 +168,7 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         if total([], [*kept_notices, notice]) <= budget:
             kept_notices.append(notice)
         else:
-            left_out.append((notice.ref, notice.title, "通知超出本时段时长"))
+            left_out.append((notice.ref, notice.title, texts.NOTICE_TOO_LONG))
     theme = newsroom.monthly_themes.get(f"{day:%Y-%m}")
 
     def rank(story: Candidate) -> tuple[int, int, float, int]:
@@ -193,7 +188,7 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
     items: list[Part] = []
     for story in sorted(stories, key=edited_rank):
         if str(story.story_id) in dropped:
-            left_out.append((str(story.story_id), story.title, "编辑撤下"))
+            left_out.append((str(story.story_id), story.title, texts.DROPPED_BY_EDITOR))
             continue
         if rank(story)[0] == 2 and str(story.story_id) not in pinned:
             continue  # another township's news
@@ -206,8 +201,7 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         else:
             remaining = budget - total(items, kept_notices)
             left_out.append((str(story.story_id), story.title,
-                             f"时长不够：全文约{duration_zh(full.seconds)}，简讯约{duration_zh(brief.seconds)}，"
-                             f"本时段只剩{duration_zh(max(0, remaining))}"))
+                             texts.too_long_for_slot(full.seconds, brief.seconds, remaining)))
     parts = [opening, *first, *items, *kept_notices, *again, closing]
     return Rundown(target, day, slot, parts, left_out, budget)
 
@@ -222,13 +216,12 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
     everyone = targets_for(newsroom, noticed_stations(notices))
     targets = everyone if only is None else [target for target in everyone if target.id == only]
     if not targets and only is not None:
-        known = ", ".join(target.id for target in everyone)
-        raise UnknownBroadcast(f"no township or village '{only}' to broadcast to; known: {known}")
+        raise UnknownBroadcast(texts.unknown_target(only, [target.id for target in everyone]))
     stories = candidates(conn, newsroom, day, slot, settings.fresh_days, now)
     found = [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
                           rundown_edits(conn, str(PackageUnit(day, slot.name, target.id)))) for target in targets]
     for rundown in found:
-        rundown.left_out += [("", f"通知文件 {name}", f"文件有误，未播（{reason}）") for name, reason in problems]
+        rundown.left_out += [("", texts.notice_file(name), texts.notice_file_broken(reason)) for name, reason in problems]
     return found
 
 

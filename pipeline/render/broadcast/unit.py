@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from pipeline.model import PackageUnit, Slot
 from pipeline.settings import Newsroom
+from pipeline.words import render as texts
 
 
 class BroadcastError(ValueError):
@@ -59,8 +60,7 @@ def slot_named(newsroom: Newsroom, name: str) -> Slot:
     for slot in newsroom.slots:
         if slot.name == name:
             return slot
-    raise UnknownBroadcast(f"no slot '{name}'; kitchen.toml [[loudspeaker.slots]] has: "
-                         f"{', '.join(s.name for s in newsroom.slots) or 'none'}")
+    raise UnknownBroadcast(texts.unknown_slot(name, [s.name for s in newsroom.slots]))
 
 
 def air_time(newsroom: Newsroom, day: date, slot: Slot) -> datetime:
@@ -71,6 +71,26 @@ def parse_unit(newsroom: Newsroom, unit: str) -> tuple[PackageUnit, Slot]:
     """The package `unit` names, with its slot; BroadcastError when it names none."""
     try:
         parsed = PackageUnit.parse(unit)
-    except ValueError as exc:
-        raise BroadcastError(str(exc)) from None
+    except ValueError:
+        raise BroadcastError(texts.not_a_package(unit)) from None
     return parsed, slot_named(newsroom, parsed.slot)
+
+
+def target_name(newsroom: Newsroom, target_id: str) -> str:
+    """A package's target as people read it: the township's (or village's) name, else the id."""
+    station = newsroom.stations.get(target_id)
+    if station is None:
+        return target_id
+    return (station.township if station.level == "institute" else station.village) or station.name
+
+
+def unit_label(newsroom: Newsroom, unit: str) -> str:
+    """A package unit as people read it (`12月8日 晚间 · 柳溪镇`); a unit that names no package is
+    shown as it is."""
+    try:
+        package = PackageUnit.parse(unit)
+    except ValueError:
+        return unit
+    slot = next((s for s in newsroom.slots if s.name == package.slot), None)
+    label = slot.label if slot is not None else Slot(package.slot, time(), 0).label
+    return texts.package_name(package.day, label, target_name(newsroom, package.target))

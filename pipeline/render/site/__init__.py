@@ -60,7 +60,7 @@ def build_site(newsroom: Newsroom, conn: Connection, overrides: dict[str, dict[i
         # 3. every output of the site, each with the fingerprint of what it shows
         plan = {**page_outputs(model), **feed_outputs(model), **sitemap_outputs(model)}
         plan.update(_media_outputs(output, images, media_files))
-        if newsroom.channels_of_kind("loudspeaker"):
+        if model.broadcasts:  # the broadcasts page, its audio and the podcast
             plan.update(podcast_outputs(model, conn))
         # 4. write what changed into a new build (a failed attempt's folders are pruned below)
         try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
+import pipeline.words.site as site_words
 from pipeline.live import LiveStory
 from pipeline.model import Station
 from pipeline.render.images import WebImage, web_renditions
@@ -23,7 +24,6 @@ from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
 
 T = TypeVar("T")
-LEVEL_WORDS = {"center": "中心", "institute": "实践所", "station": "实践站", "point": "实践点"}
 
 
 class StoryRenderError(Exception):
@@ -35,7 +35,7 @@ class StoryRenderError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"story {self.story_id}: {self.reason}"
+        return site_words.story_failed(self.story_id, self.reason)
 
 
 def for_story(story_id: int, make: Callable[[], T]) -> T:
@@ -46,6 +46,33 @@ def for_story(story_id: int, make: Callable[[], T]) -> T:
         raise
     except Exception as exc:  # noqa: BLE001 — any failure of one story's output is that story's
         raise StoryRenderError(story_id, f"{type(exc).__name__}: {exc}") from exc
+
+
+BROADCASTS_URL = "/broadcasts/"
+PODCAST_URL = "/broadcasts/podcast.xml"
+LEVEL_ORDER = ("center", "institute", "station", "point")
+
+
+def township_slugs(stations: Iterable[Station]) -> dict[str, str]:
+    """Each township's address word: the id of its institute (`qiaotou`), or, for a township
+    without one (often the center's), of its highest station (`center`). Station ids are unique
+    ASCII slugs and a station is in one township, so no two townships share a word; the word
+    changes only when stations.csv gives the township an institute."""
+    def rank(station: Station) -> tuple[int, str]:
+        return (LEVEL_ORDER.index(station.level) if station.level in LEVEL_ORDER else len(LEVEL_ORDER), station.id)
+
+    stations = list(stations)
+    slugs: dict[str, str] = {}
+    institutes = [s for s in stations if s.township and s.level == "institute"]
+    others = [s for s in stations if s.township and s.level != "institute"]
+    for station in sorted(institutes, key=rank) + sorted(others, key=rank):
+        slugs.setdefault(station.township, station.id)
+    return slugs
+
+
+def _hashed(township: str) -> str:
+    """The address word of a township before readable slugs (kept for the redirects)."""
+    return hashlib.sha256(township.encode()).hexdigest()[:10]
 
 
 @dataclass
@@ -102,6 +129,7 @@ class SiteModel:
                  image_bytes: dict[str, int] | None = None, media: dict[tuple[int, int], dict[str, StoredRendition]] | None = None):
         self.newsroom = newsroom
         self.rss_enabled = bool(newsroom.channels_of_kind("rss"))
+        self.broadcasts = bool(newsroom.channels_of_kind("loudspeaker"))  # the podcast and its page
         self.image_bytes = image_bytes or {}
         self.site = newsroom.site
         self.tz = newsroom.tz
@@ -119,8 +147,7 @@ class SiteModel:
         # every page shows the year of the newest story in its footer
         self._fingerprint_base = hashlib.sha256(
             f"{self.globals}|{self.css_url}|{self.newest.astimezone(self.tz).year}|".encode())
-        self._township_ids = {s.township: s.id for s in sorted(newsroom.stations.values(), key=lambda s: s.id)
-                              if s.level == "institute" and s.township}
+        self._township_slugs = township_slugs(newsroom.stations.values())
         self.web_archives = self._archives(web)
         same = len(rss) == len(web) and all(a is b for a, b in zip(rss, web, strict=True))
         self.rss_archives = self.web_archives if same else self._archives(rss)
@@ -142,7 +169,7 @@ class SiteModel:
                         hasher.update(path.name.encode() + path.read_bytes())
         stations = sorted((s.id, s.name, s.level, s.parent, s.township, s.village, s.lat, s.lon)
                           for s in self.newsroom.stations.values())
-        hasher.update(json.dumps([self.site.title, self.site.base_url, self.site.language, stations,
+        hasher.update(json.dumps([self.site.title, self.site.base_url, self.site.language, self.broadcasts, stations,
                                   sorted((th.id, th.name) for th in self.newsroom.themes.values())],
                                  ensure_ascii=False, default=str).encode())
         return hasher.hexdigest()
@@ -161,11 +188,11 @@ class SiteModel:
     def _archives(self, stories: list[LiveStory]) -> dict[tuple[str, str], Archive]:
         """Every station, township and theme has its page (the map and the directory link to them
         all, with or without stories yet); months exist where there are stories."""
-        archives: dict[tuple[str, str], Archive] = {("home", ""): Archive(("home", ""), "最新动态", "/", has_feed=True)}
+        archives: dict[tuple[str, str], Archive] = {("home", ""): Archive(("home", ""), site_words.LATEST, "/", has_feed=True)}
         for station in sorted(self.newsroom.stations.values(), key=lambda s: s.id):
             archives[("station", station.id)] = Archive(
                 ("station", station.id), station.name, self.station_url(station.id),
-                f"{station.township} {station.village} {LEVEL_WORDS.get(station.level, '')}".replace("  ", " ").strip(),
+                site_words.station_description(station.township, station.village, station.level),
                 has_feed=True)
             if station.township:
                 key = ("township", station.township)
@@ -185,7 +212,7 @@ class SiteModel:
                 keys.append(("theme", content.theme))
             month = (content.dateline or story.created_at).astimezone(self.tz)
             key = ("month", f"{month:%Y-%m}")
-            archives.setdefault(key, Archive(key, f"{month.year}年{month.month}月", f"/{month:%Y}/{month:%m}/"))
+            archives.setdefault(key, Archive(key, site_words.month_title(month.year, month.month), f"/{month:%Y}/{month:%m}/"))
             keys.append(key)
             for key in dict.fromkeys(keys):
                 if key in archives:
@@ -196,9 +223,14 @@ class SiteModel:
         return f"/stations/{station_id}/"
 
     def township_url(self, township: str) -> str:
-        """Named after the township's institute (`/townships/qiaotou/`), which already has an ASCII id."""
-        slug = self._township_ids.get(township) or hashlib.sha256(township.encode()).hexdigest()[:10]
-        return f"/townships/{slug}/"
+        """Named after a station of the township (see `township_slugs`): `/townships/qiaotou/`."""
+        return f"/townships/{self._township_slugs.get(township) or _hashed(township)}/"
+
+    def moved_township_url(self, township: str) -> str | None:
+        """The address builds before readable township slugs gave the township (a hash of its
+        name), still answered with a redirect; None when it is the address itself."""
+        old = f"/townships/{_hashed(township)}/"
+        return None if old == self.township_url(township) or _hashed(township) in self._township_slugs.values() else old
 
     def theme_url(self, theme_id: str) -> str:
         return f"/themes/{theme_id}/"
@@ -219,16 +251,23 @@ class SiteModel:
     def common(self, title: str, path: str, description: str = "", og_type: str = "website",
                og_image: str | None = None, feeds: Iterable[tuple[str, str, str]] = (),
                breadcrumbs: Iterable[tuple[str, str]] = (), current: str = "") -> dict[str, Any]:
-        nav = [("首页", "/"), ("实践站点", "/stations/"), ("实践地图", "/map/")]
+        nav = [(site_words.HOME, "/"), (site_words.STATIONS, "/stations/"), (site_words.MAP, "/map/")]
+        if self.broadcasts:
+            nav.append((site_words.BROADCASTS, BROADCASTS_URL))
         nav += [(theme.name, self.theme_url(theme.id)) for theme in list(self.newsroom.themes.values())[:6]]
         return {
             "site": {"title": self.site.title, "base_url": self.site.base_url, "language": self.site.language,
-                     "css_url": self.css_url, "year": self.newest.astimezone(self.tz).year},
+                     "css_url": self.css_url, "year": self.newest.astimezone(self.tz).year,
+                     "broadcasts_url": BROADCASTS_URL if self.broadcasts else None,
+                     "podcast_url": PODCAST_URL if self.broadcasts else None},
             "nav": [{"title": name, "url": url, "current": url == current} for name, url in nav],
-            "page": {"title": self.site.title if path == "/" else f"{title} - {self.site.title}",
+            "page": {"title": self.site.title if path == "/" else site_words.window_title(title, self.site.title),
                      "description": description or self.site.title, "canonical_abs": self.absolute(path),
                      "og_type": og_type, "og_image_abs": self.absolute(og_image) if og_image else None,
-                     "feeds": [{"title": name, "url": url, "type": kind} for name, url, kind in feeds]},
+                     "feeds": [{"title": name, "url": url, "type": kind} for name, url, kind in feeds],
+                     # the podcast is announced where a listener looks for it: the home page and its own
+                     "podcast": {"title": site_words.podcast_title(self.site.title), "url": PODCAST_URL}
+                     if self.broadcasts and path in ("/", BROADCASTS_URL) else None},
             "breadcrumbs": [{"title": name, "url": url} for name, url in breadcrumbs],
         }
 

@@ -8,8 +8,10 @@ import json
 import math
 from collections.abc import Callable
 from functools import partial
+from html import escape
 from typing import Any
 
+import pipeline.words.site as site_words
 from pipeline import words
 from pipeline.live import LiveStory
 from pipeline.model import Station
@@ -39,7 +41,7 @@ def story_context(model: SiteModel, story: LiveStory) -> dict[str, Any]:
     context = model.common(
         content.title, story.path, summary, "article", og_image,
         feeds=model.feed_links(("station", content.station_id)) if station else (),
-        breadcrumbs=[("首页", "/")] + [(s.name, model.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
+        breadcrumbs=[(site_words.HOME, "/")] + [(s.name, model.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
     )
     context["story"] = {
         "id": story.id, "title": content.title, "body_html": body_html, "summary": summary,
@@ -102,10 +104,7 @@ def listing_pages(model: SiteModel, archive: Archive) -> dict[str, Output]:
 
 def _date_range(model: SiteModel, story_ids: list[int]) -> str:
     moments = [model.by_id[i].revision.content.dateline or model.by_id[i].created_at for i in story_ids]
-    first, last = date_zh(min(moments), model.tz), date_zh(max(moments), model.tz)
-    if first == last:
-        return first
-    return f"{first}至{last[5:] if first[:5] == last[:5] else last}"
+    return site_words.date_range(date_zh(min(moments), model.tz), date_zh(max(moments), model.tz))
 
 
 def _story_count(model: SiteModel, station_id: str) -> int:
@@ -121,8 +120,8 @@ def _station_children(model: SiteModel, archive: Archive) -> list[tuple[str, int
 
 
 def _listing(model: SiteModel, archive: Archive, path: str, on_page: list[int], pagination: dict[str, Any]) -> bytes:
-    title = archive.title if not pagination["current"] else f"{archive.title}（第{pagination['current']}页）"
-    crumbs: list[tuple[str, str]] = [("首页", "/")] if archive.key[0] != "home" else []
+    title = archive.title if not pagination["current"] else site_words.page_number(archive.title, pagination["current"])
+    crumbs: list[tuple[str, str]] = [(site_words.HOME, "/")] if archive.key[0] != "home" else []
     context = model.common(title, path, archive.description, feeds=model.feed_links(archive.key),
                            breadcrumbs=crumbs, current=archive.url)
     context["listing"] = {"title": archive.title, "description": archive.description, "kind": archive.key[0],
@@ -164,11 +163,34 @@ def page_outputs(model: SiteModel) -> dict[str, Output]:
     on_map = {sid: [(i, model.by_id[i].revision.number) for i in ids] for sid, ids in latest.items()}
     outputs["/map/index.html"] = Output(model.fingerprint("map", on_map), lambda: _map(model, latest))
     outputs["/map/stations.geojson"] = Output(model.fingerprint("geojson", on_map), lambda: _geojson(model, latest))
-    outputs["/404.html"] = Output(model.fingerprint("404"),
-                                  lambda: render_page(model, "404.html", model.common("页面未找到", "/404.html")))
+    outputs.update(moved_pages(model))
+    outputs["/404.html"] = Output(model.fingerprint("404"), lambda: render_page(
+        model, "404.html", model.common(site_words.NOT_FOUND, "/404.html")))
     outputs["/static/site.css"] = Output(model.fingerprint("css"), lambda: model.css)
     outputs["/static/favicon.svg"] = Output(model.fingerprint("favicon"), lambda: model.static("favicon.svg"))
     return outputs
+
+
+def moved_pages(model: SiteModel) -> dict[str, Output]:
+    """A redirect at every address a township had before (see `SiteModel.moved_township_url`), so
+    links and bookmarks to a published township page keep working."""
+    outputs: dict[str, Output] = {}
+    for key, archive in model.web_archives.items():
+        old = model.moved_township_url(key[1]) if key[0] == "township" else None
+        if old is not None:
+            outputs[f"{old}index.html"] = Output(model.fingerprint("moved", old, archive.url, archive.title),
+                                                 partial(_moved, model, archive.title, archive.url))
+    return outputs
+
+
+def _moved(model: SiteModel, title: str, url: str) -> bytes:
+    """A page that sends the visitor (and search engines, by its canonical link) to `url`."""
+    to, canonical = escape(url), escape(model.absolute(url))
+    return (f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(site_words.window_title(site_words.moved_title(title), model.site.title))}</title>\n"
+            f'<link rel="canonical" href="{canonical}">\n<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={to}">\n</head>\n<body>\n'
+            f'<p>{escape(site_words.MOVED)}<a href="{to}">{escape(title)}</a></p>\n</body>\n</html>\n').encode()
 
 
 def _latest_by_station(model: SiteModel) -> dict[str, list[int]]:
@@ -189,8 +211,8 @@ def _tree(model: SiteModel, station: Station) -> dict[str, Any]:
 
 def _directory(model: SiteModel) -> bytes:
     centers = [s for s in model.newsroom.stations.values() if s.level == "center"]
-    context = model.common("新时代文明实践站点", "/stations/", "全县新时代文明实践中心、所、站、点一览",
-                           breadcrumbs=[("首页", "/")], current="/stations/")
+    context = model.common(site_words.DIRECTORY_TITLE, "/stations/", site_words.DIRECTORY_DESCRIPTION,
+                           breadcrumbs=[(site_words.HOME, "/")], current="/stations/")
     trees = [_tree(model, center) for center in sorted(centers, key=lambda s: s.id)]
     context["center"] = trees[0] if trees else None
     context["institutes"] = [child for tree in trees for child in tree["children"]]
@@ -215,8 +237,8 @@ def _map(model: SiteModel, latest: dict[str, list[int]]) -> bytes:
     for point in points:
         if point["township"]:
             townships.setdefault(point["township"], []).append((point["x"], point["y"]))
-    context = model.common("文明实践地图", "/map/", "全县新时代文明实践阵地分布图", breadcrumbs=[("首页", "/")],
-                           current="/map/")
+    context = model.common(site_words.MAP_TITLE, "/map/", site_words.MAP_DESCRIPTION,
+                           breadcrumbs=[(site_words.HOME, "/")], current="/map/")
     context["map"] = {"width": width, "height": height, "points": points,
                       "townships": [{"name": name, "x": round(min(width - 40, max(40, sum(x for x, _ in xy) / len(xy))), 1),
                                      "y": round(max(14, min(y for _, y in xy) - 14), 1)}

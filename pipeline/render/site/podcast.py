@@ -1,7 +1,11 @@
-"""A podcast feed of the loudspeaker broadcasts, published with the site under `/broadcasts/`:
-every delivered package's audio as an episode (newest first), with the `itunes:` tags podcast
-apps need. The ledger says which packages went out: a folder in the outbox that no delivery made
-(built by hand, or left by an interrupted run) is not an episode.
+"""The loudspeaker broadcasts on the site, under `/broadcasts/`: a page listing the packages the
+ledger delivered (by date, slot and township, each with its audio player) and a podcast feed of
+the same episodes (newest first) with the `itunes:` tags podcast apps need. A folder in the
+outbox that no delivery made (built by hand, or left by an interrupted run) is not an episode.
+
+`itunes:owner` (a contact address, not shown to listeners) is written only when the newsroom
+configured one (`podcast_email`, see `podcast_email`): an invented address would send Apple's
+mail nowhere.
 
 feedgen's podcast extension only accepts yes / no / clean for `itunes:explicit`, while Apple's
 current specification wants true / false: the value is set after generation."""
@@ -11,25 +15,28 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 from PIL import ImageDraw
 from sqlalchemy import Connection
 
+import pipeline.words.site as site_words
+from pipeline import words
 from pipeline.ledger import delivered_units
-from pipeline.model import PackageUnit
+from pipeline.model import PackageUnit, Slot
 from pipeline.render.broadcast import air_time, delivered_folder, slot_named
 from pipeline.render.cards import fallback_art
 from pipeline.render.layout import fit, load_font
-from pipeline.render.site.model import Output, SiteModel
+from pipeline.render.site.model import BROADCASTS_URL, PODCAST_URL, Output, SiteModel
+from pipeline.render.site.pages import render_page
 from pipeline.settings import Newsroom
 
 EPISODES = 60
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-SLOT_WORDS = {"morning": "早间", "noon": "午间", "evening": "晚间"}
 
 
 @dataclass(frozen=True)
@@ -42,17 +49,57 @@ class Episode:
     length: int
     seconds: float
     aired: datetime
+    day: date
+    slot: Slot
+    target: str  # who it is for, as listeners read it (`桥头镇`)
 
 
 def podcast_outputs(model: SiteModel, conn: Connection) -> dict[str, Output]:
-    """The broadcasts' audio and their podcast feed and cover, under /broadcasts/."""
+    """The broadcasts' page, audio, podcast feed and cover, under /broadcasts/."""
     newsroom = model.newsroom
     found = episodes(newsroom, conn)
     outputs = {e.site_path: Output(f"file:{e.audio}", e.audio.read_bytes) for e in found}
     digest = [(e.unit, e.length, e.seconds, e.title, e.summary) for e in found]
-    outputs["/broadcasts/podcast.xml"] = Output(model.fingerprint("podcast", digest), lambda: podcast_xml(newsroom, found))
+    outputs[f"{BROADCASTS_URL}index.html"] = Output(
+        model.fingerprint("broadcasts", digest, [(e.slot.label, e.target) for e in found]),
+        lambda: broadcasts_page(model, found))
+    outputs[PODCAST_URL] = Output(model.fingerprint("podcast", digest, podcast_email(newsroom)),
+                                  lambda: podcast_xml(newsroom, found))
     outputs["/broadcasts/cover.jpg"] = Output(model.fingerprint("podcast-cover"), lambda: cover_jpeg(newsroom))
     return outputs
+
+
+def podcast_email(newsroom: Newsroom) -> str:
+    """The podcast owner's contact address the newsroom configured, or "": `[site] podcast_email`
+    where the loader knows it, else `podcast_email` in an rss-kind channel's table."""
+    configured = getattr(newsroom.site, "podcast_email", "") or ""
+    if not configured:
+        for name, options in sorted(newsroom.channel_options.items()):
+            if newsroom.channel_kind(name) == "rss" and options.get("podcast_email"):
+                configured = str(options["podcast_email"])
+                break
+    return configured.strip()
+
+
+def broadcasts_page(model: SiteModel, found: list[Episode]) -> bytes:
+    """广播节目: the delivered packages by day (newest first), slot and township, each playable."""
+    days: dict[date, dict[str, list[Episode]]] = {}
+    for episode in found:  # newest first
+        days.setdefault(episode.day, {}).setdefault(episode.slot.name, []).append(episode)
+    context = model.common(site_words.BROADCASTS, BROADCASTS_URL, site_words.BROADCASTS_DESCRIPTION,
+                           breadcrumbs=[(site_words.HOME, "/")], current=BROADCASTS_URL)
+    listed: list[dict[str, Any]] = []
+    for day, slots in days.items():
+        listed.append({"title": words.day_name(day), "date_iso": day.isoformat(), "slots": [
+            {"title": site_words.slot_heading(group[0].slot.label, group[0].slot.start),
+             "episodes": [{"target": e.target, "title": e.title, "src": e.site_path, "summary": e.summary,
+                           "duration": words.seconds_text(e.seconds)}
+                          for e in sorted(group, key=lambda e: e.unit)]}
+            for group in slots.values()]})
+    context["broadcasts"] = {"title": site_words.BROADCASTS, "description": site_words.BROADCASTS_DESCRIPTION,
+                             "podcast_url": PODCAST_URL, "podcast_title": site_words.podcast_title(model.site.title),
+                             "days": listed}
+    return render_page(model, "broadcasts.html", context)
 
 
 def episodes(newsroom: Newsroom, conn: Connection, limit: int = EPISODES) -> list[Episode]:
@@ -86,10 +133,9 @@ def _episode(newsroom: Newsroom, unit: PackageUnit, folder: Path | None) -> Epis
     titles = [item["title"] for item in manifest["items"] if item["kind"] in ("story", "brief", "emergency", "notice")]
     name = manifest["target"]["name"]
     return Episode(
-        str(unit), f"{name} {day.month}月{day.day}日{SLOT_WORDS.get(slot.name, '')}广播（{slot.start:%H:%M}）",
-        "本期内容：" + "；".join(titles) if titles else "本期为通知与问候。", audio,
-        f"/broadcasts/{day.isoformat()}/{slot.name}/{unit.target}.mp3", audio.stat().st_size,
-        float(manifest["seconds"]), air_time(newsroom, day, slot))
+        str(unit), site_words.episode_title(name, day, slot.label, slot.start), site_words.episode_summary(titles),
+        audio, f"{BROADCASTS_URL}{day.isoformat()}/{slot.name}/{unit.target}.mp3", audio.stat().st_size,
+        float(manifest["seconds"]), air_time(newsroom, day, slot), day, slot, name)
 
 
 def _duration(seconds: float) -> str:
@@ -101,18 +147,19 @@ def podcast_xml(newsroom: Newsroom, items: list[Episode]) -> bytes:
     base = newsroom.site.base_url.rstrip("/")
     fg = FeedGenerator()
     fg.load_extension("podcast")
-    title = f"{newsroom.site.title} · 农村大喇叭"
-    fg.id(f"{base}/broadcasts/")
-    fg.title(title)
-    fg.description("各镇（街道）新时代文明实践广播：每天早晚两档，新闻、通知与服务信息。")
+    fg.id(f"{base}{BROADCASTS_URL}")
+    fg.title(site_words.podcast_title(newsroom.site.title))
+    fg.description(site_words.PODCAST_DESCRIPTION)
     fg.language("zh-cn")
     fg.podcast.itunes_author(newsroom.site.title)
-    fg.podcast.itunes_summary("各镇（街道）新时代文明实践广播的录音，与村头大喇叭播出的内容相同。")
-    fg.podcast.itunes_category("News", "Daily News")
+    fg.podcast.itunes_summary(site_words.PODCAST_SUMMARY)
+    fg.podcast.itunes_category("News", "Daily News")  # Apple's category names, not words a listener reads
     fg.podcast.itunes_image(f"{base}/broadcasts/cover.jpg")
-    fg.podcast.itunes_owner(name=newsroom.site.title, email=f"broadcast@{newsroom.site.host}")
+    email = podcast_email(newsroom)
+    if email:
+        fg.podcast.itunes_owner(name=newsroom.site.title, email=email)
     fg.podcast.itunes_type("episodic")
-    fg.link(href=f"{base}/broadcasts/podcast.xml", rel="self", type="application/rss+xml")
+    fg.link(href=f"{base}{PODCAST_URL}", rel="self", type="application/rss+xml")
     newest = items[0].aired if items else datetime(2000, 1, 1, tzinfo=newsroom.tz)
     fg.lastBuildDate(newest)
     fg.pubDate(newest)
@@ -126,7 +173,7 @@ def podcast_xml(newsroom: Newsroom, items: list[Episode]) -> bytes:
         entry.published(episode.aired)
         entry.podcast.itunes_duration(_duration(episode.seconds))
         entry.podcast.itunes_summary(episode.summary)
-    fg.link(href=f"{base}/", rel="alternate")  # the RSS channel link is the last link() call
+    fg.link(href=f"{base}{BROADCASTS_URL}", rel="alternate")  # the RSS channel link is the last link() call
     document = etree.fromstring(fg.rss_str(pretty=False))
     channel = document.find("channel")
     assert channel is not None
@@ -142,7 +189,7 @@ def cover_jpeg(newsroom: Newsroom) -> bytes:
     font = newsroom.render.font_path
     image = fallback_art(1400, 1400, ("#b3261e", "#5c1010"), "rings", "", font)
     draw = ImageDraw.Draw(image)
-    for text, top, size in ((newsroom.site.title, 480, 110), ("农村大喇叭", 820, 150)):
+    for text, top, size in ((newsroom.site.title, 480, 110), (site_words.SHOW, 820, 150)):
         fitted = fit(text, font, 1200, 320, size, 48, max_lines=2)
         face = load_font(font, fitted.size)
         for n, line in enumerate(fitted.lines):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from pipeline.live import LiveStory
-from pipeline.render.site.model import Output, SiteModel
+from pipeline.render.site.model import BROADCASTS_URL, Output, SiteModel
 
 
 def sitemap_outputs(model: SiteModel) -> dict[str, Output]:
@@ -20,7 +20,7 @@ def sitemap_outputs(model: SiteModel) -> dict[str, Output]:
         outputs[f"/sitemaps/{month}.xml"] = Output(model.fingerprint("sitemap", month, entries),
                                                   partial(_urlset, model, entries))
     sections: list[tuple[str, str | None]] = sorted(
-        [("/", None), ("/stations/", None), ("/map/", None)]
+        [("/", None), ("/stations/", None), ("/map/", None)] + ([(BROADCASTS_URL, None)] if model.broadcasts else [])
         + [(a.url, None) for a in model.web_archives.values() if a.key[0] != "home"])
     outputs["/sitemaps/sections.xml"] = Output(model.fingerprint("sitemap", "sections", sections),
                                               lambda: _urlset(model, sections))
