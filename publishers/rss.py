@@ -1,20 +1,14 @@
 """The `rss` channel: RSS 2.0 and Atom feeds — site-wide and per station, institute and theme —
 written as part of the site build (see `publishers.web`). A story approved for `rss` appears in
 the feeds it belongs to; a correction updates its entry in place (same guid, new updated time);
-a kill takes it out.
-
-Its one setting, `podcast_email`, is the contact address the loudspeaker podcast names as its
-owner (`itunes:owner`); without it the podcast names none."""
+a kill takes it out. It has no settings of its own (the podcast's contact is `[site] email`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pipeline.words.site as site_words
 from publishers.web import SiteChannel
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
 class FeedChannel(SiteChannel):
@@ -23,11 +17,7 @@ class FeedChannel(SiteChannel):
 
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = [(key, site_words.rss_settings()) for key in options if key != "podcast_email"]
-        email = options.get("podcast_email")
-        if email is not None and not (isinstance(email, str) and EMAIL.match(email.strip())):
-            problems.append(("podcast_email", site_words.bad_email(str(email))))
-        return problems
+        return [(key, site_words.unknown_setting()) for key in options]
 
     def preflight(self) -> list[str]:
         # the feeds are built with the site's templates: reported once, under `web`, when both run

@@ -110,14 +110,6 @@ def unknown_setting() -> str:
     return "未知设置：该频道没有这一项"
 
 
-def rss_settings() -> str:
-    return "未知设置：订阅源频道只有 podcast_email（播客联系邮箱）一项"
-
-
-def bad_email(value: str) -> str:
-    return f"“{value}”不是有效的邮箱地址，应形如 broadcast@example.cn"
-
-
 def story_failed(story_id: int, reason: str) -> str:
     return f"稿件 {story_id}：{reason}"
 

@@ -4,7 +4,7 @@ the same episodes (newest first) with the `itunes:` tags podcast apps need. A fo
 outbox that no delivery made (built by hand, or left by an interrupted run) is not an episode.
 
 `itunes:owner` (a contact address, not shown to listeners) is written only when the newsroom
-configured one (`podcast_email`, see `podcast_email`): an invented address would send Apple's
+configured one (`[site] email`): an invented address would send Apple's
 mail nowhere.
 
 feedgen's podcast extension only accepts yes / no / clean for `itunes:explicit`, while Apple's
@@ -63,22 +63,11 @@ def podcast_outputs(model: SiteModel, conn: Connection) -> dict[str, Output]:
     outputs[f"{BROADCASTS_URL}index.html"] = Output(
         model.fingerprint("broadcasts", digest, [(e.slot.label, e.target) for e in found]),
         lambda: broadcasts_page(model, found))
-    outputs[PODCAST_URL] = Output(model.fingerprint("podcast", digest, podcast_email(newsroom)),
+    outputs[PODCAST_URL] = Output(model.fingerprint("podcast", digest, newsroom.site.email),
                                   lambda: podcast_xml(newsroom, found))
     outputs["/broadcasts/cover.jpg"] = Output(model.fingerprint("podcast-cover"), lambda: cover_jpeg(newsroom))
     return outputs
 
-
-def podcast_email(newsroom: Newsroom) -> str:
-    """The podcast owner's contact address the newsroom configured, or "": `[site] podcast_email`
-    where the loader knows it, else `podcast_email` in an rss-kind channel's table."""
-    configured = getattr(newsroom.site, "podcast_email", "") or ""
-    if not configured:
-        for name, options in sorted(newsroom.channel_options.items()):
-            if newsroom.channel_kind(name) == "rss" and options.get("podcast_email"):
-                configured = str(options["podcast_email"])
-                break
-    return configured.strip()
 
 
 def broadcasts_page(model: SiteModel, found: list[Episode]) -> bytes:
@@ -155,7 +144,7 @@ def podcast_xml(newsroom: Newsroom, items: list[Episode]) -> bytes:
     fg.podcast.itunes_summary(site_words.PODCAST_SUMMARY)
     fg.podcast.itunes_category("News", "Daily News")  # Apple's category names, not words a listener reads
     fg.podcast.itunes_image(f"{base}/broadcasts/cover.jpg")
-    email = podcast_email(newsroom)
+    email = newsroom.site.email
     if email:
         fg.podcast.itunes_owner(name=newsroom.site.title, email=email)
     fg.podcast.itunes_type("episodic")
