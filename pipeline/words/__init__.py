@@ -104,3 +104,8 @@ def seconds_text(seconds: float) -> str:
 def joined(items: list[str] | tuple[str, ...]) -> str:
     """Items listed with the Chinese enumeration comma."""
     return "、".join(items)
+
+
+# The areas' messages, loaded with the shared names so that `words.<area>.<message>(…)` is the one
+# way code reaches a sentence. They import the names above, so they come last.
+from pipeline.words import cli, common, config, demo, desk, ingest, render, site  # noqa: E402, F401
