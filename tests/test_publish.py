@@ -328,7 +328,7 @@ def test_the_daemon_ingests_and_publishes(newsroom_dir) -> None:
     write_report(newsroom_dir, "a.md")
     lines: list[str] = []
     Daemon(newsroom, store, lines.append).run(max_cycles=1)
-    assert lines == ["ingest: 新稿 1 篇，已收过 0 篇，隔离 0 个"]
+    assert lines == ["采集：新稿 1 篇，已收过 0 篇，隔离 0 个"]
     with store.begin() as conn:
         perform(conn, newsroom, 1, "approve", EDITOR, NOW)
     Daemon(newsroom, store, lines.append).run(max_cycles=1)
