@@ -90,21 +90,24 @@ def width(text: str) -> int:
 
 def wrap(text: str, columns: int) -> list[str]:
     """`text` in lines of at most `columns` columns, broken between Chinese characters or at
-    spaces, never inside an option or a file name, and no line starting with `，。）` or ending with `（`."""
-    lines: list[str] = []
-    line = ""
+    spaces, never inside an option or a file name, with no line starting with `，。）` or ending
+    with `（` (the characters before such a mark go down with it)."""
+    lines: list[list[str]] = [[]]
     for unit in UNITS.findall(" ".join(text.split())):
+        line = lines[-1]
         if unit.isspace():
-            line += " " if line else ""
-        elif line.strip() and width(line + unit) > columns and unit not in NO_LINE_START:
-            head, carry = line.rstrip(), ""
-            while len(head) > 1 and head[-1] in NO_LINE_END:  # an opening bracket goes with what it opens
-                head, carry = head[:-1], head[-1] + carry
-            lines.append(head)
-            line = carry + unit
-        else:
-            line += unit
-    return [*lines, line.rstrip()] if line.strip() else lines
+            if line:
+                line.append(" ")
+            continue
+        if line and width("".join(line) + unit) > columns:
+            following = [*line, unit]
+            cut = next((k for k in range(len(line), 0, -1)
+                        if following[k] not in NO_LINE_START and line[k - 1] not in NO_LINE_END), len(line))
+            lines[-1], lines[len(lines):] = line[:cut], [line[cut:]]
+            line = lines[-1]
+        line.append(unit)
+    joined = ("".join(line).strip() for line in lines)
+    return [line for line in joined if line]
 
 
 def write_rows(formatter: Any, rows: list[tuple[str, str]]) -> None:
