@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline import words
 from pipeline.cli import (
     broadcast,
     db,
@@ -25,7 +26,6 @@ from pipeline.cli import (
 )
 from pipeline.cli.context import STATE, Context, console, err, say
 from pipeline.cli.helptext import Commands
-from pipeline import words
 from pipeline.words import cli as cli_words
 from pipeline.workflow import ROLES
 

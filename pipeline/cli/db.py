@@ -1,6 +1,5 @@
 """The newsroom's database: apply migrations, show the revision it is at."""
 
-import typer
 
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words

@@ -23,6 +23,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from pipeline import words
 
+
 def _argument_name(param: Any) -> str:
     return str(param.metavar or words.help.ARGUMENT_NAMES.get(param.name, param.name))
 

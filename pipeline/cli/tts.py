@@ -1,6 +1,5 @@
 """Text-to-speech engines for the loudspeaker channel: which are installed, how to add the others."""
 
-import typer
 
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
