@@ -23,7 +23,6 @@ OPTIONS_SLOT = "[选项]"            # in the usage line, where options go
 COMMAND_SLOT = "命令 [参数]..."     # in a group's usage line, where the subcommand goes
 HELP_OPTION = "显示本帮助，然后退出。"
 REQUIRED = "必填"
-MORE_THAN_ONE = "可写多个"
 
 
 def default(value: str) -> str:
