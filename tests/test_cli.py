@@ -335,7 +335,8 @@ def test_station_by_full_name_state_by_chinese_name_and_version(kitchen, newsroo
 
 def test_help_keeps_words_in_brackets_for_every_command() -> None:
     """Issue 13 item 9: help is plain text, so `[loudspeaker.slots]` is not eaten as markup."""
-    import click
+    from typing import Any
+
     import typer
 
     from pipeline.cli import app
@@ -345,18 +346,20 @@ def test_help_keeps_words_in_brackets_for_every_command() -> None:
 
     runner = CliRunner()
     output = runner.invoke(app, ["broadcast", "build", "--help"], terminal_width=200).output
-    assert "Slot name from [[loudspeaker.slots]], e.g. morning." in output
+    assert "时段名称，取自 [[loudspeaker.slots]]，例如 morning（早间）。" in output
+    assert "见 kitchen.toml 的 [publish] channels" in runner.invoke(app, ["approve", "--help"], terminal_width=200).output
 
-    def paths(command: click.Command, prefix: list[str]) -> list[list[str]]:
+    def paths(command: Any, prefix: list[str]) -> list[list[str]]:
         found = [prefix]
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                found += paths(sub, [*prefix, name])
+        for name, sub in getattr(command, "commands", {}).items():  # typer's groups are not click.Group
+            found += paths(sub, [*prefix, name])
         return found
 
-    for path in paths(root, []):
+    walked = paths(root, [])
+    assert ["broadcast", "build"] in walked and len(walked) > 30
+    for path in walked:
         text = runner.invoke(app, [*path, "--help"], terminal_width=200).output
-        assert text.startswith("Usage: "), path
+        assert text.startswith("用法："), path
         assert "[]" not in text and "\\[" not in text, (path, text)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline import words
 from pipeline.cli import (
     broadcast,
     db,
@@ -24,18 +25,13 @@ from pipeline.cli import (
     web,
 )
 from pipeline.cli.context import STATE, Context, console, err, say
+from pipeline.cli.helptext import Commands
 from pipeline.words import cli as cli_words
 from pipeline.workflow import ROLES
 
-# Help is plain text: with rich markup on, `[loudspeaker.slots]` and `[publish] channels` in an
-# option's help would be taken for markup and vanish. The setting reaches every sub-command.
-app = typer.Typer(
-    help="Central Kitchen (中央厨房): collect once, render many, publish everywhere.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+# Help is plain Chinese text from words.help (see `helptext.Commands`): with rich markup on,
+# `[loudspeaker.slots]` and `[publish] channels` in an option's help would be taken for markup.
+app = Commands(help=words.help.APP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
 def _version() -> str:
@@ -54,14 +50,13 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main_options(
     newsroom_dir: Annotated[str | None, typer.Option("--newsroom", "-n", envvar="KITCHEN_NEWSROOM",
-                                                     help="Newsroom folder (default: the current folder or a parent).")] = None,
+                                                     help=words.help.NEWSROOM)] = None,
     user: Annotated[str | None, typer.Option("--user", envvar="KITCHEN_USER",
-                                             help="Name recorded in the audit trail (default: your login).")] = None,
+                                             help=words.help.USER)] = None,
     role: Annotated[str, typer.Option("--role", envvar="KITCHEN_ROLE",
-                                      help=f"Role to act with: {'|'.join(ROLES)}. The command line trusts the shell user; "
-                                      "lower it to work as an editor.")] = "admin",
+                                      help=words.help.ROLE)] = "admin",
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help=words.help.VERSION)] = False,
 ) -> None:
     if role not in ROLES:
         say(cli_words.ERROR, "red", cli_words.role_unknown(role, list(ROLES)), err)

@@ -8,7 +8,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from pipeline import words
 from pipeline.cli.context import console, ctx, plain_errors, say
+from pipeline.cli.helptext import Commands
 from pipeline.model import PackageUnit
 from pipeline.render import broadcast, ensure_rendition
 from pipeline.render.speech import lint
@@ -19,15 +21,14 @@ from pipeline.timeutil import utcnow
 from pipeline.words import render as texts
 from pipeline.words import seconds_text
 
-group = typer.Typer(help="Village-loudspeaker (农村大喇叭) broadcasts: rundowns, scripts, audio packages.",
-                    no_args_is_help=True)
+group = Commands(help=words.help.BROADCAST, no_args_is_help=True)
 
 
-@group.command("build")
+@group.command("build", help=words.help.BROADCAST_BUILD)
 def broadcast_build(
-    day: Annotated[str, typer.Option("--date", help="Broadcast date, YYYY-MM-DD (default: today in the newsroom).")] = "",
-    slot: Annotated[str, typer.Option("--slot", help="Slot name from [[loudspeaker.slots]], e.g. morning.")] = "",
-    township: Annotated[str | None, typer.Option("--township", help="Only this township (institute id) or village.")] = None,
+    day: Annotated[str, typer.Option("--date", help=words.help.BROADCAST_BUILD_DATE)] = "",
+    slot: Annotated[str, typer.Option("--slot", help=words.help.BROADCAST_BUILD_SLOT)] = "",
+    township: Annotated[str | None, typer.Option("--township", help=words.help.BROADCAST_BUILD_TOWNSHIP)] = None,
 ) -> None:
     """Build the packages of a slot now (script.html/.txt, audio.mp3, playlist.m3u, manifest.json),
     as new deliveries through the ledger, with the loudspeaker channel's engine and settings; a
@@ -67,8 +68,8 @@ def broadcast_build(
     console.print(table)
 
 
-@group.command("spoken")
-def broadcast_spoken(story_id: Annotated[int, typer.Argument(help="The story to read aloud.")]) -> None:
+@group.command("spoken", help=words.help.BROADCAST_SPOKEN)
+def broadcast_spoken(story_id: Annotated[int, typer.Argument(help=words.help.BROADCAST_SPOKEN_STORY_ID)]) -> None:
     """A story as the announcer will read it: what was rewritten for speech, the reading time, and
     what to fix before air (long sentences, brackets, abbreviations)."""
     with plain_errors():

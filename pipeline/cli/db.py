@@ -1,16 +1,16 @@
 """The newsroom's database: apply migrations, show the revision it is at."""
 
-import typer
 
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, plain_errors
+from pipeline.cli.helptext import Commands
 from pipeline.store import Store, current_revision, head_revision, upgrade
 
-group = typer.Typer(help="The newsroom's database.", no_args_is_help=True)
+group = Commands(help=words.help.DB, no_args_is_help=True)
 
 
-@group.command("upgrade")
+@group.command("upgrade", help=words.help.DB_UPGRADE)
 def db_upgrade() -> None:
     """Apply database migrations (also done automatically when a command opens the store)."""
     with plain_errors():
@@ -20,7 +20,7 @@ def db_upgrade() -> None:
     console.print(words.cli.database_at(head_revision(), before))
 
 
-@group.command("current")
+@group.command("current", help=words.help.DB_CURRENT)
 def db_current() -> None:
     """Show the database's migration revision."""
     with plain_errors():

@@ -9,17 +9,17 @@ import typer
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, err, plain_errors, say
+from pipeline.cli.helptext import Commands
 
-app = typer.Typer()
+app = Commands()
 
 
-@app.command()
+@app.command(help=words.help.DESK)
 def desk(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for the office LAN).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port.")] = 8700,
+    host: Annotated[str, typer.Option("--host", help=words.help.DESK_HOST)] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=words.help.DESK_PORT)] = 8700,
     trusted_proxy: Annotated[list[str] | None, typer.Option(
-        "--trusted-proxy", help="Address of a reverse proxy whose X-Forwarded-For is believed (repeatable); "
-                                "without one, the client's address is the connection's.")] = None,
+        "--trusted-proxy", help=words.help.DESK_TRUSTED_PROXY)] = None,
 ) -> None:
     """Serve the editors' desk (log in with a user from `kitchen users add`)."""
     # FastAPI and uvicorn take half a second to load; only serving the desk needs them.

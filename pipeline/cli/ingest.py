@@ -9,19 +9,19 @@ from rich.table import Table
 import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
+from pipeline.cli.helptext import Commands
 from pipeline.ingest import ingest_all
 from pipeline.ingest.crawl import requeue_failed
 from pipeline.locks import Busy
 from pipeline.stories import list_ingest_errors
 
-app = typer.Typer()
+app = Commands()
 
 
-@app.command()
+@app.command(help=words.help.INGEST)
 def ingest(
-    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Extract again the fetched pages that failed "
-                                               "(after fixing a source's rules or stations).")] = False,
+    source: Annotated[str | None, typer.Option(help=words.help.SOURCE)] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help=words.help.INGEST_RETRY_FAILED)] = False,
 ) -> None:
     """Pull in new reports from every configured source: inbox files, sites, WeChat pages, feeds."""
     if retry_failed:
@@ -64,12 +64,11 @@ def ingest(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=words.help.ERRORS)
 def errors(
-    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 50,
-    everything: Annotated[bool, typer.Option("--all", help="Also the errors resolved since (the item came in "
-                                             "fine later): the history.")] = False,
+    source: Annotated[str | None, typer.Option(help=words.help.SOURCE)] = None,
+    limit: Annotated[int, typer.Option(help=words.help.ERRORS_LIMIT)] = 50,
+    everything: Annotated[bool, typer.Option("--all", help=words.help.ERRORS_ALL)] = False,
 ) -> None:
     """What failed during ingest and is not resolved yet, and why: fetches, extractions, photos, inbox files."""
     with plain_errors(), ctx().store.begin() as conn:

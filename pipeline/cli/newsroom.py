@@ -8,6 +8,7 @@ import typer
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import ledger, words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say, state_label
+from pipeline.cli.helptext import Commands
 from pipeline.demo import print_demo_report, run_demo
 from pipeline.render.renditions import recipe_problems
 from pipeline.scaffold import PLACEHOLDER_BASE_URL, init_newsroom, placeholder_url
@@ -17,16 +18,16 @@ from pipeline.stories import count_by_state, count_ingest_errors
 from pipeline.timeutil import utcnow
 from publishers import open_channel
 
-app = typer.Typer()
+app = Commands()
 
 
-@app.command()
+@app.command(help=words.help.INIT)
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.")],
-    title: Annotated[str, typer.Option(help="Site title.")] = "县融媒体中心 · 新时代文明实践",
-    base_url: Annotated[str, typer.Option(help="Public URL of the site (QR codes on posters and clips point to it).")]
+    directory: Annotated[Path, typer.Argument(help=words.help.INIT_DIRECTORY)],
+    title: Annotated[str, typer.Option(help=words.help.INIT_TITLE)] = "县融媒体中心 · 新时代文明实践",
+    base_url: Annotated[str, typer.Option(help=words.help.INIT_BASE_URL)]
     = PLACEHOLDER_BASE_URL,
-    timezone: Annotated[str, typer.Option(help="Newsroom timezone.")] = "Asia/Shanghai",
+    timezone: Annotated[str, typer.Option(help=words.help.INIT_TIMEZONE)] = "Asia/Shanghai",
 ) -> None:
     """Create a newsroom folder: kitchen.toml, stations.csv, templates/, inbox/, broadcast/, recordings/."""
     with plain_errors():
@@ -39,7 +40,7 @@ def init(
     console.print(words.cli.next_steps())
 
 
-@app.command()
+@app.command(help=words.help.CHECK)
 def check() -> None:
     """Validate kitchen.toml and stations.csv, open the database, and check that every channel
     has what it needs to run (secrets, folders); say what is wrong, if anything."""
@@ -71,11 +72,10 @@ def channel_label(newsroom: Newsroom, name: str) -> str:
     return f"{name}（{words.channel_name(name, newsroom.channel_kind(name))}）"
 
 
-@app.command()
+@app.command(help=words.help.DEMO)
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Where to build the demo newsroom.")] = Path("demo-newsroom"),
-    quick: Annotated[bool, typer.Option("--quick", help="Skip the slow renditions: no clips, broadcast scripts "
-                                        "without audio (a few seconds instead of a minute or two).")] = False,
+    directory: Annotated[Path, typer.Option("--dir", help=words.help.DEMO_DIR)] = Path("demo-newsroom"),
+    quick: Annotated[bool, typer.Option("--quick", help=words.help.DEMO_QUICK)] = False,
 ) -> None:
     """Build the demo newsroom (a fictional county) and run the whole pipeline on it."""
     with plain_errors():
@@ -83,9 +83,9 @@ def demo(
     print_demo_report(result, console)
 
 
-@app.command()
+@app.command(help=words.help.RUN)
 def run(
-    once: Annotated[bool, typer.Option("--once", help="One ingest and one publish pass, then stop.")] = False,
+    once: Annotated[bool, typer.Option("--once", help=words.help.RUN_ONCE)] = False,
 ) -> None:
     """The daemon: ingest every N minutes and publish due stories every M seconds (set in kitchen.toml)."""
     with plain_errors():
@@ -96,7 +96,7 @@ def run(
         daemon.run(max_cycles=1 if once else None)
 
 
-@app.command()
+@app.command(help=words.help.STATUS)
 def status() -> None:
     """Stories by state, the ledger by state, failures and the next due time."""
     with plain_errors(), ctx().store.read() as conn:

@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline.cli.context import console, ctx, local_time, plain_errors, say
+from pipeline.cli.helptext import Commands
 from pipeline.locks import Busy
 from pipeline.model import Publication
 from pipeline.render.broadcast import unit_label
@@ -16,17 +17,17 @@ from pipeline.timeutil import parse_local, utcnow
 from pipeline.words import channel_name
 from pipeline.words import render as texts
 
-app = typer.Typer()
+app = Commands()
 
 
-@app.command()
+@app.command(help=words.help.PUBLISH)
 def publish(
-    due: Annotated[bool, typer.Option("--due", help="Publish everything that is due (the default).")] = False,
-    now: Annotated[str | None, typer.Option("--now", help="Publish what is scheduled up to this newsroom time (look ahead).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what is due.")] = False,
-    failed: Annotated[bool, typer.Option("--failed", help="List deliveries that failed for good.")] = False,
-    retry: Annotated[list[int] | None, typer.Option("--retry", help="Queue a failed delivery (ledger row id) again; repeatable.")] = None,
-    retry_all: Annotated[bool, typer.Option("--retry-all", help="Queue every failed delivery again.")] = False,
+    due: Annotated[bool, typer.Option("--due", help=words.help.PUBLISH_DUE)] = False,
+    now: Annotated[str | None, typer.Option("--now", help=words.help.PUBLISH_NOW)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=words.help.PUBLISH_DRY_RUN)] = False,
+    failed: Annotated[bool, typer.Option("--failed", help=words.help.PUBLISH_FAILED)] = False,
+    retry: Annotated[list[int] | None, typer.Option("--retry", help=words.help.PUBLISH_RETRY)] = None,
+    retry_all: Annotated[bool, typer.Option("--retry-all", help=words.help.PUBLISH_RETRY_ALL)] = False,
 ) -> None:
     """Publish due stories on their channels, exactly once; list or retry failures."""
     with plain_errors():

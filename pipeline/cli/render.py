@@ -12,21 +12,22 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from pipeline import words
 from pipeline.cli.context import console, ctx, err, plain_errors, say
+from pipeline.cli.helptext import Commands
 from pipeline.render.renditions import kinds_for, plan
 from pipeline.render.renditions import render as render_all
 from pipeline.timeutil import utcnow
 from pipeline.words import render as texts
 
-app = typer.Typer()
+app = Commands()
 
 
-@app.command()
+@app.command(help=words.help.RENDER)
 def render(
-    story_ids: Annotated[list[int] | None, typer.Argument(help="Story ids (default: every approved or published story).")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds, e.g. card-poster or clip-vertical; "
-                                                    "`cards` or `clips` for all of one sort. Repeatable.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Render again even when a current rendition exists.")] = False,
+    story_ids: Annotated[list[int] | None, typer.Argument(help=words.help.RENDER_STORY_IDS)] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help=words.help.RENDER_KIND)] = None,
+    force: Annotated[bool, typer.Option("--force", help=words.help.RENDER_FORCE)] = False,
 ) -> None:
     """Make the cards, posters and clips that are missing or out of date (recipe or story changed)."""
     with plain_errors():

@@ -26,6 +26,7 @@ from pipeline.cli.context import (
     state_id,
     state_label,
 )
+from pipeline.cli.helptext import Commands
 from pipeline.editing import document_to_draft, story_to_document
 from pipeline.ingest.documents import DocumentError, resolve_station
 from pipeline.ingest.reports import story_sources
@@ -42,16 +43,14 @@ from pipeline.stories import (
 from pipeline.timeutil import parse_local, utcnow
 from pipeline.workflow import ACTIONS, WorkflowError, check, perform
 
-app = typer.Typer()
+app = Commands()
 
 
-@app.command()
+@app.command(help=words.help.STORIES)
 def stories(
-    state: Annotated[str | None, typer.Option(help="Only stories in this state: " + ", ".join(
-        f"{s} ({n})" for s, n in words.STORY_STATES.items()) + "; the id or the Chinese name.")] = None,
-    station: Annotated[str | None, typer.Option(help="Only this station and the stations under it "
-                                                "(its id or full name, as in stations.csv).")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 200,
+    state: Annotated[str | None, typer.Option(help=words.help.STORIES_STATE)] = None,
+    station: Annotated[str | None, typer.Option(help=words.help.STORIES_STATION)] = None,
+    limit: Annotated[int, typer.Option(help=words.help.STORIES_LIMIT)] = 200,
 ) -> None:
     """List stories, newest first."""
     with plain_errors():
@@ -76,8 +75,8 @@ def _station_id(newsroom: Newsroom, given: str) -> str:
     return found
 
 
-@app.command()
-def show(story_id: Annotated[int, typer.Argument(help="Story id.")]) -> None:
+@app.command(help=words.help.SHOW)
+def show(story_id: Annotated[int, typer.Argument(help=words.help.STORY_ID)]) -> None:
     """Show a story: its text, revisions, channels and history."""
     with plain_errors():
         newsroom = ctx().newsroom
@@ -189,34 +188,33 @@ def _channel_names(newsroom: Newsroom, names: list[str]) -> str:
     return "、".join(f"{name}（{words.channel_name(name, newsroom.channel_kind(name))}）" for name in names)
 
 
-@app.command()
+@app.command(help=words.help.EDIT)
 def edit(
-    story_id: Annotated[int, typer.Argument(help="Story id.")],
-    from_file: Annotated[Path | None, typer.Option("--file", help="Take the edited document from this file instead of opening $EDITOR.")] = None,
+    story_id: Annotated[int, typer.Argument(help=words.help.STORY_ID)],
+    from_file: Annotated[Path | None, typer.Option("--file", help=words.help.EDIT_FILE)] = None,
 ) -> None:
     """Edit a story in $EDITOR (Markdown with front matter); a new revision is saved if valid."""
     with plain_errors():
         _edit_loop(story_id, "edit", None, from_file)
 
 
-@app.command()
+@app.command(help=words.help.CORRECT)
 def correct(
-    story_id: Annotated[int, typer.Argument(help="Story id.")],
-    why: Annotated[str | None, typer.Option("--why", help="The correction note (更正说明).")] = None,
-    from_file: Annotated[Path | None, typer.Option("--file", help="Take the corrected document from this file.")] = None,
+    story_id: Annotated[int, typer.Argument(help=words.help.STORY_ID)],
+    why: Annotated[str | None, typer.Option("--why", help=words.help.CORRECT_WHY)] = None,
+    from_file: Annotated[Path | None, typer.Option("--file", help=words.help.CORRECT_FILE)] = None,
 ) -> None:
     """Correct a published story: a new revision, re-published on every channel that carried it."""
     with plain_errors():
         _edit_loop(story_id, "correct", why, from_file)
 
 
-@app.command()
+@app.command(help=words.help.APPROVE)
 def approve(
-    story_ids: Annotated[list[int], typer.Argument(help="Story id(s).")],
-    at: Annotated[str | None, typer.Option("--at", help='Publish at this newsroom time, e.g. "2026-12-01 08:00" (default: now).')] = None,
+    story_ids: Annotated[list[int], typer.Argument(help=words.help.STORY_IDS)],
+    at: Annotated[str | None, typer.Option("--at", help=words.help.APPROVE_AT)] = None,
     channels: Annotated[list[str] | None, typer.Option(
-        "--channels", help="Channels to publish on, comma-separated or repeated "
-                           "(--channels web,rss or --channels web --channels rss; default: all enabled).")] = None,
+        "--channels", help=words.help.APPROVE_CHANNELS)] = None,
 ) -> None:
     """Approve stories for publication, now or at a set time."""
     with plain_errors():
@@ -279,8 +277,8 @@ def _simple_action(name: str) -> None:
     action = ACTIONS[name]
 
     def command(
-        story_ids: Annotated[list[int], typer.Argument(help="Story id(s).")],
-        why: Annotated[str, typer.Option("--why", help="The reason (required)." if action.needs_note else "A note.")] = "",
+        story_ids: Annotated[list[int], typer.Argument(help=words.help.STORY_IDS)],
+        why: Annotated[str, typer.Option("--why", help=words.help.WHY_REQUIRED if action.needs_note else words.help.WHY)] = "",
     ) -> None:
         with plain_errors():
             if action.needs_note and not why.strip():
@@ -296,8 +294,8 @@ def _simple_action(name: str) -> None:
 
             _for_each_story(story_ids, name, one)
 
-    command.__doc__ = f"{action.help[0].upper()}{action.help[1:]} ({action.label_zh})."
-    app.command(name=name)(command)
+    command.__doc__ = f"{action.help[0].upper()}{action.help[1:]}."  # for developers; users read words.help
+    app.command(name=name, help=words.help.ACTIONS[name])(command)
 
 
 # Commands that only move a story through the table are generated from the table itself.

@@ -1,16 +1,16 @@
 """Text-to-speech engines for the loudspeaker channel: which are installed, how to add the others."""
 
-import typer
 
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import say
+from pipeline.cli.helptext import Commands
 from pipeline.render.tts import engines_status
 
-group = typer.Typer(help="Text-to-speech engines for the loudspeaker channel.", no_args_is_help=True)
+group = Commands(help=words.help.TTS, no_args_is_help=True)
 
 
-@group.command("check")
+@group.command("check", help=words.help.TTS_CHECK)
 def tts_check() -> None:
     """Which text-to-speech engines are installed, and how to add the others."""
     for status in engines_status():

@@ -11,10 +11,11 @@ from sqlalchemy import Connection
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, plain_errors, say
+from pipeline.cli.helptext import Commands
 from pipeline.desk.users import add_user, list_users, set_disabled, set_password, set_role
 from pipeline.timeutil import utcnow
 
-group = typer.Typer(help="The desk's users: names, roles, passwords, disabling.", no_args_is_help=True)
+group = Commands(help=words.help.USERS, no_args_is_help=True)
 
 T = TypeVar("T")
 
@@ -41,52 +42,52 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-@group.command("add")
+@group.command("add", help=words.help.USERS_ADD)
 def users_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option("--role", help="editor, chief or admin.")] = "editor",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    name: Annotated[str, typer.Argument(help=words.help.LOGIN_NAME)],
+    role: Annotated[str, typer.Option("--role", help=words.help.USER_ROLE)] = "editor",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help=words.help.PASSWORD_STDIN)] = False,
 ) -> None:
     """Add a desk user (the password is asked for, or read from stdin)."""
     user = _with_password(password_stdin, lambda conn, password: add_user(conn, name, role, password, utcnow()))
     say(words.cli.DONE, "green", words.cli.user_added(user.name, _role(user.role)))
 
 
-@group.command("password")
+@group.command("password", help=words.help.USERS_PASSWORD)
 def users_password(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    name: Annotated[str, typer.Argument(help=words.help.LOGIN_NAME)],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help=words.help.PASSWORD_STDIN)] = False,
 ) -> None:
     """Set a desk user's password (the user's sessions end)."""
     _with_password(password_stdin, lambda conn, password: set_password(conn, name, password))
     say(words.cli.DONE, "green", words.cli.password_changed(name))
 
 
-@group.command("role")
+@group.command("role", help=words.help.USERS_ROLE)
 def users_role(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Argument(help="editor, chief or admin.")],
+    name: Annotated[str, typer.Argument(help=words.help.LOGIN_NAME)],
+    role: Annotated[str, typer.Argument(help=words.help.USER_ROLE)],
 ) -> None:
     """Set a desk user's role (the user's sessions end: the next login has the new role)."""
     _apply(lambda conn: set_role(conn, name, role))
     say(words.cli.DONE, "green", words.cli.role_changed(name, _role(role)))
 
 
-@group.command("disable")
-def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+@group.command("disable", help=words.help.USERS_DISABLE)
+def users_disable(name: Annotated[str, typer.Argument(help=words.help.LOGIN_NAME)]) -> None:
     """Disable a desk user: the user's sessions end at once and no login works until enabled."""
     _apply(lambda conn: set_disabled(conn, name, True))
     say(words.cli.DONE, "green", words.cli.user_disabled(name))
 
 
-@group.command("enable")
-def users_enable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+@group.command("enable", help=words.help.USERS_ENABLE)
+def users_enable(name: Annotated[str, typer.Argument(help=words.help.LOGIN_NAME)]) -> None:
     """Enable a disabled desk user again."""
     _apply(lambda conn: set_disabled(conn, name, False))
     say(words.cli.DONE, "green", words.cli.user_enabled(name))
 
 
-@group.command("list")
+@group.command("list", help=words.help.USERS_LIST)
 def users_list() -> None:
     """The desk's users and their roles."""
     with plain_errors(), ctx().store.read() as conn:

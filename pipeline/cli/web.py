@@ -11,17 +11,18 @@ import typer
 import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
+from pipeline.cli.helptext import Commands
 from pipeline.locks import holding
 from pipeline.render.site import SiteOutput, build_site, rollback
 from pipeline.sitehost import PortUnavailable, serve
 
-app = typer.Typer()
-group = typer.Typer(help="The static site that the web and rss channels publish (site/live).", no_args_is_help=True)
+app = Commands()
+group = Commands(help=words.help.WEB, no_args_is_help=True)
 
 
-@group.command("build")
+@group.command("build", help=words.help.WEB_BUILD)
 def web_build(
-    full: Annotated[bool, typer.Option("--full", help="Render every page, not only the ones whose content changed.")] = False,
+    full: Annotated[bool, typer.Option("--full", help=words.help.WEB_BUILD_FULL)] = False,
 ) -> None:
     """Build the site from what the ledger says is live, and switch it in (after a template change)."""
     with plain_errors(), holding(ctx().newsroom, "publish", wait=60), ctx().store.read() as conn:
@@ -30,7 +31,7 @@ def web_build(
                                                       result.total, result.seconds, ctx().newsroom.root / "site" / "live"))
 
 
-@group.command("rollback")
+@group.command("rollback", help=words.help.WEB_ROLLBACK)
 def web_rollback() -> None:
     """Switch the live site back to the build before the current one."""
     with plain_errors(), holding(ctx().newsroom, "publish", wait=60):
@@ -38,7 +39,7 @@ def web_rollback() -> None:
     say(words.cli.DONE, "green", words.cli.site_rolled_back(build.name))
 
 
-@group.command("status")
+@group.command("status", help=words.help.WEB_STATUS)
 def web_status() -> None:
     """The live build and the ones kept for rollback."""
     output = SiteOutput(ctx().newsroom.root / "site")
@@ -50,9 +51,9 @@ def web_status() -> None:
         console.print(words.cli.site_empty())
 
 
-@app.command()
+@app.command(help=words.help.PREVIEW)
 def preview(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+    port: Annotated[int, typer.Option(help=words.help.PREVIEW_PORT)] = 8000,
 ) -> None:
     """Serve the live site on 127.0.0.1 for a look in a browser (Ctrl-C stops)."""
     with plain_errors():

@@ -108,4 +108,4 @@ def joined(items: list[str] | tuple[str, ...]) -> str:
 
 # The areas' messages, loaded with the shared names so that `words.<area>.<message>(…)` is the one
 # way code reaches a sentence. They import the names above, so they come last.
-from pipeline.words import cli, common, config, demo, desk, ingest, render, site  # noqa: E402, F401
+from pipeline.words import cli, common, config, demo, desk, help, ingest, render, site  # noqa: E402, F401
