@@ -37,7 +37,6 @@ from pipeline.settings import (
 )
 from pipeline.text import control_codes
 from pipeline.timeutil import parse_clock
-from pipeline.words import config as config_words
 from publishers import known_channels
 
 KNOWN_KEYS = {
@@ -65,7 +64,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return config_words.problem(config_words.where(self.file, self.line, self.field), self.message)
+        return words.config.problem(words.config.where(self.file, self.line, self.field), self.message)
 
 
 class ConfigError(Exception):
@@ -86,13 +85,13 @@ def find_newsroom(explicit: str | os.PathLike[str] | None = None) -> Path:
     if named:
         root = Path(named).expanduser().resolve()
         if not (root / CONFIG_FILE).is_file():
-            raise NewsroomNotFound(config_words.not_a_newsroom(root, CONFIG_FILE))
+            raise NewsroomNotFound(words.config.not_a_newsroom(root, CONFIG_FILE))
         return root
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise NewsroomNotFound(config_words.no_newsroom(here, CONFIG_FILE))
+    raise NewsroomNotFound(words.config.no_newsroom(here, CONFIG_FILE))
 
 
 class TomlLocator:
@@ -161,12 +160,12 @@ class _Checker:
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                self.add((*path, key), config_words.unknown_setting(close[0] if close else None, sorted(allowed)))
+                self.add((*path, key), words.config.unknown_setting(close[0] if close else None, sorted(allowed)))
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, dict):
-            self.add((key,), config_words.must_be_table(key, type(value).__name__))
+            self.add((key,), words.config.must_be_table(key, type(value).__name__))
             return {}
         return value
 
@@ -175,16 +174,16 @@ class _Checker:
         key = path[-1]
         if key not in data:
             if required:
-                self.add(path, config_words.required())
+                self.add(path, words.config.required())
             return default or ""
         value = data[key]
         if not isinstance(value, str):
-            self.add(path, config_words.must_be_text(value))
+            self.add(path, words.config.must_be_text(value))
             return default or ""
         if required and not value.strip():
-            self.add(path, config_words.not_empty())
+            self.add(path, words.config.not_empty())
         if codes := control_codes(value):  # the rule of every other door: no page, feed or card carries them
-            self.add(path, config_words.control_characters(codes))
+            self.add(path, words.config.control_characters(codes))
         return value
 
     def integer(self, data: dict[str, Any], path: tuple[Any, ...], default: int, low: int,
@@ -194,10 +193,10 @@ class _Checker:
             return default
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(path, config_words.must_be_whole_number(value))
+            self.add(path, words.config.must_be_whole_number(value))
             return default
         if not low <= value <= high:
-            self.add(path, config_words.out_of_range(low, high, value))
+            self.add(path, words.config.out_of_range(low, high, value))
             return default
         return value
 
@@ -209,9 +208,9 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
     try:
         text = config_path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError([Problem(CONFIG_FILE, None, "", config_words.config_not_found(root))]) from None
+        raise ConfigError([Problem(CONFIG_FILE, None, "", words.config.config_not_found(root))]) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(CONFIG_FILE, None, "", config_words.not_utf8(exc.reason))]) from None
+        raise ConfigError([Problem(CONFIG_FILE, None, "", words.config.not_utf8(exc.reason))]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -221,7 +220,7 @@ def load_newsroom(root: str | os.PathLike[str]) -> Newsroom:
         line = int(position.group(1)) if position else None
         if position:
             message = message[: position.start()]
-        raise ConfigError([Problem(CONFIG_FILE, line, "", config_words.malformed_toml(
+        raise ConfigError([Problem(CONFIG_FILE, line, "", words.config.malformed_toml(
             message, position.group(2) if position else None))]) from None
 
     check = _Checker(CONFIG_FILE, TomlLocator(text))
@@ -279,19 +278,19 @@ def _load_render(check: _Checker, data: dict[str, Any], root: Path) -> RenderSet
     if font_text:
         font = (root / font_text).resolve()
         if font.suffix.lower() not in (".ttf", ".otf", ".ttc") or not font.is_file():
-            check.add(("render", "font"), config_words.not_a_font(font))
+            check.add(("render", "font"), words.config.not_a_font(font))
             font = None
     lists = {}
     for key, folder in (("cards", "cards"), ("clips", "clips")):
         value = data.get(key, list(getattr(RenderSettings, key)))
         known = recipe_paths(root, folder)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            check.add(("render", key), config_words.must_be_recipe_list(value))
+            check.add(("render", key), words.config.must_be_recipe_list(value))
             value = list(getattr(RenderSettings, key))
         for name in value:
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
-                check.add(("render", key), config_words.unknown_recipe(folder, name, close[0] if close else None,
+                check.add(("render", key), words.config.unknown_recipe(folder, name, close[0] if close else None,
                                                                        sorted(known)))
         lists[key] = tuple(v for v in value if v in known)
     return RenderSettings(
@@ -307,21 +306,21 @@ def _load_site(check: _Checker, site: dict[str, Any]) -> SiteSettings:
     if base_url:
         parsed = urlparse(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            check.add(("site", "base_url"), config_words.not_http_url(base_url))
+            check.add(("site", "base_url"), words.config.not_http_url(base_url))
         elif not base_url.endswith("/"):
             base_url += "/"
     timezone = check.string(site, ("site", "timezone"), default="Asia/Shanghai") or "Asia/Shanghai"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        check.add(("site", "timezone"), config_words.unknown_timezone(timezone))
+        check.add(("site", "timezone"), words.config.unknown_timezone(timezone))
         timezone = "Asia/Shanghai"
     language = check.string(site, ("site", "language"), default="zh-CN") or "zh-CN"
     short_name = check.string(site, ("site", "short_name"), default="") or ""
     # The newsroom's contact address: the podcast feed's itunes:email (none is invented when empty).
     email = (check.string(site, ("site", "email"), default="") or "").strip()
     if email and not EMAIL.match(email):
-        check.add(("site", "email"), config_words.not_an_email(email))
+        check.add(("site", "email"), words.config.not_an_email(email))
         email = ""
     return SiteSettings(title=title, base_url=base_url, timezone=timezone, language=language, short_name=short_name,
                         email=email)
@@ -334,12 +333,12 @@ def _load_database_url(check: _Checker, store: dict[str, Any], root: Path) -> st
     try:
         parsed = make_url(url)
     except ArgumentError:
-        check.add(("store", "database_url"), config_words.not_a_database_url(url))
+        check.add(("store", "database_url"), words.config.not_a_database_url(url))
         return url
     if parsed.get_backend_name() == "postgres":
-        check.add(("store", "database_url"), config_words.postgres_scheme())
+        check.add(("store", "database_url"), words.config.postgres_scheme())
     elif parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        check.add(("store", "database_url"), config_words.unsupported_database(parsed.get_backend_name()))
+        check.add(("store", "database_url"), words.config.unsupported_database(parsed.get_backend_name()))
     return url
 
 
@@ -350,15 +349,15 @@ def _load_channels(check: _Checker, data: dict[str, Any]) -> tuple[PublishSettin
     options: dict[str, dict[str, Any]] = {}
     for name, value in check.table(data, "channels").items():
         if not isinstance(value, dict):
-            check.add(("channels", name), config_words.channel_not_table(name))
+            check.add(("channels", name), words.config.channel_not_table(name))
             continue
         if not SLUG.match(name):
-            check.add(("channels", name), config_words.channel_name_rule())
+            check.add(("channels", name), words.config.channel_name_rule())
             continue
         kind = value.get("kind", name)
         if kind not in kinds:
             check.add(("channels", name, "kind") if "kind" in value else ("channels", name),
-                      config_words.unknown_channel_kind(str(kind), "kind" in value, sorted(kinds)))
+                      words.config.unknown_channel_kind(str(kind), "kind" in value, sorted(kinds)))
             continue
         settings_only = {k: v for k, v in value.items() if k != "kind"}
         for field_name, message in kinds[kind].check_options(settings_only):
@@ -370,13 +369,13 @@ def _load_channels(check: _Checker, data: dict[str, Any]) -> tuple[PublishSettin
     publish = check.table(data, "publish")
     listed = publish.get("channels", ["export"])
     if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
-        check.add(("publish", "channels"), config_words.channels_not_a_list())
+        check.add(("publish", "channels"), words.config.channels_not_a_list())
         listed = []
     for name in listed:
         if name not in options:
-            check.add(("publish", "channels"), config_words.unknown_channel(name, sorted(options)))
+            check.add(("publish", "channels"), words.config.unknown_channel(name, sorted(options)))
     if len(set(listed)) != len(listed):
-        check.add(("publish", "channels"), config_words.channel_twice())
+        check.add(("publish", "channels"), words.config.channel_twice())
     settings = PublishSettings(
         channels=tuple(dict.fromkeys(c for c in listed if c in options)),
         max_attempts=check.integer(publish, ("publish", "max_attempts"), 8, 1, 100),
@@ -392,20 +391,20 @@ def _load_slots(check: _Checker, loudspeaker: dict[str, Any]) -> tuple[Slot, ...
     slots: list[Slot] = []
     raw = loudspeaker.get("slots", [])
     if not isinstance(raw, list):
-        check.add(("loudspeaker", "slots"), config_words.slots_not_a_list())
+        check.add(("loudspeaker", "slots"), words.config.slots_not_a_list())
         return ()
     seen: set[str] = set()
     for index, entry in enumerate(raw):
         path = ("loudspeaker", "slots", index)
         if not isinstance(entry, dict):
-            check.add(path, config_words.slot_not_table())
+            check.add(path, words.config.slot_not_table())
             continue
         check.known_keys(entry, path, SLOT_KEYS)
         name = check.string(entry, (*path, "name"), required=True)
         if name and not SLUG.match(name):
-            check.add((*path, "name"), config_words.slot_name_rule(name))
+            check.add((*path, "name"), words.config.slot_name_rule(name))
         if name in seen:
-            check.add((*path, "name"), config_words.slot_twice(name))
+            check.add((*path, "name"), words.config.slot_twice(name))
         seen.add(name)
         clock = check.string(entry, (*path, "time"), required=True)
         start = None
@@ -425,17 +424,17 @@ def _load_themes(check: _Checker, data: dict[str, Any]) -> tuple[dict[str, Theme
     themes: dict[str, Theme] = {}
     for theme_id, name in check.table(data, "themes").items():
         if not SLUG.match(theme_id):
-            check.add(("themes", theme_id), config_words.theme_id_rule())
+            check.add(("themes", theme_id), words.config.theme_id_rule())
         elif not isinstance(name, str) or not name.strip():
-            check.add(("themes", theme_id), config_words.theme_name_needed())
+            check.add(("themes", theme_id), words.config.theme_name_needed())
         else:
             themes[theme_id] = Theme(theme_id, name.strip())
     monthly: dict[str, str] = {}
     for month, theme_id in check.table(data, "monthly_themes").items():
         if not MONTH.match(month):
-            check.add(("monthly_themes", month), config_words.not_a_month(month))
+            check.add(("monthly_themes", month), words.config.not_a_month(month))
         elif not isinstance(theme_id, str) or theme_id not in themes:
-            check.add(("monthly_themes", month), config_words.theme_undefined(theme_id))
+            check.add(("monthly_themes", month), words.config.theme_undefined(theme_id))
         else:
             monthly[month] = theme_id
     return themes, monthly
@@ -447,7 +446,7 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
     if raw is None:
         return (SourceConfig(id="inbox", kind="inbox", station=None, options={"path": "inbox"}),)
     if not isinstance(raw, list):
-        check.add(("sources",), config_words.sources_not_a_list())
+        check.add(("sources",), words.config.sources_not_a_list())
         return ()
     sources: list[SourceConfig] = []
     seen: set[str] = set()
@@ -455,20 +454,20 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
     for index, entry in enumerate(raw):
         path = ("sources", index)
         if not isinstance(entry, dict):
-            check.add(path, config_words.source_not_table())
+            check.add(path, words.config.source_not_table())
             continue
         source_id = check.string(entry, (*path, "id"), required=True)
         if source_id and not SLUG.match(source_id):
-            check.add((*path, "id"), config_words.not_a_slug(source_id))
+            check.add((*path, "id"), words.config.not_a_slug(source_id))
         if source_id in seen:
-            check.add((*path, "id"), config_words.source_twice(source_id))
+            check.add((*path, "id"), words.config.source_twice(source_id))
         seen.add(source_id)
         kind = check.string(entry, (*path, "kind"), required=True)
         if kind and kind not in kinds:
-            check.add((*path, "kind"), config_words.unknown_source_kind(kind, sorted(kinds)))
+            check.add((*path, "kind"), words.config.unknown_source_kind(kind, sorted(kinds)))
         station = check.string(entry, (*path, "station")) or None
         if station and stations and station not in stations:
-            check.add((*path, "station"), config_words.not_a_station(station, STATIONS_FILE))
+            check.add((*path, "station"), words.config.not_a_station(station, STATIONS_FILE))
         options = {k: v for k, v in entry.items() if k not in ("id", "kind", "station")}
         if kind in kinds:
             for field_name, message in kinds[kind].check_options(options):
@@ -476,7 +475,7 @@ def _load_sources(check: _Checker, data: dict[str, Any], stations: dict[str, Sta
         url_map = options.get("station_from", {}).get("url") if isinstance(options.get("station_from"), dict) else None
         for prefix, mapped in (url_map or {}).items() if isinstance(url_map, dict) else ():
             if stations and mapped not in stations:
-                check.add((*path, "station_from", "url"), config_words.url_maps_to_unknown(prefix, mapped, STATIONS_FILE))
+                check.add((*path, "station_from", "url"), words.config.url_maps_to_unknown(prefix, mapped, STATIONS_FILE))
         sources.append(SourceConfig(id=source_id, kind=kind, station=station, options=options))
     return tuple(sources)
 
@@ -512,9 +511,9 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
     try:
         text = _decode_table_text(path.read_bytes())
     except FileNotFoundError:
-        return {}, [Problem(name, None, "", config_words.stations_missing(list(STATION_COLUMNS)))]
+        return {}, [Problem(name, None, "", words.config.stations_missing(list(STATION_COLUMNS)))]
     except UnicodeDecodeError:
-        return {}, [Problem(name, None, "", config_words.stations_encoding())]
+        return {}, [Problem(name, None, "", words.config.stations_encoding())]
 
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -522,7 +521,7 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
     header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in (reader.fieldnames or [])]
     missing = [c for c in STATION_COLUMNS if c not in header]
     if missing:
-        return {}, [Problem(name, 1, "header", config_words.missing_columns(missing, list(STATION_COLUMNS),
+        return {}, [Problem(name, 1, "header", words.config.missing_columns(missing, list(STATION_COLUMNS),
                                                                             first_line.strip()[:80]))]
     reader.fieldnames = header
 
@@ -535,36 +534,36 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
             continue
         for column, value in values.items():
             if codes := control_codes(value):
-                problem(line, column, config_words.control_characters(codes))
+                problem(line, column, words.config.control_characters(codes))
         station_id = values["id"]
         if not station_id:
-            problem(line, "id", config_words.empty())
+            problem(line, "id", words.config.empty())
             continue
         if not SLUG.match(station_id):
-            problem(line, "id", config_words.not_a_slug(station_id))
+            problem(line, "id", words.config.not_a_slug(station_id))
             continue
         if station_id in rows:
-            problem(line, "id", config_words.duplicate_id(station_id, rows[station_id][0]))
+            problem(line, "id", words.config.duplicate_id(station_id, rows[station_id][0]))
             continue
         level = LEVEL_ALIASES.get(values["level"], values["level"].lower())
         if level not in LEVELS:
-            problem(line, "level", config_words.unknown_level(values["level"], list(LEVELS),
+            problem(line, "level", words.config.unknown_level(values["level"], list(LEVELS),
                                                               [words.name_of(words.LEVELS, lvl) for lvl in LEVELS]))
             rejected[station_id] = line
             continue
         if not values["name"]:
-            problem(line, "name", config_words.station_without_name(station_id))
+            problem(line, "name", words.config.station_without_name(station_id))
         if level != "center" and not values["township"]:
-            problem(line, "township", config_words.station_without_township(station_id))
+            problem(line, "township", words.config.station_without_township(station_id))
         lat = lon = None
         if values["lat"] or values["lon"]:
             try:
                 lat, lon = float(values["lat"]), float(values["lon"])
             except ValueError:
-                problem(line, "lat/lon", config_words.not_coordinates(values["lat"], values["lon"]))
+                problem(line, "lat/lon", words.config.not_coordinates(values["lat"], values["lon"]))
             else:
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                    problem(line, "lat/lon", config_words.off_the_globe(lat, lon))
+                    problem(line, "lat/lon", words.config.off_the_globe(lat, lon))
                     lat = lon = None
         rows[station_id] = (line, Station(
             id=station_id, name=values["name"], level=level, parent=values["parent"] or None,
@@ -574,14 +573,14 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
     for station_id, (line, station) in rows.items():
         if station.level == "center":
             if station.parent:
-                problem(line, "parent", config_words.center_with_parent(station_id))
+                problem(line, "parent", words.config.center_with_parent(station_id))
             continue
         if not station.parent:
-            problem(line, "parent", config_words.needs_parent(words.name_of(words.LEVELS, station.level), station_id))
+            problem(line, "parent", words.config.needs_parent(words.name_of(words.LEVELS, station.level), station_id))
         elif station.parent in rejected:
-            problem(line, "parent", config_words.parent_has_errors(station.parent, rejected[station.parent]))
+            problem(line, "parent", words.config.parent_has_errors(station.parent, rejected[station.parent]))
         elif station.parent not in rows:
-            problem(line, "parent", config_words.parent_unknown(station.parent))
+            problem(line, "parent", words.config.parent_unknown(station.parent))
 
     cycles_reported: set[str] = set()
     for station_id, (line, _) in rows.items():
@@ -591,7 +590,7 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
             if current in trail:
                 cycle = trail[trail.index(current):] + [current]
                 if not cycles_reported.intersection(cycle):
-                    problem(line, "parent", config_words.cycle(cycle))
+                    problem(line, "parent", words.config.cycle(cycle))
                     cycles_reported.update(cycle)
                 break
             trail.append(current)
@@ -602,9 +601,9 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
             continue
         parent = rows[station.parent][1]
         if LEVEL_RANK[parent.level] >= LEVEL_RANK[station.level]:
-            problem(line, "parent", config_words.wrong_parent_level(
+            problem(line, "parent", words.config.wrong_parent_level(
                 words.name_of(words.LEVELS, station.level), station_id, words.name_of(words.LEVELS, parent.level), parent.id))
 
     if not rows and not problems:
-        problem(None, "", config_words.no_stations())
+        problem(None, "", words.config.no_stations())
     return {sid: station for sid, (_, station) in rows.items()}, problems

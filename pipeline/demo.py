@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pipeline import words
 from pipeline.config import load_newsroom
 from pipeline.desk.users import add_user
 from pipeline.ingest import IngestSummary, Progress, ingest_all
@@ -29,7 +30,6 @@ from pipeline.store import Store, open_store
 from pipeline.stories import Actor, count_by_state, snapshot
 from pipeline.timeutil import utcnow
 from pipeline.words import day_name, name_of
-from pipeline.words import demo as say
 from pipeline.workflow import perform
 from publishers import open_channel
 from publishers.export import ExportChannel
@@ -198,52 +198,52 @@ def _describe(result: DemoResult, newsroom: Newsroom, ingested: IngestSummary, s
         return path.relative_to(root).as_posix() + ("/" if path.is_dir() else "")
 
     levels = Counter(station.level for station in newsroom.stations.values())
-    rows.append(("newsroom", say.newsroom("云禾县", len(newsroom.stations), {level: levels[level] for level in LEVELS}),
+    rows.append(("newsroom", words.demo.newsroom("云禾县", len(newsroom.stations), {level: levels[level] for level in LEVELS}),
                  "kitchen.toml, stations.csv"))
-    rows.append(("store", say.store(), where(root / "kitchen.db")))
+    rows.append(("store", words.demo.store(), where(root / "kitchen.db")))
     crawled = {sid: one for sid, one in ingested.by_source.items() if sid != "inbox"}
     inbox = ingested.by_source.get("inbox")
     if inbox is not None:
-        rows.append(("inbox", say.inbox(inbox.new_reports), where(root / "inbox" / "_done")))
+        rows.append(("inbox", words.demo.inbox(inbox.new_reports), where(root / "inbox" / "_done")))
     for source_id, one in crawled.items():
-        rows.append((f"crawl {source_id}", say.crawl(one.fetched, one.new_reports, one.duplicates, one.updated,
+        rows.append((f"crawl {source_id}", words.demo.crawl(one.fetched, one.new_reports, one.duplicates, one.updated,
                                                      one.failed), site_url))
-    rows.append(("quarantine", say.quarantine(inbox.quarantined if inbox else 0), where(quarantine)))
-    rows.append(("workflow", say.workflow(states), "kitchen stories"))
-    rows.append(("schedule", say.schedule(len(plan["approve_later"]), f"{tomorrow_8:%Y-%m-%d %H:%M}"),
+    rows.append(("quarantine", words.demo.quarantine(inbox.quarantined if inbox else 0), where(quarantine)))
+    rows.append(("workflow", words.demo.workflow(states), "kitchen stories"))
+    rows.append(("schedule", words.demo.schedule(len(plan["approve_later"]), f"{tomorrow_8:%Y-%m-%d %H:%M}"),
                  f"kitchen publish --dry-run --now '{tomorrow_8:%Y-%m-%d %H:%M}'"))
-    rows.append(("export", say.export(len(documents)), where(outbox)))
+    rows.append(("export", words.demo.export(len(documents)), where(outbox)))
     live = root / "site" / "live"
     if live.exists():
         names = [name for _, _, files in os.walk(live, followlinks=True) for name in files]
         pages, feeds = names.count("index.html"), names.count("feed.xml") + names.count("atom.xml")
-        rows.append(("web", say.web(pages), "site/live/"))
-        rows.append(("rss", say.rss(feeds), "site/live/feed.xml"))
+        rows.append(("web", words.demo.web(pages), "site/live/"))
+        rows.append(("rss", words.demo.rss(feeds), "site/live/feed.xml"))
     cards, clips = result.rendered
     made = Counter(kind for _, kind in cards.made + clips.made)
     if cards.made or cards.failed:
-        rows.append(("cards", say.cards({name_of(say.CARD_NAMES, kind.removeprefix("card-")): n
+        rows.append(("cards", words.demo.cards({name_of(words.demo.CARD_NAMES, kind.removeprefix("card-")): n
                                          for kind, n in sorted(made.items()) if kind.startswith("card-")}),
                      where(root / "renditions")))
-        rows.append(("clips", say.clips({name_of(say.CLIP_NAMES, kind.removeprefix("clip-")): n
+        rows.append(("clips", words.demo.clips({name_of(words.demo.CLIP_NAMES, kind.removeprefix("clip-")): n
                                          for kind, n in sorted(made.items()) if kind.startswith("clip-")},
-                                        len(cards.failed + clips.failed)), say.CLIPS_WHERE))
+                                        len(cards.failed + clips.failed)), words.demo.CLIPS_WHERE))
     if result.packages:
         first_package = result.packages[0].manifest
         minutes = sum(p.manifest["seconds"] for p in result.packages) / 60 if first_package["loudness"] else None
         slot = next((s.label for s in newsroom.slots if s.name == first_package["slot"]), first_package["slot"])
         day = day_name(date.fromisoformat(first_package["date"]))
-        rows.append(("loudspeaker", say.loudspeaker(len(result.packages), day, slot, minutes),
+        rows.append(("loudspeaker", words.demo.loudspeaker(len(result.packages), day, slot, minutes),
                      where(result.packages[0].folder.parent)))
-    rows.append(("ledger", say.ledger(first.published + second.published, first.retracted + second.retracted),
+    rows.append(("ledger", words.demo.ledger(first.published + second.published, first.retracted + second.retracted),
                  "kitchen publish --failed"))
-    rows.append(("kill", say.kill(len(canceled)), ", ".join(where(p) for p in canceled)))
+    rows.append(("kill", words.demo.kill(len(canceled)), ", ".join(where(p) for p in canceled)))
     command = _kitchen_command()
     example = plan["correct"][0] if plan["correct"] else 1
-    result.notes.append(say.TRY)
-    for line, meaning in ((f"show {example}", say.try_show()), ("stories --state in_review", say.try_review()),
-                          ("status", say.try_status()), ("preview", say.try_preview()),
-                          ("desk", say.try_desk(DEMO_USER, DEMO_PASSWORD))):
+    result.notes.append(words.demo.TRY)
+    for line, meaning in ((f"show {example}", words.demo.try_show()), ("stories --state in_review", words.demo.try_review()),
+                          ("status", words.demo.try_status()), ("preview", words.demo.try_preview()),
+                          ("desk", words.demo.try_desk(DEMO_USER, DEMO_PASSWORD))):
         result.notes.append(f"  # {meaning}\n  {command} --newsroom {root} {line}")
 
 
@@ -256,12 +256,12 @@ def _kitchen_command() -> str:
 
 
 def print_demo_report(result: DemoResult, console: Console) -> None:
-    console.print(say.TITLE.format(root=result.root), style="bold")
-    table = Table(*say.HEADERS)
+    console.print(words.demo.TITLE.format(root=result.root), style="bold")
+    table = Table(*words.demo.HEADERS)
     for column in table.columns:
         column.overflow = "fold"
     for stage, what, where in result.rows:
-        table.add_row(say.stage(stage), what, where)
+        table.add_row(words.demo.stage(stage), what, where)
     console.print(table)
     for note in result.notes:
         console.print(note)

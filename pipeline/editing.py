@@ -8,7 +8,6 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.ingest.documents import (
     DocumentError,

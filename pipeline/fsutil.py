@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.words import common as say
+from pipeline import words
 
 TEMPORARY_PREFIX = ".tmp-"
 """Names of files and folders being written; a crash leaves at most these (see remove_stale_temp_files)."""
@@ -134,14 +134,14 @@ def inside(root: Path, relative: str | os.PathLike[str]) -> Path:
     (`..`, symlinks pointing out)."""
     text = os.fspath(relative)
     if not text or "\x00" in text:
-        raise UnsafePath(say.unusable_file_name(text))
+        raise UnsafePath(words.common.unusable_file_name(text))
     candidate = Path(text)
     if candidate.is_absolute() or candidate.drive:
-        raise UnsafePath(say.absolute_path(text))
+        raise UnsafePath(words.common.absolute_path(text))
     root_resolved = root.resolve()
     resolved = (root_resolved / candidate).resolve()
     if not resolved.is_relative_to(root_resolved):
-        raise UnsafePath(say.path_outside(text))
+        raise UnsafePath(words.common.path_outside(text))
     return resolved
 
 
@@ -154,21 +154,21 @@ def unique_destination(path: Path, companions: tuple[str, ...] = ()) -> Path:
         names = [candidate] + [candidate.with_name(candidate.name + ending) for ending in companions]
         if not any(os.path.lexists(name) for name in names):
             return candidate
-    raise FileExistsError(say.too_many_files(path))
+    raise FileExistsError(words.common.too_many_files(path))
 
 
 def describe_kind(mode: int) -> str:
     """What a file of this `st_mode` is, as a person reads it ("命名管道")."""
     kinds = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "folder"), (stat.S_ISLNK, "link"), (stat.S_ISFIFO, "pipe"),
              (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"))
-    return say.FILE_KINDS[next((name for test, name in kinds if test(mode)), "other")]
+    return words.common.FILE_KINDS[next((name for test, name in kinds if test(mode)), "other")]
 
 
 def folder_without_links(root: Path, folder: Path) -> Path:
     """Make `folder` (inside `root`) one level at a time, refusing any level that is a symbolic link
     or not a folder, so that whatever is then written in it stays under `root`."""
     if not folder.is_relative_to(root):
-        raise UnsafePath(say.folder_outside(folder, root))
+        raise UnsafePath(words.common.folder_outside(folder, root))
     current = root
     for part in folder.relative_to(root).parts:
         current = current / part
@@ -176,7 +176,7 @@ def folder_without_links(root: Path, folder: Path) -> Path:
             current.mkdir()
         mode = current.lstat().st_mode
         if not stat.S_ISDIR(mode):
-            raise UnsafePath(say.not_a_folder(current.relative_to(root), describe_kind(mode)))
+            raise UnsafePath(words.common.not_a_folder(current.relative_to(root), describe_kind(mode)))
     return folder
 
 
@@ -201,7 +201,7 @@ def move_entry(source: Path, destination: Path) -> None:
     moved as a link and a pipe is never opened, since a rename follows no link at either name;
     FileExistsError rather than replacing whatever took the name (a link included)."""
     if os.path.lexists(destination):
-        raise FileExistsError(say.already_exists(destination.name))
+        raise FileExistsError(words.common.already_exists(destination.name))
     os.rename(source, destination)
 
 
@@ -214,12 +214,12 @@ def read_regular_file(path: Path) -> bytes:
         fd = os.open(path, flags)
     except OSError:
         if os.path.islink(path):
-            raise UnsafePath(say.symbolic_link(path.name)) from None
+            raise UnsafePath(words.common.symbolic_link(path.name)) from None
         raise
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise UnsafePath(say.not_a_file(path.name, describe_kind(mode)))
+            raise UnsafePath(words.common.not_a_file(path.name, describe_kind(mode)))
         return handle.read()
 
 

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from pipeline import store as t
+from pipeline import words
 from pipeline.model import Publication
 from pipeline.words import PUBLICATION_STATES, channel_list, channel_name, name_of
-from pipeline.words import common as say
 
 P = t.publications
 
@@ -70,7 +70,7 @@ def schedule_story(conn: Connection, story_id: int, revision: int, channels: lis
             ))
         else:
             if existing.state == "claimed":
-                raise LedgerBusy(say.story_being_delivered(story_id, channel_name(channel)))
+                raise LedgerBusy(words.common.story_being_delivered(story_id, channel_name(channel)))
             conn.execute(update(P).where(P.c.id == existing.id).values(revision=revision,
                                                                         **_reset(now, due_at)))
 
@@ -91,7 +91,7 @@ def cancel_pending(conn: Connection, story_id: int, now: datetime) -> list[str]:
     busy = [row.channel for row in conn.execute(select(P.c.channel).where(
         P.c.story_id == story_id, P.c.state == "claimed"))]
     if busy:
-        raise LedgerBusy(say.story_being_delivered(story_id, channel_list(busy)))
+        raise LedgerBusy(words.common.story_being_delivered(story_id, channel_list(busy)))
     rows = conn.execute(select(P.c.id, P.c.channel).where(
         P.c.story_id == story_id, P.c.state.in_(("pending", "failed")),
         P.c.published_revision.is_(None))).all()
@@ -269,9 +269,9 @@ def mark_cancelled(conn: Connection, pub_id: int, owner: str, reason: str, now: 
 def retry_failed(conn: Connection, pub_id: int, now: datetime) -> Publication:
     row = conn.execute(select(P).where(P.c.id == pub_id)).first()
     if row is None:
-        raise LookupError(say.publication_missing(pub_id))
+        raise LookupError(words.common.publication_missing(pub_id))
     if row.state != "failed":
-        raise ValueError(say.publication_not_failed(pub_id, name_of(PUBLICATION_STATES, row.state)))
+        raise ValueError(words.common.publication_not_failed(pub_id, name_of(PUBLICATION_STATES, row.state)))
     conn.execute(update(P).where(P.c.id == pub_id).values(
         state="pending", attempts=0, next_attempt_at=None, due_at=min(row.due_at, now), updated_at=now))
     return _publication(conn.execute(select(P).where(P.c.id == pub_id)).one())
@@ -280,7 +280,7 @@ def retry_failed(conn: Connection, pub_id: int, now: datetime) -> Publication:
 def get_publication(conn: Connection, pub_id: int) -> Publication:
     row = conn.execute(select(P).where(P.c.id == pub_id)).first()
     if row is None:
-        raise LookupError(say.publication_missing(pub_id))
+        raise LookupError(words.common.publication_missing(pub_id))
     return _publication(row)
 
 
@@ -348,7 +348,7 @@ def redeliver_unit(conn: Connection, channel: str, unit: str, now: datetime) -> 
     else:
         free = or_(P.c.state != "claimed", P.c.lease_until < now)
         if not conn.execute(update(P).where(P.c.id == row.id, free).values(**_reset(now, now))).rowcount:
-            raise LedgerBusy(say.unit_being_delivered(unit, channel_name(channel)))
+            raise LedgerBusy(words.common.unit_being_delivered(unit, channel_name(channel)))
     return _publication(conn.execute(select(P).where(P.c.channel == channel, P.c.unit == unit)).one())
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import ParamSpec, TypeVar
 
-from pipeline.words import common as say
+from pipeline import words
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,7 +31,7 @@ class TookTooLong(TimeoutError):
     """The work for one input ran past its time limit."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(say.took_too_long(seconds))
+        super().__init__(words.common.took_too_long(seconds))
         self.seconds = seconds
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
-from pipeline.words import common as say
+from pipeline import words
 
 if TYPE_CHECKING:
     from pipeline.settings import Newsroom
@@ -29,7 +29,7 @@ def holding(newsroom: Newsroom, name: str, wait: float = 0) -> Iterator[None]:
     try:
         lock.acquire(timeout=wait)
     except Timeout:
-        raise Busy(say.lock_busy(name)) from None
+        raise Busy(words.common.lock_busy(name)) from None
     try:
         yield
     finally:

@@ -19,9 +19,9 @@ from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 from sqlalchemy import Connection, insert, select
 
 from pipeline import store as t
+from pipeline import words
 from pipeline.fsutil import atomic_write
 from pipeline.model import ImageRef
-from pipeline.words import common as say
 
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -58,7 +58,7 @@ def open_image(source: str | Path | bytes, *, name: str = "", min_side: int = 1,
     with _opened(source, subject) as opened:
         width, height = opened.size
         if min(width, height) < min_side:
-            raise BadImage(say.photo_too_small(subject, width, height, min_side))
+            raise BadImage(words.common.photo_too_small(subject, width, height, min_side))
         if max_side is not None and max(opened.size) > max_side:
             scale = max_side / max(opened.size)
             opened.draft(opened.mode, (math.ceil(width * scale), math.ceil(height * scale)))
@@ -87,20 +87,20 @@ def inspect_image(data: bytes, name: str) -> tuple[str, str, int, int]:
     content type, width, height) as stored (before any EXIF rotation)."""
     subject = _subject(name)
     if len(data) > MAX_IMAGE_BYTES:
-        raise BadImage(say.photo_too_heavy(subject, len(data) // 1_048_576, MAX_IMAGE_BYTES // 1_048_576))
+        raise BadImage(words.common.photo_too_heavy(subject, len(data) // 1_048_576, MAX_IMAGE_BYTES // 1_048_576))
     with _opened(data, subject) as opened:
         fmt, (width, height) = opened.format, opened.size
         # every pixel is decoded (JPEGs at an eighth of the size, which is quick): damage shows here
         opened.draft(opened.mode, (math.ceil(width / 8), math.ceil(height / 8)))
         opened.load()
     if fmt not in FORMATS:
-        raise BadImage(say.photo_format(subject, fmt))
+        raise BadImage(words.common.photo_format(subject, fmt))
     ext, content_type = FORMATS[fmt]
     return ext, content_type, width, height
 
 
 def _subject(name: str) -> str:
-    return say.photo_subject(name)
+    return words.common.photo_subject(name)
 
 
 @contextmanager
@@ -113,7 +113,7 @@ def _opened(source: str | Path | bytes, subject: str) -> Iterator[Image.Image]:
         try:
             handle = open(source, "rb")  # noqa: SIM115 — closed below, with the image
         except OSError as exc:
-            raise BadImage(say.photo_unreadable_file(source, exc.strerror)) from None
+            raise BadImage(words.common.photo_unreadable_file(source, exc.strerror)) from None
     try:
         with handle, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -121,17 +121,17 @@ def _opened(source: str | Path | bytes, subject: str) -> Iterator[Image.Image]:
                 width, height = opened.size
                 limit = MAX_JPEG_PIXELS if opened.format == "JPEG" else MAX_PIXELS
                 if width * height > limit:
-                    raise BadImage(say.photo_bomb(subject, width, height, width * height / 1e6,
+                    raise BadImage(words.common.photo_bomb(subject, width, height, width * height / 1e6,
                                                   limit // 1_000_000))
                 yield opened
     except BadImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise BadImage(say.photo_bomb_unknown_size(subject, MAX_PIXELS // 1_000_000)) from None
+        raise BadImage(words.common.photo_bomb_unknown_size(subject, MAX_PIXELS // 1_000_000)) from None
     except UnidentifiedImageError:
-        raise BadImage(say.photo_not_an_image(subject)) from None
+        raise BadImage(words.common.photo_not_an_image(subject)) from None
     except Exception as exc:  # corrupt files make Pillow raise almost any exception type
-        raise BadImage(say.photo_damaged(subject, exc)) from None
+        raise BadImage(words.common.photo_damaged(subject, exc)) from None
 
 
 def _orientation(image: Image.Image) -> int:
@@ -205,11 +205,11 @@ def find_media(conn: Connection, prefix: str) -> ImageRef:
     """Look an image up by (a prefix of) its hash, as editors write it in `kitchen edit`."""
     prefix = prefix.strip().lower()
     if len(prefix) < 8 or not all(c in "0123456789abcdef" for c in prefix):
-        raise BadImage(say.image_id_malformed(prefix))
+        raise BadImage(words.common.image_id_malformed(prefix))
     rows = conn.execute(select(t.media).where(t.media.c.sha256.like(prefix + "%")).limit(2)).all()
     if not rows:
-        raise BadImage(say.image_id_unknown(prefix))
+        raise BadImage(words.common.image_id_unknown(prefix))
     if len(rows) > 1:
-        raise BadImage(say.image_id_ambiguous(prefix))
+        raise BadImage(words.common.image_id_ambiguous(prefix))
     row = rows[0]
     return ImageRef(sha256=row.sha256, ext=row.ext, width=row.width, height=row.height)

@@ -8,9 +8,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline import words
 from pipeline.settings import CONFIG_FILE, STATIONS_FILE
 from pipeline.templating import environment
-from pipeline.words import config as config_words
 
 NEWSROOM_GITIGNORE = """\
 # Central Kitchen run-time files (the database, stored media and outputs are backed up, not versioned)
@@ -50,14 +50,14 @@ def init_newsroom(target: Path, title: str, base_url: str, timezone: str = "Asia
                   monthly_themes: list[tuple[str, str]] | None = None) -> InitResult:
     target = target.expanduser().resolve()
     if (target / CONFIG_FILE).exists():
-        raise ScaffoldError(config_words.already_a_newsroom(target, CONFIG_FILE))
+        raise ScaffoldError(words.config.already_a_newsroom(target, CONFIG_FILE))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScaffoldError(config_words.unknown_timezone(timezone)) from None
+        raise ScaffoldError(words.config.unknown_timezone(timezone)) from None
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ScaffoldError(config_words.not_http_url(base_url))
+        raise ScaffoldError(words.config.not_http_url(base_url))
     env = environment()
     env.filters["toml"] = lambda value: json.dumps(value, ensure_ascii=False)
     values = {"title": title, "base_url": base_url, "timezone": timezone, "county": county,

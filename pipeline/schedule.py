@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline.faults import checkpoint
 from pipeline.ingest import ingest_all
 from pipeline.locks import Busy, holding
@@ -29,8 +29,6 @@ from pipeline.settings import Newsroom, PublishSettings
 from pipeline.store import Store
 from pipeline.stories import SYSTEM, get_story, record_event
 from pipeline.timeutil import utcnow
-from pipeline.words import ingest as said
-from pipeline.words import render as texts
 from pipeline.workflow import perform
 from publishers import (
     Channel,
@@ -194,7 +192,7 @@ def _defer(store: Store, pub: Publication, owner: str, now: datetime, settings: 
            summary: PublishSummary) -> None:
     """The channel keeps failing in this pass: hand the row back for later without trying it."""
     with store.begin() as conn:
-        ledger.mark_retry(conn, pub.id, owner, pub.last_error or texts.CHANNEL_FAILING,
+        ledger.mark_retry(conn, pub.id, owner, pub.last_error or words.render.CHANNEL_FAILING,
                           now + ledger.backoff(1, settings.backoff_seconds, settings.backoff_cap_seconds), now)
     summary.skipped += 1
 
@@ -217,7 +215,7 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         with store.begin() as conn:
             if pub.attempts >= settings.max_attempts:
                 # Each earlier attempt ended without an outcome: the publisher died delivering it.
-                ledger.mark_failed(conn, pub.id, owner, texts.gave_up(pub.attempts, texts.PUBLISHER_STOPPED), clock())
+                ledger.mark_failed(conn, pub.id, owner, words.render.gave_up(pub.attempts, words.render.PUBLISHER_STOPPED), clock())
                 return "failed"
             if not ledger.start_attempt(conn, pub.id, owner, rendition.sha256 if rendition else None,
                                         clock(), timedelta(seconds=settings.lease_seconds)):
@@ -248,7 +246,7 @@ def _deliver(newsroom: Newsroom, store: Store, pub: Publication, owner: str,
         with store.begin() as conn:
             attempts = ledger.get_publication(conn, pub.id).attempts
             if attempts >= settings.max_attempts:
-                ledger.mark_failed(conn, pub.id, owner, texts.gave_up(attempts, message), clock())
+                ledger.mark_failed(conn, pub.id, owner, words.render.gave_up(attempts, message), clock())
                 return "failed"
             delay = ledger.backoff(max(attempts, 1), settings.backoff_seconds, settings.backoff_cap_seconds)
             ledger.mark_retry(conn, pub.id, owner, message, clock() + delay, clock())
@@ -262,7 +260,7 @@ def _rendition(newsroom: Newsroom, store: Store, pub: Publication, channel: Chan
     Raises _Cancelled when the row must not go out."""
     if pub.story_id is None:
         if channel.expired(pub.unit, now):
-            raise _Cancelled(texts.AIR_TIME_PASSED)
+            raise _Cancelled(words.render.AIR_TIME_PASSED)
         return channel.render_unit(pub.unit)
     kind = channel.rendition_kind
     if kind not in recipes:
@@ -270,7 +268,7 @@ def _rendition(newsroom: Newsroom, store: Store, pub: Publication, channel: Chan
     with store.begin() as conn:
         story = get_story(conn, pub.story_id)
         if story.state not in ("approved", "published"):
-            raise _Cancelled(texts.story_not_approved(story.state))
+            raise _Cancelled(words.render.story_not_approved(story.state))
         assert pub.revision is not None
         return ensure_rendition(conn, newsroom, pub.story_id, pub.revision, kind, now, recipe=recipes[kind])
 
@@ -311,14 +309,14 @@ class Daemon:
         try:
             summary = render(self.newsroom, self.store, utcnow(), kinds_for(self.newsroom, clips=clips), wait_for_lock=1)
         except Busy as exc:
-            self.log(texts.render_skipped(exc))
+            self.log(words.render.render_skipped(exc))
             return
         if summary.made or summary.failed:
-            self.log(texts.render_summary(len(summary.made), len(summary.failed)))
+            self.log(words.render.render_summary(len(summary.made), len(summary.failed)))
         for note in summary.notes:
             self.log(note)
         for story_id, kind, reason in summary.failed:
-            self.log(texts.render_failed(story_id, kind, reason))
+            self.log(words.render.render_failed(story_id, kind, reason))
 
     def _loop(self, max_cycles: int | None) -> None:
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -333,11 +331,11 @@ class Daemon:
                     try:
                         summary = ingest_all(self.newsroom, self.store, wait_for_lock=5)
                     except Busy as exc:
-                        self.log(said.ingest_skipped(str(exc)))
+                        self.log(words.ingest.ingest_skipped(str(exc)))
                     else:
-                        self.log(said.ingest_done(summary.describe()))
+                        self.log(words.ingest.ingest_done(summary.describe()))
                         for label, detail in summary.problems():
-                            self.log(said.ingest_done(f"{label} {detail}"))
+                            self.log(words.ingest.ingest_done(f"{label} {detail}"))
                 if now >= next_publish:
                     next_publish = now + settings.publish_every_seconds
                     # cards before a pass (quick: covers go out with the stories); clips after an
@@ -348,7 +346,7 @@ class Daemon:
                     try:
                         result = publish_due(self.newsroom, self.store, wait_for_lock=5)
                     except Busy as exc:
-                        self.log(texts.publish_skipped(exc))
+                        self.log(words.render.publish_skipped(exc))
                     else:
                         if result.total or result.released_leases:
                             self.log(describe(result))
@@ -365,14 +363,14 @@ class Daemon:
 
 def describe(summary: PublishSummary) -> str:
     """A publish pass in one line, for editors: `发布：发布3条，撤下0条，…`."""
-    parts = texts.publish_summary(summary.published, summary.retracted, summary.retrying, summary.failed,
+    parts = words.render.publish_summary(summary.published, summary.retracted, summary.retrying, summary.failed,
                                   summary.cancelled, summary.skipped, summary.released_leases,
                                   len(summary.refreshed_packages))
     for name, done in summary.flushed.items():
         if "build" in done:
-            parts.append(texts.site_built(name, done["build"], done["written"]))
+            parts.append(words.render.site_built(name, done["build"], done["written"]))
         for story_id, reason in done.get("left_out", {}).items():
-            parts.append(texts.left_out_of_site(name, story_id, reason))
+            parts.append(words.render.left_out_of_site(name, story_id, reason))
     for name, error in summary.flush_errors:
-        parts.append(texts.flush_failed(name, error))
-    return texts.publish_line(parts)
+        parts.append(words.render.flush_failed(name, error))
+    return words.render.publish_line(parts)

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from pipeline.words import common as say
+from pipeline import words
 
 _LOCAL_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -35,7 +35,7 @@ def parse_local(text: str, tz: ZoneInfo) -> datetime:
     """
     value = text.strip()
     if not value:
-        raise ValueError(say.empty_date())
+        raise ValueError(words.common.empty_date())
     match = _CN_DATE.match(value)
     if match:
         year, month, day, hour, minute = match.groups()
@@ -50,7 +50,7 @@ def parse_local(text: str, tz: ZoneInfo) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(say.not_a_moment(text)) from None
+        raise ValueError(words.common.not_a_moment(text)) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
@@ -65,7 +65,7 @@ def coerce_datetime(value: object, tz: ZoneInfo) -> datetime:
         return datetime.combine(value, time(0, 0), tzinfo=tz).astimezone(UTC)
     if isinstance(value, str):
         return parse_local(value, tz)
-    raise ValueError(say.not_a_date(value))
+    raise ValueError(words.common.not_a_date(value))
 
 
 def to_local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -87,10 +87,10 @@ def parse_clock(text: str) -> time:
     """Parse a slot time `HH:MM` (24-hour)."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match:
-        raise ValueError(say.not_a_clock(text))
+        raise ValueError(words.common.not_a_clock(text))
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ValueError(say.clock_out_of_range(text))
+        raise ValueError(words.common.clock_out_of_range(text))
     return time(hour, minute)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import ledger, words
 from pipeline import store as t
 from pipeline.model import Story

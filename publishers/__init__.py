@@ -14,11 +14,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
 
+from pipeline import words
 from pipeline.model import Rendition
 from pipeline.registry import Kind, discover
 from pipeline.settings import Newsroom
 from pipeline.store import Store
-from pipeline.words import render as texts
 
 
 class ChannelError(Exception):
@@ -74,7 +74,7 @@ class Channel(Kind):
     def render_unit(self, unit: str) -> Rendition:
         """The rendition of a row that is not a story (a broadcast package); channels that have
         such rows implement it."""
-        raise PermanentError(texts.channel_has_no_units(self.name, unit))
+        raise PermanentError(words.render.channel_has_no_units(self.name, unit))
 
     def expired(self, unit: str, now: datetime) -> bool:
         """Whether a row of the channel's own is too late to deliver (a package after its air
@@ -122,13 +122,13 @@ def known_channels() -> dict[str, type[Channel]]:
 def open_channel(newsroom: Newsroom, name: str) -> Channel:
     """The configured channel `name` (an instance of its kind, with its options)."""
     if name not in newsroom.publish.channels:
-        raise PermanentError(texts.channel_not_enabled(name))
+        raise PermanentError(words.render.channel_not_enabled(name))
     options = dict(newsroom.channel_options.get(name, {}))
     options.pop("kind", None)
     kind = newsroom.channel_kind(name)
     kinds = known_channels()
     if kind not in kinds:
-        raise PermanentError(texts.channel_unknown_kind(name, kind))
+        raise PermanentError(words.render.channel_unknown_kind(name, kind))
     channel = kinds[kind](newsroom, options, name=name)
     channel.recover()
     return channel

@@ -15,13 +15,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline import words
 from pipeline.faults import checkpoint
 from pipeline.fsutil import atomic_copy, atomic_write, remove_stale_temp_files
 from pipeline.media import media_path
 from pipeline.model import Rendition
 from pipeline.render.ninjs import cancellation, image_file_name, story_uri
 from pipeline.settings import Newsroom
-from pipeline.words import render as texts
 from publishers import Channel, PermanentError, Retraction, TransientError
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class ExportChannel(Channel):
 
     def preflight(self) -> list[str]:
         if self.url and not os.environ.get(self.secret_env):
-            return [texts.secret_missing(self.secret_env)]
+            return [words.render.secret_missing(self.secret_env)]
         return []
 
     def recover(self) -> None:
@@ -78,7 +78,7 @@ class ExportChannel(Channel):
             target = folder / "images" / image_file_name(image.sha256, image.ext)
             if not target.exists():
                 if not source.exists():
-                    raise PermanentError(texts.image_missing(image.sha256[:12]))
+                    raise PermanentError(words.render.image_missing(image.sha256[:12]))
                 atomic_copy(source, target)
         document = folder / f"rev-{rendition.revision}.json"
         written = _write_if_changed(document, rendition.content)
@@ -109,7 +109,7 @@ class ExportChannel(Channel):
 
         secret = os.environ.get(self.secret_env, "")
         if not secret:
-            raise PermanentError(texts.secret_missing(self.secret_env))
+            raise PermanentError(words.render.secret_missing(self.secret_env))
         timestamp = str(int(time.time()))
         signature = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
         headers = {
@@ -124,16 +124,16 @@ class ExportChannel(Channel):
         try:
             response = self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            raise TransientError(texts.post_failed(self.url, f"{type(exc).__name__}: {exc}")) from None
+            raise TransientError(words.render.post_failed(self.url, f"{type(exc).__name__}: {exc}")) from None
         status = response.status_code
         if 200 <= status < 300 or status == 409:  # 409: the partner already has this document
             return status
         detail = " ".join(response.text.split())[:160]
         if status in RETRYABLE_STATUS or (500 <= status < 600 and status not in (501, 505)):
-            raise TransientError(texts.post_failed(self.url, f"HTTP {status} {detail}".rstrip()))
+            raise TransientError(words.render.post_failed(self.url, f"HTTP {status} {detail}".rstrip()))
         if 300 <= status < 400:
-            raise PermanentError(texts.post_redirected(self.url, status, response.headers.get("location", "?")))
-        raise PermanentError(texts.post_failed(self.url, f"HTTP {status} {detail}".rstrip()))
+            raise PermanentError(words.render.post_redirected(self.url, status, response.headers.get("location", "?")))
+        raise PermanentError(words.render.post_failed(self.url, f"HTTP {status} {detail}".rstrip()))
 
     def close(self) -> None:
         if self._client is not None:

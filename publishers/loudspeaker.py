@@ -14,6 +14,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from pipeline import words
 from pipeline.live import mark_site_stale
 from pipeline.model import Rendition
 from pipeline.render import broadcast
@@ -21,7 +22,6 @@ from pipeline.render.tts import engines_status
 from pipeline.settings import Newsroom
 from pipeline.templating import template_problems
 from pipeline.timeutil import utcnow
-from pipeline.words import render as texts
 from publishers import Channel, PermanentError, ReadsTheStore, Retraction
 
 
@@ -42,7 +42,7 @@ class LoudspeakerChannel(ReadsTheStore, Channel):
         status = {s.name: s for s in engines_status()}
         engine = status.get(self.settings.engine)
         if self.settings.engine != "none" and (engine is None or not engine.available):
-            problems.append(texts.engine_unavailable(self.settings.engine, engine.detail if engine else ""))
+            problems.append(words.render.engine_unavailable(self.settings.engine, engine.detail if engine else ""))
         _, notice_problems = broadcast.load_notices(self.newsroom)
         problems += [f"broadcast/notices/{name}: {reason}" for name, reason in notice_problems]
         return problems

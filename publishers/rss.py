@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pipeline.words.site as site_words
+from pipeline import words
 from publishers.web import SiteChannel
 
 
@@ -17,7 +17,7 @@ class FeedChannel(SiteChannel):
 
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(key, site_words.unknown_setting()) for key in options]
+        return [(key, words.site.unknown_setting()) for key in options]
 
     def preflight(self) -> list[str]:
         # the feeds are built with the site's templates: reported once, under `web`, when both run

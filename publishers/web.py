@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pipeline.words.site as site_words
+from pipeline import words
 from pipeline.ledger import fail_delivered
 from pipeline.live import assign_slug, mark_site_stale, site_build_marker
 from pipeline.model import Rendition
@@ -33,7 +33,7 @@ class SiteChannel(ReadsTheStore, Channel):
 
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(key, site_words.unknown_setting()) for key in options]
+        return [(key, words.site.unknown_setting()) for key in options]
 
     def preflight(self) -> list[str]:
         return template_problems(self.newsroom.root, "web")
@@ -49,7 +49,7 @@ class SiteChannel(ReadsTheStore, Channel):
             content = get_revision(conn, rendition.story_id, rendition.revision).content
             found = control_characters(content)
             if found:
-                raise PermanentError(site_words.control_characters(rendition.story_id, rendition.revision, found))
+                raise PermanentError(words.site.control_characters(rendition.story_id, rendition.revision, found))
             assign_slug(conn, rendition.story_id, rendition.meta.get("title", ""))
         mark_site_stale(self.newsroom)
         return {"path": rendition.meta.get("path"), "sha256": rendition.sha256}
@@ -71,7 +71,7 @@ class SiteChannel(ReadsTheStore, Channel):
             with self.store.begin() as conn:
                 now = utcnow()
                 for story_id, reason in result.left_out.items():
-                    fail_delivered(conn, [story_id], channels, site_words.left_out_of_build(result.build, reason), now)
+                    fail_delivered(conn, [story_id], channels, words.site.left_out_of_build(result.build, reason), now)
                     state = get_story(conn, story_id).state
                     record_event(conn, now, SYSTEM, "left-out-of-site", story_id, state, state, reason,
                                  {"build": result.build})

@@ -411,9 +411,9 @@ def test_what_the_editor_previews_is_what_the_package_reads(tmp_path: Path) -> N
 
 def test_the_desk_names_channels_states_units_and_events_in_chinese(tmp_path: Path) -> None:
     """Identifiers stay in the ledger and the forms' values; the page shows their Chinese names."""
-    from pipeline.words import desk as desk_words
+    from pipeline import words
 
-    assert desk_words.unit_label(date(2026, 12, 8), "晚间", "柳溪镇") == "12月8日 晚间 · 柳溪镇"
+    assert words.desk.unit_label(date(2026, 12, 8), "晚间", "柳溪镇") == "12月8日 晚间 · 柳溪镇"
     newsroom, store, (a, _), client, day = on_air_desk(tmp_path)
     with store.begin() as conn:
         pending = [p for p in ledger.list_publications(conn) if p.story_id is None and p.state == "pending"]

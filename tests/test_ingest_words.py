@@ -13,7 +13,6 @@ from pipeline import store as t
 from pipeline import words
 from pipeline.ingest import dedupe, ingest_all
 from pipeline.stories import count_ingest_errors, list_ingest_errors, recent_ingest_errors, snapshot
-from pipeline.words import ingest as said
 from tests.conftest import NOW, write_report
 
 # Words a reason may carry as they are: field names and formats a person types or looks for.
@@ -59,14 +58,14 @@ def test_quarantine_reasons_and_notes_are_chinese_and_say_how_to_resubmit(newsro
 
     reasons = dict(summary.errors)
     assert summary.quarantined == 8 and len(reasons) == 8
-    assert reasons["no-station.md"] == said.station_missing()
+    assert reasons["no-station.md"] == words.ingest.station_missing()
     assert reasons["no-station.md"].startswith("缺少站点：请在文件开头加一行 station: <站点编号或名称>")
     assert reasons["broken.json"] == "不是有效的 JSON：第 1 行第 11 列，引号没有闭合"
     for item, reason in [*summary.errors, *summary.skipped]:
         assert CJK.search(reason), (item, reason)
         assert english_words(reason, item) == [], (item, reason)
     note = (inbox / "_quarantine" / "no-station.md.reason.txt").read_text(encoding="utf-8")
-    assert note.splitlines()[:2] == ["no-station.md", said.station_missing()]
+    assert note.splitlines()[:2] == ["no-station.md", words.ingest.station_missing()]
     assert "改好后把文件放回收件箱即可重新导入" in note
     with store.begin() as conn:
         stages = {row.stage for row in conn.execute(select(t.ingest_errors.c.stage))}
@@ -78,24 +77,24 @@ def test_kitchen_ingest_and_errors_print_chinese(kitchen, newsroom_dir) -> None:
     (newsroom_dir / "inbox" / "b.md").write_text("---\ntitle: 没有站点\n---\n正文。\n", encoding="utf-8")
     output = kitchen("ingest")
     assert "采集：新稿 1 篇，已收过 0 篇，隔离 1 个" in output
-    assert f"已隔离 b.md：{said.station_missing()}" in output
+    assert f"已隔离 b.md：{words.ingest.station_missing()}" in output
     assert "用 kitchen errors 查看失败的内容和原因" in output
     listing = kitchen("errors")
-    assert "inbox · 文件 · b.md" in listing and said.station_missing() in listing
+    assert "inbox · 文件 · b.md" in listing and words.ingest.station_missing() in listing
     assert "→ 已隔离到 _quarantine/b.md" in listing
     assert "共显示 1 条未解决的采集错误" in listing
     # the reason is one line, not folded into a narrow column
-    assert any(line.strip() == said.station_missing() for line in listing.splitlines())
+    assert any(line.strip() == words.ingest.station_missing() for line in listing.splitlines())
 
 
 def test_repost_and_update_notes_are_chinese() -> None:
-    for reason in (said.same_page_same_text(), said.page_changed(), said.same_page_other_source(),
-                   said.same_text_repost(), said.alike_same_place(0.84), said.alike_other_place(),
-                   said.alike_other_stories([3, 5]), said.update_left_alone(True, "草稿"),
-                   said.update_left_alone(False, "已发布")):
+    for reason in (words.ingest.same_page_same_text(), words.ingest.page_changed(), words.ingest.same_page_other_source(),
+                   words.ingest.same_text_repost(), words.ingest.alike_same_place(0.84), words.ingest.alike_other_place(),
+                   words.ingest.alike_other_stories([3, 5]), words.ingest.update_left_alone(True, "草稿"),
+                   words.ingest.update_left_alone(False, "已发布")):
         assert CJK.search(reason) and english_words(reason) == [], reason
-    assert said.alike_same_place(0.84).startswith("84% 相似")
-    assert said.fetch_failed("page", said.http_status(404)) == "网页抓取失败：HTTP 404"
+    assert words.ingest.alike_same_place(0.84).startswith("84% 相似")
+    assert words.ingest.fetch_failed("page", words.ingest.http_status(404)) == "网页抓取失败：HTTP 404"
     assert {"duplicate-source", "source-updated", "source-seen-again"} <= set(words.EVENTS)
     signature = dedupe.minhash_of("东村开展板凳课堂理论宣讲六十余名村民参加")
     decision = dedupe.decide(canonical=None, digest="d", signature=signature, station_id="a", place=("", ""),
@@ -130,7 +129,7 @@ def test_an_unknown_theme_in_an_inbox_file_is_flagged_on_the_report_and_the_comm
     path = write_report(newsroom_dir, "a.md")
     path.write_text(path.read_text(encoding="utf-8").replace("theme: xuanjiang", "theme: 环境保护"), encoding="utf-8")
     output = kitchen("ingest")
-    flag = said.theme_unknown_left_empty("环境保护")
+    flag = words.ingest.theme_unknown_left_empty("环境保护")
     assert "新稿 1 篇" in output
     assert f"请留意 a.md：{flag}" in output
     from pipeline.store import open_store
@@ -168,7 +167,7 @@ def test_a_fixed_file_put_back_resolves_its_errors_and_retires_the_quarantine_no
         assert history.quarantined_to == "_quarantine/_resolved/b.md"  # where its note is now
     assert not (inbox / "_quarantine" / "b.md.reason.txt").exists()
     note = (inbox / "_quarantine" / "_resolved" / "b.md.reason.txt").read_text(encoding="utf-8")
-    assert note.startswith(f"b.md\n{said.station_missing()}\n")
+    assert note.startswith(f"b.md\n{words.ingest.station_missing()}\n")
     assert "已解决：" in note and "改好的文件已导入（_done/b.md）" in note
     assert (inbox / "_done" / "b.md").read_text(encoding="utf-8") == fixed
     assert "没有未解决的采集错误" in kitchen("errors")

@@ -26,7 +26,6 @@ from pipeline.cli import (
 )
 from pipeline.cli.context import STATE, Context, console, err, say
 from pipeline.cli.helptext import Commands
-from pipeline.words import cli as cli_words
 from pipeline.workflow import ROLES
 
 # Help is plain Chinese text from words.help (see `helptext.Commands`): with rich markup on,
@@ -43,7 +42,7 @@ def _version() -> str:
 
 def _print_version(value: bool) -> None:
     if value:
-        console.print(cli_words.version(_version()))
+        console.print(words.cli.version(_version()))
         raise typer.Exit()
 
 
@@ -59,7 +58,7 @@ def main_options(
                                           help=words.help.VERSION)] = False,
 ) -> None:
     if role not in ROLES:
-        say(cli_words.ERROR, "red", cli_words.role_unknown(role, list(ROLES)), err)
+        say(words.cli.ERROR, "red", words.cli.role_unknown(role, list(ROLES)), err)
         raise typer.Exit(2)
     STATE["ctx"] = Context(newsroom_dir, user, role)
 

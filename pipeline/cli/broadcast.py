@@ -18,7 +18,6 @@ from pipeline.schedule import rebuild_packages
 from pipeline.stories import snapshot
 from pipeline.text import markdown_to_text
 from pipeline.timeutil import utcnow
-from pipeline.words import render as texts
 from pipeline.words import seconds_text
 
 group = Commands(help=words.help.BROADCAST, no_args_is_help=True)
@@ -36,34 +35,34 @@ def broadcast_build(
     with plain_errors():
         newsroom = ctx().newsroom
         if not newsroom.slots:
-            raise ValueError(texts.NO_SLOTS)
+            raise ValueError(words.render.NO_SLOTS)
         if not newsroom.channels_of_kind("loudspeaker"):
-            raise ValueError(texts.NO_LOUDSPEAKER)
+            raise ValueError(words.render.NO_LOUDSPEAKER)
         chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
         try:
             when = date.fromisoformat(day) if day else utcnow().astimezone(newsroom.tz).date()
         except ValueError:
-            raise ValueError(texts.bad_date_option(day)) from None
+            raise ValueError(words.render.bad_date_option(day)) from None
         with ctx().store.read() as conn:
             found = broadcast.rundowns(conn, newsroom, when, chosen, township)
         units = [PackageUnit(when, chosen.name, rundown.target.id) for rundown in found]
         targets = {str(unit): rundown.target for unit, rundown in zip(units, found, strict=True)}
         rows = rebuild_packages(newsroom, ctx().store, units)
-        table = Table(*texts.BUILD_COLUMNS, box=None)
+        table = Table(*words.render.BUILD_COLUMNS, box=None)
         slot_length = seconds_text(chosen.minutes * 60)
         for row in rows:
             target = targets[row.unit]
             package = broadcast.delivered_package(newsroom, row)
             if package is None:
                 table.add_row(f"{target.name} ({target.id})", "", "", slot_length, "", "",
-                              Text(texts.package_not_built(row.state, row.last_error), style="yellow"))
+                              Text(words.render.package_not_built(row.state, row.last_error), style="yellow"))
                 continue
             manifest = package.manifest
             loud = manifest["loudness"]
             table.add_row(f"{target.name} ({target.id})",
                           str(sum(1 for i in manifest["items"] if i["kind"] in ("story", "brief"))),
                           seconds_text(manifest["seconds"]), slot_length, str(len(manifest["left_out"])),
-                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else texts.SCRIPT_ONLY,
+                          f"{loud['integrated_lufs']:.1f} LUFS" if loud else words.render.SCRIPT_ONLY,
                           str(package.folder.relative_to(newsroom.root)))
     console.print(table)
 
@@ -80,11 +79,11 @@ def broadcast_spoken(story_id: Annotated[int, typer.Argument(help=words.help.BRO
     spoken = json.loads(rendition.content)
     rate = broadcast.settings_for(newsroom).chars_per_minute
     console.print(spoken["spoken"])
-    console.print("\n" + texts.reading_time(spoken["seconds"], rate))
+    console.print("\n" + words.render.reading_time(spoken["seconds"], rate))
     if spoken["rewritten"]:
-        console.print(texts.REWRITTEN_HEADING)
+        console.print(words.render.REWRITTEN_HEADING)
         for before, after in spoken["rewritten"]:
             console.print(f"  {before} → {after}")
     content = snap.revision.content
     for issue in lint(f"{content.title}。{markdown_to_text(content.body_md)}"):
-        say(texts.CHECK_LABEL, "yellow", f"{issue.message}「{issue.excerpt}」— {issue.suggestion}")
+        say(words.render.CHECK_LABEL, "yellow", f"{issue.message}「{issue.excerpt}」— {issue.suggestion}")

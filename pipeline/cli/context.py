@@ -12,7 +12,6 @@ from rich.text import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.config import ConfigError, NewsroomNotFound, find_newsroom, load_newsroom
 from pipeline.ingest.documents import DocumentError

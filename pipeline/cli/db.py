@@ -1,7 +1,6 @@
 """The newsroom's database: apply migrations, show the revision it is at."""
 
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, plain_errors
 from pipeline.cli.helptext import Commands

@@ -6,7 +6,6 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
 from pipeline.cli.helptext import Commands

@@ -15,7 +15,6 @@ from pipeline.schedule import describe, publish_due
 from pipeline.settings import Newsroom
 from pipeline.timeutil import parse_local, utcnow
 from pipeline.words import channel_name
-from pipeline.words import render as texts
 
 app = Commands()
 
@@ -34,44 +33,44 @@ def publish(
         modes = [name for name, on in (("--failed", failed), ("--retry", bool(retry)),
                                        ("--retry-all", retry_all), ("--dry-run", dry_run)) if on]
         if len(modes) > 1 or (modes and modes != ["--dry-run"] and (due or now)):
-            raise ValueError(texts.choose_one(modes + (["--due"] if due else [])))
+            raise ValueError(words.render.choose_one(modes + (["--due"] if due else [])))
         newsroom, store = ctx().newsroom, ctx().store
         moment = parse_local(now, newsroom.tz) if now else None
         if failed:
             with store.begin() as conn:
                 rows = ledger.list_publications(conn, state="failed")
-            table = Table(*texts.FAILED_COLUMNS, box=None)
+            table = Table(*words.render.FAILED_COLUMNS, box=None)
             for pub in rows:
                 table.add_row(str(pub.id), unit_name(newsroom, pub), channel_shown(newsroom, pub.channel),
-                              texts.action_name(pub.action), str(pub.attempts), pub.last_error or "")
+                              words.render.action_name(pub.action), str(pub.attempts), pub.last_error or "")
             console.print(table)
-            console.print(texts.failed_total(len(rows)))
+            console.print(words.render.failed_total(len(rows)))
             return
         if retry or retry_all:
             with store.begin() as conn:
                 ids = retry or [pub.id for pub in ledger.list_publications(conn, state="failed")]
                 for pub in (ledger.retry_failed(conn, row_id, utcnow()) for row_id in ids):
-                    console.print(texts.queued_again(pub.id, unit_name(newsroom, pub), channel_shown(newsroom, pub.channel)))
-            console.print(texts.queued_total(len(ids)))
+                    console.print(words.render.queued_again(pub.id, unit_name(newsroom, pub), channel_shown(newsroom, pub.channel)))
+            console.print(words.render.queued_total(len(ids)))
             return
         if dry_run:
             with store.begin() as conn:
                 rows = ledger.due_rows(conn, moment or utcnow())
             for pub in rows:
-                console.print(texts.due_line(unit_name(newsroom, pub), channel_shown(newsroom, pub.channel),
+                console.print(words.render.due_line(unit_name(newsroom, pub), channel_shown(newsroom, pub.channel),
                                              pub.action, local_time(pub.due_at)))
-            console.print(texts.due_total(len(rows)))
+            console.print(words.render.due_total(len(rows)))
             return
 
         def report(pub: Publication, outcome: str) -> None:
             styles = {"published": "green", "retracted": "green", "retrying": "yellow", "failed": "red"}
-            say(texts.OUTCOMES.get(outcome, outcome), styles.get(outcome, ""),
+            say(words.render.OUTCOMES.get(outcome, outcome), styles.get(outcome, ""),
                 f"{unit_name(newsroom, pub)} → {channel_shown(newsroom, pub.channel)}")
 
         try:
             summary = publish_due(newsroom, store, due_until=moment, on_item=report)
         except Busy as exc:  # an overlapping cron run is normal, not an error
-            console.print(texts.publish_skipped(exc))
+            console.print(words.render.publish_skipped(exc))
             return
     console.print(describe(summary))
     if summary.failed or summary.flush_errors:
@@ -81,8 +80,8 @@ def publish(
 def unit_name(newsroom: Newsroom, pub: Publication) -> str:
     """What a ledger row delivers, as an editor reads it: a story and its revision, or a package."""
     if pub.story_id is None:
-        return texts.package_ref(unit_label(newsroom, pub.unit))
-    return texts.story_ref(pub.story_id, pub.revision)
+        return words.render.package_ref(unit_label(newsroom, pub.unit))
+    return words.render.story_ref(pub.story_id, pub.revision)
 
 
 def channel_shown(newsroom: Newsroom, name: str) -> str:

@@ -18,7 +18,6 @@ from pipeline.cli.helptext import Commands
 from pipeline.render.renditions import kinds_for, plan
 from pipeline.render.renditions import render as render_all
 from pipeline.timeutil import utcnow
-from pipeline.words import render as texts
 
 app = Commands()
 
@@ -38,7 +37,7 @@ def render(
             for name in kind:
                 group = [k for k in kinds if name in ("cards", "clips") and k.startswith(name[:-1] + "-")]
                 if not group and name not in kinds:
-                    raise typer.BadParameter(texts.unknown_rendition(name, kinds))
+                    raise typer.BadParameter(words.render.unknown_rendition(name, kinds))
                 chosen += group or [name]
             kinds = list(dict.fromkeys(chosen))
         with store.read() as conn:
@@ -59,13 +58,13 @@ def render(
                                  progress=lambda label, done: progress.update(task, completed=done, description=label),
                                  encoding=encoding if err.is_terminal else None)
     for note in summary.notes:
-        say(texts.WARNING_LABEL, "yellow", note, err)
+        say(words.render.WARNING_LABEL, "yellow", note, err)
     for story_id, kind_name in summary.made:
-        console.print(texts.rendered(story_id, kind_name))
+        console.print(words.render.rendered(story_id, kind_name))
     for story_id, kind_name, warning in summary.warnings:
-        say(texts.WARNING_LABEL, "yellow", texts.render_warning(story_id, kind_name, warning), err)
+        say(words.render.WARNING_LABEL, "yellow", words.render.render_warning(story_id, kind_name, warning), err)
     for story_id, kind_name, reason in summary.failed:
-        say(texts.FAILED_LABEL, "red", texts.render_warning(story_id, kind_name, reason), err)
-    console.print(texts.render_summary(len(summary.made), len(summary.failed)))
+        say(words.render.FAILED_LABEL, "red", words.render.render_warning(story_id, kind_name, reason), err)
+    console.print(words.render.render_summary(len(summary.made), len(summary.failed)))
     if summary.failed:
         raise typer.Exit(1)

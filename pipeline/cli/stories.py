@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import (
     console,

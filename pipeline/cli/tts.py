@@ -1,7 +1,6 @@
 """Text-to-speech engines for the loudspeaker channel: which are installed, how to add the others."""
 
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import say
 from pipeline.cli.helptext import Commands

@@ -8,7 +8,6 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy import Connection
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, plain_errors, say
 from pipeline.cli.helptext import Commands

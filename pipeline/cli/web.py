@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-import pipeline.words.cli  # noqa: F401 — words.cli below
 from pipeline import words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
 from pipeline.cli.helptext import Commands

@@ -17,13 +17,13 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
+from pipeline import words
 from pipeline.config import load_newsroom
 from pipeline.desk.auth import preview_signer, session_signer
 from pipeline.desk.pages import http_error, install_words, invalid_request, server_error
 from pipeline.desk.routes import broadcasts, dashboard, errors, inbox, login, media, schedule, story
 from pipeline.store import open_store
 from pipeline.templating import environment
-from pipeline.words import desk as desk_words
 
 ROUTERS = (login.router, inbox.router, errors.router, story.router, schedule.router, broadcasts.router,
            dashboard.router, media.router)
@@ -31,7 +31,7 @@ ROUTERS = (login.router, inbox.router, errors.router, story.router, schedule.rou
 
 def create_app(newsroom_root: Path) -> FastAPI:
     newsroom = load_newsroom(newsroom_root)
-    app = FastAPI(title=desk_words.app_title(), docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=words.desk.app_title(), docs_url=None, redoc_url=None, openapi_url=None)
     app.state.newsroom = newsroom
     app.state.store = open_store(newsroom)
     app.state.signer = session_signer(newsroom)

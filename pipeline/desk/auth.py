@@ -19,7 +19,6 @@ from pipeline.fsutil import atomic_write
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, StoryNotFound, get_story
 from pipeline.timeutil import utcnow
-from pipeline.words import desk as desk_words
 from pipeline.workflow import ACTIONS, Forbidden, NotAllowed, WorkflowError, perform
 
 COOKIE = "kitchen_desk"
@@ -82,7 +81,7 @@ def require_user(request: Request) -> User:
 def check_csrf(request: Request, csrf: str = Form("")) -> None:
     """Every POST carries the session's CSRF token (a form from elsewhere does not have it)."""
     if not csrf or not hmac.compare_digest(str(session(request).get("csrf", "")), csrf):
-        raise HTTPException(status_code=403, detail=desk_words.csrf_failed())
+        raise HTTPException(status_code=403, detail=words.desk.csrf_failed())
 
 
 CurrentUser = Annotated[User, Depends(require_user)]
@@ -98,7 +97,7 @@ PostingUser = Annotated[User, Depends(require_posting_user)]
 
 
 def story_not_found(story_id: int) -> HTTPException:
-    return HTTPException(status_code=404, detail=desk_words.story_missing(story_id))
+    return HTTPException(status_code=404, detail=words.desk.story_missing(story_id))
 
 
 def check_story_id(story_id: int) -> None:
@@ -126,21 +125,21 @@ def refusal(conn: Connection, newsroom: Newsroom, story_id: int, action_name: st
     is the command line's)."""
     action = ACTIONS.get(action_name)
     if action is None:
-        return desk_words.no_such_action()
+        return words.desk.no_such_action()
     label = action.label_zh
     if isinstance(exc, NotAllowed):
         state = get_story(conn, story_id).state
-        return desk_words.not_allowed(story_id, words.name_of(words.STORY_STATES, state), label,
+        return words.desk.not_allowed(story_id, words.name_of(words.STORY_STATES, state), label,
                                       [words.name_of(words.STORY_STATES, s) for s in action.from_states],
-                                      desk_words.hint(action.name, state))
+                                      words.desk.hint(action.name, state))
     if isinstance(exc, Forbidden):
         if action.role == "system":
-            return desk_words.forbidden_system(label)
-        return desk_words.forbidden_role(label, words.name_of(words.ROLES, action.role),
+            return words.desk.forbidden_system(label)
+        return words.desk.forbidden_role(label, words.name_of(words.ROLES, action.role),
                                          words.name_of(words.ROLES, user.role))
     if action.needs_note and not note.strip():
-        return desk_words.note_needed(label)
+        return words.desk.note_needed(label)
     if action.name == "approve" and not newsroom.publish.channels:
-        return desk_words.no_channels()
+        return words.desk.no_channels()
     detail = str(exc)
-    return desk_words.cannot(detail if any("\u4e00" <= ch <= "\u9fff" for ch in detail) else "")
+    return words.desk.cannot(detail if any("\u4e00" <= ch <= "\u9fff" for ch in detail) else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.words import desk as desk_words
+from pipeline import words
 
 PALETTE = ("#b3261e", "#d97706", "#2563eb", "#059669", "#7c3aed", "#db2777", "#0891b2", "#4b5563")
 
@@ -13,7 +13,7 @@ PALETTE = ("#b3261e", "#d97706", "#2563eb", "#059669", "#7c3aed", "#db2777", "#0
 def bars(rows: list[tuple[str, int]], title: str, highlight: str | None = None, width: int = 560) -> str:
     """One horizontal bar per row, the label on the left and the count at the bar's end."""
     if not rows:
-        return f'<p class="muted">{escape(desk_words.no_data(title))}</p>'
+        return f'<p class="muted">{escape(words.desk.no_data(title))}</p>'
     label_width, row_height = 180, 26
     top = max(value for _, value in rows) or 1
     height = row_height * len(rows) + 30
@@ -37,7 +37,7 @@ def _figure(title: str, svg: str) -> str:
 def grouped(months: list[str], series: list[tuple[str, list[int]]], title: str, width: int = 720) -> str:
     """Bars per month, one colour per series (e.g. reports and published), with a legend."""
     if not months:
-        return f'<p class="muted">{escape(desk_words.no_data(title))}</p>'
+        return f'<p class="muted">{escape(words.desk.no_data(title))}</p>'
     height, bottom, left = 240, 200, 40
     top = max((v for _, values in series for v in values), default=1) or 1
     slot = (width - left - 10) / len(months)

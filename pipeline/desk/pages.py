@@ -18,7 +18,6 @@ from pipeline import words
 from pipeline.desk.auth import current_user, session, set_session
 from pipeline.model import PackageUnit, Station
 from pipeline.settings import Newsroom
-from pipeline.words import desk as desk_words
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -52,10 +51,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (301, 302, 303):
         return RedirectResponse((exc.headers or {})["Location"], status_code=exc.status_code)
-    framework = {404: desk_words.not_found(), 405: desk_words.method_not_allowed()}
+    framework = {404: words.desk.not_found(), 405: words.desk.method_not_allowed()}
     message = exc.detail
     if exc.detail == HTTPStatus(exc.status_code).phrase:  # raised without a message: the framework's own
-        message = framework.get(exc.status_code, desk_words.bad_request())
+        message = framework.get(exc.status_code, words.desk.bad_request())
     headers = {"Allow": exc.headers["Allow"]} if exc.headers and "Allow" in exc.headers else None
     return render_page(request, "error.html", status=exc.status_code, headers=headers, message=message,
                        code=exc.status_code)
@@ -63,7 +62,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     """Anything unforeseen: a page saying so in Chinese (the traceback goes to the server's log)."""
-    return render_page(request, "error.html", status=500, message=desk_words.server_error(), code=500)
+    return render_page(request, "error.html", status=500, message=words.desk.server_error(), code=500)
 
 
 async def invalid_request(request: Request, exc: Exception) -> Response:
@@ -71,7 +70,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     story_path = request.url.path.startswith("/stories/")
     code = 404 if story_path and request.method == "GET" else 400
-    message = desk_words.not_found() if code == 404 else desk_words.bad_request()
+    message = words.desk.not_found() if code == 404 else words.desk.bad_request()
     return render_page(request, "error.html", status=code, message=message, code=code)
 
 
@@ -93,26 +92,26 @@ def install_words(env: Environment, newsroom: Newsroom) -> None:
         "role_name": lambda role: words.name_of(words.ROLES, role),
         "level_name": lambda level: words.name_of(words.LEVELS, level),
         "slot_name": slot_name,
-        "source_name": lambda source_id: desk_words.source_name(source_id, kinds.get(source_id)),
-        "actor_name": desk_words.actor_name,
-        "rundown_part": lambda kind: words.name_of(desk_words.RUNDOWN_PARTS, kind),
+        "source_name": lambda source_id: words.desk.source_name(source_id, kinds.get(source_id)),
+        "actor_name": words.desk.actor_name,
+        "rundown_part": lambda kind: words.name_of(words.desk.RUNDOWN_PARTS, kind),
         "unit_label": lambda unit: unit_label(newsroom, unit),
         "seconds_text": words.seconds_text,
     })
-    env.globals["error_title"] = desk_words.page_title
+    env.globals["error_title"] = words.desk.page_title
 
 
 def unit_label(newsroom: Newsroom, unit: str) -> str:
     """A ledger unit as people read it: a story as 第 N 号稿件, a loudspeaker package as
     `12月8日 晚间 · 柳溪镇`; anything else as it is."""
     if unit.startswith("story:") and unit[6:].isdigit():
-        return desk_words.story_label(int(unit[6:]))
+        return words.desk.story_label(int(unit[6:]))
     try:
         package = PackageUnit.parse(unit)
     except ValueError:
         return unit
     slot = next((s for s in newsroom.slots if s.name == package.slot), None)
-    return desk_words.unit_label(package.day, slot.label if slot else words.slot_name(package.slot),
+    return words.desk.unit_label(package.day, slot.label if slot else words.slot_name(package.slot),
                                  target_name(newsroom, package.target))
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.locks import holding
 from pipeline.registry import Kind, discover

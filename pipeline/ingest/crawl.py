@@ -21,7 +21,6 @@ from urllib.parse import urlparse
 
 from sqlalchemy import ColumnElement, insert, select, update
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
 from pipeline import words
 from pipeline.ingest import IngestSummary, Progress

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 
 if TYPE_CHECKING:  # datasketch pulls in numpy and scipy: imported when first needed, not at start-up

@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 import lxml.html
 import yaml
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.registry import Kind, discover
 from pipeline.sanitize import html_to_markdown, sanitize_html

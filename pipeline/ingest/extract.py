@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.ingest.charset import decode_html
 from pipeline.ingest.dates import FoundDate, date_from_url, find_date, from_timestamp, year_from_url

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
 from pipeline import words
 from pipeline.fsutil import (

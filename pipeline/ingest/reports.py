@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
 from pipeline import words
 from pipeline.ingest import dedupe

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import words
 from pipeline.ingest import IngestSummary, Progress, SourceKind
 from pipeline.ingest.crawl import crawl, extract_pending

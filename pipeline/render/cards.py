@@ -23,13 +23,13 @@ from typing import Any
 
 from PIL import Image, ImageColor, ImageDraw
 
+from pipeline import words
 from pipeline.media import BadImage
 from pipeline.render import Job, MediaFiles, MediaRenderer
 from pipeline.render.layout import fit, load_font
 from pipeline.render.photos import crop_to, open_photo
 from pipeline.render.recipes import recipe_paths
 from pipeline.settings import Newsroom
-from pipeline.words import render as texts
 
 FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")
 MOTIFS = ("rays", "rings", "plain")
@@ -190,7 +190,7 @@ def _cached_recipe(path: str, mtime: float) -> CardRecipe:
 def recipe_named(newsroom_root: Path | None, name: str) -> CardRecipe:
     paths = recipe_paths(newsroom_root)
     if name not in paths:
-        raise RecipeError(texts.no_recipe("card", name, sorted(paths)))
+        raise RecipeError(words.render.no_recipe("card", name, sorted(paths)))
     return _cached_recipe(str(paths[name]), paths[name].stat().st_mtime)
 
 
@@ -364,7 +364,7 @@ def first_usable_photo(photos: Iterable[tuple[str, str]], warnings: list[str],
         try:
             return _opened(path, max_side, os.stat(path).st_mtime if os.path.exists(path) else 0.0)
         except BadImage as problem:
-            warnings.append(texts.photo_skipped(Path(path).name, problem))
+            warnings.append(words.render.photo_skipped(Path(path).name, problem))
     return None
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from PIL import Image, ImageColor, ImageFont
 
+from pipeline import words
 from pipeline.media import BadImage
 from pipeline.model import StorySnapshot
 from pipeline.render import Job, MediaFiles, MediaRenderer, recipe_hash
@@ -39,7 +40,6 @@ from pipeline.render.photos import crop_to, open_photo
 from pipeline.render.recipes import recipe_paths
 from pipeline.settings import Newsroom
 from pipeline.text import html_to_plain, markdown_to_html
-from pipeline.words import render as texts
 
 CLIP_VERSION = "clips-1"
 STILL_SCALE = 1.5  # photos go to zoompan at 1.5× the clip's size  # bump when the code changes what a recipe produces
@@ -88,7 +88,7 @@ def clip_recipe_paths(root: Path | None) -> dict[str, Path]:
 def load_clip_recipe(root: Path | None, name: str) -> ClipRecipe:
     paths = clip_recipe_paths(root)
     if name not in paths:
-        raise ClipError(texts.no_recipe("clip", name, sorted(paths)))
+        raise ClipError(words.render.no_recipe("clip", name, sorted(paths)))
     text = paths[name].read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -374,12 +374,12 @@ def run_ffmpeg(arguments: list[str], cwd: Path, total: float, timeout: float,
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        raise ClipError(texts.ffmpeg_timeout(timeout)) from None
+        raise ClipError(words.render.ffmpeg_timeout(timeout)) from None
     follower.join(5)
     reader.join(5)
     if code != 0:
         message = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-        raise ClipError(texts.ffmpeg_failed(code, " | ".join(message[-4:])))
+        raise ClipError(words.render.ffmpeg_failed(code, " | ".join(message[-4:])))
 
 
 def prepare_stills(recipe: ClipRecipe, cards: list[Any], photos: list[Any], folder: Path) -> list[Path]:
@@ -427,13 +427,13 @@ def run_clip_job(job: Job) -> tuple[MediaFiles, dict[str, Any]]:
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
         for (path, caption), image in zip(job.photos, pool.map(opened, [p for p, _ in job.photos]), strict=True):
             if isinstance(image, BadImage):
-                warnings.append(texts.photo_skipped(Path(path).name, image))
+                warnings.append(words.render.photo_skipped(Path(path).name, image))
             elif len(photos) < recipe.max_photos:
                 photos.append(image)
                 captions.append(caption)
     if not photos:
         photos = [fallback_art(recipe.width, recipe.height, ("#b3261e", "#5c1010"), "rays", job.data.theme or job.data.site, font)]
-        warnings.append(texts.NO_USABLE_PHOTO)
+        warnings.append(words.render.NO_USABLE_PHOTO)
     cards: list[Image.Image | None] = []
     for name in (recipe.intro_card, recipe.outro_card):
         cards.append(draw_card(recipe_named(root, name), job.data, photos[0] if name else None, font)[0] if name else None)

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline import store as t
 from pipeline.fsutil import atomic_write
 from pipeline.limits import CARD_SECONDS, TookTooLong, within
@@ -46,7 +46,6 @@ from pipeline.store import Store
 from pipeline.stories import Actor, record_event, snapshot
 from pipeline.text import html_to_plain, markdown_to_html, summarize
 from pipeline.timeutil import date_zh
-from pipeline.words import render as texts
 
 RENDERER = Actor("渲染", "system")
 
@@ -199,7 +198,7 @@ def name_problems(newsroom: Newsroom, kinds: list[str] | None = None) -> list[st
         except RecipeError:
             continue
         if shown is not None:
-            problems.append(texts.name_shortened(name, shown, texts.card_name(card)))
+            problems.append(words.render.name_shortened(name, shown, words.render.card_name(card)))
     return problems
 
 
@@ -323,7 +322,7 @@ def _record_broken(newsroom: Newsroom, store: Store, kinds: list[str], story_ids
         for row in conn.execute(query.order_by(s.c.id)).all():
             for kind, reason in broken.items():
                 summary.failed.append((row.id, kind, reason))
-                record_event(conn, now, RENDERER, "render-failed", row.id, note=texts.render_note(kind, reason),
+                record_event(conn, now, RENDERER, "render-failed", row.id, note=words.render.render_note(kind, reason),
                              data={"kind": kind, "revision": row.current_revision})
 
 
@@ -377,7 +376,7 @@ def _safe(job: Job) -> tuple[str, Any]:
             return "ok", job.renderer.run(job)
         return "ok", within(CARD_SECONDS, job.renderer.run, job)
     except TookTooLong as exc:
-        return "failed", texts.took_too_long(job.kind, exc.seconds)
+        return "failed", words.render.took_too_long(job.kind, exc.seconds)
     except (RecipeError, ClipError, OSError, ValueError) as exc:
         return "failed", f"{type(exc).__name__}: {exc}" if not isinstance(exc, RecipeError | ClipError) else str(exc)
 
@@ -393,10 +392,10 @@ def _finish(newsroom: Newsroom, store: Store, job: Job, outcome: tuple[str, Any]
             for warning in meta.get("warnings", []):
                 summary.warnings.append((job.story_id, job.kind, warning))
                 record_event(conn, now, RENDERER, "render-warning", job.story_id,
-                             note=texts.render_note(job.kind, warning), data={"kind": job.kind, "revision": job.revision})
+                             note=words.render.render_note(job.kind, warning), data={"kind": job.kind, "revision": job.revision})
         else:
             summary.failed.append((job.story_id, job.kind, value))
-            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=texts.render_note(job.kind, value),
+            record_event(conn, now, RENDERER, "render-failed", job.story_id, note=words.render.render_note(job.kind, value),
                          data={"kind": job.kind, "revision": job.revision})
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline.desk.auth import PostingUser, require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.pages import render_page
@@ -25,7 +25,6 @@ from pipeline.store import Store
 from pipeline.stories import Actor, record_event, rundown_edits, save_rundown_edits
 from pipeline.timeutil import utcnow
 from pipeline.words import channel_name, seconds_text
-from pipeline.words import render as texts
 
 router = APIRouter()
 
@@ -38,7 +37,7 @@ MOVABLE = ("story", "brief")  # opening, closing and notices keep their places
 def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: str = "", slot: str = "",
                  target: str = "", notice: str = "") -> HTMLResponse:
     if not newsroom.slots:
-        raise HTTPException(status_code=404, detail=texts.NO_SLOTS)
+        raise HTTPException(status_code=404, detail=words.render.NO_SLOTS)
     try:
         when = datetime.fromisoformat(day).date() if day else utcnow().astimezone(newsroom.tz).date()
         chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
@@ -52,7 +51,7 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
         raise no_rundown(day) from None
     current = next((r for r in found if r.target.id == target), None if target else found[0] if found else None)
     if target and current is None:
-        raise HTTPException(status_code=404, detail=texts.no_target_on_day(when, chosen.label, target))
+        raise HTTPException(status_code=404, detail=words.render.no_target_on_day(when, chosen.label, target))
     to_air = broadcast.air_time(newsroom, when, chosen) > utcnow()
     built = {r.target.id: _built(store, newsroom, r, to_air) for r in found}
     rundown = None
@@ -63,14 +62,14 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
                    "share": min(100, round(current.seconds / current.budget * 100)),
                    "parts": [{"kind": p.kind, "ref": p.ref, "title": p.title, "seconds": round(p.seconds),
                               "repeat": p.repeat, "movable": p.kind in MOVABLE} for p in current.parts],
-                   "left_out": [{"ref": r, "title": ti, "reason": why, "dropped": why == texts.DROPPED_BY_EDITOR}
+                   "left_out": [{"ref": r, "title": ti, "reason": why, "dropped": why == words.render.DROPPED_BY_EDITOR}
                                 for r, ti, why in current.left_out],
                    "built": built[current.target.id]}
     return render_page(request, "broadcast.html", day=when.isoformat(), slot=chosen.name, slots=newsroom.slots,
                        targets=[{"id": r.target.id, "name": r.target.name, "seconds": r.seconds, "budget": r.budget,
                                  "built": built[r.target.id]} for r in found],
                        target=current.target.id if current else "", rundown=rundown, notice=notice,
-                       part_labels=texts.PART_LABELS, stale_mark=texts.STALE)
+                       part_labels=words.render.PART_LABELS, stale_mark=words.render.STALE)
 
 
 @router.post("/broadcast/edit")
@@ -82,7 +81,7 @@ def rundown_edit(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, unit
     except ValueError:
         package = None
     if package is None or not ref.isdigit() or op not in (*EDITS, *MOVES):
-        raise HTTPException(status_code=400, detail=texts.UNKNOWN_EDIT)
+        raise HTTPException(status_code=400, detail=words.render.UNKNOWN_EDIT)
     now = utcnow()
     with store.begin() as conn:
         snapshot_or_404(conn, int(ref))  # an edit names a story: a missing one is not recorded
@@ -101,18 +100,18 @@ def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, u
     try:
         package = PackageUnit.parse(unit)
     except ValueError:
-        raise HTTPException(status_code=400, detail=texts.not_a_package(unit)) from None
+        raise HTTPException(status_code=400, detail=words.render.not_a_package(unit)) from None
     channels = newsroom.channels_of_kind("loudspeaker")
     if not channels:
-        raise HTTPException(status_code=400, detail=texts.NO_LOUDSPEAKER)
+        raise HTTPException(status_code=400, detail=words.render.NO_LOUDSPEAKER)
     now = utcnow()
     with store.begin() as conn:
         rundown = _rundown(conn, newsroom, package)
         if broadcast.air_time(newsroom, package.day, rundown.slot) <= now:
-            raise HTTPException(status_code=400, detail=texts.aired_already(broadcast.unit_label(newsroom, str(package))))
+            raise HTTPException(status_code=400, detail=words.render.aired_already(broadcast.unit_label(newsroom, str(package))))
         record_event(conn, now, Actor(user.name, user.role), "package-rebuild", None, note=str(package),
                      data={"unit": str(package), "channels": channels})
-    busy = RedirectResponse(_view(package, texts.PACKAGE_BUILDING), status_code=303)
+    busy = RedirectResponse(_view(package, words.render.PACKAGE_BUILDING), status_code=303)
     try:
         rows = rebuild_packages(newsroom, store, [package])
     except ledger.LedgerBusy:
@@ -124,7 +123,7 @@ def rebuild_package(user: PostingUser, newsroom: NewsroomDep, store: StoreDep, u
                     ledger.redeliver_unit(conn, channel, str(package), now)
         except ledger.LedgerBusy:
             return busy
-        return RedirectResponse(_view(package, texts.PACKAGE_QUEUED_BUSY), status_code=303)
+        return RedirectResponse(_view(package, words.render.PACKAGE_QUEUED_BUSY), status_code=303)
     outcomes = [_outcome(row) for row in rows]
     if len(channels) > 1:
         outcomes = [f"{channel_name(channel, 'loudspeaker')}：{outcome}"
@@ -190,14 +189,14 @@ def _built(store: Store, newsroom: Newsroom, rundown: broadcast.Rundown, to_air:
 def _outcome(row: Publication) -> str:
     """What became of the package's delivery in the publish pass, for the editor."""
     if row.state == "done" and row.receipt:
-        return texts.package_built(row.receipt.get("seconds", 0))
+        return words.render.package_built(row.receipt.get("seconds", 0))
     if row.state == "failed":
-        return texts.package_failed(row.last_error or "")
+        return words.render.package_failed(row.last_error or "")
     if row.state == "cancelled":
-        return texts.package_cancelled(row.last_error or "")
+        return words.render.package_cancelled(row.last_error or "")
     if row.last_error:
-        return texts.package_retrying(row.last_error)
-    return texts.PACKAGE_QUEUED
+        return words.render.package_retrying(row.last_error)
+    return words.render.PACKAGE_QUEUED
 
 
 def _view(package: PackageUnit, notice: str = "") -> str:

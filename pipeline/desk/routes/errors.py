@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from pipeline import words
 from pipeline.desk.auth import require_posting_user
 from pipeline.desk.deps import StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.ingest.crawl import requeue_failed
-from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -17,4 +17,4 @@ router = APIRouter()
 @router.post("/errors/retry", dependencies=[Depends(require_posting_user)])
 def retry_errors(request: Request, store: StoreDep, source: str = Form("")) -> Response:
     count = requeue_failed(store, source or None)
-    return render_page(request, "error.html", status=200, code=200, message=desk_words.requeued(count))
+    return render_page(request, "error.html", status=200, code=200, message=words.desk.requeued(count))

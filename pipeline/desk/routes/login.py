@@ -7,12 +7,12 @@ import secrets
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pipeline import words
 from pipeline.desk.auth import COOKIE, check_csrf, session, set_session
 from pipeline.desk.deps import StoreDep
 from pipeline.desk.pages import render_page
 from pipeline.desk.users import LoginDelayed, authenticate, end_session, start_session
 from pipeline.timeutil import utcnow
-from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -37,11 +37,11 @@ def login(request: Request, store: StoreDep, name: str = Form(""), password: str
         user = authenticate(store, name.strip(), password, address, now)
     except LoginDelayed as wait:
         return render_page(request, "login.html", status=429, next=local_path(next),
-                           error=desk_words.login_wait(wait.seconds),
+                           error=words.desk.login_wait(wait.seconds),
                            headers={"Retry-After": str(wait.seconds)})
     if user is None:
         return render_page(request, "login.html", status=401, next=local_path(next),
-                           error=desk_words.login_failed())
+                           error=words.desk.login_failed())
     with store.begin() as conn:
         token = start_session(conn, user, now)
     response = RedirectResponse(local_path(next), status_code=303)

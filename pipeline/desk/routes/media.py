@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from itsdangerous import BadSignature
 
+from pipeline import words
 from pipeline.desk.auth import require_user
 from pipeline.desk.deps import NewsroomDep, StoreDep
 from pipeline.desk.routes.story import snapshot_or_404
@@ -19,7 +20,6 @@ from pipeline.fsutil import UnsafePath, inside
 from pipeline.render.site.article import render_article
 from pipeline.render.site.output import SiteOutput
 from pipeline.resources import templates_dir
-from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -78,7 +78,7 @@ def _file(folder: Path, relative: str, allowed: re.Pattern[str]) -> Response:
     """A content-addressed file, served only by its exact name (nothing else in the folder, nothing
     above it), and only a regular file that is no link and resolves inside the folder: a link
     planted in the store does not show what it points to."""
-    missing = HTTPException(status_code=404, detail=desk_words.no_file())
+    missing = HTTPException(status_code=404, detail=words.desk.no_file())
     if not allowed.fullmatch(relative):
         raise missing
     path = folder / relative
@@ -98,7 +98,7 @@ def htmx() -> Response:
     Django is imported). The desk works without it; with it, pages change without reloading."""
     spec = importlib.util.find_spec("js_lib_htmx")
     if spec is None or not spec.submodule_search_locations:
-        raise HTTPException(status_code=404, detail=desk_words.htmx_missing())
+        raise HTTPException(status_code=404, detail=words.desk.htmx_missing())
     script = Path(next(iter(spec.submodule_search_locations))) / "static" / "htmx" / "htmx.min.js"
     return Response(script.read_bytes(), media_type="text/javascript",
                     headers={"Cache-Control": "public, max-age=86400", **NOSNIFF})

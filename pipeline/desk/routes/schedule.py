@@ -17,7 +17,6 @@ from pipeline.model import Publication
 from pipeline.settings import Newsroom
 from pipeline.stories import Actor, record_event
 from pipeline.timeutil import format_local, utcnow
-from pipeline.words import desk as desk_words
 
 router = APIRouter()
 
@@ -47,10 +46,10 @@ def retry(row_id: int, user: PostingUser, store: StoreDep) -> Response:
         try:
             pub = ledger.retry_failed(conn, row_id, utcnow())
         except LookupError:
-            raise HTTPException(status_code=404, detail=desk_words.retry_refused_missing(row_id)) from None
+            raise HTTPException(status_code=404, detail=words.desk.retry_refused_missing(row_id)) from None
         except ValueError:
             state = ledger.get_publication(conn, row_id).state
-            raise HTTPException(status_code=400, detail=desk_words.retry_refused_state(
+            raise HTTPException(status_code=400, detail=words.desk.retry_refused_state(
                 words.name_of(words.PUBLICATION_STATES, state))) from None
         record_event(conn, utcnow(), Actor(user.name, user.role), "retry", pub.story_id, note=pub.unit,
                      data={"row": row_id, "channel": pub.channel})

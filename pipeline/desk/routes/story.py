@@ -31,7 +31,6 @@ from pipeline.store import Store
 from pipeline.stories import Actor, StoryNotFound, list_revisions, snapshot, story_events
 from pipeline.text import TITLE_LIMIT, control_codes
 from pipeline.timeutil import format_local, parse_local, utcnow
-from pipeline.words import desk as desk_words
 from pipeline.workflow import ACTIONS, allowed_actions
 
 router = APIRouter()
@@ -51,13 +50,13 @@ def edit(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: StoreDe
     with store.begin() as conn:
         content = snapshot_or_404(conn, story_id).revision.content
         if station not in newsroom.stations:
-            raise HTTPException(status_code=400, detail=desk_words.no_station(station))
+            raise HTTPException(status_code=400, detail=words.desk.no_station(station))
         if theme and theme not in newsroom.themes:
-            raise HTTPException(status_code=400, detail=desk_words.no_theme(theme))
+            raise HTTPException(status_code=400, detail=words.desk.no_theme(theme))
         title, body = checked_text(title, body)
         draft = replace(content, title=title, body_md=body, station_id=station, theme=theme or None)
         perform_as(conn, newsroom, story_id, "edit", user, draft=draft)
-    return RedirectResponse(_with_notice(story_id, desk_words.saved()), status_code=303)
+    return RedirectResponse(_with_notice(story_id, words.desk.saved()), status_code=303)
 
 
 @router.post("/stories/{story_id}/correct")
@@ -70,29 +69,29 @@ def correct(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: Stor
         content = snapshot_or_404(conn, story_id).revision.content
         draft = replace(content, title=title, body_md=body)
         perform_as(conn, newsroom, story_id, "correct", user, note=note, draft=draft)
-    return RedirectResponse(_with_notice(story_id, desk_words.correction_sent()), status_code=303)
+    return RedirectResponse(_with_notice(story_id, words.desk.correction_sent()), status_code=303)
 
 
 @router.post("/stories/{story_id}/do/{action}")
 def act(story_id: int, action: str, user: PostingUser, newsroom: NewsroomDep, store: StoreDep,
         note: str = Form(""), at: str = Form(""), channels: Annotated[list[str] | None, Form()] = None) -> Response:
     if action not in ACTIONS or action in FORM_ACTIONS:
-        raise HTTPException(status_code=404, detail=desk_words.no_such_action())
+        raise HTTPException(status_code=404, detail=words.desk.no_such_action())
     params: dict[str, Any] = {}
     if action == "approve":
         if at.strip():
             try:
                 params["at"] = parse_local(at.replace("T", " "), newsroom.tz)
             except ValueError:
-                raise HTTPException(status_code=400, detail=desk_words.bad_time(at)) from None
+                raise HTTPException(status_code=400, detail=words.desk.bad_time(at)) from None
         channels = channels or []
         unknown = [c for c in channels if c not in newsroom.publish.channels]
         if unknown:
-            raise HTTPException(status_code=400, detail=desk_words.unknown_channels(unknown))
+            raise HTTPException(status_code=400, detail=words.desk.unknown_channels(unknown))
         params["channels"] = channels or None
     with store.begin() as conn:
         perform_as(conn, newsroom, story_id, action, user, note=note, **params)
-    return RedirectResponse(_with_notice(story_id, desk_words.action_done(ACTIONS[action].label_zh)), status_code=303)
+    return RedirectResponse(_with_notice(story_id, words.desk.action_done(ACTIONS[action].label_zh)), status_code=303)
 
 
 @router.post("/stories/{story_id}/photos")
@@ -107,14 +106,14 @@ def photos(story_id: int, user: PostingUser, newsroom: NewsroomDep, store: Store
         try:
             ranks = [float(value) if value.strip() else float(n) for n, value in enumerate(order or [])]
         except ValueError:
-            raise HTTPException(status_code=400, detail=desk_words.order_needs_numbers()) from None
+            raise HTTPException(status_code=400, detail=words.desk.order_needs_numbers()) from None
         ranks += [float(n) for n in range(len(ranks), len(images))]
         kept = [n for n in sorted(range(len(images)), key=lambda n: (ranks[n], n)) if n not in set(drop or [])]
         if cover in kept:
             kept.remove(cover)
             kept.insert(0, cover)
         perform_as(conn, newsroom, story_id, "edit", user, draft=replace(content, images=tuple(images[n] for n in kept)))
-    return RedirectResponse(_with_notice(story_id, desk_words.photos_saved()), status_code=303)
+    return RedirectResponse(_with_notice(story_id, words.desk.photos_saved()), status_code=303)
 
 
 def _with_notice(story_id: int, notice: str) -> str:
@@ -126,13 +125,13 @@ def checked_text(title: str, body: str) -> tuple[str, str]:
     with the reason when empty, when the title is too long, or when either holds control characters."""
     title, body = title.strip(), body.replace("\r\n", "\n").strip()
     if not title or not body:
-        raise HTTPException(status_code=400, detail=desk_words.title_and_body_needed())
+        raise HTTPException(status_code=400, detail=words.desk.title_and_body_needed())
     if len(title) > TITLE_LIMIT:
-        raise HTTPException(status_code=400, detail=desk_words.title_too_long(len(title), TITLE_LIMIT))
-    for field, text in ((desk_words.field_title(), title), (desk_words.field_body(), body)):
+        raise HTTPException(status_code=400, detail=words.desk.title_too_long(len(title), TITLE_LIMIT))
+    for field, text in ((words.desk.field_title(), title), (words.desk.field_body(), body)):
         codes = control_codes(text)
         if codes:
-            raise HTTPException(status_code=400, detail=desk_words.control_characters(field, codes))
+            raise HTTPException(status_code=400, detail=words.desk.control_characters(field, codes))
     return title, body + "\n"
 
 
@@ -157,7 +156,7 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
         media = stored_for(conn, [(story_id, number)]).get((story_id, number), {})
         spoken = json.loads(ensure_rendition(conn, newsroom, story_id, number, "spoken", now).content)
     content = snap.revision.content
-    cards = [{"kind": kind, "name": desk_words.card_name(kind), "src": f"/renditions/{made.files['main']}"} for kind, made in sorted(media.items())
+    cards = [{"kind": kind, "name": words.desk.card_name(kind), "src": f"/renditions/{made.files['main']}"} for kind, made in sorted(media.items())
              if kind.startswith("card-")]
     clip = next(({"src": f"/renditions/{m.files['main']}", "poster": f"/renditions/{m.files['poster']}",
                   "vtt": f"/renditions/{m.files['vtt']}"} for k, m in sorted(media.items()) if k.startswith("clip-")), None)
@@ -178,7 +177,7 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
                        "diff": diff_html(_revision_text(newsroom, before), _revision_text(newsroom, r)) if before else ""}
                       for before, r in reversed(list(zip([None, *revisions[:-1]], revisions, strict=True)))],
         "events": [{"at": format_local(e.at, newsroom.tz), "actor": e.actor, "note": event_note(newsroom, e),
-                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else desk_words.event_name(e.action)}
+                    "action": ACTIONS[e.action].label_zh if e.action in ACTIONS else words.desk.event_name(e.action)}
                    for e in reversed(events)],
         "cards": cards, "clip": clip,
         "spoken": ruby_html(annotate(spoken["spoken"], pronunciations(newsroom))),
@@ -193,7 +192,7 @@ def story_context(newsroom: Newsroom, store: Store, story_id: int, user: User) -
 
 def _revision_text(newsroom: Newsroom, revision: Revision) -> str:
     content = revision.content
-    return desk_words.revision_text(content.title, newsroom.station_name(content.station_id),
+    return words.desk.revision_text(content.title, newsroom.station_name(content.station_id),
                                     newsroom.theme_name(content.theme), content.body_md)
 
 
@@ -205,7 +204,7 @@ def event_note(newsroom: Newsroom, event: Any) -> str:
         return unit_label(newsroom, note)
     channel = (event.data or {}).get("channel") if isinstance(event.data, dict) else None
     if not note and isinstance(channel, str):
-        return desk_words.channel_note(words.channel_name(channel, newsroom.channel_kind(channel)))
+        return words.desk.channel_note(words.channel_name(channel, newsroom.channel_kind(channel)))
     return note
 
 

@@ -31,7 +31,6 @@ from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import insert, select, update
 
-import pipeline.words.ingest  # noqa: F401 — words.ingest below
 from pipeline import store as t
 from pipeline import words
 from pipeline.ingest.crawler.job import CrawlJob

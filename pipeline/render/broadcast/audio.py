@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pipeline import words
 from pipeline.fsutil import atomic_write
 from pipeline.render.broadcast.options import Settings
 from pipeline.render.broadcast.rundown import GAP_SECONDS, REPEAT_PAUSE, Part, Rundown
@@ -29,7 +30,6 @@ from pipeline.render.sound import (
 from pipeline.render.tts import Engine, recording_for
 from pipeline.render.tts import engine as make_engine
 from pipeline.settings import Newsroom
-from pipeline.words import render as texts
 
 
 def cache_dir(newsroom: Newsroom) -> Path:
@@ -95,7 +95,7 @@ def render_audio(newsroom: Newsroom, rundown: Rundown, settings: Settings, engin
             break
         dropped = droppable[-1]  # the lowest ranked item goes first
         parts.remove(dropped)
-        rundown.left_out.append((dropped.ref, dropped.title, texts.speech_overran(total, rundown.budget)))
+        rundown.left_out.append((dropped.ref, dropped.title, words.render.speech_overran(total, rundown.budget)))
     boundary: dict[int, float] = {}  # where each part's stretch (its jingle included) starts
     speech_start: dict[int, float] = {}
     speech: dict[int, float] = {}
@@ -118,7 +118,7 @@ def render_audio(newsroom: Newsroom, rundown: Rundown, settings: Settings, engin
     _split(work, boundaries)
     names = sorted(p.name for p in (work / "parts").glob("*.mp3"))
     durations = [b - a for a, b in zip(boundaries, [*boundaries[1:], at - GAP_SECONDS], strict=True)]
-    lines = ["#EXTM3U", f"#PLAYLIST:{texts.package_name(rundown.day, rundown.slot.label, rundown.target.name)}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{words.render.package_name(rundown.day, rundown.slot.label, rundown.target.name)}"]
     for name, (part, _), seconds in zip(names, timing, durations, strict=False):
         lines += [f"#EXTINF:{round(seconds)},{part.title}", f"parts/{name}"]
     (work / "playlist.m3u").write_text("\n".join(lines) + "\n", encoding="utf-8")

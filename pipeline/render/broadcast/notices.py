@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import words
 from pipeline.render.broadcast.unit import BroadcastError, Target
 from pipeline.settings import Newsroom
-from pipeline.words import render as texts
 
 
 @dataclass(frozen=True)
@@ -71,24 +71,24 @@ def load_notices(newsroom: Newsroom) -> tuple[list[Notice], list[tuple[str, str]
 def _notice(path: Path, newsroom: Newsroom) -> Notice:
     text = path.read_text(encoding="utf-8-sig")
     if not text.startswith("---"):
-        raise BroadcastError(texts.NOTICE_NO_FRONT_MATTER)
+        raise BroadcastError(words.render.NOTICE_NO_FRONT_MATTER)
     pieces = text.split("---", 2)
     if len(pieces) < 3:
-        raise BroadcastError(texts.NOTICE_FRONT_MATTER_OPEN)
+        raise BroadcastError(words.render.NOTICE_FRONT_MATTER_OPEN)
     _, front, body = pieces
     meta = yaml.safe_load(front) or {}
     if not isinstance(meta, dict) or not str(meta.get("title", "")).strip():
-        raise BroadcastError(texts.NOTICE_NO_TITLE)
+        raise BroadcastError(words.render.NOTICE_NO_TITLE)
     targets = meta.get("targets") or []
     targets = [targets] if isinstance(targets, str) else targets
     unknown = [x for x in targets if x not in newsroom.stations]
     if unknown:
-        raise BroadcastError(texts.notice_unknown_targets([str(x) for x in unknown]))
+        raise BroadcastError(words.render.notice_unknown_targets([str(x) for x in unknown]))
     slots = meta.get("slots") or []
     slots = [slots] if isinstance(slots, str) else slots
     known = {slot.name for slot in newsroom.slots}
     if any(s not in known for s in slots):
-        raise BroadcastError(texts.notice_unknown_slots([s for s in slots if s not in known], sorted(known)))
+        raise BroadcastError(words.render.notice_unknown_slots([s for s in slots if s not in known], sorted(known)))
 
     def day(key: str) -> date | None:
         value = meta.get(key)
@@ -97,10 +97,10 @@ def _notice(path: Path, newsroom: Newsroom) -> Notice:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise BroadcastError(texts.notice_bad_date(key, value)) from None
+            raise BroadcastError(words.render.notice_bad_date(key, value)) from None
 
     if not body.strip():
-        raise BroadcastError(texts.NOTICE_NO_TEXT)
+        raise BroadcastError(words.render.NOTICE_NO_TEXT)
     return Notice(path.stem, str(meta["title"]).strip(), " ".join(body.split()), tuple(targets), day("from"),
                   day("until"), tuple(slots), bool(meta.get("emergency", False)))
 
@@ -111,7 +111,7 @@ def _terms(path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise BroadcastError(texts.malformed_toml(path, exc)) from None
+        raise BroadcastError(words.render.malformed_toml(path, exc)) from None
     terms = data.get("terms", {})
     return {str(k): str(v) for k, v in terms.items()} if isinstance(terms, dict) else {}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline import words
 from pipeline.render.tts import known_engines
 from pipeline.settings import Newsroom
-from pipeline.words import render as texts
 
 FRESH_DAYS = 7
 OPTION_TYPES = {"engine": str, "chars_per_minute": int, "lead_minutes": int, "loudness": str, "fresh_days": int}
@@ -33,18 +33,18 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
     problems = []
     for key, value in options.items():
         if key not in OPTION_TYPES:
-            problems.append((key, texts.unknown_setting(list(OPTION_TYPES))))
+            problems.append((key, words.render.unknown_setting(list(OPTION_TYPES))))
         elif not isinstance(value, OPTION_TYPES[key]) or isinstance(value, bool):
-            problems.append((key, texts.wrong_type(OPTION_TYPES[key] is int, value)))
+            problems.append((key, words.render.wrong_type(OPTION_TYPES[key] is int, value)))
     engines = known_engines()
     if options.get("engine", "espeak") not in engines:
-        problems.append(("engine", texts.one_of(list(engines))))
+        problems.append(("engine", words.render.one_of(list(engines))))
     if options.get("loudness", "-16") not in ("-16", "r128"):
-        problems.append(("loudness", texts.one_of(['"-16"（−16 LUFS）', '"r128"（−23 LUFS）'])))
+        problems.append(("loudness", words.render.one_of(['"-16"（−16 LUFS）', '"r128"（−23 LUFS）'])))
     if not 80 <= options.get("chars_per_minute", 200) <= 400:
-        problems.append(("chars_per_minute", texts.between(80, 400)))
+        problems.append(("chars_per_minute", words.render.between(80, 400)))
     if not 5 <= options.get("lead_minutes", 60) <= 24 * 60:
-        problems.append(("lead_minutes", texts.between(5, 1440)))
+        problems.append(("lead_minutes", words.render.between(5, 1440)))
     return problems
 
 

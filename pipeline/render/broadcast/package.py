@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline.fsutil import UnsafePath, atomic_folder, inside
 from pipeline.model import PackageUnit, Publication
 from pipeline.render.broadcast.audio import render_audio
@@ -40,7 +40,6 @@ from pipeline.render.broadcast.unit import air_time, targets_for
 from pipeline.render.speech import annotate, apply_glossary, lint, ruby_html, spoken_diff
 from pipeline.settings import Newsroom
 from pipeline.templating import environment
-from pipeline.words import render as texts
 from pipeline.words import seconds_text
 
 
@@ -157,7 +156,7 @@ class Freshness:
 
     @property
     def note(self) -> str:
-        return texts.package_stale_because(list(self.added), list(self.removed)) if self.stale else ""
+        return words.render.package_stale_because(list(self.added), list(self.removed)) if self.stale else ""
 
 
 def freshness(rundown: Rundown, manifest: dict[str, Any], built_hash: str | None = None) -> Freshness:
@@ -205,7 +204,7 @@ def stale_packages(conn: Connection, newsroom: Newsroom, now: datetime) -> list[
 def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], engine: str,
               audio: dict[str, Any] | None, settings: Settings) -> dict[str, Any]:
     return {
-        "unit": rundown.unit, "title": texts.package_name(rundown.day, rundown.slot.label, rundown.target.name),
+        "unit": rundown.unit, "title": words.render.package_name(rundown.day, rundown.slot.label, rundown.target.name),
         "date": rundown.day.isoformat(), "slot": rundown.slot.name, "slot_title": rundown.slot.label,
         "air_time": rundown.slot.start.strftime("%H:%M"), "slot_seconds": rundown.budget,
         "target": {"id": rundown.target.id, "name": rundown.target.name, "kind": rundown.target.kind},
@@ -224,18 +223,18 @@ def _manifest(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[f
 
 
 def _heading(rundown: Rundown) -> str:
-    return texts.script_heading(rundown.target.name, rundown.day, rundown.slot.start, rundown.slot.label,
+    return words.render.script_heading(rundown.target.name, rundown.day, rundown.slot.start, rundown.slot.label,
                                 rundown.slot.minutes)
 
 
 def script_text(rundown: Rundown, timing: list[tuple[Part, float]], starts: list[float], dialect: bool = False) -> str:
-    lines = [_heading(rundown) + (texts.DIALECT_VERSION if dialect else ""), ""]
+    lines = [_heading(rundown) + (words.render.DIALECT_VERSION if dialect else ""), ""]
     for (part, seconds), start in zip(timing, starts, strict=True):
-        lines.append(texts.script_cue(clock(start), texts.PART_LABELS[part.kind], part.title, part.repeat == 2, seconds))
+        lines.append(words.render.script_cue(clock(start), words.render.PART_LABELS[part.kind], part.title, part.repeat == 2, seconds))
         lines.append(part.spoken)
         lines.append("")
     if rundown.left_out:
-        lines.append(texts.LEFT_OUT_HEADING)
+        lines.append(words.render.LEFT_OUT_HEADING)
         lines += [f"- {title}：{reason}" for _, title, reason in rundown.left_out]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -244,7 +243,7 @@ def script_html(newsroom: Newsroom, rundown: Rundown, timing: list[tuple[Part, f
                 readings: dict[str, str]) -> str:
     parts = []
     for (part, seconds), start in zip(timing, starts, strict=True):
-        parts.append({"kind": part.kind, "label": texts.PART_LABELS[part.kind], "title": part.title,
+        parts.append({"kind": part.kind, "label": words.render.PART_LABELS[part.kind], "title": part.title,
                       "start": clock(start), "end": clock(start + seconds), "seconds": seconds_text(seconds),
                       "repeat": part.repeat, "html": ruby_html(annotate(part.spoken, readings))})
     context = {"heading": _heading(rundown), "site": newsroom.site.title, "target": rundown.target.name,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from pipeline import ledger
+from pipeline import ledger, words
 from pipeline.live import live_on, merge_live
 from pipeline.model import PackageUnit, Slot
 from pipeline.render.broadcast.notices import Notice, load_notices, noticed_stations
@@ -30,7 +30,6 @@ from pipeline.render.broadcast.unit import (
 )
 from pipeline.settings import Newsroom
 from pipeline.stories import rundown_edits
-from pipeline.words import render as texts
 
 WEEKDAYS = "一二三四五六日"
 GAP_SECONDS = 0.8  # between parts, on air and in the estimate
@@ -146,9 +145,9 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         return spoken_text(written, settings.chars_per_minute)
 
     ident = f"这里是{target.name}新时代文明实践广播。"
-    opening = part("opening", "", texts.OPENING_TITLE, read(f"各位村民朋友，{greeting(slot.start)}！今天是{date_words(day)}。{ident}"
+    opening = part("opening", "", words.render.OPENING_TITLE, read(f"各位村民朋友，{greeting(slot.start)}！今天是{date_words(day)}。{ident}"
                                                   "下面播送本期节目。"), jingle="open")
-    closing = part("closing", "", texts.CLOSING_TITLE, read(f"本次广播到此结束，感谢收听。{ident}我们下次再会。"), jingle="close")
+    closing = part("closing", "", words.render.CLOSING_TITLE, read(f"本次广播到此结束，感谢收听。{ident}我们下次再会。"), jingle="close")
     applicable = [n for n in notices if n.applies(target, day, slot.name)]
     emergencies = [n for n in applicable if n.emergency]
     regular = [n for n in applicable if not n.emergency]
@@ -168,7 +167,7 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         if total([], [*kept_notices, notice]) <= budget:
             kept_notices.append(notice)
         else:
-            left_out.append((notice.ref, notice.title, texts.NOTICE_TOO_LONG))
+            left_out.append((notice.ref, notice.title, words.render.NOTICE_TOO_LONG))
     theme = newsroom.monthly_themes.get(f"{day:%Y-%m}")
 
     def rank(story: Candidate) -> tuple[int, int, float, int]:
@@ -188,7 +187,7 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
     items: list[Part] = []
     for story in sorted(stories, key=edited_rank):
         if str(story.story_id) in dropped:
-            left_out.append((str(story.story_id), story.title, texts.DROPPED_BY_EDITOR))
+            left_out.append((str(story.story_id), story.title, words.render.DROPPED_BY_EDITOR))
             continue
         if rank(story)[0] == 2 and str(story.story_id) not in pinned:
             continue  # another township's news
@@ -201,7 +200,7 @@ def plan_rundown(newsroom: Newsroom, target: Target, day: date, slot: Slot, stor
         else:
             remaining = budget - total(items, kept_notices)
             left_out.append((str(story.story_id), story.title,
-                             texts.too_long_for_slot(full.seconds, brief.seconds, remaining)))
+                             words.render.too_long_for_slot(full.seconds, brief.seconds, remaining)))
     parts = [opening, *first, *items, *kept_notices, *again, closing]
     return Rundown(target, day, slot, parts, left_out, budget)
 
@@ -216,12 +215,12 @@ def rundowns(conn: Connection, newsroom: Newsroom, day: date, slot: Slot, only: 
     everyone = targets_for(newsroom, noticed_stations(notices))
     targets = everyone if only is None else [target for target in everyone if target.id == only]
     if not targets and only is not None:
-        raise UnknownBroadcast(texts.unknown_target(only, [target.id for target in everyone]))
+        raise UnknownBroadcast(words.render.unknown_target(only, [target.id for target in everyone]))
     stories = candidates(conn, newsroom, day, slot, settings.fresh_days, now)
     found = [plan_rundown(newsroom, target, day, slot, stories, notices, settings,
                           rundown_edits(conn, str(PackageUnit(day, slot.name, target.id)))) for target in targets]
     for rundown in found:
-        rundown.left_out += [("", texts.notice_file(name), texts.notice_file_broken(reason)) for name, reason in problems]
+        rundown.left_out += [("", words.render.notice_file(name), words.render.notice_file_broken(reason)) for name, reason in problems]
     return found
 
 

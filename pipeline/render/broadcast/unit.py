@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from pipeline import words
 from pipeline.model import PackageUnit, Slot
 from pipeline.settings import Newsroom
-from pipeline.words import render as texts
 
 
 class BroadcastError(ValueError):
@@ -60,7 +60,7 @@ def slot_named(newsroom: Newsroom, name: str) -> Slot:
     for slot in newsroom.slots:
         if slot.name == name:
             return slot
-    raise UnknownBroadcast(texts.unknown_slot(name, [s.name for s in newsroom.slots]))
+    raise UnknownBroadcast(words.render.unknown_slot(name, [s.name for s in newsroom.slots]))
 
 
 def air_time(newsroom: Newsroom, day: date, slot: Slot) -> datetime:
@@ -72,7 +72,7 @@ def parse_unit(newsroom: Newsroom, unit: str) -> tuple[PackageUnit, Slot]:
     try:
         parsed = PackageUnit.parse(unit)
     except ValueError:
-        raise BroadcastError(texts.not_a_package(unit)) from None
+        raise BroadcastError(words.render.not_a_package(unit)) from None
     return parsed, slot_named(newsroom, parsed.slot)
 
 
@@ -93,4 +93,4 @@ def unit_label(newsroom: Newsroom, unit: str) -> str:
         return unit
     slot = next((s for s in newsroom.slots if s.name == package.slot), None)
     label = slot.label if slot is not None else Slot(package.slot, time(), 0).label
-    return texts.package_name(package.day, label, target_name(newsroom, package.target))
+    return words.render.package_name(package.day, label, target_name(newsroom, package.target))

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-import pipeline.words.site as site_words
+from pipeline import words
 from pipeline.live import LiveStory
 from pipeline.render.site.model import Archive, Output, SiteModel, for_story
 from pipeline.sanitize import MARKDOWN_TAGS, sanitize_html
@@ -150,7 +150,7 @@ def archive_feeds(model: SiteModel, archive: Archive) -> dict[str, Output]:
     site = model.site
     feed = lambda: Feed(  # noqa: E731 — built only when the file is written
         id=f"urn:kitchen:{site.host}:feed:{archive.key[0]}:{archive.key[1]}",
-        title=site_words.feed_title(site.title, archive.title),
+        title=words.site.feed_title(site.title, archive.title),
         link=model.absolute(archive.url), description=archive.description or site.title,
         language=site.language, rss_url=model.absolute(f"{archive.url}feed.xml"),
         atom_url=model.absolute(f"{archive.url}atom.xml"),
@@ -192,7 +192,7 @@ def _feed_item(model: SiteModel, story: LiveStory) -> FeedItem:
     body, _, summary = model.derived(story)
     pictures = "".join(f'<p><img src="{model.absolute(img.largest)}" alt="{escape(ref.caption or content.title)}"></p>'
                        for ref in content.images if (img := model.images.get(ref.sha256)))
-    notes = "".join(f"<p><strong>{site_words.correction_note(date_zh(rev.created_at, model.tz))}</strong>"
+    notes = "".join(f"<p><strong>{words.site.correction_note(date_zh(rev.created_at, model.tz))}</strong>"
                     f"{escape(rev.note, quote=False)}</p>"
                     for rev in story.corrections)
     on_site = story.id in model.by_id  # a story only in the feeds has no page to link to

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
-import pipeline.words.site as site_words
+from pipeline import words
 from pipeline.live import LiveStory
 from pipeline.model import Station
 from pipeline.render.images import WebImage, web_renditions
@@ -35,7 +35,7 @@ class StoryRenderError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return site_words.story_failed(self.story_id, self.reason)
+        return words.site.story_failed(self.story_id, self.reason)
 
 
 def for_story(story_id: int, make: Callable[[], T]) -> T:
@@ -188,11 +188,11 @@ class SiteModel:
     def _archives(self, stories: list[LiveStory]) -> dict[tuple[str, str], Archive]:
         """Every station, township and theme has its page (the map and the directory link to them
         all, with or without stories yet); months exist where there are stories."""
-        archives: dict[tuple[str, str], Archive] = {("home", ""): Archive(("home", ""), site_words.LATEST, "/", has_feed=True)}
+        archives: dict[tuple[str, str], Archive] = {("home", ""): Archive(("home", ""), words.site.LATEST, "/", has_feed=True)}
         for station in sorted(self.newsroom.stations.values(), key=lambda s: s.id):
             archives[("station", station.id)] = Archive(
                 ("station", station.id), station.name, self.station_url(station.id),
-                site_words.station_description(station.township, station.village, station.level),
+                words.site.station_description(station.township, station.village, station.level),
                 has_feed=True)
             if station.township:
                 key = ("township", station.township)
@@ -212,7 +212,7 @@ class SiteModel:
                 keys.append(("theme", content.theme))
             month = (content.dateline or story.created_at).astimezone(self.tz)
             key = ("month", f"{month:%Y-%m}")
-            archives.setdefault(key, Archive(key, site_words.month_title(month.year, month.month), f"/{month:%Y}/{month:%m}/"))
+            archives.setdefault(key, Archive(key, words.site.month_title(month.year, month.month), f"/{month:%Y}/{month:%m}/"))
             keys.append(key)
             for key in dict.fromkeys(keys):
                 if key in archives:
@@ -251,9 +251,9 @@ class SiteModel:
     def common(self, title: str, path: str, description: str = "", og_type: str = "website",
                og_image: str | None = None, feeds: Iterable[tuple[str, str, str]] = (),
                breadcrumbs: Iterable[tuple[str, str]] = (), current: str = "") -> dict[str, Any]:
-        nav = [(site_words.HOME, "/"), (site_words.STATIONS, "/stations/"), (site_words.MAP, "/map/")]
+        nav = [(words.site.HOME, "/"), (words.site.STATIONS, "/stations/"), (words.site.MAP, "/map/")]
         if self.broadcasts:
-            nav.append((site_words.BROADCASTS, BROADCASTS_URL))
+            nav.append((words.site.BROADCASTS, BROADCASTS_URL))
         nav += [(theme.name, self.theme_url(theme.id)) for theme in list(self.newsroom.themes.values())[:6]]
         return {
             "site": {"title": self.site.title, "base_url": self.site.base_url, "language": self.site.language,
@@ -261,12 +261,12 @@ class SiteModel:
                      "broadcasts_url": BROADCASTS_URL if self.broadcasts else None,
                      "podcast_url": PODCAST_URL if self.broadcasts else None},
             "nav": [{"title": name, "url": url, "current": url == current} for name, url in nav],
-            "page": {"title": self.site.title if path == "/" else site_words.window_title(title, self.site.title),
+            "page": {"title": self.site.title if path == "/" else words.site.window_title(title, self.site.title),
                      "description": description or self.site.title, "canonical_abs": self.absolute(path),
                      "og_type": og_type, "og_image_abs": self.absolute(og_image) if og_image else None,
                      "feeds": [{"title": name, "url": url, "type": kind} for name, url, kind in feeds],
                      # the podcast is announced where a listener looks for it: the home page and its own
-                     "podcast": {"title": site_words.podcast_title(self.site.title), "url": PODCAST_URL}
+                     "podcast": {"title": words.site.podcast_title(self.site.title), "url": PODCAST_URL}
                      if self.broadcasts and path in ("/", BROADCASTS_URL) else None},
             "breadcrumbs": [{"title": name, "url": url} for name, url in breadcrumbs],
         }

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pipeline.words.site as site_words
+from pipeline import words
 from pipeline.fsutil import (
     TEMPORARY_PREFIX,
     atomic_symlink,
@@ -129,7 +129,7 @@ class SiteOutput:
             if not broken:
                 self.switch(build)
                 return build
-        raise LookupError(site_words.no_earlier_build())
+        raise LookupError(words.site.no_earlier_build())
 
 
 def chunk_of(path: str) -> str | None:

@@ -11,7 +11,6 @@ from functools import partial
 from html import escape
 from typing import Any
 
-import pipeline.words.site as site_words
 from pipeline import words
 from pipeline.live import LiveStory
 from pipeline.model import Station
@@ -41,7 +40,7 @@ def story_context(model: SiteModel, story: LiveStory) -> dict[str, Any]:
     context = model.common(
         content.title, story.path, summary, "article", og_image,
         feeds=model.feed_links(("station", content.station_id)) if station else (),
-        breadcrumbs=[(site_words.HOME, "/")] + [(s.name, model.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
+        breadcrumbs=[(words.site.HOME, "/")] + [(s.name, model.station_url(s.id)) for s in reversed(chain) if s.level != "center"],
     )
     context["story"] = {
         "id": story.id, "title": content.title, "body_html": body_html, "summary": summary,
@@ -104,7 +103,7 @@ def listing_pages(model: SiteModel, archive: Archive) -> dict[str, Output]:
 
 def _date_range(model: SiteModel, story_ids: list[int]) -> str:
     moments = [model.by_id[i].revision.content.dateline or model.by_id[i].created_at for i in story_ids]
-    return site_words.date_range(date_zh(min(moments), model.tz), date_zh(max(moments), model.tz))
+    return words.site.date_range(date_zh(min(moments), model.tz), date_zh(max(moments), model.tz))
 
 
 def _story_count(model: SiteModel, station_id: str) -> int:
@@ -120,8 +119,8 @@ def _station_children(model: SiteModel, archive: Archive) -> list[tuple[str, int
 
 
 def _listing(model: SiteModel, archive: Archive, path: str, on_page: list[int], pagination: dict[str, Any]) -> bytes:
-    title = archive.title if not pagination["current"] else site_words.page_number(archive.title, pagination["current"])
-    crumbs: list[tuple[str, str]] = [(site_words.HOME, "/")] if archive.key[0] != "home" else []
+    title = archive.title if not pagination["current"] else words.site.page_number(archive.title, pagination["current"])
+    crumbs: list[tuple[str, str]] = [(words.site.HOME, "/")] if archive.key[0] != "home" else []
     context = model.common(title, path, archive.description, feeds=model.feed_links(archive.key),
                            breadcrumbs=crumbs, current=archive.url)
     context["listing"] = {"title": archive.title, "description": archive.description, "kind": archive.key[0],
@@ -165,7 +164,7 @@ def page_outputs(model: SiteModel) -> dict[str, Output]:
     outputs["/map/stations.geojson"] = Output(model.fingerprint("geojson", on_map), lambda: _geojson(model, latest))
     outputs.update(moved_pages(model))
     outputs["/404.html"] = Output(model.fingerprint("404"), lambda: render_page(
-        model, "404.html", model.common(site_words.NOT_FOUND, "/404.html")))
+        model, "404.html", model.common(words.site.NOT_FOUND, "/404.html")))
     outputs["/static/site.css"] = Output(model.fingerprint("css"), lambda: model.css)
     outputs["/static/favicon.svg"] = Output(model.fingerprint("favicon"), lambda: model.static("favicon.svg"))
     return outputs
@@ -187,10 +186,10 @@ def _moved(model: SiteModel, title: str, url: str) -> bytes:
     """A page that sends the visitor (and search engines, by its canonical link) to `url`."""
     to, canonical = escape(url), escape(model.absolute(url))
     return (f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(site_words.window_title(site_words.moved_title(title), model.site.title))}</title>\n"
+            f"<title>{escape(words.site.window_title(words.site.moved_title(title), model.site.title))}</title>\n"
             f'<link rel="canonical" href="{canonical}">\n<meta name="robots" content="noindex">\n'
             f'<meta http-equiv="refresh" content="0; url={to}">\n</head>\n<body>\n'
-            f'<p>{escape(site_words.MOVED)}<a href="{to}">{escape(title)}</a></p>\n</body>\n</html>\n').encode()
+            f'<p>{escape(words.site.MOVED)}<a href="{to}">{escape(title)}</a></p>\n</body>\n</html>\n').encode()
 
 
 def _latest_by_station(model: SiteModel) -> dict[str, list[int]]:
@@ -211,8 +210,8 @@ def _tree(model: SiteModel, station: Station) -> dict[str, Any]:
 
 def _directory(model: SiteModel) -> bytes:
     centers = [s for s in model.newsroom.stations.values() if s.level == "center"]
-    context = model.common(site_words.DIRECTORY_TITLE, "/stations/", site_words.DIRECTORY_DESCRIPTION,
-                           breadcrumbs=[(site_words.HOME, "/")], current="/stations/")
+    context = model.common(words.site.DIRECTORY_TITLE, "/stations/", words.site.DIRECTORY_DESCRIPTION,
+                           breadcrumbs=[(words.site.HOME, "/")], current="/stations/")
     trees = [_tree(model, center) for center in sorted(centers, key=lambda s: s.id)]
     context["center"] = trees[0] if trees else None
     context["institutes"] = [child for tree in trees for child in tree["children"]]
@@ -237,8 +236,8 @@ def _map(model: SiteModel, latest: dict[str, list[int]]) -> bytes:
     for point in points:
         if point["township"]:
             townships.setdefault(point["township"], []).append((point["x"], point["y"]))
-    context = model.common(site_words.MAP_TITLE, "/map/", site_words.MAP_DESCRIPTION,
-                           breadcrumbs=[(site_words.HOME, "/")], current="/map/")
+    context = model.common(words.site.MAP_TITLE, "/map/", words.site.MAP_DESCRIPTION,
+                           breadcrumbs=[(words.site.HOME, "/")], current="/map/")
     context["map"] = {"width": width, "height": height, "points": points,
                       "townships": [{"name": name, "x": round(min(width - 40, max(40, sum(x for x, _ in xy) / len(xy))), 1),
                                      "y": round(max(14, min(y for _, y in xy) - 14), 1)}

@@ -24,7 +24,6 @@ from lxml import etree
 from PIL import ImageDraw
 from sqlalchemy import Connection
 
-import pipeline.words.site as site_words
 from pipeline import words
 from pipeline.ledger import delivered_units
 from pipeline.model import PackageUnit, Slot
@@ -75,18 +74,18 @@ def broadcasts_page(model: SiteModel, found: list[Episode]) -> bytes:
     days: dict[date, dict[str, list[Episode]]] = {}
     for episode in found:  # newest first
         days.setdefault(episode.day, {}).setdefault(episode.slot.name, []).append(episode)
-    context = model.common(site_words.BROADCASTS, BROADCASTS_URL, site_words.BROADCASTS_DESCRIPTION,
-                           breadcrumbs=[(site_words.HOME, "/")], current=BROADCASTS_URL)
+    context = model.common(words.site.BROADCASTS, BROADCASTS_URL, words.site.BROADCASTS_DESCRIPTION,
+                           breadcrumbs=[(words.site.HOME, "/")], current=BROADCASTS_URL)
     listed: list[dict[str, Any]] = []
     for day, slots in days.items():
         listed.append({"title": words.day_name(day), "date_iso": day.isoformat(), "slots": [
-            {"title": site_words.slot_heading(group[0].slot.label, group[0].slot.start),
+            {"title": words.site.slot_heading(group[0].slot.label, group[0].slot.start),
              "episodes": [{"target": e.target, "title": e.title, "src": e.site_path, "summary": e.summary,
                            "duration": words.seconds_text(e.seconds)}
                           for e in sorted(group, key=lambda e: e.unit)]}
             for group in slots.values()]})
-    context["broadcasts"] = {"title": site_words.BROADCASTS, "description": site_words.BROADCASTS_DESCRIPTION,
-                             "podcast_url": PODCAST_URL, "podcast_title": site_words.podcast_title(model.site.title),
+    context["broadcasts"] = {"title": words.site.BROADCASTS, "description": words.site.BROADCASTS_DESCRIPTION,
+                             "podcast_url": PODCAST_URL, "podcast_title": words.site.podcast_title(model.site.title),
                              "days": listed}
     return render_page(model, "broadcasts.html", context)
 
@@ -122,7 +121,7 @@ def _episode(newsroom: Newsroom, unit: PackageUnit, folder: Path | None) -> Epis
     titles = [item["title"] for item in manifest["items"] if item["kind"] in ("story", "brief", "emergency", "notice")]
     name = manifest["target"]["name"]
     return Episode(
-        str(unit), site_words.episode_title(name, day, slot.label, slot.start), site_words.episode_summary(titles),
+        str(unit), words.site.episode_title(name, day, slot.label, slot.start), words.site.episode_summary(titles),
         audio, f"{BROADCASTS_URL}{day.isoformat()}/{slot.name}/{unit.target}.mp3", audio.stat().st_size,
         float(manifest["seconds"]), air_time(newsroom, day, slot), day, slot, name)
 
@@ -137,11 +136,11 @@ def podcast_xml(newsroom: Newsroom, items: list[Episode]) -> bytes:
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.id(f"{base}{BROADCASTS_URL}")
-    fg.title(site_words.podcast_title(newsroom.site.title))
-    fg.description(site_words.PODCAST_DESCRIPTION)
+    fg.title(words.site.podcast_title(newsroom.site.title))
+    fg.description(words.site.PODCAST_DESCRIPTION)
     fg.language("zh-cn")
     fg.podcast.itunes_author(newsroom.site.title)
-    fg.podcast.itunes_summary(site_words.PODCAST_SUMMARY)
+    fg.podcast.itunes_summary(words.site.PODCAST_SUMMARY)
     fg.podcast.itunes_category("News", "Daily News")  # Apple's category names, not words a listener reads
     fg.podcast.itunes_image(f"{base}/broadcasts/cover.jpg")
     email = newsroom.site.email
@@ -178,7 +177,7 @@ def cover_jpeg(newsroom: Newsroom) -> bytes:
     font = newsroom.render.font_path
     image = fallback_art(1400, 1400, ("#b3261e", "#5c1010"), "rings", "", font)
     draw = ImageDraw.Draw(image)
-    for text, top, size in ((newsroom.site.title, 480, 110), (site_words.SHOW, 820, 150)):
+    for text, top, size in ((newsroom.site.title, 480, 110), (words.site.SHOW, 820, 150)):
         fitted = fit(text, font, 1200, 320, size, 48, max_lines=2)
         face = load_font(font, fitted.size)
         for n, line in enumerate(fitted.lines):
