@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from pipeline import store as t
+from pipeline import words
 from pipeline.model import ImageRef, Revision, Story, StoryDraft, StorySnapshot
 from pipeline.store import insert_row
 
 
 class StoryNotFound(LookupError):
     def __init__(self, story_id: int):
-        super().__init__(f"story {story_id} does not exist")
+        super().__init__(words.common.story_missing(story_id))
         self.story_id = story_id
 
 

@@ -40,16 +40,16 @@ class ExportChannel(Channel):
         known = {"outbox", "url", "secret_env", "timeout_seconds"}
         for key in options:
             if key not in known:
-                problems.append((key, f"unknown setting; known ones are {', '.join(sorted(known))}"))
+                problems.append((key, words.config.unknown_setting(None, sorted(known))))
         for key in ("outbox", "url", "secret_env"):
             if key in options and not isinstance(options[key], str):
-                problems.append((key, "must be text in quotes"))
+                problems.append((key, words.config.must_be_text(options[key])))
         url = options.get("url", "")
         if isinstance(url, str) and url and not url.startswith(("http://", "https://")):
-            problems.append(("url", f"'{url}' is not an http(s) URL"))
+            problems.append(("url", words.config.not_http_url(url)))
         timeout = options.get("timeout_seconds", 10)
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
-            problems.append(("timeout_seconds", "must be a number of seconds between 1 and 300"))
+            problems.append(("timeout_seconds", words.config.out_of_range(1, 300, timeout)))
         return problems
 
     def __init__(self, newsroom: Newsroom, options: dict[str, Any], name: str | None = None):

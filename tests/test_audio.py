@@ -60,7 +60,7 @@ def test_chimes_are_short_deterministic_mono_44100_hz(tmp_path: Path) -> None:
         assert first.read_bytes() == again.read_bytes()
         with wave.open(str(first), "rb") as source:
             assert (source.getnchannels(), source.getframerate()) == (1, 44100)
-    with pytest.raises(AudioError, match="no jingle 'fanfare'; known: open, close, notice"):
+    with pytest.raises(AudioError, match="没有“fanfare”这段音乐；可用的有：open、close、notice"):
         ident_jingle(tmp_path / "x.wav", "fanfare")
 
 

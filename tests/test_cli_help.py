@@ -113,3 +113,27 @@ def test_wrapping_counts_chinese_characters_as_two_columns() -> None:
     assert not any(line[0] in "，。）］" for line in lines) and not any(line[-1] in "（［" for line in lines)
     assert wrap("一二三四五。", 10) == ["一二三四", "五。"]  # a closing mark takes the character before it down
     assert wrap("", 10) == []
+
+
+# A mistyped command line: click's refusals, said in Chinese by `kitchen` itself (exit code 2).
+MISTYPED = [
+    (("approve",), "缺少参数 {稿件编号}"),
+    (("approve", "--bogus", "1"), "没有 --bogus 这个选项"),
+    (("nosuch",), "没有 nosuch 这个命令"),
+    (("approve", "abc"), "{稿件编号} 应当是整数"),
+    (("approve", "1", "--at"), "选项 --at 后面要写一个值"),
+    (("status", "extra"), "多出了参数：extra"),
+]
+
+
+@pytest.mark.parametrize(("line", "said"), MISTYPED, ids=lambda value: " ".join(value) if isinstance(value, tuple) else "")
+def test_a_mistyped_command_line_is_refused_in_chinese(tmp_path, line: tuple[str, ...], said: str) -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(tmp_path), *line],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"错误：{said}" in run.stderr, run.stderr
+    assert english_words(run.stderr, allow=("nosuch", "extra")) == [], run.stderr  # what was typed is echoed
+    assert "Traceback" not in run.stderr and "Error:" not in run.stderr

@@ -72,12 +72,12 @@ def test_two_threads_synthesising_at_once_each_get_their_own_speech(tmp_path: Pa
 
 
 def test_empty_text_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(TTSError, match="empty"):
+    with pytest.raises(TTSError, match="文字是空的"):
         engine("espeak").synthesize("  \n", tmp_path / "empty.wav")
 
 
 def test_none_engine_makes_scripts_only(tmp_path: Path) -> None:
-    with pytest.raises(TTSError, match="the 'none' engine makes scripts only"):
+    with pytest.raises(TTSError, match="“none”引擎只出稿本"):
         engine("none").synthesize(MORNING, tmp_path / "none.wav")
     assert not (tmp_path / "none.wav").exists()
 
@@ -90,9 +90,9 @@ def test_an_unknown_engine_lists_the_known_ones() -> None:
 def test_an_unknown_option_is_named() -> None:
     with pytest.raises(TTSError, match="espeak.*speed"):
         engine("espeak", speed=2)
-    with pytest.raises(TTSError, match="80–450"):
+    with pytest.raises(TTSError, match="80 到 450 之间"):
         engine("espeak", words_per_minute=20)
-    with pytest.raises(TTSError, match="not both"):
+    with pytest.raises(TTSError, match="只能设一个"):
         engine("espeak", words_per_minute=160, rate=200)
 
 

@@ -4,17 +4,24 @@ Each noun has its module here (newsroom, render, ingest, stories, publish, web, 
 tts, users, desk); this module puts their commands together under one root with the options
 every command shares."""
 
+import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as installed_version
 from typing import Annotated
 
 import typer
 
+try:  # typer 0.2x carries its own copy of click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover — older typer runs on click itself
+    from click.exceptions import ClickException, UsageError  # type: ignore[assignment]
+
 from pipeline import words
 from pipeline.cli import (
     broadcast,
     db,
     desk,
+    helptext,
     ingest,
     newsroom,
     publish,
@@ -74,4 +81,17 @@ app.add_typer(tts.group, name="tts")
 
 
 def main() -> None:
-    app()
+    """`kitchen`: click's own refusals (a missing argument, an unknown option) are said in Chinese,
+    so the command runs with click's standalone mode off and its exit codes are kept."""
+    try:
+        code = app(standalone_mode=False, prog_name="kitchen")
+    except UsageError as exc:
+        helptext.show_usage_error(exc)
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        typer.echo(f"{words.help.ERROR}{exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo(words.help.ABORTED, err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)

@@ -207,3 +207,56 @@ class Commands(typer.Typer):
 
     def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **settings: Any) -> Any:
         return super().command(name, cls=cls or ChineseCommand, **settings)
+
+
+# --- click's usage errors, said in Chinese ---------------------------------------------------------
+
+# click builds its messages in English: the ones a mistyped command line meets are read back here.
+_NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.*)'")
+_EXTRA = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<values>.*)\)")
+_NEEDS_VALUE = re.compile(r"Option '(?P<option>[^']+)' requires an argument")
+_NOT_INTEGER = re.compile(r"(?:'(?P<value>.*)' is not a )?valid integer")
+_NOT_CHOICE = re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*?)\.?$")
+
+
+def _param_name(param: Any) -> str:
+    if param is None:
+        return words.help.VALUE
+    if getattr(param, "param_type_name", "") == "argument":
+        return "{" + _argument_name(param) + "}"
+    return str(max(param.opts, key=len)) if param.opts else str(param.name)
+
+
+def usage_error_message(exc: Any) -> str:
+    """The Chinese sentence for one of click's usage errors (`exc`), by its kind and its facts."""
+    kind = type(exc).__name__
+    message = str(getattr(exc, "message", "") or "")
+    param = getattr(exc, "param", None)
+    if kind == "MissingParameter":
+        name = _param_name(param)
+        return (words.help.missing_argument(name) if getattr(param, "param_type_name", "") == "argument"
+                else words.help.missing_option(name))
+    if kind == "NoSuchOption":
+        return words.help.no_such_option(exc.option_name, list(exc.possibilities or []))
+    if kind == "BadParameter":
+        name = _param_name(param) if param is not None else str(exc.param_hint or words.help.VALUE)
+        if found := _NOT_CHOICE.search(message):
+            return words.help.not_a_choice(name, found.group("value"), found.group("choices"))
+        if found := _NOT_INTEGER.search(message):
+            return words.help.not_a_whole_number(name, found.group("value"))
+        return words.help.bad_value(name, message)
+    if found := _NO_SUCH_COMMAND.search(message):
+        return words.help.no_such_command(found.group("name"))
+    if found := _EXTRA.search(message):
+        return words.help.extra_arguments(found.group("values"))
+    if found := _NEEDS_VALUE.search(message):
+        return words.help.needs_value(found.group("option"))
+    return message
+
+
+def show_usage_error(exc: Any) -> None:
+    """What click's `UsageError.show` prints, in Chinese: the usage line, how to get help, the error."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        typer.echo(f"{ctx.get_usage()}\n{words.help.try_help(ctx.command_path)}\n", err=True)
+    typer.echo(f"{words.help.ERROR}{usage_error_message(exc)}", err=True)

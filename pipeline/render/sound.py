@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import words
 from pipeline.fsutil import atomic_output
 from pipeline.render.clips import ffmpeg_exe
 from pipeline.render.jingles import PENTATONIC, RATE, note, wav_seconds, write_wav
@@ -65,7 +66,7 @@ def ident_jingle(path: Path, kind: str = "open") -> Path:
     """A short pentatonic chime as a 44.1 kHz mono WAV: `open` rises, `close` falls and settles,
     `notice` is a two-note ding-dong before a notice. Deterministic, like the music bed."""
     if kind not in CHIMES:
-        raise AudioError(f"no jingle '{kind}'; known: {', '.join(CHIMES)}")
+        raise AudioError(words.render.no_jingle(kind, list(CHIMES)))
     tonic, beat, ring = 523.25, 0.22, 1.6  # C5; each note rings 1.6 s
     notes = CHIMES[kind]
     total = np.zeros(int((max(start for *_, start in notes) * beat + ring) * RATE))
@@ -88,7 +89,7 @@ def _pcm(path: Path) -> bytes:
 
     stream = ffmpeg.input(str(path)).audio.output("-", format="s16le", acodec="pcm_s16le", ar=RATE,
                                                   ac=1)
-    return _run(stream, f"decoding {path.name}")[0]
+    return _run(stream, words.render.decoding(path.name))[0]
 
 
 def assemble(parts: list[Path], out_wav: Path, gap_seconds: float = 0.4) -> float:
@@ -96,7 +97,7 @@ def assemble(parts: list[Path], out_wav: Path, gap_seconds: float = 0.4) -> floa
     `gap_seconds` of silence between parts; returns its length in seconds. One part is in memory
     at a time, so a long broadcast costs no more than its longest part."""
     if not parts:
-        raise AudioError("nothing to assemble: no parts")
+        raise AudioError(words.render.nothing_to_assemble())
     gap = bytes(2 * int(round(gap_seconds * RATE)))
     with atomic_output(out_wav) as temporary, wave.open(str(temporary), "wb") as out:
         out.setnchannels(1)
@@ -118,7 +119,7 @@ def _run(stream: Any, what: str) -> tuple[bytes, str]:
                     .run(cmd=ffmpeg_exe(), capture_stdout=True, capture_stderr=True))
     except ffmpeg.Error as exc:
         lines = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise AudioError(f"{what}: ffmpeg failed: {' | '.join(lines[-3:]) or 'no message'}") from None
+        raise AudioError(words.render.sound_step_failed(what, " | ".join(lines[-3:]))) from None
     return out, err.decode("utf-8", "replace")
 
 
@@ -141,7 +142,7 @@ def measure(path: Path) -> Loudness:
 
     stream = (ffmpeg.input(str(path)).audio.filter("ebur128", peak="true", framelog="verbose")
               .output("-", format="null"))
-    return parse_ebur128_summary(_run(stream, f"measuring {path.name}")[1])
+    return parse_ebur128_summary(_run(stream, words.render.measuring(path.name))[1])
 
 
 def mp3_seconds(path: Path) -> float:
@@ -150,7 +151,7 @@ def mp3_seconds(path: Path) -> float:
     import ffmpeg
 
     stream = ffmpeg.input(str(path)).audio.output("-", format="null")
-    log = _run(stream, f"decoding {path.name}")[1]
+    log = _run(stream, words.render.decoding(path.name))[1]
     stamps = re.findall(r"time=\s*(\d+):(\d\d):(\d\d(?:\.\d+)?)", log)
     if not stamps:
         raise AudioError(f"decoding {path.name}: ffmpeg reported no time")
@@ -165,7 +166,7 @@ def loudness_only(path: Path) -> float:
     import ffmpeg
 
     stream = ffmpeg.input(str(path)).audio.filter("ebur128").output("-", format="null")
-    summary = _run(stream, f"measuring {path.name}")[1]
+    summary = _run(stream, words.render.measuring(path.name))[1]
     match = re.search(r"\bI:\s+(-?inf|-?[\d.]+) LUFS", summary[summary.rfind("Summary:"):])
     if match is None:
         raise AudioError(f"ebur128 printed no integrated loudness for {path.name}")
@@ -198,12 +199,12 @@ def normalize_to_mp3(in_wav: Path, out_mp3: Path, target: LoudnessTarget = Loudn
             _run(ffmpeg.input(str(in_wav)).audio.filter("aformat", sample_fmts="flt")
                  .filter("volume", f"{target.integrated - measured:.2f}dB")
                  .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=1, release=60)
-                 .output(str(limited), acodec="pcm_f32le", ar=RATE, ac=1), f"limiting {in_wav.name}")
+                 .output(str(limited), acodec="pcm_f32le", ar=RATE, ac=1), words.render.limiting(in_wav.name))
             gain = target.integrated - loudness_only(limited) + MP3_LOSS
             for _ in range(2):
                 _run(ffmpeg.input(str(limited)).audio.filter("volume", f"{gain:.2f}dB")
                      .output(str(temporary), acodec="libmp3lame", audio_bitrate=bitrate, ar=RATE, ac=1),
-                     f"encoding {out_mp3.name}")
+                     words.render.encoding(out_mp3.name))
                 result = measure(temporary)
                 error = target.integrated - result.integrated_lufs
                 if abs(error) <= 0.1:
@@ -211,10 +212,9 @@ def normalize_to_mp3(in_wav: Path, out_mp3: Path, target: LoudnessTarget = Loudn
                 gain += error
             missed = abs(result.integrated_lufs - target.integrated) > target.tolerance
             if missed or result.true_peak_dbtp > target.true_peak + TRUE_PEAK_MARGIN:
-                raise AudioError(
-                    f"{in_wav.name}: loudness {result.integrated_lufs:.1f} LUFS, true peak "
-                    f"{result.true_peak_dbtp:.1f} dBTP; target {target.integrated:.1f} ± {target.tolerance} LUFS, "
-                    f"peak ≤ {target.true_peak + TRUE_PEAK_MARGIN:.1f} dBTP")
+                raise AudioError(words.render.loudness_missed(
+                    in_wav.name, result.integrated_lufs, result.true_peak_dbtp, target.integrated, target.tolerance,
+                    target.true_peak + TRUE_PEAK_MARGIN))
     finally:
         limited.unlink(missing_ok=True)
     return result

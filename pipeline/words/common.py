@@ -129,7 +129,11 @@ def clock_out_of_range(text: str) -> str:
     return f"“{text}”不是有效时刻（小时 0-23，分钟 0-59）"
 
 
-# The ledger and the locks (pipeline.ledger, pipeline.locks)
+# Stories, the ledger and the locks (pipeline.stories, pipeline.ledger, pipeline.locks)
+
+
+def story_missing(story_id: int) -> str:
+    return f"没有第 {story_id} 号稿件"
 
 
 def story_being_delivered(story_id: int, channels: str) -> str:

@@ -192,3 +192,50 @@ USERS_LIST = "工作台的用户及其角色。"
 
 TTS = "大喇叭频道的语音合成（TTS）引擎。"
 TTS_CHECK = "哪些语音合成引擎已经安装，其余的怎样安装。"
+
+
+# --- a command line that cannot run (click's usage errors) -----------------------------------------
+
+ERROR = "错误："
+ABORTED = "已取消。"
+
+
+def try_help(command: str) -> str:
+    return f"用 {command} --help 查看用法。"
+
+
+def missing_argument(name: str) -> str:
+    return f"缺少参数 {name}。"
+
+
+def missing_option(name: str) -> str:
+    return f"缺少选项 {name}。"
+
+
+def no_such_option(name: str, close: list[str]) -> str:
+    guess = f"是不是 {'、'.join(close)}？" if close else ""
+    return f"没有 {name} 这个选项。{guess}"
+
+
+def no_such_command(name: str) -> str:
+    return f"没有 {name} 这个命令。"
+
+
+def extra_arguments(values: str) -> str:
+    return f"多出了参数：{values}。"
+
+
+def needs_value(option: str) -> str:
+    return f"选项 {option} 后面要写一个值。"
+
+
+def not_a_whole_number(name: str, value: str | None) -> str:
+    return f"{name} 应当是整数，而不是“{value}”。" if value else f"{name} 应当是整数。"
+
+
+def not_a_choice(name: str, value: str, choices: str) -> str:
+    return f"{name} 不能是“{value}”，只能是：{choices}。"
+
+
+def bad_value(name: str, message: str) -> str:
+    return f"{name} 的值不对：{message}"

