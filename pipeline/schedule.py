@@ -103,6 +103,7 @@ def _refresh_packages(newsroom: Newsroom, store: Store, now: datetime | None,
     for name in ("published", "retrying", "failed", "cancelled", "skipped"):
         setattr(summary, name, getattr(summary, name) + getattr(again, name))
     summary.flush_errors += again.flush_errors
+    summary.flushed.update(again.flushed)  # the site's last build, with the rebuilt packages
 
 
 def rebuild_packages(newsroom: Newsroom, store: Store, units: Sequence[PackageUnit], now: datetime | None = None,
@@ -171,6 +172,7 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
                 if on_item:
                     on_item(pub, outcome)
     finally:
+        _open_unfinished(newsroom, channels, summary)
         for name, channel in channels.items():
             try:
                 done = channel.flush()
@@ -181,6 +183,20 @@ def _publish_pass(newsroom: Newsroom, store: Store, fixed_now: datetime | None,
                     summary.flushed[name] = done
             channel.close()
     return summary
+
+
+def _open_unfinished(newsroom: Newsroom, channels: dict[str, Channel], summary: PublishSummary) -> None:
+    """Open the channels this pass's deliveries left work for without delivering on them: a
+    package built (or rebuilt) on a loudspeaker channel is a new episode for the site, which is
+    built at the end of the same pass."""
+    for name in newsroom.publish.channels:
+        kind = known_channels().get(newsroom.channel_kind(name))
+        if name in channels or kind is None or not kind.unfinished(newsroom):
+            continue
+        try:
+            channels[name] = open_channel(newsroom, name)
+        except Exception as exc:  # noqa: BLE001 — reported; the next pass flushes it
+            summary.flush_errors.append((name, f"{type(exc).__name__}: {exc}"))
 
 
 def _count(summary: PublishSummary, outcome: str) -> None:

@@ -20,6 +20,7 @@ from pipeline.schedule import publish_due
 from pipeline.store import open_store
 from pipeline.stories import Actor
 from pipeline.timeutil import utcnow
+from pipeline.words import seconds_text
 from pipeline.workflow import perform
 from tests.conftest import NOW, make_newsroom, replace_in_config, write_report
 
@@ -37,9 +38,15 @@ def notice(root: Path, name: str, title: str, text: str, **front: object) -> Non
 
 @pytest.fixture
 def newsroom_on_air(tmp_path: Path):
+    return on_air(tmp_path)
+
+
+def on_air(tmp_path: Path, engine: str = "none"):
+    """Four stories approved for the loudspeaker and in its pool (not on the site), the demo's
+    stations; `engine` reads the packages (none: scripts only)."""
     root = make_newsroom(tmp_path / "newsroom", channels='["web", "loudspeaker"]')
     shutil.copyfile(Path(__file__).parents[1] / "assets" / "demo" / "stations.csv", root / "stations.csv")
-    replace_in_config(root, '[channels.export]', '[channels.loudspeaker]\nengine = "none"\n\n[channels.export]')
+    replace_in_config(root, '[channels.export]', f'[channels.loudspeaker]\nengine = "{engine}"\n\n[channels.export]')
     write_report(root, "a.md", title="东村开展板凳课堂理论宣讲", station="qiaotou-dongcun", date="2026-11-28 09:30",
                  body="11月28日上午9:30，东村文明实践站开展板凳课堂，60余名村民参加。咨询电话0523-86123456。")
     write_report(root, "b.md", title="新桥村志愿者清扫河道", station="baisha-xinqiao", date="2026-11-28 08:00",
@@ -421,3 +428,42 @@ def test_the_desk_marks_a_package_out_of_date_and_publish_names_packages_in_chin
     assert "✓ 稿件 3（第1版） → 大喇叭" in output
     assert f"✓ 节目包 {day.month}月{day.day}日 早间 · 桥头镇 → 大喇叭" in output
     assert "已过期" not in client.get(view).text
+
+
+def test_a_rebuilt_package_is_served_on_the_site_in_the_same_pass(tmp_path: Path) -> None:
+    """A package rebuilt for a story published after it was built is a new audio file at the same
+    path: the pass that rebuilds it builds the site after it, and the site serves the new audio
+    (not the first build's, linked by its path) with its new length on the page and in the podcast."""
+    import feedparser
+    import lxml.html
+
+    newsroom, store, _ = on_air(tmp_path, engine="espeak")
+    evening = datetime(2026, 11, 29, 9, 0, tzinfo=NOW.tzinfo)  # 17:00 in Shanghai: the 18:00 packages are built
+    assert publish_due(newsroom, store, now=evening).published == 4
+    outbox = newsroom.root / "outbox/loudspeaker/2026-11-29/evening/qiaotou/audio.mp3"
+    served = newsroom.root / "site/live/broadcasts/2026-11-29/evening/qiaotou.mp3"
+    podcast = newsroom.root / "site/live/broadcasts/podcast.xml"
+    page = newsroom.root / "site/live/broadcasts/index.html"
+
+    def shown() -> tuple[bytes, int, list[str]]:
+        (entry,) = [e for e in feedparser.parse(podcast.read_bytes()).entries if e.id.endswith(":qiaotou")]
+        durations = lxml.html.fromstring(page.read_bytes()).xpath(
+            "//audio[source/@src='/broadcasts/2026-11-29/evening/qiaotou.mp3']/ancestor::li[1]//text()")
+        return served.read_bytes(), int(entry.enclosures[0].length), durations
+
+    first, first_length, first_page = shown()  # the pass that built the packages built the site too
+    assert first == outbox.read_bytes() and first_length == len(first)
+    write_report(newsroom.root, "e.md", title="桥头镇举办冬季消防演练", station="qiaotou", date="2026-11-29 16:00",
+                 body="桥头镇组织各村开展冬季消防演练，200余名村民参加，学习灭火器使用和火场逃生。")
+    (late,) = ingest_all(newsroom, store, now=evening).story_ids
+    with store.begin() as conn:
+        perform(conn, newsroom, late, "approve", EDITOR, evening, channels=["loudspeaker"])
+    result = publish_due(newsroom, store, now=evening + timedelta(minutes=10))
+    assert result.refreshed_packages == ["broadcast:2026-11-29:evening:qiaotou"]
+    rebuilt = outbox.read_bytes()
+    again, length, page_text = shown()
+    assert rebuilt != first and again == rebuilt  # the new audio, in this same pass
+    assert length == len(rebuilt) != first_length
+    manifest = broadcast.read_package(outbox.parent).manifest
+    assert seconds_text(manifest["seconds"]) in "".join(page_text) and page_text != first_page
+    assert result.flushed["web"]["build"]  # the site build the summary reports is the one after the rebuild

@@ -101,8 +101,9 @@ def _media_outputs(output: SiteOutput, images: dict[str, WebImage],
     outputs: dict[str, Output] = {}
     for image in images.values():
         for _, _, path in image.sizes:
-            outputs[path] = Output(f"media:{path}", (output.image_cache / path.lstrip("/")).read_bytes)
+            source = output.image_cache / path.lstrip("/")
+            outputs[path] = Output(f"media:{path}", source.read_bytes, source)
     for site_path, file in media_files.items():
         if file.exists():
-            outputs[site_path] = Output(f"file:{file}", file.read_bytes)
+            outputs[site_path] = Output(f"file:{file}", file.read_bytes, file)  # named by its content
     return outputs

@@ -90,10 +90,13 @@ class Archive:
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: its fingerprint and how to make its bytes."""
+    """One file of the site: its fingerprint and how to make its bytes. A file taken as it is (a
+    photo's web size, a rendered card or clip, a package's audio) names its `source`, which the
+    build links in; its fingerprint must then change whenever the source's content does."""
 
     fingerprint: str
     render: Callable[[], bytes]
+    source: Path | None = None
 
 
 def rendition_site_path(stored_path: str) -> str:

@@ -157,7 +157,7 @@ def write_build(output: SiteOutput, plan: dict[str, Output], model: SiteModel, f
         if chunk is None:
             for path in paths:
                 old_file = previous / path.lstrip("/") if previous is not None else None
-                to_render += _place(plan, path, target / path.lstrip("/"), old_file, before, output)
+                to_render += _place(plan, path, target / path.lstrip("/"), old_file, before)
             continue
         name = hashlib.sha256(json.dumps(sorted((p, plan[p].fingerprint) for p in paths)).encode()).hexdigest()[:24]
         if full:  # everything made anew, even where an identical chunk exists
@@ -171,7 +171,7 @@ def write_build(output: SiteOutput, plan: dict[str, Output], model: SiteModel, f
             old = output.chunks / before["chunks"][chunk] if chunk in before["chunks"] else None
             for path in paths:
                 inside_chunk = path.lstrip("/")[len(chunk) + 1:]
-                to_render += _place(plan, path, made / inside_chunk, old / inside_chunk if old else None, before, output)
+                to_render += _place(plan, path, made / inside_chunk, old / inside_chunk if old else None, before)
             finished.append((made, folder))
         link = target / chunk
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -185,19 +185,17 @@ def write_build(output: SiteOutput, plan: dict[str, Output], model: SiteModel, f
     return BuildResult(build.name, sorted(path for path, _ in to_render), removed, len(plan))
 
 
-def _place(plan: dict[str, Output], path: str, destination: Path, old_file: Path | None, before: dict[str, Any],
-           output: SiteOutput) -> list[tuple[str, Path]]:
+def _place(plan: dict[str, Output], path: str, destination: Path, old_file: Path | None,
+           before: dict[str, Any]) -> list[tuple[str, Path]]:
     """Put one file in place by linking: the previous build's copy when its fingerprint did not
-    change, or the image cache's photo. Returns [(path, destination)] when it must be made."""
+    change, or the file it is taken from (a photo's web size, a card, a package's audio). Returns [(path, destination)] when it must be made."""
     item = plan[path]
     destination.parent.mkdir(parents=True, exist_ok=True)
-    if item.fingerprint.startswith(("media:", "file:")):  # photos and renditions: made once, linked
-        source = output.image_cache / path.lstrip("/") if item.fingerprint.startswith("media:") \
-            else Path(item.fingerprint.removeprefix("file:"))
+    if item.source is not None:  # photos, renditions, packages' audio: made elsewhere, linked
         try:
-            os.link(source, destination)
+            os.link(item.source, destination)
         except OSError:  # another file system
-            shutil.copyfile(source, destination)
+            shutil.copyfile(item.source, destination)
         return []
     if old_file is not None and before["files"].get(path) == item.fingerprint and old_file.exists():
         os.link(old_file, destination)

@@ -44,6 +44,7 @@ class Episode:
     title: str
     summary: str
     audio: Path  # the package's audio.mp3
+    audio_version: str  # changes with the audio's content: a rebuilt package's new audio is served
     site_path: str  # where the site serves it
     length: int
     seconds: float
@@ -57,7 +58,7 @@ def podcast_outputs(model: SiteModel, conn: Connection) -> dict[str, Output]:
     """The broadcasts' page, audio, podcast feed and cover, under /broadcasts/."""
     newsroom = model.newsroom
     found = episodes(newsroom, conn)
-    outputs = {e.site_path: Output(f"file:{e.audio}", e.audio.read_bytes) for e in found}
+    outputs = {e.site_path: Output(f"file:{e.audio}:{e.audio_version}", e.audio.read_bytes, e.audio) for e in found}
     digest = [(e.unit, e.length, e.seconds, e.title, e.summary) for e in found]
     outputs[f"{BROADCASTS_URL}index.html"] = Output(
         model.fingerprint("broadcasts", digest, [(e.slot.label, e.target) for e in found]),
@@ -120,9 +121,13 @@ def _episode(newsroom: Newsroom, unit: PackageUnit, folder: Path | None) -> Epis
     day = unit.day
     titles = [item["title"] for item in manifest["items"] if item["kind"] in ("story", "brief", "emergency", "notice")]
     name = manifest["target"]["name"]
+    stat = audio.stat()
+    # the hash the package recorded, and the file's own size and time (a package is rebuilt whole,
+    # its audio a new file at the same path)
+    version = f"{manifest.get('files', {}).get('audio.mp3', '')}:{stat.st_size}:{stat.st_mtime_ns}"
     return Episode(
         str(unit), words.site.episode_title(name, day, slot.label, slot.start), words.site.episode_summary(titles),
-        audio, f"{BROADCASTS_URL}{day.isoformat()}/{slot.name}/{unit.target}.mp3", audio.stat().st_size,
+        audio, version, f"{BROADCASTS_URL}{day.isoformat()}/{slot.name}/{unit.target}.mp3", stat.st_size,
         float(manifest["seconds"]), air_time(newsroom, day, slot), day, slot, name)
 
 
