@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,21 +125,52 @@ class ExportChannel(Channel):
         try:
             response = self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            raise TransientError(words.render.post_failed(self.url, f"{type(exc).__name__}: {exc}")) from None
+            raise TransientError(words.render.post_failed(self.url, failure_kind(exc), f"{type(exc).__name__}: {exc}")) from None
         status = response.status_code
         if 200 <= status < 300 or status == 409:  # 409: the partner already has this document
             return status
-        detail = " ".join(response.text.split())[:160]
-        if status in RETRYABLE_STATUS or (500 <= status < 600 and status not in (501, 505)):
-            raise TransientError(words.render.post_failed(self.url, f"HTTP {status} {detail}".rstrip()))
         if 300 <= status < 400:
             raise PermanentError(words.render.post_redirected(self.url, status, response.headers.get("location", "?")))
-        raise PermanentError(words.render.post_failed(self.url, f"HTTP {status} {detail}".rstrip()))
+        detail = " ".join(response.text.split())[:160]
+        message = words.render.post_failed(self.url, words.render.partner_status(status), detail)
+        if status in RETRYABLE_STATUS or (500 <= status < 600 and status not in (501, 505)):
+            raise TransientError(message)
+        raise PermanentError(message)
 
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def failure_kind(exc: Exception) -> str:
+    """Which kind of network failure an httpx error is (a key of `words.render.POST_PROBLEMS`),
+    from the errors it was raised from and, failing those, its message."""
+    import ssl
+
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    causes: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(str(c) for c in causes).lower()
+    if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in text or "certificate" in text:
+        return "tls"
+    if any(isinstance(c, socket.gaierror) for c in causes) or any(
+            sign in text for sign in ("name or service not known", "nodename nor servname", "name resolution",
+                                      "errno -2", "errno -3", "errno -5", "getaddrinfo")):
+        return "dns"
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text or "errno 111" in text:
+        return "refused"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect"
+    if isinstance(exc, httpx.NetworkError | httpx.ProtocolError):
+        return "broken"
+    return "other"
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:

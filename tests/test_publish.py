@@ -474,3 +474,79 @@ def test_a_story_whose_page_fails_in_the_build_is_left_out_reported_and_the_rest
     assert pages_on_site(root / "site" / "live") == set(ids)
     with store.read() as conn:
         assert {p.state for p in ledger.list_publications(conn, story_id=broken)} == {"done"}
+
+
+# --- issue 13 review: a partner's delivery errors explained in Chinese, the detail after them ---
+
+def test_a_refused_connection_is_explained_in_chinese_on_the_row_and_in_kitchen_show(newsroom_dir, monkeypatch) -> None:
+    from tests.conftest import Kitchen
+
+    monkeypatch.setenv("KITCHEN_EXPORT_SECRET", SECRET)
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        dead_port = unused.getsockname()[1]
+    url = f"http://127.0.0.1:{dead_port}/ninjs"
+    configure_export(newsroom_dir, url)
+    newsroom = load_newsroom(newsroom_dir)
+    store = open_store(newsroom)
+    (story_id,) = ingest_stories(newsroom, store, newsroom_dir)
+    approve(store, newsroom, story_id)
+    assert publish_due(newsroom, store, now=NOW).retrying == 1
+    error = rows(store)["export"].last_error
+    assert error.startswith(f"向 {url} 发送失败：对方拒绝连接")
+    assert error.endswith("（ConnectError: [Errno 111] Connection refused）")  # the technical detail, after
+    shown = Kitchen(newsroom_dir)("show", str(story_id))
+    assert "对方拒绝连接" in shown and "Connection refused" in shown
+
+
+def test_a_partners_http_500_is_explained_in_chinese(newsroom_dir, monkeypatch) -> None:
+    with approved_story_with_partner(newsroom_dir, monkeypatch) as (partner, newsroom, store, story_id):
+        partner.fail_next = [500]
+        assert publish_due(newsroom, store, now=NOW).retrying == 1
+        error = rows(store)["export"].last_error
+        assert error == f'向 {partner.url} 发送失败：对方返回 HTTP 500，对方服务器出错，稍后重试（{{"error": "no"}}）'
+
+
+def test_each_kind_of_network_failure_has_its_own_chinese_explanation() -> None:
+    """Timeouts and TLS failures against real local sockets; a failed name lookup as httpx raises
+    it (no resolver is needed for the test)."""
+    import threading
+
+    import httpx
+
+    from pipeline import words
+    from publishers.export import failure_kind
+
+    def failure(url: str) -> Exception:
+        with pytest.raises(httpx.HTTPError) as caught:
+            httpx.post(url, content=b"{}", timeout=0.5)
+        return caught.value
+
+    with socket.socket() as silent:  # accepts, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        assert failure_kind(failure(f"http://127.0.0.1:{silent.getsockname()[1]}/x")) == "timeout"
+    with socket.socket() as plain:  # answers HTTPS with plain bytes
+        plain.bind(("127.0.0.1", 0))
+        plain.listen(1)
+
+        def answer() -> None:
+            conn, _ = plain.accept()
+            with conn:
+                conn.recv(1024)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+        threading.Thread(target=answer, daemon=True).start()
+        assert failure_kind(failure(f"https://127.0.0.1:{plain.getsockname()[1]}/x")) == "tls"
+    try:
+        raise socket.gaierror(-2, "Name or service not known")
+    except socket.gaierror as cause:
+        lookup = httpx.ConnectError("[Errno -2] Name or service not known")
+        lookup.__cause__ = cause
+    assert failure_kind(lookup) == "dns"
+    sentences = {words.render.post_failed("https://partner.example.cn/in", kind, "X: y")
+                 for kind in ("refused", "dns", "timeout", "tls", "connect", "broken", "other")}
+    assert len(sentences) == 7  # one explanation each
+    for sentence in sentences:
+        assert sentence.startswith("向 https://partner.example.cn/in 发送失败：") and sentence.endswith("（X: y）")
+    assert words.render.partner_status(503).startswith("对方返回 HTTP 503，")

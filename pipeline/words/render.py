@@ -226,8 +226,40 @@ def secret_missing(env: str) -> str:
     return f"已设置外发地址（url），但环境变量 ${env}（HMAC 密钥）为空"
 
 
-def post_failed(url: str, problem: str) -> str:
-    return f"向 {url} 发送失败：{problem}"
+# Why a POST to a partner did not arrive, by kind of failure (`publishers.export` tells which).
+POST_PROBLEMS: Mapping[str, str] = {
+    "refused": "对方拒绝连接（地址上没有服务在监听，或对方服务没有运行），请核对 url 的主机和端口",
+    "dns": "找不到这个域名，请核对 url 里的主机名和本机的网络、DNS 设置",
+    "timeout": "对方在 timeout_seconds 设定的时间内没有回应，对方可能过忙或网络不通",
+    "tls": "加密连接（HTTPS/TLS）建立失败：对方可能不支持 HTTPS，或证书无效、已过期",
+    "connect": "连不上对方，请检查网络和 url",
+    "broken": "连接中途断开，或对方的回应不合 HTTP 规范",
+    "other": "网络出错",
+}
+
+
+def post_failed(url: str, problem: str, detail: str = "") -> str:
+    """`向 <url> 发送失败：对方拒绝连接…（ConnectError: [Errno 111] Connection refused）`: the
+    explanation of `problem` (a key of POST_PROBLEMS, or a sentence), the technical detail after it."""
+    explained = POST_PROBLEMS.get(problem, problem)
+    return f"向 {url} 发送失败：{explained}" + (f"（{detail}）" if detail else "")
+
+
+def partner_status(status: int) -> str:
+    """What the partner's HTTP status means, for `post_failed`: `对方返回 HTTP 500（对方服务器出错）`."""
+    if status in (401, 403):
+        meaning = "对方拒绝了签名或权限，请核对密钥"
+    elif status == 404:
+        meaning = "对方没有这个地址，请核对 url"
+    elif status in (408, 425, 429):
+        meaning = "对方暂时不接收，稍后重试"
+    elif 500 <= status < 600:
+        meaning = "对方服务器出错，稍后重试" if status not in (501, 505) else "对方服务器不支持这种请求"
+    elif 400 <= status < 500:
+        meaning = "对方拒收了这份稿件"
+    else:
+        meaning = "对方的回应无法识别"
+    return f"对方返回 HTTP {status}，{meaning}"
 
 
 def post_redirected(url: str, status: int, location: str) -> str:
