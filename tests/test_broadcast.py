@@ -467,3 +467,20 @@ def test_a_rebuilt_package_is_served_on_the_site_in_the_same_pass(tmp_path: Path
     manifest = broadcast.read_package(outbox.parent).manifest
     assert seconds_text(manifest["seconds"]) in "".join(page_text) and page_text != first_page
     assert result.flushed["web"]["build"]  # the site build the summary reports is the one after the rebuild
+
+
+def test_a_slot_is_named_by_its_id_or_its_title_and_refusals_list_both(newsroom_on_air) -> None:
+    """`--slot 晚间` is the evening slot, as `--slot evening` is; an unknown slot is refused with
+    the slots listed as `morning（早间）`."""
+    from tests.conftest import Kitchen
+
+    newsroom, store, _ = newsroom_on_air
+    assert broadcast.slot_named(newsroom, "晚间") == broadcast.slot_named(newsroom, "evening")
+    assert broadcast.slot_named(newsroom, " Morning ").name == "morning"
+    kitchen = Kitchen(newsroom.root)
+    tomorrow = (utcnow().astimezone(newsroom.tz) + timedelta(days=1)).date()
+    output = kitchen("broadcast", "build", "--date", str(tomorrow), "--slot", "晚间", "--township", "qiaotou")
+    assert "桥头镇 (qiaotou)" in output
+    assert (newsroom.root / f"outbox/loudspeaker/{tomorrow}/evening/qiaotou/script.html").is_file()
+    refused = kitchen("broadcast", "build", "--slot", "午间", expect=1)
+    assert "没有时段“午间”" in refused and "morning（早间）、evening（晚间）" in refused

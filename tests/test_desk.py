@@ -432,3 +432,19 @@ def test_the_desk_names_channels_states_units_and_events_in_chinese(tmp_path: Pa
     assert ["采集", "采集入库", ""] in trail  # the intake, by its Chinese name
     assert ["wang", "签发", ""] in trail
     assert ["定时发布", "发布", "渠道：大喇叭"] in trail  # the scheduler's delivery, with its channel
+
+
+def test_the_broadcast_page_refuses_a_bad_day_in_chinese_and_takes_a_slots_title(tmp_path: Path) -> None:
+    """Issue 13 review: `/broadcast?day=xx` answers a Chinese sentence, not Python's exception;
+    `?slot=早间` is the morning slot; an unknown slot lists the slots as `morning（早间）`."""
+    newsroom, store, (a, b), client, day = on_air_desk(tmp_path)
+    bad = client.get("/broadcast?day=xx")
+    assert bad.status_code == 400
+    assert "“xx”不是日期，请写成 YYYY-MM-DD" in bad.text and "isoformat" not in bad.text
+    by_title = client.get(f"/broadcast?day={day}&slot=早间&target=qiaotou")
+    by_id = client.get(f"/broadcast?day={day}&slot=morning&target=qiaotou")
+    assert by_title.status_code == by_id.status_code == 200
+    assert f"{day.month}月{day.day}日 早间 · 桥头镇" in by_title.text
+    assert by_title.text.count("东村开展板凳课堂理论宣讲") == by_id.text.count("东村开展板凳课堂理论宣讲") > 0
+    unknown = client.get(f"/broadcast?day={day}&slot=午间")
+    assert unknown.status_code == 404 and "morning（早间）、evening（晚间）" in unknown.text

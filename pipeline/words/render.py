@@ -129,8 +129,24 @@ def malformed_toml(path: object, problem: object) -> str:
     return f"{path}：TOML 格式有误：{problem}"
 
 
-def unknown_slot(name: str, known: list[str]) -> str:
-    return f"没有时段“{name}”；kitchen.toml 的 [[loudspeaker.slots]] 里有：{joined(known) or '无'}"
+def slot_choice(name: str, label: str) -> str:
+    """A slot as a refusal lists it: its id and, when it has one, its name: `morning（早间）`."""
+    return f"{name}（{label}）" if label and label != name else name
+
+
+def unknown_slot(name: str, known: list[tuple[str, str]]) -> str:
+    """No slot has this id or name; `known` is each slot's (id, label)."""
+    listed = joined([slot_choice(slot, label) for slot, label in known])
+    return f"没有时段“{name}”；kitchen.toml 的 [[loudspeaker.slots]] 里有：{listed or '无'}（写编号或名称都可以）"
+
+
+def bad_day(value: str) -> str:
+    """The desk's broadcast page was asked for a day that is not a date."""
+    return f"“{value}”不是日期，请写成 YYYY-MM-DD，如 2026-12-08"
+
+
+def no_rundown(day: str) -> str:
+    return f"没有 {day} 的广播节目单。"
 
 
 def unknown_target(name: str, known: list[str]) -> str:

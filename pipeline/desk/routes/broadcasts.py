@@ -40,6 +40,9 @@ def rundown_view(request: Request, newsroom: NewsroomDep, store: StoreDep, day: 
         raise HTTPException(status_code=404, detail=words.render.NO_SLOTS)
     try:
         when = datetime.fromisoformat(day).date() if day else utcnow().astimezone(newsroom.tz).date()
+    except ValueError:
+        raise HTTPException(status_code=400, detail=words.render.bad_day(day)) from None
+    try:
         chosen = broadcast.slot_named(newsroom, slot or newsroom.slots[0].name)
         with store.read() as conn:
             found = broadcast.rundowns(conn, newsroom, when, chosen)
@@ -165,7 +168,7 @@ def _rundown(conn: Connection, newsroom: Newsroom, package: PackageUnit) -> broa
 
 
 def no_rundown(day: str) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"没有 {day} 的广播节目单。")
+    return HTTPException(status_code=404, detail=words.render.no_rundown(day))
 
 
 def _built(store: Store, newsroom: Newsroom, rundown: broadcast.Rundown, to_air: bool) -> dict[str, Any] | None:

@@ -57,10 +57,15 @@ def targets_for(newsroom: Newsroom, noticed: Iterable[str]) -> list[Target]:
 
 
 def slot_named(newsroom: Newsroom, name: str) -> Slot:
+    """The slot whose id is `name` or, as people also type it, whose title is (`evening`, `晚间`)."""
+    wanted = name.strip()
     for slot in newsroom.slots:
-        if slot.name == name:
+        if slot.name == wanted.lower():
             return slot
-    raise UnknownBroadcast(words.render.unknown_slot(name, [s.name for s in newsroom.slots]))
+    for slot in newsroom.slots:
+        if wanted and wanted in (slot.title, slot.label):
+            return slot
+    raise UnknownBroadcast(words.render.unknown_slot(name, [(s.name, s.label) for s in newsroom.slots]))
 
 
 def air_time(newsroom: Newsroom, day: date, slot: Slot) -> datetime:
