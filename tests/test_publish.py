@@ -550,3 +550,23 @@ def test_each_kind_of_network_failure_has_its_own_chinese_explanation() -> None:
     for sentence in sentences:
         assert sentence.startswith("向 https://partner.example.cn/in 发送失败：") and sentence.endswith("（X: y）")
     assert words.render.partner_status(503).startswith("对方返回 HTTP 503，")
+
+
+def test_publish_marks_a_takedown_as_done_and_keeps_the_cross_for_failures(newsroom_dir, monkeypatch) -> None:
+    """A takedown that went out is a success (`↩ 已撤下`); `✗` marks failures only."""
+    from tests.conftest import Kitchen
+
+    with approved_story_with_partner(newsroom_dir, monkeypatch) as (partner, newsroom, store, story_id):
+        kitchen = Kitchen(newsroom_dir)
+        assert f"✓ 稿件 {story_id}（第1版） → 外发" in kitchen("publish", "--due")
+        with store.begin() as conn:
+            perform(conn, newsroom, story_id, "kill", CHIEF, NOW, note="信息有误")
+        output = kitchen("publish", "--due")
+        assert f"↩ 已撤下 稿件 {story_id}（第1版） → 外发" in output.splitlines()
+        assert "✗" not in output
+        write_report(newsroom_dir, "other.md", title="西村举办冬季运动会", body="西村200名村民参加冬季运动会。")
+        (other,) = ingest_all(newsroom, store, now=NOW).story_ids
+        approve(store, newsroom, other)
+        partner.fail_next = [400]
+        failed = kitchen("publish", "--due", expect=1)
+        assert any(line.startswith(f"✗ 失败 稿件 {other}（第1版） → 外发") for line in failed.splitlines())
