@@ -313,6 +313,7 @@ class Daemon:
         self.store = store
         self.log = log
         self.stopping = False
+        self.said: set[str] = set()  # notes about the whole run (a site name the cards cut): said once
 
     def stop(self, *_: object) -> None:
         self.stopping = True
@@ -330,7 +331,9 @@ class Daemon:
         if summary.made or summary.failed:
             self.log(words.render.render_summary(len(summary.made), len(summary.failed)))
         for note in summary.notes:
-            self.log(note)
+            if note not in self.said:
+                self.said.add(note)
+                self.log(note)
         for story_id, kind, reason in summary.failed:
             self.log(words.render.render_failed(story_id, kind, reason))
 

@@ -570,3 +570,30 @@ def test_publish_marks_a_takedown_as_done_and_keeps_the_cross_for_failures(newsr
         partner.fail_next = [400]
         failed = kitchen("publish", "--due", expect=1)
         assert any(line.startswith(f"✗ 失败 稿件 {other}（第1版） → 外发") for line in failed.splitlines())
+
+
+def test_a_site_name_the_cards_cut_is_said_once_per_daemon_run_and_by_check(tmp_path: Path) -> None:
+    """Issue 13 review: `kitchen run` says the cut site name once (one sentence naming every card
+    that cuts it), not on every render pass; `kitchen check` mentions it too."""
+    from pipeline.schedule import Daemon
+    from tests.conftest import Kitchen
+
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    replace_in_config(root, 'title = "测试县融媒体中心"', 'title = "青岚县融媒体中心 · 新时代文明实践中心"')
+    newsroom = load_newsroom(root)
+    store = open_store(newsroom)
+    lines: list[str] = []
+    daemon = Daemon(newsroom, store, lines.append)
+    for name, title, body in (("a.md", "东村开展板凳课堂理论宣讲", "东村60余名村民参加板凳课堂。"),
+                              ("b.md", "新桥村志愿者清扫河道", "新桥村30名志愿者沿河清理垃圾2.5公里。")):
+        write_report(root, name, title=title, station="baisha-xinqiao", body=body)
+        (story_id,) = ingest_all(newsroom, store, now=NOW).story_ids
+        approve(store, newsroom, story_id)
+        daemon._render(clips=False)  # a render pass of the daemon's, with a new story to draw each time
+    assert [line for line in lines if line.startswith("生成：")] == ["生成：完成3个，失败0个"] * 2  # two passes drew cards
+    (note,) = [line for line in lines if "short_name" in line]  # said once, for both cards it is cut on
+    assert note.startswith("网站名称“青岚县融媒体中心 · 新时代文明实践中心”在“卡片 cover”“卡片 square”上放不下，显示为“")
+    checked = Kitchen(root)("check")
+    assert checked.count("short_name") == 1 and "网站名称“青岚县融媒体中心 · 新时代文明实践中心”" in checked
+    replace_in_config(root, 'short_name = ""', 'short_name = "青岚融媒"')
+    assert "short_name" not in Kitchen(root)("check")

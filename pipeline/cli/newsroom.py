@@ -1,5 +1,6 @@
 """The newsroom as a whole: create it, check it, run the demo, run the daemon, see its status."""
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ from pipeline import ledger, words
 from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say, state_label
 from pipeline.cli.helptext import Commands
 from pipeline.demo import print_demo_report, run_demo
-from pipeline.render.renditions import recipe_problems
+from pipeline.render.renditions import name_problems, recipe_problems
 from pipeline.scaffold import PLACEHOLDER_BASE_URL, init_newsroom, placeholder_url
 from pipeline.schedule import Daemon
 from pipeline.settings import Newsroom
@@ -56,6 +57,9 @@ def check() -> None:
     # The podcast (loudspeaker audio on the site) names an owner's address only when one is given.
     if newsroom.channels_of_kind("loudspeaker") and newsroom.channels_of_kind("web") and not newsroom.site.email:
         say(words.cli.NOTE, "yellow", words.cli.podcast_email_missing(), err)
+    with contextlib.suppress(OSError):  # no font to measure with: recipe_problems says so
+        for note in name_problems(newsroom):  # a site name the cards cut: a short name would fit
+            say(words.cli.NOTE, "yellow", note, err)
     if problems:
         raise typer.Exit(1)
     levels: dict[str, int] = {}

@@ -176,8 +176,9 @@ def media_renderer(kind: str) -> MediaRenderer:
 
 
 def name_problems(newsroom: Newsroom, kinds: list[str] | None = None) -> list[str]:
-    """The site's name (`[site] short_name`, else its title) where a card cuts it to fit: one
-    sentence per name and card, suggesting a short name. The clips' title and closing cards count."""
+    """The site's name (`[site] short_name`, else its title) where cards cut it to fit: one
+    sentence naming every such card, suggesting a short name (or none when every card fits it).
+    The clips' title and closing cards count."""
     wanted = kinds if kinds is not None else kinds_for(newsroom)
     cards: list[str] = []
     for kind in wanted:
@@ -190,7 +191,7 @@ def name_problems(newsroom: Newsroom, kinds: list[str] | None = None) -> list[st
             except ClipError:
                 continue  # said by recipe_problems
             cards += [name for name in (recipe.intro_card, recipe.outro_card) if name]
-    problems = []
+    cuts = []
     name = newsroom.site.brand
     for card in dict.fromkeys(cards):
         try:
@@ -198,8 +199,8 @@ def name_problems(newsroom: Newsroom, kinds: list[str] | None = None) -> list[st
         except RecipeError:
             continue
         if shown is not None:
-            problems.append(words.render.name_shortened(name, shown, words.render.card_name(card)))
-    return problems
+            cuts.append((words.render.card_name(card), shown))
+    return [words.render.name_shortened(name, cuts)] if cuts else []
 
 
 def recipe_problems(newsroom: Newsroom) -> list[str]:

@@ -379,10 +379,13 @@ def photo_skipped(name: str, problem: object) -> str:
 NO_USABLE_PHOTO = "没有可用的照片：短视频用设计好的背景"
 
 
-def name_shortened(name: str, shown: str, where: str) -> str:
-    """A site name too long for a card, cut: say so once, and where to set a short one."""
-    return (f"网站名称“{name}”在“{where}”上放不下，显示为“{shown}”；"
-            "请在 kitchen.toml 的 [site] 里设置 short_name（简称）")
+def name_shortened(name: str, cuts: list[tuple[str, str]]) -> str:
+    """A site name too long for the cards, cut: one sentence for every card that cuts it (`cuts`
+    is each card's name and what it shows), and where to set a short one."""
+    places = "".join(f"“{where}”" for where, _ in cuts)
+    shown = list(dict.fromkeys(text for _, text in cuts))
+    how = f"显示为“{shown[0]}”" if len(shown) == 1 else "分别显示为" + "".join(f"“{text}”" for text in shown)
+    return f"网站名称“{name}”在{places}上放不下，{how}；请在 kitchen.toml 的 [site] 里设置 short_name（简称）"
 
 
 def card_name(recipe: str) -> str:
