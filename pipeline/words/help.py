@@ -174,7 +174,7 @@ BROADCAST_BUILD = ("制作广播包。现在就为一个时段制作各地的广
                    "playlist.m3u、manifest.json），作为新的发送记入发布台账，使用大喇叭频道的配音引擎和设置；"
                    "播出时间已过的时段不制作。")
 BROADCAST_BUILD_DATE = "播出日期，格式 YYYY-MM-DD（默认：编辑部当地的今天）。"
-BROADCAST_BUILD_SLOT = "时段名称，取自 [[loudspeaker.slots]]，例如 morning（早间）。"
+BROADCAST_BUILD_SLOT = "时段，写编号或中文名称都可以，取自 [[loudspeaker.slots]]，例如 morning 或 早间。"
 BROADCAST_BUILD_TOWNSHIP = "只做这个乡镇（实践所编号）或这个村。"
 BROADCAST_SPOKEN = "播音稿预览。一篇稿件会被怎样读出来：哪些地方为朗读改写了，需要读多久，播出前要改什么（长句、括号、缩写）。"
 BROADCAST_SPOKEN_STORY_ID = "要朗读的稿件编号。"
