@@ -145,6 +145,33 @@ def login_failed() -> str:
     return "用户名或密码不正确；连续失败多次后，每次重试前需稍等片刻。"
 
 
+# --- desk users (`kitchen users`) --------------------------------------------------------------
+
+def role_with_name(role: str) -> str:
+    """A role as the command line names it: `chief（值班主任）`."""
+    return f"{role}（{words.name_of(words.ROLES, role)}）"
+
+
+def user_name_length(limit: int) -> str:
+    return f"用户名要有 1 到 {limit} 个字符。"
+
+
+def user_exists(name: str) -> str:
+    return f"已经有用户“{name}”；要改密码，请用 kitchen users password {name}"
+
+
+def no_user(name: str) -> str:
+    return f"没有用户“{name}”：kitchen users list 列出所有用户"
+
+
+def role_invalid(role: str, roles: list[str]) -> str:
+    return f"没有角色“{role}”；角色只能是：{words.joined([role_with_name(r) for r in roles])}"
+
+
+def password_too_short(minimum: int) -> str:
+    return f"密码太短：至少要有 {minimum} 个字符。"
+
+
 def no_station(station: str) -> str:
     return f"没有这个站点：{station}"
 
