@@ -381,3 +381,17 @@ def test_a_busy_port_is_one_chinese_line_suggesting_another(kitchen, newsroom_di
             assert len(output.strip().splitlines()) == 1 and "Traceback" not in output and "http://" not in output
     finally:
         taken.close()
+
+
+def test_check_names_a_template_syntax_error_in_chinese_and_keeps_jinjas_detail(kitchen, newsroom_dir) -> None:
+    """Issue 13 review: `template …/article.html, line 1: Expected an expression…` became a Chinese
+    lead-in with Jinja's own detail after it."""
+    from tests.conftest import replace_in_config
+
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["web", "export"]')
+    override = newsroom_dir / "templates" / "web" / "article.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("{{ }}\n", encoding="utf-8")
+    output = kitchen("check", expect=1, env={"KITCHEN_EXPORT_SECRET": "s3cret"})
+    assert re.search(r"模板 \S*article\.html 第 1 行有语法错误：Expected an expression", output), output
+    assert "template " not in output and ", line " not in output
