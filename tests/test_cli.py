@@ -68,6 +68,9 @@ def test_show_prints_text_channels_and_history(kitchen, newsroom_dir) -> None:
     assert "60余名村民参加" in output
     assert re.search(r"外发\s+发布\s+已发送", output)
     assert "签发" in output and "草稿 → 已签发" in output
+    # the system's actors by the names the desk gives them (issue 13 review)
+    history = output[output.index("经过"):]
+    assert re.search(r"采集\s+采集入库", history) and not re.search(r"\bingest\b", history)
     assert "99" in kitchen("show", "99", expect=1)
 
 

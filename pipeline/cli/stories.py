@@ -107,7 +107,7 @@ def show(story_id: Annotated[int, typer.Argument(help=words.help.STORY_ID)]) -> 
     if len(revisions) > 1:
         console.print(words.cli.REVISIONS, style="bold")
         for rev in revisions:
-            console.print(f"  {rev.number}  {local_time(rev.created_at)}  {rev.created_by}  {rev.note}")
+            console.print(f"  {rev.number}  {local_time(rev.created_at)}  {words.name_of(words.ACTORS, rev.created_by)}  {rev.note}")
     if pubs:
         table = Table(*words.cli.PUBLICATION_COLUMNS, title=words.cli.CHANNELS, box=None, title_justify="left")
         for pub in pubs:
@@ -121,7 +121,7 @@ def show(story_id: Annotated[int, typer.Argument(help=words.help.STORY_ID)]) -> 
         action = ACTIONS[event.action].label_zh if event.action in ACTIONS else words.name_of(words.EVENTS, event.action)
         change = (f"{state_label(event.from_state or '')} → {state_label(event.to_state or '')}"
                   if event.from_state != event.to_state else "")
-        table.add_row(local_time(event.at), event.actor, action, change, event.note)
+        table.add_row(local_time(event.at), words.name_of(words.ACTORS, event.actor), action, change, event.note)
     console.print(table)
 
 

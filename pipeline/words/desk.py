@@ -8,9 +8,6 @@ from datetime import date
 
 from pipeline import words
 
-# The names of the system's own actors in the audit trail and the revisions.
-ACTORS: Mapping[str, str] = {"ingest": "采集", "scheduler": "定时发布", "system": "系统"}
-
 # Source kinds (`[[sources]] kind = …`).
 SOURCE_KINDS: Mapping[str, str] = {"inbox": "投稿文件夹", "site": "网站抓取", "wechat": "公众号", "feed": "订阅源"}
 
@@ -44,7 +41,7 @@ def event_name(action: str) -> str:
 
 def actor_name(name: str) -> str:
     """Who did it: a person's user name as it is, the system's actors by their Chinese names."""
-    return ACTORS.get(name, name)
+    return words.name_of(words.ACTORS, name)
 
 
 def source_name(source_id: str, kind: str | None = None) -> str:
