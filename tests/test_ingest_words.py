@@ -251,3 +251,29 @@ def test_a_missing_station_is_asked_for_as_the_files_format_writes_it(newsroom, 
     assert reasons["front.md"].startswith("缺少站点：请在文件开头加一行 station: <站点编号或名称>，")
     assert all(reason.endswith("或把文件放进 inbox/<站点编号>/ 文件夹") for reason in reasons.values())
     assert "station" not in reasons["plain.txt"] + reasons["word.docx"]
+
+
+def test_the_desk_labels_an_inbox_files_flag_as_a_note_not_an_extraction_doubt(newsroom_dir) -> None:
+    """Issue 13 review: an inbox file's unknown theme was shown under `⚠ 抽取需核对：`, which reads
+    as an extraction problem; every flag's own sentence says what it is, under `⚠ 请留意：`."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.config import load_newsroom
+    from pipeline.desk.app import create_app
+    from pipeline.desk.users import add_user
+    from pipeline.store import open_store
+
+    write_report(newsroom_dir, "a.md")
+    report = newsroom_dir / "inbox" / "a.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("theme: xuanjiang", "theme: 环境保护"), encoding="utf-8")
+    newsroom = load_newsroom(newsroom_dir)
+    store = open_store(newsroom)
+    assert ingest_all(newsroom, store, now=NOW).new_reports == 1
+    with store.begin() as conn:
+        add_user(conn, "wang", "editor", "correct horse battery", NOW)
+    client = TestClient(create_app(newsroom_dir), follow_redirects=False)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+    client.post("/login", data={"name": "wang", "password": "correct horse battery", "csrf": csrf})
+    page = client.get("/").text
+    assert f"⚠ 请留意：{words.ingest.theme_unknown_left_empty('环境保护')}" in page
+    assert "抽取需核对" not in page
