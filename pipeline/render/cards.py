@@ -167,7 +167,7 @@ def parse_recipe(name: str, data: dict[str, Any], source: str = "", where: str =
     given_colors = fallback.get("colors", ["#b3261e", "#5c1010"])
     if not isinstance(given_colors, list) or len(given_colors) != 2:
         raise fail("fallback.colors", words.config.recipe_two_colours())
-    colors = tuple(color(c, "fallback.colors") for c in given_colors)
+    colors = (color(given_colors[0], "fallback.colors"), color(given_colors[1], "fallback.colors"))
     motif = fallback.get("motif", "rays")
     if motif not in MOTIFS:
         raise fail("fallback.motif", words.config.recipe_choice(MOTIFS, motif))
