@@ -521,7 +521,7 @@ def load_stations(path: Path) -> tuple[dict[str, Station], list[Problem]]:
     header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in (reader.fieldnames or [])]
     missing = [c for c in STATION_COLUMNS if c not in header]
     if missing:
-        return {}, [Problem(name, 1, "header", words.config.missing_columns(missing, list(STATION_COLUMNS),
+        return {}, [Problem(name, 1, words.config.HEADER, words.config.missing_columns(missing, list(STATION_COLUMNS),
                                                                             first_line.strip()[:80]))]
     reader.fieldnames = header
 

@@ -15,6 +15,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from pipeline import words
 from pipeline.resources import templates_dir
 
 
@@ -41,7 +42,7 @@ def environment(newsroom_root: Path | None = None) -> Environment:
 
 def template_problems(newsroom_root: Path, folder: str) -> list[str]:
     """Syntax errors in the templates of one folder (`web`, `broadcast`, …), the newsroom's
-    overrides and what they include, as 'file, line: message' — found before a build needs them."""
+    overrides and what they include, in words (Jinja's own detail after a Chinese lead-in) — found before a build needs them."""
     env = environment(newsroom_root)
     names = sorted(name for name in env.list_templates() if name.startswith(f"{folder}/")
                    and name.endswith((".html", ".xml", ".txt", ".j2")))
@@ -50,7 +51,7 @@ def template_problems(newsroom_root: Path, folder: str) -> list[str]:
         try:
             env.get_template(name)
         except TemplateSyntaxError as exc:
-            problems.append(f"template {exc.filename or name}, line {exc.lineno}: {exc.message}")
+            problems.append(words.config.template_syntax(exc.filename or name, exc.lineno, exc.message or ""))
         except TemplateError as exc:
-            problems.append(f"template {name}: {exc}")
+            problems.append(words.config.template_unusable(name, str(exc)))
     return problems

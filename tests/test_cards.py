@@ -170,3 +170,27 @@ def test_a_site_name_too_long_for_the_cards_is_said_once_and_the_short_name_is_u
     (logo,) = [t for t in meta["drawn"]["texts"] if t["field"] == "site"]
     assert logo["lines"] == ["青岚融媒"] and not logo["truncated"]
     assert "short_name" not in Kitchen(root)("render", "--kind", "card-cover", "--force")
+
+
+@pytest.mark.parametrize(("toml", "said"), [
+    ("size = [100]", "cover.toml：size：应当是 [宽, 高]，两个 16 到 8000 之间的整数像素，而不是 [100]"),
+    ('size = [1080, 1080]\nformat = "gif"', "cover.toml：format：只能是 jpeg、png 之一，而不是 'gif'"),
+    ('size = [1080, 1080]\n[fallback]\ncolors = ["#ffffff"]', "cover.toml：fallback.colors：应当列出两种颜色"),
+    ('size = [1080, 1080]\n[fallback]\nmotif = "stars"', "cover.toml：fallback.motif：只能是 rays、rings、plain 之一"),
+    ('size = [1080, 1080]\n[[text]]\nfield = "title"\nbox = [0, 0, 10, 10]\nmax_lines = "two"',
+     "cover.toml：text[0].max_lines：应当是整数，而不是 'two'"),
+    ('size = [1080, 1080]\nphoto = "big"', "cover.toml：photo：应当是一个表，而不是 'big'"),
+    ("size = [1080", "cover.toml：TOML 格式有误："),
+])
+def test_check_says_in_chinese_what_is_wrong_with_a_card_recipe(tmp_path: Path, toml: str, said: str) -> None:
+    """Issue 13 review: a newsroom's bad card recipe is named in Chinese by `kitchen check`, the
+    key as the file writes it; no English sentence and no raw Python error."""
+    from tests.conftest import Kitchen
+
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    override = root / "templates" / "cards" / "cover.toml"
+    override.parent.mkdir(parents=True)
+    override.write_text(toml + "\n", encoding="utf-8")
+    output = Kitchen(root)("check", expect=1)
+    assert "未就绪：渲染 card-cover: " in output and said in output
+    assert "must " not in output and "Error" not in output

@@ -68,6 +68,9 @@ def test_show_prints_text_channels_and_history(kitchen, newsroom_dir) -> None:
     assert "60余名村民参加" in output
     assert re.search(r"外发\s+发布\s+已发送", output)
     assert "签发" in output and "草稿 → 已签发" in output
+    # the system's actors by the names the desk gives them (issue 13 review)
+    history = output[output.index("经过"):]
+    assert re.search(r"采集\s+采集入库", history) and not re.search(r"\bingest\b", history)
     assert "99" in kitchen("show", "99", expect=1)
 
 
@@ -381,3 +384,58 @@ def test_a_busy_port_is_one_chinese_line_suggesting_another(kitchen, newsroom_di
             assert len(output.strip().splitlines()) == 1 and "Traceback" not in output and "http://" not in output
     finally:
         taken.close()
+
+
+def test_check_names_a_template_syntax_error_in_chinese_and_keeps_jinjas_detail(kitchen, newsroom_dir) -> None:
+    """Issue 13 review: `template …/article.html, line 1: Expected an expression…` became a Chinese
+    lead-in with Jinja's own detail after it."""
+    from tests.conftest import replace_in_config
+
+    replace_in_config(newsroom_dir, 'channels = ["export"]', 'channels = ["web", "export"]')
+    override = newsroom_dir / "templates" / "web" / "article.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("{{ }}\n", encoding="utf-8")
+    output = kitchen("check", expect=1, env={"KITCHEN_EXPORT_SECRET": "s3cret"})
+    assert re.search(r"模板 \S*article\.html 第 1 行有语法错误：Expected an expression", output), output
+    assert "template " not in output and ", line " not in output
+
+
+def test_piped_output_is_not_broken_inside_words_and_tables_keep_whole_cells(tmp_path: Path) -> None:
+    """Issue 13 review: piped to a file at 80 columns, rich broke lines wherever the 80th column
+    fell (`稿件 ⏎1：已签发…`, `app⏎roved`) and cut a table's widest column with `…`. Output that is
+    not a terminal keeps its lines whole; a terminal too narrow folds a table's cells."""
+    import io
+    import subprocess
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.cli.context import folding
+    from tests.conftest import kitchen_env, make_newsroom
+
+    root = make_newsroom(tmp_path / "newsroom")
+    title = "青岚县卫生健康局联合县人民医院在柳溪镇开展义诊活动并为村民免费体检和发放常用药品"
+    write_report(root, "a.md", title=title)
+    env = {**kitchen_env(), "COLUMNS": "80"}
+
+    def kitchen(*args: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "--newsroom", str(root), *args],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return (done.stdout + done.stderr).splitlines()
+
+    kitchen("ingest")
+    approved = "稿件 1：已签发，频道：export（外发），时间：立即"
+    assert approved in kitchen("approve", "1")
+    (row,) = [line for line in kitchen("stories") if line.startswith("1 ")]
+    assert row.split()[1:] == ["已签发", "2026-11-20", "东村新时代文明实践站", title]
+    shown = kitchen("show", "1")
+    assert f"#1 {title}" in shown and any(line.split()[2:4] == ["采集", "采集入库"] for line in shown)
+
+    narrow = Console(file=io.StringIO(), width=24, force_terminal=True, color_system=None)
+    path = "/srv/kitchen/newsroom/inbox/_quarantine/qiaotou-dongcun/report.docx"
+    table = folding(Table("条目", box=None))
+    table.add_row(path)
+    narrow.print(table)
+    printed = narrow.file.getvalue()  # type: ignore[attr-defined]
+    assert "…" not in printed and "".join(printed.split()) == "条目" + path

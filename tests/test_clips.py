@@ -207,3 +207,23 @@ def test_a_caption_that_ends_its_sentence_has_no_ellipsis() -> None:
     timeline = plan_timeline(recipe, 2, "板凳课堂", BODY, [], None)
     assert [c.text for c in timeline.cues[1:]] == ["11月20日上午，东村文明实践站开展板凳课堂。",
                                                     "宣讲员用方言讲解惠民政策，60余名村民边听边问。"]
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"size = [720, 1280]": 'size = "big"'}, "vertical.toml：size：应当是 [宽, 高]，两个 64 到 3840 之间的偶数像素"),
+    ({"size = [720, 1280]": "size = [361, 640]"}, "vertical.toml：size：应当是 [宽, 高]"),
+    ({"fps = 25": 'fps = "fast"'}, "vertical.toml：fps：应当是整数，而不是 'fast'"),
+    ({"size = 40 ": 'size = "large" '}, "vertical.toml：captions.size：应当是整数，而不是 'large'"),
+    ({"transition_seconds = 0.6": "transition_seconds = 30.0"},
+     "vertical.toml：transition_seconds：转场 30.0 秒太长：应当比每张照片、片头和片尾的时长都短"),
+])
+def test_check_says_in_chinese_what_is_wrong_with_a_clip_recipe(tmp_path: Path, changes: dict[str, str],
+                                                                 said: str) -> None:
+    """Issue 13 review: `size = "big"` used to print `invalid literal for int() with base 10: 'b'`."""
+    from tests.conftest import Kitchen
+
+    root = make_newsroom(tmp_path / "newsroom", channels='["web", "rss"]')
+    small_recipe(root, **changes)
+    output = Kitchen(root)("check", expect=1)
+    assert "未就绪：渲染 clip-vertical: " in output and said in output
+    assert "invalid literal" not in output and "must " not in output

@@ -118,7 +118,7 @@ def test_missing_column_in_stations_header(newsroom_dir: Path) -> None:
     path = newsroom_dir / "stations.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",lat,lon", ",latitude,lon", 1), encoding="utf-8")
     (problem,) = problems_of(newsroom_dir)
-    assert problem.startswith("stations.csv 第1行 header：缺少列 lat；")
+    assert problem.startswith("stations.csv 第1行 表头：缺少列 lat；")
 
 
 def test_required_fields_and_types(newsroom_dir: Path) -> None:

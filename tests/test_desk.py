@@ -283,7 +283,17 @@ def test_users_are_added_from_the_command_line(tmp_path: Path) -> None:
     added = kitchen("users", "add", "zhao", "--role", "chief", "--password-stdin", password=PASSWORD + "\n")
     assert added.returncode == 0 and "已添加用户 zhao，角色：chief（值班主任）" in added.stdout
     short = kitchen("users", "add", "qian", "--password-stdin", password="short\n")
-    assert short.returncode != 0 and "at least 8 characters" in short.stdout + short.stderr
+    assert short.returncode != 0 and "密码太短：至少要有 8 个字符" in short.stdout + short.stderr
+    again = kitchen("users", "add", "zhao", "--password-stdin", password=PASSWORD + "\n")
+    assert again.returncode != 0 and "已经有用户“zhao”；要改密码，请用 kitchen users password zhao" in again.stderr
+    long_name = kitchen("users", "add", "x" * 65, "--password-stdin", password=PASSWORD + "\n")
+    assert long_name.returncode != 0 and "用户名要有 1 到 64 个字符" in long_name.stderr
+    nobody = kitchen("users", "disable", "nobody")
+    assert nobody.returncode != 0 and "没有用户“nobody”" in nobody.stderr
+    boss = kitchen("users", "role", "zhao", "boss")
+    assert boss.returncode != 0 and "没有角色“boss”；角色只能是：editor（编辑）、chief（值班主任）、admin（管理员）" in boss.stderr
+    for refused in (short, again, long_name, nobody, boss):
+        assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", re.sub(r"kitchen users \w+( \w+)?", "", refused.stderr))
     assert kitchen("users", "list").stdout.split() == ["zhao", "chief", "值班主任"]
     assert kitchen("users", "password", "zhao", "--password-stdin", password="another good one\n").returncode == 0
     client = TestClient(create_app(root), follow_redirects=False)

@@ -227,3 +227,53 @@ def test_migration_0006_keeps_earlier_errors_unresolved(tmp_path: Path) -> None:
         (row,) = list_ingest_errors(conn)
         assert row.item == "b.md" and row.resolved_at is None
     downgrade(store.engine, "0005")
+
+
+def test_a_missing_station_is_asked_for_as_the_files_format_writes_it(newsroom, store, newsroom_dir) -> None:
+    """Issue 13 review: a .txt or .docx report names its fields in Chinese (`站点：`), so its
+    missing station is asked for that way, not as the Markdown front matter's `station:`."""
+    import docx
+
+    inbox = newsroom_dir / "inbox"
+    (inbox / "plain.txt").write_text("没有站点的文本稿\n日期：2026-11-20\n\n正文。\n", encoding="utf-8")
+    document = docx.Document()
+    document.add_paragraph("没有站点的 Word 稿")
+    document.add_paragraph("日期：2026-11-20")
+    document.add_paragraph("正文。")
+    document.save(inbox / "word.docx")
+    (inbox / "data.json").write_text('{"title": "没有站点", "body": "正文。"}', encoding="utf-8")
+    (inbox / "front.md").write_text("---\ntitle: 没有站点\n---\n正文。\n", encoding="utf-8")
+
+    reasons = dict(ingest_all(newsroom, store, now=NOW).errors)
+    assert reasons["plain.txt"].startswith("缺少站点：请在标题下面加一行 站点：<站点编号或名称>，")
+    assert reasons["word.docx"].startswith("缺少站点：请在标题下面加一段 站点：<站点编号或名称>，")
+    assert reasons["data.json"].startswith('缺少站点：请加上一项 "station": "<站点编号或名称>"，')
+    assert reasons["front.md"].startswith("缺少站点：请在文件开头加一行 station: <站点编号或名称>，")
+    assert all(reason.endswith("或把文件放进 inbox/<站点编号>/ 文件夹") for reason in reasons.values())
+    assert "station" not in reasons["plain.txt"] + reasons["word.docx"]
+
+
+def test_the_desk_labels_an_inbox_files_flag_as_a_note_not_an_extraction_doubt(newsroom_dir) -> None:
+    """Issue 13 review: an inbox file's unknown theme was shown under `⚠ 抽取需核对：`, which reads
+    as an extraction problem; every flag's own sentence says what it is, under `⚠ 请留意：`."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.config import load_newsroom
+    from pipeline.desk.app import create_app
+    from pipeline.desk.users import add_user
+    from pipeline.store import open_store
+
+    write_report(newsroom_dir, "a.md")
+    report = newsroom_dir / "inbox" / "a.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("theme: xuanjiang", "theme: 环境保护"), encoding="utf-8")
+    newsroom = load_newsroom(newsroom_dir)
+    store = open_store(newsroom)
+    assert ingest_all(newsroom, store, now=NOW).new_reports == 1
+    with store.begin() as conn:
+        add_user(conn, "wang", "editor", "correct horse battery", NOW)
+    client = TestClient(create_app(newsroom_dir), follow_redirects=False)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+    client.post("/login", data={"name": "wang", "password": "correct horse battery", "csrf": csrf})
+    page = client.get("/").text
+    assert f"⚠ 请留意：{words.ingest.theme_unknown_left_empty('环境保护')}" in page
+    assert "抽取需核对" not in page

@@ -419,8 +419,8 @@ def test_a_broken_template_is_reported_by_check_and_fails_the_publish_run(site) 
     override.write_text('{% extends "web/base.html" %}\n{% block content %}\n{{ map.points }\n{% endblock %}\n',
                         encoding="utf-8")
     output = kitchen("check", expect=1)
-    assert "未就绪：频道 web（网站）：" in output and "map.html, line 3" in output
-    assert output.count("map.html, line 3") == 1  # rss shares the templates: said once
+    assert "未就绪：频道 web（网站）：" in output and "map.html 第 3 行有语法错误：" in output
+    assert output.count("map.html 第 3 行有语法错误：") == 1  # rss shares the templates: said once
     approve(newsroom, store, a, channels=["web"])
     output = kitchen("publish", expect=1)
     assert "发布1条" in output and "网站：收尾失败" in output

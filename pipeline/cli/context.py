@@ -5,9 +5,11 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
+from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -24,10 +26,56 @@ from pipeline.stories import Actor, StoryNotFound
 from pipeline.timeutil import format_local
 from pipeline.workflow import WorkflowError
 
+UNWRAPPED = 10_000  # the width a console takes when it writes to a pipe or a file
+
+
+class KitchenConsole(Console):
+    """A console that hard-wraps only for a terminal. Written to a pipe, a file or a test's
+    capture, rich would break lines at 80 columns wherever the 80th column falls — inside a
+    number, a word, a path (`第 000001 ⏎版`, `app⏎roved`) — and squeeze tables by cutting their
+    widest column; there each line is as long as its text, and a table as wide as its cells, so
+    `grep` and `less` see whole lines. Whether the output is a terminal is asked at each print:
+    the same console serves a terminal and a test's captured output. A width given in code
+    holds everywhere; `COLUMNS` sizes a terminal's lines only."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._fixed_width = kwargs.get("width") is not None
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if not self._fixed_width and not self.is_terminal:
+            return ConsoleDimensions(UNWRAPPED, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+        self._fixed_width = True
+
+    @property
+    def width(self) -> int:
+        return self.size.width
+
+    @width.setter
+    def width(self, width: int) -> None:
+        self._width = width
+        self._fixed_width = True
+
+
 # Markup is off: titles, notes and error messages carry text from reports and config files, and a
 # `[` in them must print as itself. Colour is applied with `say` instead.
-console = Console(highlight=False, markup=False)
-err = Console(stderr=True, highlight=False, markup=False)
+console = KitchenConsole(highlight=False, markup=False)
+err = KitchenConsole(stderr=True, highlight=False, markup=False)
+
+
+def folding(table: Table) -> Table:
+    """`table` with every column folding a long cell onto more lines rather than cutting it
+    with `…` when a terminal is too narrow: a path or an address is read whole."""
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
 
 
 def say(label: str, style: str, message: str = "", to: Console | None = None) -> None:

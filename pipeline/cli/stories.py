@@ -19,6 +19,7 @@ from pipeline.cli.context import (
     console,
     ctx,
     err,
+    folding,
     local_time,
     plain_errors,
     say,
@@ -58,7 +59,7 @@ def stories(
         scope = newsroom.descendants(_station_id(newsroom, station)) if station else None
         with ctx().store.begin() as conn:
             rows = list_stories(conn, state=wanted, station_ids=scope, limit=limit)
-    table = Table(*words.cli.STORY_COLUMNS, box=None, pad_edge=False)
+    table = folding(Table(*words.cli.STORY_COLUMNS, box=None, pad_edge=False))
     for row in rows:
         table.add_row(str(row.id), state_label(row.state), local_time(row.dateline)[:10],
                       newsroom.station_name(row.station_id), row.title)
@@ -107,21 +108,22 @@ def show(story_id: Annotated[int, typer.Argument(help=words.help.STORY_ID)]) -> 
     if len(revisions) > 1:
         console.print(words.cli.REVISIONS, style="bold")
         for rev in revisions:
-            console.print(f"  {rev.number}  {local_time(rev.created_at)}  {rev.created_by}  {rev.note}")
+            console.print(f"  {rev.number}  {local_time(rev.created_at)}  {words.name_of(words.ACTORS, rev.created_by)}  {rev.note}")
     if pubs:
-        table = Table(*words.cli.PUBLICATION_COLUMNS, title=words.cli.CHANNELS, box=None, title_justify="left")
+        table = folding(Table(*words.cli.PUBLICATION_COLUMNS, title=words.cli.CHANNELS, box=None,
+                              title_justify="left"))
         for pub in pubs:
             table.add_row(words.channel_name(pub.channel, newsroom.channel_kind(pub.channel)),
                           words.name_of(words.PUBLICATION_ACTIONS, pub.action),
                           words.name_of(words.PUBLICATION_STATES, pub.state), local_time(pub.due_at), str(pub.revision),
                           str(pub.attempts), local_time(pub.published_at), pub.last_error or "")
         console.print(table)
-    table = Table(*words.cli.EVENT_COLUMNS, title=words.cli.HISTORY, box=None, title_justify="left")
+    table = folding(Table(*words.cli.EVENT_COLUMNS, title=words.cli.HISTORY, box=None, title_justify="left"))
     for event in events:
         action = ACTIONS[event.action].label_zh if event.action in ACTIONS else words.name_of(words.EVENTS, event.action)
         change = (f"{state_label(event.from_state or '')} → {state_label(event.to_state or '')}"
                   if event.from_state != event.to_state else "")
-        table.add_row(local_time(event.at), event.actor, action, change, event.note)
+        table.add_row(local_time(event.at), words.name_of(words.ACTORS, event.actor), action, change, event.note)
     console.print(table)
 
 

@@ -100,4 +100,4 @@ def users_list() -> None:
 
 def _role(role: str) -> str:
     """A role as the command line names it: `chief（值班主任）`."""
-    return f"{role}（{words.name_of(words.ROLES, role)}）"
+    return words.desk.role_with_name(role)

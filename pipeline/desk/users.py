@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from pipeline import store as t
+from pipeline import words
 from pipeline.store import Store
 from pipeline.workflow import ROLES
 
@@ -38,7 +39,7 @@ class LoginDelayed(Exception):
     """Too many recent failures for this name or address: no check until `seconds` have passed."""
 
     def __init__(self, seconds: int):
-        super().__init__(f"try again in {seconds} s")
+        super().__init__(words.desk.login_wait(seconds))
         self.seconds = seconds
 
 
@@ -53,11 +54,11 @@ class User:
 def add_user(conn: Connection, name: str, role: str, password: str, now: datetime) -> User:
     name = name.strip()
     if not name or len(name) > 64:
-        raise UserError("a user name is 1 to 64 characters")
+        raise UserError(words.desk.user_name_length(64))
     _check_role(role)
     _check_password(password)
     if conn.execute(select(t.users.c.id).where(t.users.c.name == name)).first() is not None:
-        raise UserError(f"user '{name}' exists; use `kitchen users password {name}` to change the password")
+        raise UserError(words.desk.user_exists(name))
     conn.execute(insert(t.users).values(name=name, role=role, password_hash=HASHER.hash(password), created_at=now))
     return get_user(conn, name)  # type: ignore[return-value]
 
@@ -82,19 +83,19 @@ def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
 def _change(conn: Connection, name: str, **values: object) -> None:
     user = get_user(conn, name)
     if user is None:
-        raise UserError(f"no user '{name}'")
+        raise UserError(words.desk.no_user(name))
     conn.execute(update(t.users).where(t.users.c.id == user.id).values(**values))
     conn.execute(delete(t.sessions).where(t.sessions.c.user_id == user.id))
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}, not '{role}'")
+        raise UserError(words.desk.role_invalid(role, list(ROLES)))
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise UserError(words.desk.password_too_short(MIN_PASSWORD))
 
 
 def get_user(conn: Connection, name: str) -> User | None:

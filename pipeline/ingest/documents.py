@@ -380,8 +380,9 @@ def resolve_station(newsroom: Newsroom, value: str | None) -> str | None:
 
 
 def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str | None = None,
-                 station_hint: str = "", unknown_theme: str = "flag") -> CheckedFields:
-    """Validate a document's fields; raise DocumentError listing everything that must be fixed.
+                 station_hint: str = "", unknown_theme: str = "flag", kind: str = "markdown") -> CheckedFields:
+    """Validate a document's fields; raise DocumentError listing everything that must be fixed
+    (a field named as the file's format, `kind`, writes it: `station:` or `站点：`).
     A theme the newsroom does not know is left empty with a flag in `problems_noted` (an inbox
     file: the report still comes in), or with `unknown_theme="refuse"` is one of the problems (an
     editor's own edit, which must not lose the theme without a word)."""
@@ -398,7 +399,7 @@ def check_fields(fields: StoryFields, newsroom: Newsroom, default_station: str |
     if fields.station and station_id is None:
         problems.append(words.ingest.station_unknown(fields.station))
     elif station_id is None:
-        problems.append(words.ingest.station_missing() + station_hint)
+        problems.append(words.ingest.station_missing(kind) + station_hint)
     theme = newsroom.resolve_theme(fields.theme)
     if fields.theme and theme is None:
         if unknown_theme == "refuse":

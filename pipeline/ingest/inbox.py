@@ -198,7 +198,7 @@ def _ingest_file(newsroom: Newsroom, store: Store, source: SourceConfig, root: P
         folder = parts[0] if len(parts) > 1 else None
         default_station = folder if folder in newsroom.stations else source.station
         hint = words.ingest.folder_not_a_station(folder) if folder and folder not in newsroom.stations else ""
-        checked = check_fields(fields, newsroom, default_station, hint)
+        checked = check_fields(fields, newsroom, default_station, hint, kind=fmt.kind)
         image_files = _image_files(root, path, [spec for spec in fields.images if spec.data is None])
         pictures = [(_read_photo(image_path, spec), image_path.name, spec) for image_path, spec in image_files]
         pictures += [(spec.data, f"{path.stem}-{spec.file}", spec) for spec in fields.images if spec.data is not None]

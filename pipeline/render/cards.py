@@ -33,6 +33,8 @@ from pipeline.settings import Newsroom
 
 FIELDS = ("title", "byline", "station", "date", "theme", "site", "summary", "caption")
 MOTIFS = ("rays", "rings", "plain")
+FORMATS = ("jpeg", "png")
+ALIGNS = ("top", "bottom", "left", "right", "center")
 RECIPE_VERSION = "cards-1"  # bump when the drawing code changes what a recipe produces
 MAX_PHOTO_SIDE = 2600  # photos are decoded at most this large for cards and clips
 CARD_PHOTO_SIDE = 1920  # enough for every shipped card's photo region
@@ -105,7 +107,7 @@ def load_recipe(path: Path) -> CardRecipe:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RecipeError(f"{path}: malformed TOML: {exc}") from None
+        raise RecipeError(words.config.recipe_problem(str(path), "", words.config.recipe_malformed_toml(str(exc)))) from None
     return parse_recipe(path.stem, data, text, str(path))
 
 
@@ -113,52 +115,69 @@ def parse_recipe(name: str, data: dict[str, Any], source: str = "", where: str =
     where = where or name
 
     def fail(key: str, message: str) -> RecipeError:
-        return RecipeError(f"{where}: {key}: {message}")
+        return RecipeError(words.config.recipe_problem(where, key, message))
+
+    def table(value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise fail(key, words.config.recipe_table(value))
+        return value
+
+    def number(value: Any, key: str, whole: bool = False) -> Any:
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise fail(key, words.config.recipe_number(value, whole))
+        return value
 
     def box(value: Any, key: str) -> tuple[int, int, int, int]:
         if not (isinstance(value, list) and len(value) == 4 and all(isinstance(v, int) and v >= 0 for v in value)):
-            raise fail(key, f"must be [left, top, width, height] in whole pixels, not {value!r}")
+            raise fail(key, words.config.recipe_box(value))
         return tuple(value)
 
     def color(value: Any, key: str) -> str:
         try:
             ImageColor.getrgb(value)
         except (ValueError, AttributeError, TypeError):
-            raise fail(key, f"is not a colour (use #rrggbb): {value!r}") from None
+            raise fail(key, words.config.recipe_colour(value)) from None
         return value
 
     def text_box(item: dict[str, Any], key: str, field_required: bool = True) -> TextBox:
+        item = table(item, key)
         name_ = item.get("field", "")
         if field_required and name_ not in FIELDS:
-            raise fail(f"{key}.field", f"must be one of {', '.join(FIELDS)}, not {name_!r}")
+            raise fail(f"{key}.field", words.config.recipe_choice(FIELDS, name_))
         size = item.get("size", 32)
         min_size = item.get("min_size", size)
         if not (isinstance(size, int) and isinstance(min_size, int) and 6 <= min_size <= size <= 400):
-            raise fail(f"{key}.size", "size and min_size must be whole numbers with 6 ≤ min_size ≤ size ≤ 400")
+            raise fail(f"{key}.size", words.config.recipe_text_sizes())
         align = item.get("align", "top")
-        if align not in ("top", "bottom", "left", "right", "center"):
-            raise fail(f"{key}.align", f"must be top, bottom, left, right or center, not {align!r}")
-        return TextBox(name_, box(item.get("box"), f"{key}.box"), size, min_size, int(item.get("max_lines", 1)),
+        if align not in ALIGNS:
+            raise fail(f"{key}.align", words.config.recipe_choice(ALIGNS, align))
+        return TextBox(name_, box(item.get("box"), f"{key}.box"), size, min_size,
+                       number(item.get("max_lines", 1), f"{key}.max_lines", whole=True),
                        color(item.get("color", "#000000"), f"{key}.color"), align)
 
     size = data.get("size")
     if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and 16 <= v <= 8000 for v in size)):
-        raise fail("size", f"must be [width, height] in pixels, not {size!r}")
+        raise fail("size", words.config.recipe_card_size(size))
     fmt = data.get("format", "jpeg")
-    if fmt not in ("jpeg", "png"):
-        raise fail("format", f"must be jpeg or png, not {fmt!r}")
-    photo = data.get("photo")
-    fallback = data.get("fallback", {})
-    colors = tuple(color(c, "fallback.colors") for c in fallback.get("colors", ["#b3261e", "#5c1010"]))
-    if len(colors) != 2:
-        raise fail("fallback.colors", "must name two colours (top and bottom of the gradient)")
+    if fmt not in FORMATS:
+        raise fail("format", words.config.recipe_choice(FORMATS, fmt))
+    photo = table(data["photo"], "photo") if "photo" in data else None
+    fallback = table(data.get("fallback", {}), "fallback")
+    given_colors = fallback.get("colors", ["#b3261e", "#5c1010"])
+    if not isinstance(given_colors, list) or len(given_colors) != 2:
+        raise fail("fallback.colors", words.config.recipe_two_colours())
+    colors = (color(given_colors[0], "fallback.colors"), color(given_colors[1], "fallback.colors"))
     motif = fallback.get("motif", "rays")
     if motif not in MOTIFS:
-        raise fail("fallback.motif", f"must be one of {', '.join(MOTIFS)}")
-    panel = data.get("panel")
-    badge = data.get("badge")
-    logo = data.get("logo")
-    qr = data.get("qr")
+        raise fail("fallback.motif", words.config.recipe_choice(MOTIFS, motif))
+    panel = table(data["panel"], "panel") if "panel" in data else None
+    badge = table(data["badge"], "badge") if "badge" in data else None
+    logo = table(data["logo"], "logo") if "logo" in data else None
+    qr = table(data["qr"], "qr") if "qr" in data else None
+    texts = data.get("text", [])
+    if not isinstance(texts, list):
+        raise fail("text", words.config.recipe_table_list("text", texts))
     if qr is not None:
         qr = {**qr, "box": box(qr.get("box"), "qr.box")}
         for key in ("dark", "light", "caption_color"):
@@ -169,12 +188,12 @@ def parse_recipe(name: str, data: dict[str, Any], source: str = "", where: str =
         background=color(data.get("background", "#ffffff"), "background"),
         photo_box=box(photo.get("box"), "photo.box") if photo else None,
         shade=color(photo["shade"], "photo.shade") if photo and "shade" in photo else None,
-        shade_from=float(photo.get("shade_from", 0.4)) if photo else 0.4,
-        shade_opacity=float(photo.get("shade_opacity", 0.8)) if photo else 0.8,
+        shade_from=float(number(photo.get("shade_from", 0.4), "photo.shade_from")) if photo else 0.4,
+        shade_opacity=float(number(photo.get("shade_opacity", 0.8), "photo.shade_opacity")) if photo else 0.8,
         fallback_colors=colors,
         motif=motif,
         panel=(box(panel.get("box"), "panel.box"), color(panel.get("fill", "#ffffff"), "panel.fill")) if panel else None,
-        texts=tuple(text_box(item, f"text[{i}]") for i, item in enumerate(data.get("text", []))),
+        texts=tuple(text_box(item, f"text[{i}]") for i, item in enumerate(texts)),
         badge=text_box(badge, "badge") if badge else None,
         badge_fill=color(badge.get("fill", "#c8102e"), "badge.fill") if badge else "#c8102e",
         logo=text_box({**logo, "field": "site"}, "logo") if logo else None,

@@ -89,35 +89,71 @@ def load_clip_recipe(root: Path | None, name: str) -> ClipRecipe:
     paths = clip_recipe_paths(root)
     if name not in paths:
         raise ClipError(words.render.no_recipe("clip", name, sorted(paths)))
+    where = str(paths[name])
     text = paths[name].read_text(encoding="utf-8")
+
+    def fail(key: str, message: str) -> ClipError:
+        return ClipError(words.config.recipe_problem(where, key, message))
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ClipError(f"{paths[name]}: malformed TOML: {exc}") from None
-    try:
-        width, height = (int(v) for v in data["size"])
-        intro, outro = data.get("intro", {}), data.get("outro", {})
-        captions, music = data.get("captions", {}), data.get("music", {})
-        recipe = ClipRecipe(
-            name=name, width=width, height=height, fps=int(data.get("fps", 25)),
-            photo_seconds=float(data.get("photo_seconds", 4.0)), transition=str(data.get("transition", "fade")),
-            transition_seconds=float(data.get("transition_seconds", 0.6)), zoom=float(data.get("zoom", 1.12)),
-            max_photos=int(data.get("max_photos", 8)), min_seconds=float(data.get("min_seconds", 6)),
-            max_seconds=float(data.get("max_seconds", 60)), preset=str(data.get("preset", "veryfast")),
-            crf=int(data.get("crf", 23)),
-            intro_card=str(intro.get("card", "")), intro_seconds=float(intro.get("seconds", 2.5)),
-            outro_card=str(outro.get("card", "")), outro_seconds=float(outro.get("seconds", 2.5)),
-            caption_size=int(captions.get("size", 40)), caption_color=str(captions.get("color", "#ffffff")),
-            caption_outline=str(captions.get("outline", "#000000")), caption_box=str(captions.get("box", "#00000099")),
-            caption_margin=int(captions.get("margin", 80)), caption_lines=int(captions.get("max_lines", 2)),
-            chars_per_line=int(captions.get("chars_per_line", 16)),
-            music_volume=float(music.get("volume", 0.35)), music_duck=float(music.get("duck", 0.12)), source=text)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ClipError(f"{paths[name]}: {exc}") from None
+        raise fail("", words.config.recipe_malformed_toml(str(exc))) from None
+
+    def table(key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise fail(key, words.config.recipe_table(value))
+        return value
+
+    def number(values: dict[str, Any], key: str, default: float, prefix: str = "") -> float:
+        value = values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise fail(prefix + key, words.config.recipe_number(value, whole=False))
+        return float(value)
+
+    def whole(values: dict[str, Any], key: str, default: int, prefix: str = "") -> int:
+        value = values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(prefix + key, words.config.recipe_number(value, whole=True))
+        return value
+
+    def string(values: dict[str, Any], key: str, default: str, prefix: str = "") -> str:
+        value = values.get(key, default)
+        if not isinstance(value, str):
+            raise fail(prefix + key, words.config.must_be_text(value))
+        return value
+
+    size = data.get("size")
+    if size is None:
+        raise fail("size", words.config.recipe_missing())
+    if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                               for v in size)):
+        raise fail("size", words.config.recipe_clip_size(size))
+    width, height = size
     if width % 2 or height % 2 or not (64 <= width <= 3840 and 64 <= height <= 3840):
-        raise ClipError(f"{paths[name]}: size must be even numbers between 64 and 3840, not {width}×{height}")
+        raise fail("size", words.config.recipe_clip_size(size))
+    intro, outro, captions, music = table("intro"), table("outro"), table("captions"), table("music")
+    recipe = ClipRecipe(
+        name=name, width=width, height=height, fps=whole(data, "fps", 25),
+        photo_seconds=number(data, "photo_seconds", 4.0), transition=string(data, "transition", "fade"),
+        transition_seconds=number(data, "transition_seconds", 0.6), zoom=number(data, "zoom", 1.12),
+        max_photos=whole(data, "max_photos", 8), min_seconds=number(data, "min_seconds", 6),
+        max_seconds=number(data, "max_seconds", 60), preset=string(data, "preset", "veryfast"),
+        crf=whole(data, "crf", 23),
+        intro_card=string(intro, "card", "", "intro."), intro_seconds=number(intro, "seconds", 2.5, "intro."),
+        outro_card=string(outro, "card", "", "outro."), outro_seconds=number(outro, "seconds", 2.5, "outro."),
+        caption_size=whole(captions, "size", 40, "captions."),
+        caption_color=string(captions, "color", "#ffffff", "captions."),
+        caption_outline=string(captions, "outline", "#000000", "captions."),
+        caption_box=string(captions, "box", "#00000099", "captions."),
+        caption_margin=whole(captions, "margin", 80, "captions."),
+        caption_lines=whole(captions, "max_lines", 2, "captions."),
+        chars_per_line=whole(captions, "chars_per_line", 16, "captions."),
+        music_volume=number(music, "volume", 0.35, "music."), music_duck=number(music, "duck", 0.12, "music."),
+        source=text)
     if not 0 <= recipe.transition_seconds < min(recipe.photo_seconds, recipe.intro_seconds or 9, recipe.outro_seconds or 9):
-        raise ClipError(f"{paths[name]}: transition_seconds must be shorter than every segment")
+        raise fail("transition_seconds", words.config.recipe_transition_too_long(recipe.transition_seconds))
     return recipe
 
 

@@ -27,6 +27,10 @@ STORY_STATES: Mapping[str, str] = {
     "rejected": "已退稿", "killed": "已撤稿",
 }
 
+# The names of the system's own actors in the audit trail and the revisions (a person shows by
+# user name); the desk and `kitchen show` alike.
+ACTORS: Mapping[str, str] = {"ingest": "采集", "scheduler": "定时发布", "system": "系统"}
+
 ROLES: Mapping[str, str] = {"editor": "编辑", "chief": "值班主任", "admin": "管理员", "system": "系统"}
 
 LEVELS: Mapping[str, str] = {"center": "中心", "institute": "所", "station": "站", "point": "点"}

