@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import words
-from pipeline.cli.context import console, ctx, plain_errors, say
+from pipeline.cli.context import console, ctx, folding, plain_errors, say
 from pipeline.cli.helptext import Commands
 from pipeline.model import PackageUnit
 from pipeline.render import broadcast, ensure_rendition
@@ -48,7 +48,7 @@ def broadcast_build(
         units = [PackageUnit(when, chosen.name, rundown.target.id) for rundown in found]
         targets = {str(unit): rundown.target for unit, rundown in zip(units, found, strict=True)}
         rows = rebuild_packages(newsroom, ctx().store, units)
-        table = Table(*words.render.BUILD_COLUMNS, box=None)
+        table = folding(Table(*words.render.BUILD_COLUMNS, box=None))
         slot_length = seconds_text(chosen.minutes * 60)
         for row in rows:
             target = targets[row.unit]

@@ -7,7 +7,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from pipeline import words
-from pipeline.cli.context import console, ctx, err, local_time, plain_errors, say
+from pipeline.cli.context import console, ctx, err, folding, local_time, plain_errors, say
 from pipeline.cli.helptext import Commands
 from pipeline.ingest import ingest_all
 from pipeline.ingest.crawl import requeue_failed
@@ -47,7 +47,7 @@ def ingest(
         except Busy as exc:
             console.print(words.ingest.ingest_skipped(str(exc)))
             return
-    table = Table(*words.ingest.SUMMARY_COLUMNS, box=None)
+    table = folding(Table(*words.ingest.SUMMARY_COLUMNS, box=None))
     for source_id, one in summary.by_source.items():
         table.add_row(source_id, str(one.fetched), str(one.new_reports), str(one.updated), str(one.duplicates),
                       str(one.failed))

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from pipeline import ledger, words
-from pipeline.cli.context import console, ctx, local_time, plain_errors, say
+from pipeline.cli.context import console, ctx, folding, local_time, plain_errors, say
 from pipeline.cli.helptext import Commands
 from pipeline.locks import Busy
 from pipeline.model import Publication
@@ -39,7 +39,7 @@ def publish(
         if failed:
             with store.begin() as conn:
                 rows = ledger.list_publications(conn, state="failed")
-            table = Table(*words.render.FAILED_COLUMNS, box=None)
+            table = folding(Table(*words.render.FAILED_COLUMNS, box=None))
             for pub in rows:
                 table.add_row(str(pub.id), unit_name(newsroom, pub), channel_shown(newsroom, pub.channel),
                               words.render.action_name(pub.action), str(pub.attempts), pub.last_error or "")
