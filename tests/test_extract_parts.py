@@ -212,3 +212,57 @@ def test_similarity_of_many_candidates_at_once_matches_one_by_one() -> None:
     signature = dedupe.minhash_of(BODY)
     expected = [signature.jaccard(dedupe.minhash_of(text)) for text in texts]
     assert dedupe.similarities(signature, candidates) == pytest.approx(expected)
+
+
+# --- where real pages put the date (issue 14): the page's markup, not one fixed line ------------
+
+ARTICLE = "<p>{body}</p>".format(body="桥头镇东村文化礼堂里坐满了村民，一场理论宣讲在这里开讲。" * 6)
+
+
+def _page(head: str = "", before: str = "", after: str = "") -> str:
+    return (f"<html><head><title>东村开展板凳课堂理论宣讲_新闻</title>{head}</head><body>"
+            "<div class='nav'><a href='/'>首页</a> <a href='/news/'>新闻</a></div>"
+            f"{before}<h1>东村开展板凳课堂理论宣讲</h1>{after}<div class='article'>{ARTICLE}</div>"
+            "<ul class='related'><li><a href='/a'>往期文章</a> 2001-03-04</li></ul></body></html>")
+
+
+def _published(html: str) -> str | None:
+    from pipeline.ingest.extract import extract_article
+
+    found = extract_article(html, "http://news.example.cn/a/1.html", fetched_at=FETCHED).published_at
+    return found.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if found else None
+
+
+def test_an_info_bar_above_the_headline_gives_the_date() -> None:
+    html = _page(before="<div class='time'><span>2019-09-07 15:10:53</span><span>字号：大 中 小</span></div>")
+    assert _published(html) == "2019-09-07 15:10"
+
+
+def test_a_date_label_alone_on_its_line_is_read_with_the_line_after_it() -> None:
+    html = _page(after="<div class='meta'><div>发布时间：</div><div>2019-09-26 10:09:11</div></div>")
+    assert _published(html) == "2019-09-26 10:09"
+
+
+def test_a_month_day_run_together_with_its_time_takes_the_year_from_the_metadata() -> None:
+    html = _page(head="<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>",
+                 after="<div>发布时间：<span>10-08</span><span>12:00</span></div>")
+    assert _published(html) == "2019-10-08 12:00"
+
+
+def test_a_date_split_over_elements_and_react_comments_is_put_back_together() -> None:
+    html = _page(after="<div class='a_time'><span>2019</span><div><!-- react-text: 5 -->09<!-- /react-text -->"
+                       "/<!-- react-text: 7 -->07<!-- /react-text --></div>"
+                       "<div><!-- react-text: 9 -->19<!-- /react-text -->:<!-- react-text: 11 -->02</div></div>")
+    assert _published(html) == "2019-09-07 19:02"
+
+
+def test_a_time_under_the_share_bar_far_below_the_headline_is_found_and_the_related_list_is_not() -> None:
+    bar = "".join(f"<div>{word}</div>" for word in ("原创", "分享到", "微信", "微博", "收藏"))
+    html = _page(after=f"{bar}<div><span class='time'>2019-09-08 11:42:03</span></div>")
+    assert _published(html) == "2019-09-08 11:42"
+
+
+def test_a_date_after_the_fetch_is_never_the_publication_date() -> None:
+    html = _page(before="<div class='time'><span>2027-01-01 08:00</span></div>",
+                 after="<div class='info'><span>来源：东村</span></div>")
+    assert _published(html) != "2027-01-01 08:00"

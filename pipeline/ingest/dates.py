@@ -25,6 +25,8 @@ _FULL_PATTERNS = [
 _PARTIAL_PATTERNS = [
     re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]" + _TIME),
     re.compile(r"(?<![\d/.-])(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?![\d])"),
+    # the same with the day and the time in two elements whose text runs together: 10-0812:00
+    re.compile(r"(?<![\d/.-])(?P<month>[01]\d)-(?P<day>[0-3]\d)(?P<hour>[0-2]\d):(?P<minute>[0-5]\d)(?![\d])"),
 ]
 _RELATIVE = re.compile(
     r"(?P<just>刚刚)|(?P<word>今天|昨天|前天)\s*(?:(?P<hour>\d{1,2})[:：](?P<minute>\d{2}))?"

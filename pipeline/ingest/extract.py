@@ -56,6 +56,10 @@ EDITOR_PATTERN = re.compile(r"责任编辑\s*[:：]\s*" + _NAME)
 NOT_NAMES = re.compile(rf"(访问次数|{_LABELS}|字)$")
 ANONYMOUS = {"佚名", "匿名", "本站", "管理员", "admin"}
 SOURCE_PATTERN = re.compile(r"来源\s*[:：]\s*(?P<name>[^\s|｜，,]{2,40})")
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
+_BARE_MONTH_DAY = re.compile(r"[01]?\d\s*[/-]\s*[0-3]?\d")
+_BARE_CLOCK = re.compile(r"[0-2]?\d\s*[:：]\s*[0-5]\d")
+_BARE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期|日期|时间|更新时间)\s*[:：]")
 LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期|日期|时间|更新时间)\s*[:：]\s*(?P<rest>.{4,40})")
 
 
@@ -197,7 +201,7 @@ def _page_text(text: str) -> str:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
         return ""
-    for bad in root.xpath("//script|//style|//noscript|//head"):
+    for bad in root.xpath("//script|//style|//noscript|//head|//body//comment()"):
         bad.drop_tree()
     body = root.find("body")
     inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in (body if body is not None else root))
@@ -377,17 +381,25 @@ def _date(page: Selector, plain: str, title: str, body_text: str, url: str, rule
     match = re.search(r"""publish_time\s*=\s*["'](\d{4}-\d{1,2}-\d{1,2})""", script)
     if match and (found := find_date(match.group(1), reference, tz)):
         return found, "meta"
-    lines = plain.splitlines()
+    lines = _joined_labels(plain.splitlines())
+    hint = hint or _meta_year(page)
     at = _line_of(lines, title)
     if at is not None:
         # The date line sits just under the headline; a long line there is already the body, and
         # lines above the headline are navigation and sidebars unless they say what the date is.
         for line in lines[at + 1:at + 5]:
             labelled = LABELLED_DATE.search(line)
-            if labelled or len(line) <= 80:
-                found = find_date(labelled.group("rest") if labelled else line, reference, tz, hint)
-                if found:
-                    return found, "text"
+            if not labelled and len(line) > 80:
+                break  # the body has begun: a date below it is the body's, or a list's
+            found = find_date(labelled.group("rest") if labelled else line, reference, tz, hint)
+            if found and found.moment <= reference:
+                return found, "text"
+        # Then the short lines nearest the headline on either side (an info bar above it, a time
+        # under a share bar): full dates only, the nearest first, never one after the fetch.
+        for line in _nearest(lines, at, before=3, after=12):
+            if len(line) <= 60 and (found := find_date(line, reference, tz, hint, allow_relative=False)) \
+                    and found.has_time and found.moment <= reference:
+                return found, "text"
     for line in lines:
         labelled = LABELLED_DATE.search(line)
         if labelled and (found := find_date(labelled.group("rest"), reference, tz, hint)):
@@ -399,6 +411,47 @@ def _date(page: Selector, plain: str, title: str, body_text: str, url: str, rule
     if found:
         return found, "url"
     return None, None
+
+
+def _joined_labels(lines: list[str]) -> list[str]:
+    """Dates that the page's elements split over lines, put back on one: a label alone on its line
+    (`发布时间：`) with the line after it, and a year, a month/day and a time in three elements
+    (`2019` / `09 / 07` / `19 : 02`)."""
+    joined: list[str] = []
+    for line in lines:
+        last = joined[-1].strip() if joined else ""
+        piece = line.strip()
+        tight = "".join(piece.split())
+        if joined and _BARE_LABEL.fullmatch(last):
+            joined[-1] = f"{last}{piece}"
+        elif _BARE_YEAR.fullmatch(last) and _BARE_MONTH_DAY.fullmatch(piece):
+            joined[-1] = f"{last}/{tight}"
+        elif re.fullmatch(r"(?:19|20)\d\d/\d{1,2}/\d{1,2}", last) and _BARE_CLOCK.fullmatch(piece):
+            joined[-1] = f"{last} {tight}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def _nearest(lines: list[str], at: int, before: int, after: int) -> list[str]:
+    """The lines around line `at`, nearest first (below before above at the same distance)."""
+    order: list[str] = []
+    for distance in range(1, max(before, after) + 1):
+        if distance <= after and at + distance < len(lines):
+            order.append(lines[at + distance])
+        if distance <= before and at - distance >= 0:
+            order.append(lines[at - distance])
+    return order
+
+
+def _meta_year(page: Selector) -> int | None:
+    """The year any date in the page's metadata names: the year of a date shown without one."""
+    for value in page.xpath("//meta[contains(translate(@itemprop|@name|@property, 'DATE', 'date'), 'date')"
+                            " or contains(@itemprop|@name|@property, 'time')]/@content").getall():
+        match = re.match(r"\s*((?:19|20)\d\d)-\d{1,2}-\d{1,2}", value)
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def _iso_date(value: str, tz: ZoneInfo) -> FoundDate | None:
