@@ -470,3 +470,20 @@ def test_the_body_photos_are_read_from_the_page_not_from_what_the_generic_extrac
     article = extract_article(page, "http://site.example.cn/art/1.html")
     assert article.images == ["http://site.example.cn/img/a.jpg", "http://site.example.cn/img/b.jpg"]
     assert article.captions == {"http://site.example.cn/img/a.jpg": "图为比赛现场"}  # not the bold subheading
+
+
+def test_the_desks_inbox_shows_every_refused_photo_with_its_reason(station_crawl) -> None:
+    from fastapi.testclient import TestClient
+
+    from pipeline.desk.app import create_app
+    from pipeline.desk.users import add_user
+    from pipeline.timeutil import utcnow
+    from tests.test_desk import log_in
+
+    with station_crawl["store"].begin() as conn:
+        add_user(conn, "wang", "editor", "correct horse battery", utcnow())
+    client = TestClient(create_app(station_crawl["root"]), follow_redirects=False)
+    log_in(client, "wang", "correct horse battery")
+    inbox = client.get("/").text
+    for shown in ("bomb.png", "解压炸弹", "broken.jpg", "已损坏", "dot.jpg", "cdn.elsewhere.example.com", "heavy.jpg"):
+        assert shown in inbox, shown
