@@ -335,3 +335,155 @@ def test_failed_pages_are_extracted_again_once_the_source_is_fixed(bad_site, tmp
     assert "没有未解决的采集错误" in kitchen("errors")
     history = kitchen("errors", "--all")
     assert "没有站点" in history and "已解决" in history
+
+
+# ---- a station site configured with list selectors only: the article's photos ---------------------
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A few hundred bytes that declare `width`×`height` pixels: a decompression bomb's header."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * (width * 3 + 1) * 4)) + chunk(b"IEND", b""))
+
+
+STATION_PHOTOS = {"harvest.jpg": "orange", "stalls.png": "green", "dance.jpg": "purple", "market.jpg": "teal"}
+
+
+@pytest.fixture(scope="module")
+def station_crawl(tmp_path_factory: pytest.TempPathFactory):
+    """The fixture site's station (`station/`: list selectors only, no field rules) crawled once,
+    with its photos made here: four good ones, a PNG bomb, a corrupt JPEG, a 12-pixel icon and
+    one too heavy for the source's cap (one more sits on another site)."""
+    tmp = tmp_path_factory.mktemp("station")
+    root = tmp / "site"
+    shutil.copytree(BAD_SITE, root)
+    img = root / "station" / "img"
+    img.mkdir()
+    for name, colour in STATION_PHOTOS.items():
+        Image.new("RGB", (640, 480), colour).save(img / name)
+    (img / "bomb.png").write_bytes(png_declaring(20000, 20000))  # 400 megapixels
+    good = (img / "market.jpg").read_bytes()
+    (img / "broken.jpg").write_bytes(good[:len(good) // 2])
+    Image.new("RGB", (12, 12), "red").save(img / "dot.jpg")
+    Image.effect_noise((800, 800), 90).convert("RGB").save(img / "heavy.jpg", quality=95)
+    with serve(root) as site:
+        newsroom_root = make_newsroom(tmp / "newsroom")
+        with (newsroom_root / "kitchen.toml").open("a", encoding="utf-8") as handle:
+            handle.write(f'''
+[[sources]]
+id = "station-site"
+kind = "site"
+station = "baisha"
+start_urls = ["{site.base_url}/station/index.html"]
+article_links = "css:div.column div.item a"
+delay_seconds = 0
+max_image_bytes = 100000
+''')
+        newsroom = load_newsroom(newsroom_root)
+        store = open_store(newsroom)
+        summary = ingest_all(newsroom, store, now=NOW)
+        yield {"root": newsroom_root, "store": store, "summary": summary, "img": img, "base": site.base_url}
+
+
+def station_report(crawl, title: str):
+    with crawl["store"].begin() as conn:
+        return conn.execute(select(t.reports).where(t.reports.c.title == title)).one()
+
+
+def test_a_list_selectors_only_station_gets_every_photo_in_reading_order_with_its_caption(station_crawl) -> None:
+    import hashlib
+
+    report = station_report(station_crawl, "白沙镇举办农民丰收节")
+    digest = {hashlib.sha256((station_crawl["img"] / name).read_bytes()).hexdigest(): name for name in STATION_PHOTOS}
+    got = [(digest.get(image["sha256"]), image["caption"]) for image in report.images]
+    assert got == [("harvest.jpg", "村民展示丰收的稻谷"),  # lazy data-src; the caption line under it
+                   ("stalls.png", ""),  # data-original, in a <div> of its own
+                   ("dance.jpg", "文艺志愿者表演舞蹈")]  # a <figure> with its <figcaption>
+    assert report.flags == []
+    # the captions travel with their photos; every sentence of the story is still there
+    assert "村民展示丰收的稻谷" not in report.body_md and "文艺志愿者表演舞蹈" not in report.body_md
+    assert "300余名群众" in report.body_md and "发放资料200余份" in report.body_md
+
+
+def test_every_refused_photo_is_named_with_its_reason_on_the_report_and_in_kitchen_errors(station_crawl) -> None:
+    import hashlib
+
+    from tests.conftest import Kitchen
+
+    report = station_report(station_crawl, "新桥村开展便民集市活动")
+    market = (station_crawl["img"] / "market.jpg").read_bytes()
+    assert [image["sha256"] for image in report.images] == [hashlib.sha256(market).hexdigest()]  # the one good photo
+    flags = "\n".join(report.flags)
+    expected = {
+        "bomb.png": "解压炸弹", "broken.jpg": "已损坏", "dot.jpg": "12×12 像素",
+        "cdn.elsewhere.example.com": "不允许从那里下载", "heavy.jpg": "超过大小上限（有 642 KB，上限 97 KB）",
+    }
+    assert len(report.flags) == len(expected)
+    for name, reason in expected.items():
+        assert any(name in flag and reason in flag for flag in report.flags), (name, flags)
+    with station_crawl["store"].begin() as conn:
+        from pipeline.stories import recent_ingest_errors
+
+        errors = {(row.item.rsplit("/", 1)[-1], row.stage): row.reason for row in recent_ingest_errors(conn)}
+    assert "解压炸弹" in errors[("bomb.png", "image")] and "已损坏" in errors[("broken.jpg", "image")]
+    assert "短边不到 100 像素" in errors[("dot.jpg", "image")]
+    assert "cdn.elsewhere.example.com" in errors[("2.jpg", "image")]
+    assert "超过大小上限" in errors[("heavy.jpg", "fetch")]
+    listing = Kitchen(station_crawl["root"])("errors")
+    for name in ("bomb.png", "broken.jpg", "dot.jpg", "market/2.jpg", "heavy.jpg"):
+        assert name in listing
+
+
+def test_extracting_again_does_not_list_a_refused_photo_twice(station_crawl) -> None:
+    from pipeline.stories import list_ingest_errors
+
+    store = station_crawl["store"]
+    with store.begin() as conn:
+        before = len(list_ingest_errors(conn))
+        conn.execute(t.raw_documents.update().where(t.raw_documents.c.kind == "page").values(processed_at=None))
+    ingest_all(load_newsroom(station_crawl["root"]), store, now=NOW, only="station-site")
+    with store.begin() as conn:
+        assert len(list_ingest_errors(conn)) == before
+
+
+def test_the_body_photos_are_read_from_the_page_not_from_what_the_generic_extractor_kept() -> None:
+    from pipeline.ingest.extract import extract_article
+
+    page = """<html><head><title>新桥村举办广场舞比赛_白沙镇</title></head><body>
+    <div class="logo"><img src="/img/banner.jpg"></div>
+    <h1>新桥村举办广场舞比赛</h1><div class="info">发布时间：2026-11-24 09:00</div>
+    <div class="text">
+    <p>11月24日，新桥村新时代文明实践站举办广场舞比赛，全村8支队伍、120余名村民参加比赛。</p>
+    <div><img src="/img/grey.gif" data-original="/img/a.jpg"></div>
+    <p style="text-align:center">图为比赛现场</p>
+    <p>比赛设一等奖一名、二等奖两名，参赛队伍精心编排节目，展现了村民积极向上的精神风貌。</p>
+    <p><img src="data:image/gif;base64,R0lGOD"><img data-src="/img/b.jpg"></p>
+    <p><strong>一、赛后交流</strong></p>
+    <p>比赛结束后，各队伍交流了编排经验，大家表示明年还要参加，把广场舞跳得更好更精彩。</p>
+    <div class="related"><p>相关阅读</p><img src="/img/other-story.jpg"></div>
+    </div></body></html>"""
+    article = extract_article(page, "http://site.example.cn/art/1.html")
+    assert article.images == ["http://site.example.cn/img/a.jpg", "http://site.example.cn/img/b.jpg"]
+    assert article.captions == {"http://site.example.cn/img/a.jpg": "图为比赛现场"}  # not the bold subheading
+
+
+def test_the_desks_inbox_shows_every_refused_photo_with_its_reason(station_crawl) -> None:
+    from fastapi.testclient import TestClient
+
+    from pipeline.desk.app import create_app
+    from pipeline.desk.users import add_user
+    from pipeline.timeutil import utcnow
+    from tests.test_desk import log_in
+
+    with station_crawl["store"].begin() as conn:
+        add_user(conn, "wang", "editor", "correct horse battery", utcnow())
+    client = TestClient(create_app(station_crawl["root"]), follow_redirects=False)
+    log_in(client, "wang", "correct horse battery")
+    inbox = client.get("/").text
+    for shown in ("bomb.png", "解压炸弹", "broken.jpg", "已损坏", "dot.jpg", "cdn.elsewhere.example.com", "heavy.jpg"):
+        assert shown in inbox, shown

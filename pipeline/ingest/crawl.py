@@ -16,10 +16,11 @@ import threading
 import time
 from dataclasses import asdict
 from datetime import datetime
+from html import escape
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, Connection, insert, select, update
 
 from pipeline import store as t
 from pipeline import words
@@ -31,7 +32,7 @@ from pipeline.ingest.extract import ExtractedArticle, FieldRules, extract_articl
 from pipeline.ingest.reports import ReportInput, file_report
 from pipeline.ingest.rules import select as select_rule
 from pipeline.limits import EXTRACT_SECONDS, TookTooLong, within
-from pipeline.media import BadImage, import_image
+from pipeline.media import BadImage, import_image, upright_size
 from pipeline.model import ImageRef, SourceConfig
 from pipeline.sanitize import html_to_markdown
 from pipeline.settings import Newsroom
@@ -186,7 +187,7 @@ def _report_from(newsroom: Newsroom, store: Store, source: SourceConfig, rules: 
         return None, words.ingest.page_without_station()
     images, image_flags = _photos(newsroom, store, source, article, now)
     author = article.author or feed.get("author", "")
-    body_md = html_to_markdown(_without_images(article.html))
+    body_md = html_to_markdown(_without_photos(article.html, [image.caption for image in images]))
     if not body_md.strip():
         body_md = article.text + "\n"
     return ReportInput(
@@ -219,9 +220,14 @@ def requeue_failed(store: Store, source_id: str | None = None) -> int:
     return result.rowcount or 0
 
 
-def _without_images(html: str) -> str:
-    """Photos travel as the story's images (stored, captioned), not as remote links in the text."""
-    return re.sub(r"<img\b[^>]*>", "", html)
+def _without_photos(html: str, captions: list[str]) -> str:
+    """Photos travel as the story's images (stored, captioned), not as remote links in the text;
+    the caption lines of the photos that came in travel with them."""
+    html = re.sub(r"<img\b[^>]*>", "", html)
+    for caption in filter(None, captions):
+        shown = re.escape(escape(caption, quote=False)).replace(r"\ ", r"\s+")
+        html = re.sub(rf"<(figcaption|p|div|span|center)>\s*{shown}\s*</\1>", "", html, count=1)
+    return html
 
 
 def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle, row: Any) -> str | None:
@@ -239,26 +245,61 @@ def _station(newsroom: Newsroom, source: SourceConfig, article: ExtractedArticle
     return newsroom.station_named_in(article.source_name) or source.station
 
 
+MIN_PHOTO_SIDE = 100
+"""A picture in an article with a side under this many pixels is an icon, a bullet or a spacer,
+not a photo of the event (the cards and clips need 200 px at least)."""
+
+
 def _photos(newsroom: Newsroom, store: Store, source: SourceConfig, article: ExtractedArticle,
             now: datetime) -> tuple[list[ImageRef], list[str]]:
-    """The article's photos from the stored downloads; a bad or missing one is noted, not fatal."""
+    """The article's photos from the stored downloads, in the article's order with their captions.
+    A photo that cannot be had is flagged on the report with the reason and recorded as an ingest
+    error (so `kitchen errors` and the desk's inbox list it); it never stops the report."""
     refs, flags = [], []
-    raw = t.raw_documents
+    raw, errors = t.raw_documents, t.ingest_errors
+    job = job_for(newsroom, source, source.kind) if source.kind in ("site", "wechat", "feed") else None
     for url in article.images:
         with store.begin() as conn:
             row = conn.execute(select(raw.c.id, raw.c.body).where(
                 raw.c.source_id == source.id, raw.c.kind == "image", raw.c.url == url)
                 .order_by(raw.c.id.desc())).first()
             if row is None:
-                flags.append(words.ingest.photo_not_downloaded(url))
+                if job is not None and not job.allows(url, "image"):
+                    reason = words.ingest.photo_off_site(urlparse(url).hostname or url)
+                else:
+                    failed = conn.execute(select(errors.c.reason).where(
+                        errors.c.source_id == source.id, errors.c.item == url, errors.c.stage == "fetch",
+                        errors.c.resolved_at.is_(None)).order_by(errors.c.id.desc())).first()
+                    if failed is not None:  # already listed by `kitchen errors` as the fetch that failed
+                        flags.append(words.ingest.photo_not_downloaded(url, failed.reason))
+                        continue
+                    reason = words.ingest.photo_never_fetched()
+                flags.append(words.ingest.photo_not_downloaded(url, reason))
+                _record_refused(conn, source, None, url, reason, now)
                 continue
+            name = url.rsplit("/", 1)[-1].split("?", 1)[0][:100]
             try:
-                refs.append(import_image(conn, newsroom.media_dir, row.body, url.rsplit("/", 1)[-1][:100], now))
+                width, height = upright_size(row.body, name=name)
+                if min(width, height) < MIN_PHOTO_SIDE:
+                    raise BadImage(words.ingest.photo_tiny(words.common.photo_subject(name), width, height,
+                                                           MIN_PHOTO_SIDE))
+                refs.append(import_image(conn, newsroom.media_dir, row.body, name, now,
+                                         caption=article.captions.get(url, "")))
             except BadImage as exc:
                 flags.append(words.ingest.photo_skipped(str(exc)))
-                conn.execute(insert(t.ingest_errors).values(
-                    source_id=source.id, raw_document_id=row.id, item=url, reason=str(exc), created_at=now,
-                    stage="image"))
+                _record_refused(conn, source, row.id, url, str(exc), now)
             else:
                 resolve_ingest_errors(conn, source.id, url, now, stages=("image",))
     return refs, flags
+
+
+def _record_refused(conn: Connection, source: SourceConfig, raw_id: int | None, url: str, reason: str,
+                    now: datetime) -> None:
+    """A refused photo as an ingest error, once while it stays unresolved (a page extracted again
+    names it again)."""
+    e = t.ingest_errors
+    known = conn.execute(select(e.c.id).where(e.c.source_id == source.id, e.c.item == url, e.c.stage == "image",
+                                              e.c.reason == reason, e.c.resolved_at.is_(None))).first()
+    if known is None:
+        conn.execute(insert(e).values(source_id=source.id, raw_document_id=raw_id, item=url, reason=reason,
+                                      created_at=now, stage="image"))

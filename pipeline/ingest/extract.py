@@ -90,7 +90,8 @@ class ExtractedArticle:
     date_source: str | None = None  # meta | text | url (the caller adds feed / fetch_time)
     date_has_time: bool = False
     author: str = ""
-    images: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # the body's photos in reading order
+    captions: dict[str, str] = field(default_factory=dict)  # photo URL → its caption, where the page gives one
     source_name: str = ""  # the 来源 the page names (a station's name, often)
     method: str = ""  # rules | wechat | container | readability | trafilatura
     encoding: str = "utf_8"
@@ -187,11 +188,12 @@ def _extract(html: bytes | str, url: str, rules: FieldRules | None, content_type
     if found is None:
         flags.append(words.ingest.no_date_found())
     author = (_text_of(select(page, rules.author)) if rules and rules.author else "") or _author(page, plain, title, body_text)
-    images = _images(page, body_html, url, rules)
+    photos = body_photos(page, body_html, body_text, url, rules)
     return ExtractedArticle(
         kind="article", title=title, text=body_text, html=body_html,
         published_at=found.moment if found else None, date_source=date_source,
-        date_has_time=found.has_time if found else False, author=author, images=images,
+        date_has_time=found.has_time if found else False, author=author, images=[p.url for p in photos],
+        captions={p.url: p.caption for p in photos if p.caption},
         source_name=_source_name(plain, title), method=method, encoding=encoding, flags=flags,
     )
 
@@ -521,9 +523,163 @@ def _source_name(plain: str, title: str) -> str:
     return ""
 
 
-def _images(page: Selector, body_html: str, url: str, rules: FieldRules | None) -> list[str]:
+@dataclass(frozen=True)
+class BodyPhoto:
+    """A photo of the article: where it is, and the caption the page gives it (or "")."""
+
+    url: str
+    caption: str = ""
+
+
+_BLOCKS = ("p", "div", "center", "figure", "td", "li", "section", "article", "blockquote", "body")
+_CAPTION_START = re.compile(r"^[（(]?\s*(图为|图片|图\s*[:：]|图\d|摄影|记者)")
+_LOOKS_LIKE_A_PICTURE = re.compile(r"[./?]")  # as the sanitiser judges `src`: `<img src=x onerror=…>` is none
+_SENTENCE_END = ("。", "！", "？", "!", "?", "…")
+
+
+def body_photos(page: Selector, body_html: str, body_text: str, url: str,
+                rules: FieldRules | None = None) -> list[BodyPhoto]:
+    """The article's photos in reading order, with their captions.
+
+    Read from the page itself, not from the extracted body: the generic extractors drop a block
+    that holds only a picture (`<div class="pic"><img></div>`), so the part of the page the body
+    came from is walked instead — the source's body rule, or the smallest block holding the
+    body's first and last lines. Lazy pictures (`data-src`, `data-original`) count; page
+    furniture (logos, QR codes, spacers) and inline `data:` pictures do not."""
     if rules and rules.images:
-        found = [urljoin(url, src) for node in select(page, rules.images) if (src := image_source(node.attrib))]
+        found = [BodyPhoto(urljoin(url, src), _caption(node.root) if not isinstance(node.root, str) else "")
+                 for node in select(page, rules.images) if (src := image_source(node.attrib))]
     else:
-        found = parse_html(body_html or "<p></p>").css("img::attr(src)").getall()
-    return list(dict.fromkeys(src for src in found if src.startswith("http") and not NOT_PHOTOS.search(src)))
+        if rules and rules.body:
+            spans = [_Span(node.root) for node in select(page, rules.body) if not isinstance(node.root, str)]
+        else:
+            span = _span_of(page.root, body_text)
+            spans = [span] if span is not None else []
+        found = [photo for span in spans for photo in _photos_in(span, url)]
+        if not spans:  # a body with no line long enough to find it by in the page
+            found = [BodyPhoto(src) for src in parse_html(body_html or "<p></p>").css("img::attr(src)").getall()]
+    photos: dict[str, BodyPhoto] = {}
+    for photo in found:
+        if photo.url.startswith("http") and not NOT_PHOTOS.search(photo.url) and photo.url not in photos:
+            photos[photo.url] = photo
+    return list(photos.values())
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where a body sits in its page: a block, and the elements holding its first and last lines
+    (None: the whole block is the body)."""
+
+    region: lxml.html.HtmlElement
+    first: lxml.html.HtmlElement | None = None
+    last: lxml.html.HtmlElement | None = None
+
+
+def _span_of(root: lxml.html.HtmlElement, body_text: str) -> _Span | None:
+    """The smallest block of the page that holds the body's first and last lines (None when the
+    body has no line long enough to find it by, or the page has no picture)."""
+    # sentences, not the 原标题/来源 lines a page also shows elsewhere
+    lines = [_norm(line) for line in body_text.splitlines() if len(_norm(line)) >= 20] or \
+        [_norm(line) for line in body_text.splitlines() if len(_norm(line)) >= 8]
+    if not lines or not root.xpath("//img"):
+        return None
+    texts = root.xpath("//body//text()[normalize-space()]")
+    # a line broken up by <strong> or <a> is not one text node: the next line may be
+    first = next((found for line in lines[:3] if (found := _holder(texts, line[:12])) is not None), None)
+    if first is None:
+        return None
+    after = texts[first[1]:]  # the last line is the one after the first, not a copy above it
+    last = next((found for line in lines[-3:][::-1] if (found := _holder(after, line[-12:])) is not None), None)
+    if last is None:
+        return None
+    ancestors = {id(node) for node in [first[0], *first[0].iterancestors()]}
+    region = next((node for node in [last[0], *last[0].iterancestors()] if id(node) in ancestors), None)
+    while region is not None and region.tag not in _BLOCKS and region.getparent() is not None:
+        region = region.getparent()
+    if region is not None and region.tag == "p" and region.getparent() is not None:
+        region = region.getparent()  # a one-paragraph body: its photos sit in the paragraphs around it
+    return _Span(region, first[0], last[0]) if region is not None else None
+
+
+def _holder(texts: list[lxml.etree._ElementUnicodeResult],
+            snippet: str) -> tuple[lxml.html.HtmlElement, int] | None:
+    """The element whose own text holds `snippet` (whitespace ignored), the first of `texts`, and
+    where that text is among them."""
+    for index, text in enumerate(texts):
+        if snippet in _norm(text):
+            return _text_owner(text), index
+    return None
+
+
+def _text_owner(text: lxml.etree._ElementUnicodeResult) -> lxml.html.HtmlElement:
+    parent = text.getparent()
+    return parent.getparent() if text.is_tail and parent.getparent() is not None else parent
+
+
+def _photos_in(span: _Span, url: str) -> list[BodyPhoto]:
+    """The pictures of a body, in reading order: those between its first and last lines, those
+    right above its first line and right under its last (with nothing but their captions between),
+    and none past the 上一篇/相关阅读 bar that ends an article."""
+    photos: list[BodyPhoto] = []
+    above: list[BodyPhoto] = []
+    phase = "inside" if span.first is None else "above"
+    for node in span.region.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if phase == "under" and node.tag in _BLOCKS:
+            own = " ".join(node.text_content().split())
+            if own and len(own) < 160 and END_OF_ARTICLE.match(own):
+                break
+        if node.tag == "img":
+            src = image_source(dict(node.attrib))
+            if _LOOKS_LIKE_A_PICTURE.search(src) and not src.startswith("data:"):
+                (above if phase == "above" else photos).append(BodyPhoto(urljoin(url, src), _caption(node)))
+        texts = [(node.text, node)] if node.text and node.text.strip() else []
+        texts += [(node.tail, node.getparent())] if node.tail and node.tail.strip() else []
+        for text, owner in texts:
+            if phase == "above":
+                if owner is span.first:
+                    photos, phase = above, "inside"
+                else:
+                    above = []  # a line of something else: those photos are not the article's
+            if phase == "inside" and owner is span.last:
+                phase = "under"
+            elif phase == "under" and owner is not span.last and not (
+                    photos and photos[-1].caption and _norm(text) in _norm(photos[-1].caption)):
+                return photos
+    return photos
+
+
+def _caption(image: lxml.html.HtmlElement) -> str:
+    """A photo's caption: its figure's `<figcaption>`, else a short line beside it in its block or
+    the line right under it (how county CMS pages caption a photo)."""
+    figure = next(image.iterancestors("figure"), None)
+    if figure is not None:
+        text = " ".join(" ".join(figure.xpath(".//figcaption//text()")).split())
+        if text:
+            return text
+    block = image
+    while block.getparent() is not None and block.tag not in _BLOCKS:
+        block = block.getparent()
+    if block.xpath(".//img")[-1] is not image:
+        return ""  # several photos in one block: the line under it is the last one's
+    beside = " ".join(block.text_content().split())
+    if beside:
+        return beside if _looks_like_caption(block) else ""
+    under = block.getnext()
+    while under is not None and not under.text_content().strip() and not under.xpath(".//img"):
+        under = under.getnext()  # <br> and empty paragraphs between the photo and its line
+    return " ".join(under.text_content().split()) if under is not None and _looks_like_caption(under) else ""
+
+
+def _looks_like_caption(block: lxml.html.HtmlElement) -> bool:
+    """A short line that is not a sentence of the story, a subheading or the article's chrome."""
+    text = " ".join(block.text_content().split())
+    if not text or len(text) > 60 or block.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"):
+        return False
+    if CHROME_LINE.match(text) or END_OF_ARTICLE.match(text) or re.fullmatch(r"[（(]\s*完\s*[)）]", text):
+        return False
+    emphasised = _norm(" ".join(block.xpath(".//strong//text()|.//b//text()")))
+    if emphasised and emphasised == _norm(text):
+        return False  # a bold subheading
+    return bool(_CAPTION_START.match(text)) or not text.endswith(_SENTENCE_END)

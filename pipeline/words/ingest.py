@@ -414,8 +414,10 @@ def no_answer() -> str:
     return "服务器没有应答就关闭了连接"
 
 
-def over_size_cap(detail: str) -> str:
-    return f"超过大小上限（{detail}）"
+def over_size_cap(size: int | None, limit: int) -> str:
+    """A response over the source's size cap (`max_page_bytes`/`max_image_bytes`), in kilobytes."""
+    have = f"有 {size // 1024} KB，" if size is not None else ""
+    return f"超过大小上限（{have}上限 {limit // 1024} KB）"
 
 
 def redirected_outside(host: str) -> str:
@@ -514,8 +516,20 @@ def no_date_using_fetch_time() -> str:
     return "网页上没有日期：按抓取时间记"
 
 
-def photo_not_downloaded(url: str) -> str:
-    return f"图片没有下载到：{url}"
+def photo_not_downloaded(url: str, reason: str = "") -> str:
+    return f"图片没有下载到：{url}（{reason}）" if reason else f"图片没有下载到：{url}"
+
+
+def photo_never_fetched() -> str:
+    return "抓取时没有下载这张图片（抓取被中止，或图片不在抓取时认出的正文里）"
+
+
+def photo_off_site(host: str) -> str:
+    return f"图片在别的网站（{host}）上，这个来源不允许从那里下载；要收这类图片，请把该域名加进来源的 image_domains"
+
+
+def photo_tiny(subject: str, width: int, height: int, min_side: int) -> str:
+    return f"{subject}只有 {width}×{height} 像素，短边不到 {min_side} 像素，不像新闻照片（多是图标或装饰）"
 
 
 def photo_skipped(detail: str) -> str:

@@ -44,6 +44,13 @@ class CrawlJob:
     retry_failed_after_hours: float = 24
     recheck_days: float = 0
 
+    def allows(self, url: str, kind: str) -> bool:
+        """Whether the crawl may fetch `url` for a request of `kind` (photos may also come from
+        the source's `image_domains`)."""
+        host = (urlparse(url).hostname or "").lower()
+        domains = self.allowed_domains + (self.image_domains if kind == "image" else [])
+        return any(host == d or host.endswith("." + d) for d in domains)
+
 
 def job_for(newsroom: Newsroom, source: SourceConfig, kind: str) -> CrawlJob:
     """The crawl job of a configured source of a crawled kind (`site`, `wechat` or `feed`)."""

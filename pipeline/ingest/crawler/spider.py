@@ -305,9 +305,7 @@ class KitchenSpider(scrapy.Spider):
         _watch_parent()
 
     def allowed(self, url: str, kind: str) -> bool:
-        host = (urlparse(url).hostname or "").lower()
-        domains = self.job.allowed_domains + (self.job.image_domains if kind == "image" else [])
-        return any(host == d or host.endswith("." + d) for d in domains)
+        return self.job.allows(url, kind)
 
     def _request(self, url: str, kind: str, callback: Any, **meta: Any) -> Request:
         meta = {"kind": kind, "conditional": kind in ("list", "feed"), **meta}
@@ -372,7 +370,8 @@ class KitchenSpider(scrapy.Spider):
         elif scope is not None:
             nodes = scope.css("img")
         else:
-            nodes = page.xpath("//p//img|//figure//img")
+            # paragraphs, figures, and blocks beside the paragraphs of a text (`<div class="pic">`)
+            nodes = page.xpath("//p//img|//figure//img|//*[count(p) >= 2]//img")
         urls = []
         for node in nodes:
             src = image_source(node.attrib)
@@ -426,8 +425,8 @@ class KitchenSpider(scrapy.Spider):
         if skipped:
             emit("skipped", url=request.url, reason=skipped)
             return
-        reason = _describe_failure(failure)
         kind = request.meta.get("kind", "page")
+        reason = _describe_failure(failure, self.job.max_image_bytes if kind == "image" else self.job.max_page_bytes)
         self.recorder.error(request.url, words.ingest.fetch_failed(kind, reason))
         entry = request.meta.get("feed_entry")
         if entry and (entry["content"] or entry["summary"]):
@@ -480,7 +479,7 @@ def _skipped(failure: Any) -> str | None:
     return None
 
 
-def _describe_failure(failure: Any) -> str:
+def _describe_failure(failure: Any, size_cap: int) -> str:
     """Why a request failed, as an editor reads it."""
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.error import DNSLookupError
@@ -500,7 +499,8 @@ def _describe_failure(failure: Any) -> str:
         return words.ingest.no_answer()
     text = failure.getErrorMessage()
     if "maxsize" in text.lower() or "cancel" in type(value).__name__.lower():
-        return words.ingest.over_size_cap(text)
+        size = re.search(r"(?:receive|Received) (\d+) bytes", text)
+        return words.ingest.over_size_cap(int(size.group(1)) if size else None, size_cap)
     return f"{type(value).__name__}: {text}"
 
 
