@@ -266,3 +266,16 @@ def test_a_date_after_the_fetch_is_never_the_publication_date() -> None:
     html = _page(before="<div class='time'><span>2027-01-01 08:00</span></div>",
                  after="<div class='info'><span>来源：东村</span></div>")
     assert _published(html) != "2027-01-01 08:00"
+
+
+
+def test_a_comment_between_a_photo_and_the_next_block_is_passed_over() -> None:
+    """A real portal page (ifeng, in the shared corpus) has a comment right after a photo's block:
+    reading the caption under the photo steps over it instead of failing the whole page."""
+    from pipeline.ingest.extract import extract_article
+    from tests.test_real_pages import CORPUS
+
+    raw = (CORPUS / "news-pages" / "ifeng" / "3.html").read_bytes()
+    article = extract_article(raw, "https://news.ifeng.com/c/7zkGYdyOgXI", fetched_at=FETCHED)
+    assert article.kind == "article", article.flags
+    assert article.title == "疫情防控常态化下，长春市的新经济之路"

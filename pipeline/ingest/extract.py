@@ -667,7 +667,8 @@ def _caption(image: lxml.html.HtmlElement) -> str:
     if beside:
         return beside if _looks_like_caption(block) else ""
     under = block.getnext()
-    while under is not None and not under.text_content().strip() and not under.xpath(".//img"):
+    while under is not None and (not isinstance(under.tag, str)  # a comment between them
+                                 or (not under.text_content().strip() and not under.xpath(".//img"))):
         under = under.getnext()  # <br> and empty paragraphs between the photo and its line
     return " ".join(under.text_content().split()) if under is not None and _looks_like_caption(under) else ""
 
