@@ -3,7 +3,8 @@
 Every bench-only dependency goes here, never into the project's environment or pyproject.toml:
 Pelican pins versions the product uses too (it would downgrade Pygments), and a baseline must not
 change what the product is measured with. The benchmarks run a baseline in a process of its own
-with this interpreter (the same Python as the project's).
+with this interpreter (the same Python as the project's): code given with `-c`, or a `bench/baseline_*.py`
+script, which imports nothing of the project.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
-REQUIREMENTS = ("pelican==4.12.0", "markdown", "cn2an==0.5.24")
+REQUIREMENTS = ("pelican==4.12.0", "markdown", "cn2an==0.5.24", "gne==0.4.3")
 
 
 def baseline_python() -> Path:

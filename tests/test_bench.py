@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import bench.baselines
 import bench.bench_publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,20 +67,32 @@ def test_site_child_peak_is_its_own_not_the_parents() -> None:
     assert len(ballast) and float(done.stdout) < 200
 
 
+def imports_of(path: Path) -> set[str]:
+    return {(alias.name if isinstance(node, ast.Import) else node.module or "").split(".")[0]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
+            for alias in node.names}
+
+
 def test_benchmarks_import_only_the_projects_dependencies() -> None:
-    """Bench-only packages are baselines (bench/baselines.py), run with their own interpreter."""
+    """Bench-only packages are baselines (bench/baselines.py), run with their own interpreter: only
+    in a `bench/baseline_*.py` script, which that interpreter runs, and which imports nothing of the
+    project (the baselines' environment does not have it)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {requirement_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    baselines = {requirement_name(r) for r in bench.baselines.REQUIREMENTS}
     distributions = packages_distributions()
-    imported = {(alias.name if isinstance(node, ast.Import) else node.module or "").split(".")[0]
-                for path in (ROOT / "bench").glob("*.py")
-                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
-                for alias in node.names}
-    third_party = imported - set(sys.stdlib_module_names) - {"bench", "pipeline", "publishers", ""}
-    undeclared = {module for module in third_party
-                  if not {requirement_name(d) for d in distributions.get(module, [module])} & declared}
-    assert not undeclared
+    ours = {"bench", "pipeline", "publishers", ""}
+    for path in (ROOT / "bench").glob("*.py"):
+        imported = imports_of(path)
+        third_party = imported - set(sys.stdlib_module_names) - ours
+        if path.name.startswith("baseline_"):
+            assert not imported & (ours - {""}), f"{path.name} runs in the baselines' environment"
+            assert third_party <= baselines, path.name
+            continue
+        undeclared = {module for module in third_party
+                      if not {requirement_name(d) for d in distributions.get(module, [module])} & declared}
+        assert not undeclared, path.name
 
 
 def requirement_name(requirement: str) -> str:
